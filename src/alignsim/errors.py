@@ -1,0 +1,21 @@
+"""Errors a user can act on: each names the file, the line and the field."""
+from __future__ import annotations
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad user input (a scenario, world or landscape file). The CLI prints it and exits with status 2."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None, field: str | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        what = f" field '{self.field}':" if self.field else ""
+        return f"{where}:{what} {self.message}"

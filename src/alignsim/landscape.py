@@ -1,0 +1,485 @@
+"""Landscape theory of aggregation (Axelrod & Bennett 1993).
+
+Actors i = 0..N-1 with sizes s_i > 0 and symmetric propensities p_ij
+(positive: they want to be together; the diagonal is ignored) split into two
+sides. With d_ij = 0 on the same side and 1 across,
+
+    frustration  F_i = sum_{j != i} s_j p_ij d_ij
+    energy       E   = sum_i sum_{j != i} s_i s_j p_ij d_ij = sum_i s_i F_i
+
+(ordered pairs, so every unordered pair counts twice). Switching actor i
+changes its frustration by dF_i = T_i - 2 F_i, T_i = sum_{j != i} s_j p_ij,
+and the energy by dE = 2 s_i dF_i: an actor that lowers its own frustration
+lowers the energy, so single-actor descent always ends in a local minimum.
+
+Reference: Axelrod, R. & Bennett, D. S. (1993). A landscape theory of
+aggregation. *British Journal of Political Science* 23(2), 211-233.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import yaml
+from numpy.typing import ArrayLike, NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from alignsim.errors import InputError
+
+__all__ = [
+    "Minimum",
+    "LandscapeProblem",
+    "energy",
+    "frustration",
+    "local_minima",
+    "load_landscape_file",
+    "landscape_report",
+]
+
+FloatArray = NDArray[np.float64]
+
+# Frustration changes smaller than this fraction of the largest possible
+# frustration count as zero: rounding must neither make a descent cycle nor
+# break a tie that is exact in real arithmetic.
+_REL_TOL = 1e-9
+# Exact enumeration stores one int64 per configuration: 2^(N-1) of them.
+_EXACT_HARD_LIMIT = 30
+# Configurations processed per numpy batch (bounds memory at ~N * 1M floats).
+_BATCH = 1 << 17
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A local minimum of the energy landscape.
+
+    ``sides[i]`` is actor i's side (0/1), normalised so actor 0 is on side 0;
+    ``basin`` is the share of configurations whose descent ends here;
+    ``frustration[i]`` is F_i at this configuration.
+    """
+
+    sides: tuple[int, ...]
+    energy: float
+    basin: float
+    frustration: tuple[float, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class LandscapeProblem:
+    """A validated landscape file: actor names, sizes and propensities.
+
+    ``propensity`` already includes the file's ``offset`` and has a zero
+    diagonal (the diagonal is ignored by the theory).
+    """
+
+    names: tuple[str, ...]
+    sizes: FloatArray
+    propensity: FloatArray
+
+
+# --------------------------------------------------------------------------
+# Core quantities
+# --------------------------------------------------------------------------
+
+
+def _validate(sizes: ArrayLike, propensity: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Return (s, A) with A_ij = s_j p_ij and a zero diagonal."""
+    s = np.asarray(sizes, dtype=np.float64)
+    p = np.array(propensity, dtype=np.float64)  # copy: the diagonal is zeroed
+    if s.ndim != 1 or s.size == 0:
+        raise ValueError(f"sizes must be a non-empty 1-D array, got shape {s.shape}")
+    n = s.size
+    if p.shape != (n, n):
+        raise ValueError(f"propensity must be {n} x {n}, got shape {p.shape}")
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(p))):
+        raise ValueError("sizes and propensity must be finite")
+    if np.any(s <= 0):
+        raise ValueError("sizes must be > 0")
+    np.fill_diagonal(p, 0.0)
+    if not np.allclose(p, p.T, rtol=1e-12, atol=1e-12):
+        i, j = np.argwhere(~np.isclose(p, p.T, rtol=1e-12, atol=1e-12))[0]
+        raise ValueError(f"propensity must be symmetric: p[{i},{j}]={p[i, j]} but p[{j},{i}]={p[j, i]}")
+    return s, p * s[None, :]
+
+
+def _sides(sides: ArrayLike, n: int) -> FloatArray:
+    b = np.asarray(sides)
+    if b.shape != (n,) or not np.all((b == 0) | (b == 1)):
+        raise ValueError(f"sides must be {n} values, each 0 or 1")
+    return b.astype(np.float64)
+
+
+def _frustration_batch(bits: FloatArray, a: FloatArray, t: FloatArray) -> FloatArray:
+    """F for a batch of configurations (rows of 0/1 ``bits``).
+
+    d_ij = b_i + b_j - 2 b_i b_j, so F = b*T + (A b) - 2 b*(A b).
+    """
+    ab = bits @ a.T
+    return bits * t + ab - 2.0 * bits * ab
+
+
+def frustration(sizes: ArrayLike, propensity: ArrayLike, sides: ArrayLike) -> FloatArray:
+    """Frustration F_i = sum_{j != i} s_j p_ij d_ij of every actor (A&B 1993, eq. 1)."""
+    s, a = _validate(sizes, propensity)
+    b = _sides(sides, s.size)
+    return _frustration_batch(b[None, :], a, a.sum(axis=1))[0]
+
+
+def energy(sizes: ArrayLike, propensity: ArrayLike, sides: ArrayLike) -> float:
+    """Energy E = sum_i sum_{j != i} s_i s_j p_ij d_ij = sum_i s_i F_i (A&B 1993, eq. 2)."""
+    s = np.asarray(sizes, dtype=np.float64)
+    return float(s @ frustration(sizes, propensity, sides))
+
+
+# --------------------------------------------------------------------------
+# Descent and minima
+# --------------------------------------------------------------------------
+
+
+def _best_flip(f: FloatArray, t: FloatArray, tol: float) -> NDArray[np.intp]:
+    """Actor whose switch lowers its own frustration most, or -1 if none does.
+
+    dF_i = T_i - 2 F_i; values within ``tol`` of the best are ties, resolved
+    by the lowest index; a move needs dF_i < -tol.
+    """
+    delta = t - 2.0 * f
+    best = delta.min(axis=1)
+    choice = np.argmax(delta <= best[:, None] + tol, axis=1)  # first near-best
+    return np.where(best < -tol, choice, -1)
+
+
+def _tolerance(a: FloatArray) -> float:
+    return _REL_TOL * max(1.0, float(np.abs(a).sum(axis=1).max()))
+
+
+def _bits_of(codes: NDArray[np.int64], n: int) -> FloatArray:
+    """Bit i of code c is actor i's side."""
+    return ((codes[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+
+
+def _make_minimum(s: FloatArray, a: FloatArray, t: FloatArray, code: int, n: int, basin: float) -> Minimum:
+    bits = _bits_of(np.array([code], dtype=np.int64), n)
+    f = _frustration_batch(bits, a, t)[0]
+    return Minimum(
+        sides=tuple(int(v) for v in bits[0]),
+        energy=float(s @ f),
+        basin=basin,
+        frustration=tuple(float(v) for v in f),
+    )
+
+
+def _exact(s: FloatArray, a: FloatArray, t: FloatArray, tol: float) -> list[Minimum]:
+    """Enumerate the 2^(N-1) configurations with actor 0 on side 0.
+
+    Flipping every actor changes no d_ij, so each configuration stands for
+    itself and its mirror image, and the descent commutes with the mirror
+    (frustrations and tie-breaking are unchanged). For every configuration
+    we compute its successor under one descent step (itself at a local
+    minimum), then follow successors by pointer doubling, next <- next[next],
+    which reaches every path's end in O(log path length) vectorised passes.
+    """
+    n = s.size
+    full = (1 << n) - 1
+    count = 1 << (n - 1)
+    nxt = np.empty(count, dtype=np.int64)
+    for start in range(0, count, _BATCH):
+        idx = np.arange(start, min(count, start + _BATCH), dtype=np.int64)
+        codes = idx << 1  # bit 0 (actor 0) is 0
+        f = _frustration_batch(_bits_of(codes, n), a, t)
+        move = _best_flip(f, t, tol)
+        flipped = codes ^ (np.int64(1) << np.maximum(move, 0).astype(np.int64))
+        # If actor 0 moved, mirror the whole configuration back to side 0.
+        flipped = np.where(flipped & 1, ~flipped & full, flipped)
+        nxt[start : start + idx.size] = np.where(move >= 0, flipped >> 1, idx)
+    # Energy strictly falls along a path, so paths are at most `count` long
+    # and pointer doubling converges within log2(count) + 1 passes.
+    for _ in range(n + 1):
+        jumped = nxt[nxt]
+        if np.array_equal(jumped, nxt):
+            break
+        nxt = jumped
+    else:  # pragma: no cover - would mean the descent cycles
+        raise RuntimeError("descent did not converge; propensities may be ill-conditioned")
+    ends, counts = np.unique(nxt, return_counts=True)
+    return [_make_minimum(s, a, t, int(e) << 1, n, float(c) / count) for e, c in zip(ends, counts)]
+
+
+def _heuristic(s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> list[Minimum]:
+    """Descents from ``starts`` random configurations, all advanced in lockstep."""
+    n = s.size
+    bits = rng.integers(0, 2, size=(starts, n)).astype(np.float64)
+    active = np.arange(starts)
+    while active.size:
+        f = _frustration_batch(bits[active], a, t)
+        move = _best_flip(f, t, tol)
+        done = move < 0
+        moving = active[~done]
+        bits[moving, move[~done]] = 1.0 - bits[moving, move[~done]]
+        active = moving
+    # Normalise so actor 0 is on side 0, then count distinct endpoints.
+    bits = np.where(bits[:, :1] == 1.0, 1.0 - bits, bits)
+    codes = (bits.astype(np.int64) << np.arange(n, dtype=np.int64)).sum(axis=1)
+    ends, counts = np.unique(codes, return_counts=True)
+    return [_make_minimum(s, a, t, int(e), n, float(c) / starts) for e, c in zip(ends, counts)]
+
+
+def local_minima(
+    sizes: ArrayLike,
+    propensity: ArrayLike,
+    *,
+    exact_limit: int = 20,
+    rng: np.random.Generator | None = None,
+    starts: int = 2000,
+) -> list[Minimum]:
+    """Local minima of E under single-actor switches, sorted by energy then sides.
+
+    Descent rule: repeatedly switch the actor whose switch lowers its own
+    frustration the most (ties to the lowest index) until no switch lowers
+    any actor's frustration; each such switch lowers E by 2 s_i |dF_i|.
+
+    - N <= ``exact_limit``: exact. All 2^(N-1) configurations (actor 0 fixed
+      on side 0) are enumerated; ``basin`` is the exact share of them whose
+      descent ends at the minimum (basins sum to 1).
+    - N > ``exact_limit``: heuristic. ``starts`` descents from uniformly
+      random configurations drawn from ``rng`` (required); only minima that
+      are reached are returned and ``basin`` is the share of starts ending
+      there, an unbiased estimate of the exact basin. The global minimum
+      may be missed if its basin is small.
+    """
+    s, a = _validate(sizes, propensity)
+    n = s.size
+    t = a.sum(axis=1)
+    tol = _tolerance(a)
+    if n <= exact_limit:
+        if n > _EXACT_HARD_LIMIT:
+            raise ValueError(f"exact enumeration of {n} actors is infeasible; use exact_limit <= {_EXACT_HARD_LIMIT}")
+        found = _exact(s, a, t, tol)
+    else:
+        if rng is None:
+            raise ValueError(f"{n} actors exceed exact_limit={exact_limit}: pass rng for the heuristic search")
+        if starts < 1:
+            raise ValueError("starts must be >= 1")
+        found = _heuristic(s, a, t, tol, rng, starts)
+    return sorted(found, key=lambda m: (m.energy, m.sides))
+
+
+# --------------------------------------------------------------------------
+# Landscape files
+# --------------------------------------------------------------------------
+
+_Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+class _ActorModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(strict=True, min_length=1)]
+    size: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actors: Annotated[list[_ActorModel], Field(min_length=1)]
+    propensity: list[list[_Number]]
+    offset: _Number = 0.0
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """('actors', 0, 'size') -> 'actors[0].size'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _node_at(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
+    """Deepest YAML node along ``loc`` (for its line number)."""
+    node = root
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _key_node(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
+    """The key node of the last element of ``loc`` (for unknown keys)."""
+    parent = _node_at(root, loc[:-1])
+    if isinstance(parent, yaml.MappingNode):
+        for key, _ in parent.value:
+            if key.value == loc[-1]:
+                return key
+    return parent
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _pydantic_message(err: Any) -> str:
+    """Turn one pydantic error into a sentence a scenario author can act on."""
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}'"
+    if kind == "missing":
+        return f"required key '{err['loc'][-1]}' is missing"
+    if kind in ("float_type", "finite_number", "float_parsing"):
+        return f"expected a finite number, got {value!r}"
+    if kind == "greater_than":
+        return f"must be > {err['ctx']['gt']:g}, got {value!r}"
+    if kind == "string_type":
+        return f"expected a text name, got {value!r} (quote it)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "list_type":
+        return f"expected a list, got {value!r}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "model_type":
+        return f"expected a mapping, got {value!r}"
+    return str(err["msg"])
+
+
+def _check_duplicate_keys(node: yaml.Node, path: Path, trail: str = "") -> None:
+    """safe_load silently keeps the last of two equal keys; refuse instead."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            field = f"{trail}.{key.value}" if trail else str(key.value)
+            if key.value in seen:
+                raise InputError(f"key '{key.value}' is given twice", path=path, line=_line(key), field=field)
+            seen.add(key.value)
+            _check_duplicate_keys(value, path, field)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_duplicate_keys(item, path, f"{trail}[{i}]")
+
+
+def load_landscape_file(path: str | Path) -> LandscapeProblem:
+    """Read and validate a landscape YAML file.
+
+    Format::
+
+        actors: [{name: A, size: 10}, {name: B, size: 20}]
+        propensity: [[0, 1], [1, 0]]  # square, symmetric, actor order
+        offset: 0                     # optional, added to every entry
+
+    Raises :class:`alignsim.errors.InputError` naming the file, the 1-based
+    line and the field for: a missing file, invalid YAML, unknown or
+    repeated keys, non-numeric entries, sizes <= 0, repeated names, a
+    non-square matrix, a row count that differs from the number of actors,
+    and an asymmetric matrix (first offending pair in row-major order).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file not found", path=p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", path=p) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}", path=p, line=line) from exc
+    if root is None:
+        raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        raise InputError("expected a mapping with keys 'actors' and 'propensity'", path=p, line=_line(root))
+    _check_duplicate_keys(root, p)
+
+    try:
+        model = _FileModel.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        err = errors[0]
+        loc = tuple(err["loc"])
+        node = _key_node(root, loc) if err["type"] == "extra_forbidden" else _node_at(root, loc)
+        message = _pydantic_message(err)
+        if len(errors) > 1:
+            message += f" ({len(errors) - 1} more problem(s) in this file)"
+        raise InputError(message, path=p, line=_line(node), field=_field_name(loc)) from None
+
+    names = [actor.name for actor in model.actors]
+    first_seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in first_seen:
+            loc = ("actors", i, "name")
+            raise InputError(
+                f"name '{name}' is given twice (actors[{first_seen[name]}] and actors[{i}])",
+                path=p, line=_line(_node_at(root, loc)), field=_field_name(loc),
+            )
+        first_seen[name] = i
+
+    rows = model.propensity
+    n_rows = len(rows)
+    for i, row in enumerate(rows):
+        if len(row) != n_rows:
+            raise InputError(
+                f"matrix must be square: row {i} has {len(row)} entries but there are {n_rows} rows",
+                path=p, line=_line(_node_at(root, ("propensity", i))), field=f"propensity[{i}]",
+            )
+    if n_rows != len(names):
+        raise InputError(
+            f"matrix has {n_rows} rows but there are {len(names)} actors (one row per actor, in actor order)",
+            path=p, line=_line(_node_at(root, ("propensity",))), field="propensity",
+        )
+    for i in range(n_rows):
+        for j in range(i + 1, n_rows):
+            if rows[i][j] != rows[j][i]:
+                raise InputError(
+                    f"matrix must be symmetric: propensity[{i}][{j}] ({names[i]}-{names[j]}) = {rows[i][j]:g} "
+                    f"but propensity[{j}][{i}] ({names[j]}-{names[i]}) = {rows[j][i]:g}",
+                    path=p, line=_line(_node_at(root, ("propensity", i, j))), field=f"propensity[{i}][{j}]",
+                )
+
+    prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
+    np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
+    return LandscapeProblem(
+        names=tuple(names),
+        sizes=np.array([actor.size for actor in model.actors], dtype=np.float64),
+        propensity=prop,
+    )
+
+
+def _minimum_dict(m: Minimum, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "energy": float(m.energy),
+        "sides": [
+            [name for name, side in zip(names, m.sides) if side == 0],
+            [name for name, side in zip(names, m.sides) if side == 1],
+        ],
+        "basin": float(m.basin),
+        "frustration": {name: float(f) for name, f in zip(names, m.frustration)},
+    }
+
+
+def landscape_report(
+    problem: LandscapeProblem,
+    rng: np.random.Generator | None = None,
+    *,
+    exact_limit: int = 20,
+    starts: int = 2000,
+) -> dict[str, Any]:
+    """JSON-ready summary of a problem's local minima.
+
+    ``{"minima": [{"energy", "sides": [[names], [names]], "basin",
+    "frustration": {name: F}}, ...], "global_minimum": <first minimum>}``;
+    minima are sorted by energy (then sides), so on an energy tie the global
+    minimum is the first in that order. Side 0 is the side of the first actor.
+    """
+    minima = local_minima(problem.sizes, problem.propensity, exact_limit=exact_limit, rng=rng, starts=starts)
+    items = [_minimum_dict(m, problem.names) for m in minima]
+    return {"minima": items, "global_minimum": _minimum_dict(minima[0], problem.names)}

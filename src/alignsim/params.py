@@ -1,0 +1,53 @@
+"""Model parameters: every one named, documented and settable in a scenario's ``params:``.
+
+Time is in steps of one month. See ``docs/model.md`` for the equations each parameter enters.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Params(BaseModel):
+    """Parameters of the relation dynamics, the interest baseline and the agents' decision rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- relation dynamics (Morrison, Kutz & Gabbay 2023) ---
+    beta: float = Field(0.1, gt=0, le=2, description="Restoring rate toward the interest baseline per month; a goodwill impulse halves every ln2/beta months (6.9 at 0.1).")
+    alpha: float = Field(0.003, ge=0, le=1, description="Strength of the structural-balance force.")
+    saturation: float = Field(1.0, gt=0, le=100, description="L: the balance force saturates at +-L (L tanh(alpha B / L)).")
+    balance_kernel: Literal["traag", "marvel"] = Field("traag", description="B(W) = W W^T (Traag et al. 2013: cool toward those who like my enemies) or W^2 (Marvel et al. 2011: take my friends' view).")
+    noise: float = Field(0.01, ge=0, le=1, description="Standard deviation of the Gaussian noise added to every relation per month.")
+    # --- event impulses (Goldstein scale) ---
+    kappa: float = Field(0.3, ge=0, le=2, description="An event of Goldstein score g moves the actor's relation to the target by kappa * g / 10.")
+    kappa_reciprocal: float = Field(0.15, ge=0, le=2, description="The target's own relation to the actor moves by kappa_reciprocal * g' / 10 (g' the target-side score).")
+    # --- interest baseline X0 ---
+    interest_weight: float = Field(1.0, ge=0, le=2, description="Weight of the salience-weighted S-score of interests in X0.")
+    tie_diplomatic: float = Field(0.1, ge=-1, le=1, description="Added to X0 of a pair with diplomatic relations.")
+    tie_treaty: float = Field(0.15, ge=-1, le=1, description="Added to X0 of a pair bound by a cooperation treaty or agreement.")
+    tie_alliance: float = Field(0.3, ge=-1, le=1, description="Added to X0 of allied pairs.")
+    tie_sanction: float = Field(-0.15, ge=-1, le=1, description="Added to X0 of a pair where one sanctions the other (both directions).")
+    # --- agents' decision rules ---
+    agents: bool = Field(True, description="Let states decide (court, cool, counter-court, reciprocate); false leaves only scripted shocks.")
+    friend_threshold: float = Field(0.3, ge=0, le=1, description="A relation at or above this counts as friendship.")
+    enemy_threshold: float = Field(0.3, ge=0, le=1, description="A relation at or below minus this counts as hostility.")
+    cool_threshold: float = Field(0.4, ge=0, le=1, description="A friend's warming toward an adversary is punished when friendship x hostility x loyalty reaches this.")
+    support_drop: float = Field(0.05, ge=0, le=1, description="A state courts when its friendly capability share falls this far below its remembered level.")
+    support_memory: float = Field(6.0, ge=1, le=120, description="Months over which a state remembers its friendly capability share (exponential average).")
+    grievance_months: int = Field(12, ge=0, le=600, description="A state does not court a state it acted against for this many months.")
+    court_gap: float = Field(0.1, ge=0, le=2, description="A state courts only those whose relation lies at least this far below its interest baseline.")
+    wedge: bool = Field(True, description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).")
+    court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
+    max_actions: int = Field(2, ge=0, le=20, description="Most initiatives (court or counter-court) a state takes per month.")
+    aid_capacity_ratio: float = Field(5.0, ge=1, le=1e6, description="A state gives aid only to states at least this many times smaller in capability.")
+    need_threshold: float = Field(0.5, ge=0, le=1, description="A target's humanitarian need from which courting takes the form of aid.")
+    reciprocity: float = Field(1.0, ge=0, le=5, description="Scale of a courted state's answer (probability and intensity), times its interest baseline toward the courter.")
+
+    @property
+    def half_life(self) -> float:
+        """Months for a goodwill impulse to halve under the restoring term alone."""
+        return math.log(2) / self.beta
