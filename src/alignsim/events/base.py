@@ -53,6 +53,7 @@ class Event(BaseModel):
     cameo_target: ClassVar[str | None] = None  # target side; defaults to the actor side
     needs_target: ClassVar[bool] = True
     mutual: ClassVar[bool] = False  # both parties act (a recognition), not only the source
+    variants: ClassVar[dict[str, str]] = {}  # variant -> CAMEO code, for types whose code depends on a field
 
     @model_validator(mode="after")
     def _parties(self) -> Event:

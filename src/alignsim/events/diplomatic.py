@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from alignsim.events.base import Event, register, set_tie
+from alignsim.goldstein import goldstein
 from alignsim.world import WorldState
 
 VISIT_LEVELS = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
@@ -88,11 +89,10 @@ class Talks(Event):
     type: Literal["talks"] = "talks"
     via: str | None = Field(None, description="Broker state whose channel carries the contact.")
     cameo: ClassVar[str | None] = "036"
+    variants: ClassVar[dict[str, str]] = {"direct": "036", "via": "044"}
 
     def goldstein(self) -> float:
-        from alignsim.goldstein import goldstein
-
-        return goldstein("044" if self.via else "036")
+        return goldstein(self.variants["via" if self.via else "direct"])
 
     def goldstein_target(self) -> float:
         return self.goldstein()

@@ -7,10 +7,8 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from alignsim.events.base import Event, register, set_tie
+from alignsim.goldstein import goldstein
 from alignsim.world import WorldState
-
-AID_CODES = {"humanitarian": "073", "economic": "071", "military": "072"}
-
 
 @register
 class Aid(Event):
@@ -25,11 +23,10 @@ class Aid(Event):
     type: Literal["aid"] = "aid"
     kind: Literal["humanitarian", "economic", "military"] = "humanitarian"
     amount_usd: float | None = Field(None, gt=0, description="Amount in US dollars.")
+    variants: ClassVar[dict[str, str]] = {"humanitarian": "073", "economic": "071", "military": "072"}
 
     def goldstein(self) -> float:
-        from alignsim.goldstein import goldstein
-
-        return goldstein(AID_CODES[self.kind])
+        return goldstein(self.variants[self.kind])
 
     def goldstein_target(self) -> float:
         return self.goldstein()
@@ -51,11 +48,10 @@ class Agreement(Event):
     type: Literal["agreement"] = "agreement"
     action: Literal["sign", "abandon"] = "sign"
     domain: str = Field("", description="What the agreement covers, e.g. 'economic cooperation'.")
+    variants: ClassVar[dict[str, str]] = {"sign": "057", "abandon": "164"}
 
     def goldstein(self) -> float:
-        from alignsim.goldstein import goldstein
-
-        return goldstein("057" if self.action == "sign" else "164")
+        return goldstein(self.variants[self.action])
 
     def goldstein_target(self) -> float:
         return self.goldstein()
@@ -79,11 +75,10 @@ class Sanction(Event):
 
     type: Literal["sanction"] = "sanction"
     action: Literal["impose", "lift"] = "impose"
+    variants: ClassVar[dict[str, str]] = {"impose": "163", "lift": "085"}
 
     def goldstein(self) -> float:
-        from alignsim.goldstein import goldstein
-
-        return goldstein("163" if self.action == "impose" else "085")
+        return goldstein(self.variants[self.action])
 
     def goldstein_target(self) -> float:
         return self.goldstein()

@@ -1,0 +1,5 @@
+import sys
+
+from alignsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of ``alignsim``: each module has ``register(subparsers)``."""

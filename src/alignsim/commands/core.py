@@ -1,0 +1,119 @@
+"""The core commands: run, validate, shocks, new."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from alignsim.errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def register(sub: Any) -> None:
+    run = sub.add_parser("run", help="run a scenario and write a run folder")
+    run.add_argument("scenario", type=Path)
+    run.add_argument("--out", type=Path, help="run folder (default: runs/<scenario name>, numbered if taken)")
+    run.add_argument("--seed", type=int, help="override the scenario's seed")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("scenarios", type=Path, nargs="+")
+    validate.set_defaults(func=cmd_validate)
+
+    shocks = sub.add_parser("shocks", help="list the event types, their fields and Goldstein values")
+    shocks.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    shocks.set_defaults(func=cmd_shocks)
+
+    new = sub.add_parser("new", help="write a commented starter scenario")
+    new.add_argument("name", help="scenario name; writes NAME.yaml")
+    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write into")
+    new.set_defaults(func=cmd_new)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from alignsim.scenario import load_scenario
+    from alignsim.simulate import run_scenario
+
+    if args.seed is not None and args.seed < 0:
+        raise InputError("must be 0 or more", field="--seed")
+    scenario = load_scenario(args.scenario)
+    out = args.out or _free_folder(Path("runs") / scenario.name)
+    if out.exists() and out.is_file():
+        raise InputError("is a file, not a folder", path=out)
+    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
+        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    result = run_scenario(scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"))
+    result.save(out, charts=not args.no_charts, overwrite=args.overwrite)
+    agent = result.agent_events()
+    print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
+    print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
+    for e in agent.head(8).itertuples():
+        print(f"  {e.date}  {e.source} {e.type} -> {e.target or '-'}  [{e.rule}]")
+    if len(agent) > 8:
+        print(f"  ... {len(agent) - 8} more in events.csv")
+    print(f"wrote {out}")
+    return 0
+
+
+def _free_folder(base: Path) -> Path:
+    if not base.exists():
+        return base
+    k = 2
+    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
+        k += 1
+    return candidate
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from alignsim.scenario import load_scenario
+
+    failed = 0
+    for path in args.scenarios:
+        try:
+            s = load_scenario(path)
+        except InputError as err:
+            failed += 1
+            print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
+            continue
+        print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def cmd_shocks(args: argparse.Namespace) -> int:
+    from alignsim.events import EVENT_TYPES
+    from alignsim.events.catalog import event_rows
+
+    rows = event_rows(EVENT_TYPES)
+    if args.markdown:
+        print("| type | Goldstein (actor / target) | CAMEO | fields | what it does |")
+        print("|---|---|---|---|---|")
+        for r in rows:
+            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {r.fields} | {r.summary} |")
+        return 0
+    for r in rows:
+        print(f"{r.name:18} Goldstein {r.goldstein:14} CAMEO {r.cameo}")
+        print(f"{'':18} {r.summary}")
+        print(f"{'':18} fields: {r.fields}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    name = args.name.removesuffix(".yaml")
+    if not name.replace("_", "").replace("-", "").isalnum():
+        raise InputError("use letters, digits, '-' and '_' only", field="NAME")
+    path = args.dir / f"{name}.yaml"
+    if path.exists():
+        raise InputError("exists already; choose another name", path=path)
+    template = (resources.files("alignsim") / "templates" / "starter.yaml").read_text(encoding="utf-8")
+    args.dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.replace("{name}", name), encoding="utf-8")
+    print(f"wrote {path}; run it with: alignsim run {path}")
+    return 0
+
