@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -165,11 +164,10 @@ def test_exact_basins_sum_to_one_and_are_sorted(n: int) -> None:
             assert frustration(sizes, p, flipped)[i] >= f[i] - 1e-9
 
 
-def test_exact_seventeen_actors_is_fast() -> None:
+def test_exact_seventeen_actors_basins_cover_every_configuration() -> None:
+    # the size of Axelrod & Bennett's 1936 case; speed is measured by benchmarks, not asserted here
     sizes, p = random_problem(17, 17)
-    start = time.perf_counter()
     minima = local_minima(sizes, p)
-    assert time.perf_counter() - start < 10.0  # a few seconds on a slow machine
     assert sum(m.basin for m in minima) == pytest.approx(1.0)
 
 
@@ -231,7 +229,7 @@ def test_load_valid_file(tmp_path: Path) -> None:
 
 
 def test_load_example_scenario() -> None:
-    problem = load_landscape_file(ROOT / "scenarios" / "landscape_example.yaml")
+    problem = load_landscape_file(ROOT / "examples" / "landscape_example.yaml")
     assert len(problem.names) == 5
     report = landscape_report(problem)
     assert report["global_minimum"]["sides"] == [["North", "NorthEast", "Middle"], ["South", "SouthWest"]]
