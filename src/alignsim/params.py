@@ -43,9 +43,9 @@ class Params(BaseModel):
     wedge: bool = Field(True, description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).")
     court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
     max_actions: int = Field(2, ge=0, le=20, description="Most initiatives (court or counter-court) a state takes per month.")
-    aid_capacity_ratio: float = Field(5.0, ge=1, le=1e6, description="A state gives aid only to states at least this many times smaller in capability.")
+    aid_capacity_ratio: float = Field(5.0, ge=1, le=1e6, description="A state gives aid only to states whose economy (GDP) is at least this many times smaller.")
     need_threshold: float = Field(0.5, ge=0, le=1, description="A target's humanitarian need from which courting takes the form of aid.")
-    reciprocity: float = Field(1.0, ge=0, le=5, description="Scale of a courted state's answer (probability and intensity), times its interest baseline toward the courter.")
+    reciprocity: float = Field(1.0, ge=0, le=5, description="Scale of a courted state's answer: its intensity is reciprocity x X0 toward the courter / friend_threshold, within [0.2, 2].")
 
     @property
     def half_life(self) -> float:
