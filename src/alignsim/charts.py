@@ -250,13 +250,16 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
 
 # ---------------------------------------------------------------- drift of every pair
 def drift_data(result: RunResult) -> pd.DataFrame:
-    """source, target, start, end, drift (end - start), old_friend; largest absolute drift first."""
+    """source, target, start, end, baseline_end, drift (end - start), interest_pull (baseline_end -
+    start), old_friend; largest absolute drift first. Drift close to interest_pull is relaxation toward
+    interests; drift away from it is the work of events and balance."""
     r = result.relations
     last = r.step.max()
     start = r[r.step == 0].set_index(["source", "target"]).weight
-    end = r[r.step == last].set_index(["source", "target"]).weight
-    out = pd.DataFrame({"start": start, "end": end}).reset_index()
+    end_rows = r[r.step == last].set_index(["source", "target"])
+    out = pd.DataFrame({"start": start, "end": end_rows.weight, "baseline_end": end_rows.baseline}).reset_index()
     out["drift"] = out.end - out.start
+    out["interest_pull"] = out.baseline_end - out.start  # where interests alone would have moved it
     friends = old_friends(result)
     out["old_friend"] = [(s, t) in friends for s, t in zip(out.source, out.target)]
     return out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
@@ -266,10 +269,16 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
     rows = data.head(top).iloc[::-1]
     fig, a = _figure(ax, (7.5, 0.32 * len(rows) + 1.4))
     colors = ["#c0392b" if f else "#7f8c8d" for f in rows.old_friend]
-    a.barh([f"{s} → {t}" for s, t in zip(rows.source, rows.target)], rows.drift, color=colors)
+    labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
+    a.barh(labels, rows.drift, color=colors)
+    a.scatter(rows.interest_pull, labels, marker="|", s=220, color="#e67e22", zorder=3)
     a.axvline(0, color="black", lw=0.8)
     a.set_xlabel("change of relation W, start to end")
-    a.legend(handles=[Line2D([], [], color="#c0392b", lw=6, label="old friends (W ≥ friend threshold at start)"), Line2D([], [], color="#7f8c8d", lw=6, label="other pairs")], fontsize=8, loc="lower right")
+    a.legend(handles=[
+        Line2D([], [], color="#c0392b", lw=6, label="old friends (W ≥ friend threshold at start)"),
+        Line2D([], [], color="#7f8c8d", lw=6, label="other pairs"),
+        Line2D([], [], color="#e67e22", marker="|", ls="", markersize=14, label="interest baseline at the end − W at start"),
+    ], fontsize=8, loc="best")
     a.set_title(f"Largest drifts ({len(rows)} of {len(data)} directed pairs)", fontsize=10)
     return fig
 
