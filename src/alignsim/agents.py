@@ -11,10 +11,15 @@ The rules (docs/model.md, "Agents decide"):
 - court: when I lose a partner, or my friendly capability share falls below what I remember,
   I approach the states whose relations lie furthest below what interests justify (X0 - W).
 - reciprocate: a state that courts me gets an answer in proportion to my interest baseline toward it.
+
+Each month :func:`read_news` screens the news for all states at once: an item reaches a state only
+if one of the rules could fire on it, judged on what cannot change while states decide (W, X0,
+loyalty); what can (grievances, courting intervals, the action budget) is checked by the rule itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -28,6 +33,104 @@ if TYPE_CHECKING:
     from alignsim.model import AlignmentModel, LoggedEvent
 
 
+REPLY, COOL, COUNTER = 1, 2, 4  # what a news item may make a state do (flags)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The month's news, screened for every state at once.
+
+    For each (state, item) pair on which a rule may fire, sorted by state and then news order:
+    ``item`` (index into ``news``), ``flags`` (REPLY: the state is the courted target and may
+    reciprocate; COOL: it may cool toward an actor; COUNTER: it may counter-court the target) and
+    ``chance`` (the counter-courting probability). State i's pairs are ``first[i]:first[i + 1]``.
+    Items on which no rule can fire for a state are left out: skipping them changes nothing and
+    draws no random number. ``support``: each state's friendly capability share now;
+    ``remembered``: what it remembered before this month; ``dropped``: support < remembered -
+    ``support_drop``; ``updated``: remembered + (support - remembered) / ``support_memory``.
+    """
+
+    news: list[LoggedEvent]
+    item: np.ndarray
+    flags: np.ndarray
+    chance: np.ndarray
+    first: np.ndarray
+    support: np.ndarray
+    remembered: np.ndarray
+    dropped: np.ndarray
+    updated: np.ndarray
+    friends: np.ndarray  # W >= friend_threshold, for the wedge
+    meet: np.ndarray  # direct contact: diplomatic relations and no closed border, for brokers
+
+
+def read_news(m: AlignmentModel) -> Briefing:
+    """Screen last month's news and measure every state's support (changes nothing in the model).
+
+    Only warming items (Goldstein > 0) between two states count. For an item of source s and target t:
+
+    - REPLY: t may reciprocate, unless the item is itself an answer (rule "reciprocate");
+    - COOL: a third state i may cool toward an actor f that acted warmly with o (o = t for f = s; and
+      f = t, o = s when both parties act) when W_if >= friend_threshold, W_io <= -enemy_threshold and
+      W_if (-W_io) loyalty_i >= cool_threshold;
+    - COUNTER: a third state i may counter-court t when the item is not an answer,
+      W_is <= -enemy_threshold, W_it > -enemy_threshold, X0_it > 0 and W_ts > -enemy_threshold, with
+      chance min(1, 2 (-W_is) X0_it).
+
+    These conditions read W, X0 and loyalty, which do not change while states decide (agents' acts
+    have no persistent effects); the rest (grievances, courting intervals, the budget) the rules check.
+    """
+    p, W, X0 = m.params, m.relations, m.baseline
+    n, loyalty = m.world.n, m.world.loyalty
+    ft, et = p.friend_threshold, p.enemy_threshold
+    news = m.news()
+    usable = np.array([k for k, e in enumerate(news) if e.source != e.target and e.event.warming], dtype=np.intp)
+    src = np.array([news[k].source for k in usable], dtype=np.intp)
+    tgt = np.array([news[k].target for k in usable], dtype=np.intp)
+    answer = np.array([news[k].rule == "reciprocate" for k in usable], dtype=bool)
+    mutual = np.array([bool(news[k].event.mutual) for k in usable], dtype=bool)
+    friends = W >= ft
+    # Row s of these: which states regard s as a friend / an adversary / with X0 > 0. The screens
+    # run on booleans, item by state; scores are computed only for the pairs that pass them.
+    friend_of = np.ascontiguousarray(friends.T)
+    enemy_of = np.ascontiguousarray((W <= -et).T)
+    owed = np.ascontiguousarray((X0 > 0).T)
+    found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (items, states, flag)
+
+    def third(items: np.ndarray, states: np.ndarray) -> np.ndarray:
+        return (states != src[items]) & (states != tgt[items])
+
+    for actor, other, only in ((src, tgt, None), (tgt, src, mutual)):
+        screen = friend_of[actor] & enemy_of[other]
+        if only is not None:
+            screen &= only[:, None]
+        k, i = np.nonzero(screen)
+        score = W[i, actor[k]] * -W[i, other[k]] * loyalty[i]
+        keep = (score >= p.cool_threshold) & third(k, i)
+        found.append((k[keep], i[keep], COOL))
+    contested = ~answer & (W[tgt, src] > -et)
+    k, i = np.nonzero(enemy_of[src] & ~enemy_of[tgt] & owed[tgt] & contested[:, None])
+    keep = third(k, i)
+    found.append((k[keep], i[keep], COUNTER))
+    asked = np.flatnonzero(~answer)
+    found.append((asked, tgt[asked], REPLY))
+    items = np.concatenate([f[0] for f in found])
+    states = np.concatenate([f[1] for f in found])
+    kinds = np.concatenate([np.full(len(f[0]), f[2], dtype=np.int8) for f in found])
+    key, where = np.unique(states * max(len(usable), 1) + items, return_inverse=True)  # by state, then news order
+    flags = np.zeros(len(key), dtype=np.int8)
+    np.bitwise_or.at(flags, where, kinds)
+    who, col = key // max(len(usable), 1), key % max(len(usable), 1)
+    chance = np.minimum(1.0, 2.0 * -W[who, src[col]] * X0[who, tgt[col]]) if len(key) else np.zeros(0)
+    item = usable[col]
+    first = np.searchsorted(who, np.arange(n + 1))
+    support = m.friendly_support_all()
+    remembered = m.remembered_support.copy()
+    dropped = support < remembered - p.support_drop
+    updated = remembered + (support - remembered) / p.support_memory
+    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
+    return Briefing(news, item, flags, chance, first, support, remembered, dropped, updated, friends, meet)
+
+
 class StateAgent(mesa.Agent):
     """One state. The relation matrix lives in the model; the agent makes the discrete choices."""
 
@@ -37,25 +140,34 @@ class StateAgent(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.code = model.world.codes[index]
-        self.remembered_support = model.friendly_support(index)
+
+    @property
+    def remembered_support(self) -> float:
+        """The state's remembered friendly capability share (kept by the model for all states)."""
+        return float(self.model.remembered_support[self.index])
 
     # ------------------------------------------------------------------ the monthly decision
     def decide(self) -> None:
+        """Answer who courted me, cool toward friends who courted my adversaries, counter-court my
+        adversaries' targets -- in news order -- then court if I lost a partner or support."""
         m, i = self.model, self.index
-        news = m.news()
+        brief = m.briefing
+        if brief is None:  # called on its own, outside the model's step
+            brief = read_news(m)
+            m.remembered_support[i] = brief.updated[i]
         budget = m.params.max_actions
         lost: list[str] = []
-        for e in news:
-            if e.target == i and e.event.warming and e.rule != "reciprocate":
+        for pair in range(brief.first[i], brief.first[i + 1]):
+            e, flags = brief.news[brief.item[pair]], brief.flags[pair]
+            if flags & REPLY:
                 self._reciprocate(e)
-            elif i not in (e.source, e.target) and e.event.warming:
+                continue
+            if flags & COOL:
                 lost += self._cool(e)
-                budget -= self._counter_court(e, budget)
-        support = m.friendly_support(i)
-        memory = m.params.support_memory
-        if support < self.remembered_support - m.params.support_drop:
-            lost.append(f"its friendly capability share fell to {support:.3f} from a remembered {self.remembered_support:.3f}")
-        self.remembered_support += (support - self.remembered_support) / memory
+            if flags & COUNTER:
+                budget -= self._counter_court(e, budget, float(brief.chance[pair]))
+        if brief.dropped[i]:
+            lost.append(f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}")
         if lost and budget > 0:
             self._court("; ".join(lost), budget)
 
@@ -84,18 +196,17 @@ class StateAgent(mesa.Agent):
                 lost.append(f"lost partner {m.code(friend)}")
         return lost
 
-    def _counter_court(self, e: LoggedEvent, budget: int) -> int:
-        """My adversary courts a third state: court that state too. Returns actions taken."""
-        m, i, p = self.model, self.index, self.model.params
+    def _counter_court(self, e: LoggedEvent, budget: int, chance: float) -> int:
+        """My adversary courts a third state: court that state too. Returns actions taken.
+
+        :func:`read_news` has found the state contested (I am hostile to the courter, not to the
+        courted, whose interests I share, and the courted is not hostile to the courter) and set the
+        ``chance`` min(1, 2 x my hostility x my interest baseline toward the courted)."""
+        m, i = self.model, self.index
         W, X0 = m.relations, m.baseline
         c, target = e.source, e.target
-        if budget <= 0 or e.rule == "reciprocate" or target == i or W[i, c] > -p.enemy_threshold:
+        if budget <= 0 or not m.may_court(i, target):
             return 0
-        if W[i, target] <= -p.enemy_threshold or X0[i, target] <= 0 or not m.may_court(i, target):
-            return 0
-        if W[target, c] <= -p.enemy_threshold:
-            return 0  # the courted state is hostile to my adversary: nothing to contest
-        chance = min(1.0, 2.0 * -W[i, c] * X0[i, target])
         if m.rng.random() >= chance:
             return 0
         why = (
@@ -109,19 +220,21 @@ class StateAgent(mesa.Agent):
         weakest link of the adversaries' coalition (a wedge, after Crawford 2011)."""
         m, i = self.model, self.index
         gap = m.baseline[i] - m.relations[i]
-        plan: list[tuple[int, str]] = []
-        for j in np.argsort(-gap, kind="stable"):
-            if gap[j] < m.params.court_gap:
-                break
-            if j != i and m.may_court(i, int(j)):
-                plan.append((int(j), f"{reason}; relation to {m.code(int(j))} is {gap[j]:.2f} below its interest baseline"))
+        order = np.argsort(-gap, kind="stable")  # largest gap first, lowest index among equals
+        order = order[(gap[order] >= m.params.court_gap) & (order != i)]
+        plan: list[int] = order[m.may_court_all(i, order)].tolist()
         wedge = self._weakest_link() if m.params.wedge else None
-        if wedge is not None and wedge not in [j for j, _ in plan]:
-            j, why = wedge, f"{reason}; wedge: {m.code(wedge)} is the member of its adversaries' coalition that regards it least badly ({m.relations[wedge, i]:+.2f})"
-            plan.insert(min(1, len(plan)), (j, why))
-        for j, why in plan:
+        if wedge is not None and wedge not in plan:
+            plan.insert(min(1, len(plan)), wedge)
+        else:
+            wedge = None  # already planned for its gap, and explained by it
+        for j in plan:
             if budget <= 0:
                 break
+            if j == wedge:
+                why = f"{reason}; wedge: {m.code(wedge)} is the member of its adversaries' coalition that regards it least badly ({m.relations[wedge, i]:+.2f})"
+            else:
+                why = f"{reason}; relation to {m.code(j)} is {gap[j]:.2f} below its interest baseline"
             budget -= int(self._approach(j, rule="court", cause=why))
 
     def _weakest_link(self) -> int | None:
@@ -129,13 +242,17 @@ class StateAgent(mesa.Agent):
         that regards me least badly (and that I may court)."""
         m, i, p = self.model, self.index, self.model.params
         W = m.relations
-        adversaries = W[i] <= -p.enemy_threshold
-        coalition = (W[:, adversaries] >= p.friend_threshold).any(axis=1) & (W[:, i] < 0) & (W[i] < 0)
-        coalition[i] = False
-        candidates = [j for j in np.flatnonzero(coalition) if m.may_court(i, int(j))]
-        if not candidates:
+        adversaries = np.flatnonzero(W[i] <= -p.enemy_threshold)
+        if adversaries.size == 0:
             return None
-        return int(max(candidates, key=lambda j: W[j, i]))
+        friends = m.briefing.friends if m.briefing is not None else W >= p.friend_threshold
+        coalition = friends[:, adversaries].any(axis=1) & (W[:, i] < 0) & (W[i] < 0)
+        coalition[i] = False
+        candidates = np.flatnonzero(coalition)
+        candidates = candidates[m.may_court_all(i, candidates)]
+        if candidates.size == 0:
+            return None
+        return int(candidates[np.argmax(W[candidates, i])])  # the first among equals, as max() would
 
     def _reciprocate(self, e: LoggedEvent) -> None:
         """Answer a courting state in proportion to my interest baseline toward it."""

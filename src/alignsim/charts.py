@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -146,6 +146,7 @@ class MatricesData:
     end: np.ndarray
     start_date: str
     end_date: str
+    note: str = ""  # appended to each panel's title, e.g. ", median of 100 runs"
 
 
 def matrices_data(result: RunResult) -> MatricesData:
@@ -168,7 +169,7 @@ def plot_matrices(data: MatricesData) -> Figure:
             for j in range(n):
                 if i != j:
                     a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color="white" if abs(mat[i, j]) > 0.6 else "black")
-        a.set_title(f"Relations on {when} (row regards column)", fontsize=10)
+        a.set_title(f"Relations on {when} (row regards column){data.note}", fontsize=10)
     fig.colorbar(image, ax=axes, shrink=0.8, label="W: -1 hostile … +1 friendly")
     return fig
 
@@ -180,6 +181,7 @@ class NetworkData:
     capability: list[float]
     blocs: list[str]
     edges: list[tuple[str, str, float]]  # symmetric mean relation, |w| >= 0.2
+    note: str = ""  # appended to the title
 
 
 def network_data(result: RunResult, step: int | None = None) -> NetworkData:
@@ -214,7 +216,7 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     a.legend(handles=handles, fontsize=8, loc="best")
     a.set_axis_off()
     a.margins(0.12)
-    a.set_title("Alignment network at the end (node size: capability; edges: mean relation, |W| ≥ 0.2)", fontsize=9)
+    a.set_title(f"Alignment network at the end{data.note} (node size: capability; edges: mean relation, |W| ≥ 0.2)", fontsize=9)
     return fig
 
 
@@ -225,6 +227,7 @@ class BlocsData:
     dates: list[str]
     blocs: np.ndarray  # states x steps, index into names
     names: list[str]
+    agreement: np.ndarray | None = None  # ensembles: share of runs in the shown bloc (states x steps)
 
 
 def blocs_data(result: RunResult) -> BlocsData:
@@ -238,13 +241,21 @@ def blocs_data(result: RunResult) -> BlocsData:
 def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     fig, a = _figure(ax, (10, 0.4 * len(data.codes) + 1.6))
     palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
-    a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette[: max(1, len(data.names))]), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
+    if data.agreement is None:
+        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette[: max(1, len(data.names))]), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
+    else:  # an ensemble: the most common bloc, paler where fewer runs agree
+        rgb = np.array([to_rgb(palette[k % len(palette)]) for k in range(max(1, len(data.names)))])[data.blocs]
+        strength = data.agreement[..., None]
+        a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
     a.set_yticks(range(len(data.codes)), data.codes)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
     handles = [Line2D([], [], marker="s", ls="", color=palette[k % len(palette)], label=f"bloc of {n}") for k, n in enumerate(data.names)]
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    a.set_title("Blocs over time (sign of the leading eigenvector of W; named after the most capable member)", fontsize=9)
+    title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable member)"
+    if data.agreement is not None:
+        title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable member)"
+    a.set_title(title, fontsize=9)
     return fig
 
 
@@ -271,6 +282,8 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
     colors = ["#c0392b" if f else "#7f8c8d" for f in rows.old_friend]
     labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
     a.barh(labels, rows.drift, color=colors)
+    if "drift_p5" in rows.columns:  # an ensemble: median drift with its 5-95% interval
+        a.errorbar(rows.drift, labels, xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift], fmt="none", ecolor="black", elinewidth=0.9, capsize=2)
     a.scatter(rows.interest_pull, labels, marker="|", s=220, color="#e67e22", zorder=3)
     a.axvline(0, color="black", lw=0.8)
     a.set_xlabel("change of relation W, start to end")
@@ -279,20 +292,304 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
         Line2D([], [], color="#7f8c8d", lw=6, label="other pairs"),
         Line2D([], [], color="#e67e22", marker="|", ls="", markersize=14, label="interest baseline at the end − W at start"),
     ], fontsize=8, loc="best")
-    a.set_title(f"Largest drifts ({len(rows)} of {len(data)} directed pairs)", fontsize=10)
+    if "drift_p5" in rows.columns:
+        runs = data.attrs.get("replicates", "all")
+        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {len(data)} directed pairs; lines: 5–95% of runs)", fontsize=10)
+    else:
+        a.set_title(f"Largest drifts ({len(rows)} of {len(data)} directed pairs)", fontsize=10)
+    return fig
+
+
+# ---------------------------------------------------------------- ensembles: the median and its band
+BAND_COLOR = "#1f4e79"
+SCENARIO_COLORS = ["#1f4e79", "#c0392b", "#229954", "#7d3c98", "#e67e22", "#17a589", "#7f8c8d", "#b7950b"]
+
+
+@dataclass
+class BandData:
+    """What the ensemble's tracked-pairs chart shows.
+
+    ``series``: pair, date, mean, p5, median, p95 of W, the medians of the reverse view and of the
+    baseline, old_friend. ``runs``: pair, replicate, date, weight of the individual runs drawn (the
+    first ``runs`` replicates; empty unless asked). ``shocks``: date, label of the scripted shocks.
+    ``reactions``: pair, date, rule, share -- the share of runs in which an agent of the pair
+    reacted to the other by that rule in that month.
+    """
+
+    series: pd.DataFrame
+    runs: pd.DataFrame
+    shocks: pd.DataFrame
+    reactions: pd.DataFrame
+    replicates: int
+    low: float = 0.05
+    high: float = 0.95
+
+
+def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 0, low: float = 0.05, high: float = 0.95) -> BandData:
+    """Median, mean and ``low``-``high`` quantile band of each tracked pair across replicates."""
+    pairs = list(pairs or result.scenario.track) or _default_ensemble_pairs(result)
+    cube = result.relation_cube
+    reps = cube.replicates
+    dates = pd.to_datetime(pd.Series(cube.dates)).to_numpy()
+    threshold = result.scenario.params.friend_threshold
+    frames, run_frames = [], []
+    for pair in pairs:
+        a, b = pair.split("-")
+        w = cube.series(a, b)
+        lo, mid, hi = np.quantile(w, [low, 0.5, high], axis=0)
+        frames.append(pd.DataFrame({
+            "pair": pair, "date": dates, "mean": w.mean(axis=0), "p5": lo, "median": mid, "p95": hi,
+            "reverse": np.median(cube.series(b, a), axis=0), "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
+            "old_friend": bool(w[0, 0] >= threshold),
+        }))
+        k = min(runs, reps)
+        if k:
+            run_frames.append(pd.DataFrame({"pair": pair, "replicate": np.repeat(np.arange(k), len(dates)), "date": np.tile(dates, k), "weight": w[:k].ravel()}))
+    ev = result.events
+    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
+    shocks = pd.DataFrame({"date": pd.to_datetime(first.date), "label": [_label(e) for e in first.itertuples()]})
+    rows = []
+    agent = ev[ev.origin == "agent"]
+    for pair in pairs:
+        a, b = pair.split("-")
+        mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
+        for (date, rule), group in mine.groupby(["date", "rule"], sort=True):
+            rows.append({"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps})
+    return BandData(
+        pd.concat(frames, ignore_index=True),
+        pd.concat(run_frames, ignore_index=True) if run_frames else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
+        shocks,
+        pd.DataFrame(rows, columns=["pair", "date", "rule", "share"]),
+        reps, low, high,
+    )
+
+
+def _default_ensemble_pairs(result: RunResult) -> list[str]:
+    drift = ensemble_drift_data(result)
+    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+
+
+def draw_band(a: Axes, dates: Any, low: Any, mid: Any, high: Any, *, color: str, label: str, lw: float = 2.0) -> None:
+    """The median as a line over its band (shaded)."""
+    a.fill_between(dates, low, high, color=color, alpha=0.22, lw=0)
+    a.plot(dates, mid, color=color, lw=lw, label=label)
+
+
+def _date_axis(a: Axes) -> None:
+    locator = AutoDateLocator(maxticks=8)
+    a.xaxis.set_major_locator(locator)
+    a.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def _panels(count: int, ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, list[Axes]]:
+    if ax is not None:
+        return ax.figure, [ax]  # type: ignore[return-value]
+    cols = 2 if count > 1 else 1
+    rows = -(-count // cols)
+    fig = Figure(figsize=(size[0] * cols, size[1] * rows + 0.8), layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()))
+    for extra in axes[count:]:
+        extra.set_visible(False)
+    return fig, axes[:count]
+
+
+def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
+    """One panel per tracked pair (only the first when ``ax`` is given): the median of W across runs
+    with its band, individual runs when asked, the medians of the reverse view and of the interest
+    baseline, scripted shocks as dotted lines and agent reactions sized by the share of runs."""
+    pairs = list(dict.fromkeys(data.series.pair))
+    fig, axes = _panels(len(pairs), ax, (6.2, 2.6))
+    band = f"{data.low * 100:g}–{data.high * 100:g}%"
+    for pair, a in zip(pairs, axes):
+        s = data.series[data.series.pair == pair]
+        src, tgt = pair.split("-")
+        friend = bool(s.old_friend.iloc[0])
+        a.axhline(0, color="0.6", lw=0.6)
+        for d in data.shocks.date:
+            a.axvline(d, color="0.75", lw=0.8, ls=":")
+        mine = data.runs[data.runs.pair == pair]
+        for k, (_, run) in enumerate(mine.groupby("replicate", sort=True)):
+            a.plot(run.date, run.weight, color="0.55", lw=0.5, alpha=0.45, label="individual runs" if k == 0 else None)
+        color = "#c0392b" if friend else BAND_COLOR
+        draw_band(a, s.date, s.p5, s["median"], s.p95, color=color, label=f"{src} → {tgt} (median, {band} band)", lw=2.4 if friend else 1.9)
+        a.plot(s.date, s.reverse, color="0.45", lw=1.0, label=f"{tgt} → {src} (median)")
+        a.plot(s.date, s.baseline, color="#e67e22", lw=1.2, ls="--", label="interest baseline X0 (median)")
+        react = data.reactions[data.reactions.pair == pair]
+        for rule, (marker, mcolor) in RULE_MARKERS.items():
+            hits = react[(react.rule == rule) & (react.share >= 0.05)]
+            if len(hits):
+                y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
+                a.scatter(hits.date, y, marker=marker, color=mcolor, zorder=5, s=12 + 90 * hits.share, label=f"{rule.replace('_', '-')} (size: share of runs)")
+        start, end = s["median"].iloc[0], s["median"].iloc[-1]
+        title = f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]"
+        a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color="#c0392b" if friend else "black", loc="left")
+        a.set_ylim(-1.05, 1.05)
+        a.set_ylabel("relation W")
+        _date_axis(a)
+        a.legend(fontsize=6.5, loc="best", ncols=2, frameon=False)
+    if ax is None:
+        fig.suptitle(f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify", fontsize=11)
+        shocks = [f"{d:%Y-%m-%d} {lab}" for d, lab in zip(data.shocks.date, data.shocks.label)]
+        if shocks:
+            lines = ["Dotted lines, scripted shocks: " + "; ".join(shocks[k : k + 4]) for k in range(0, min(len(shocks), 12), 4)]
+            fig.supxlabel("\n".join(lines), fontsize=8, ha="left", x=0.01)
+    return fig
+
+
+def ensemble_matrices_data(result: RunResult) -> MatricesData:
+    """The median relation matrix across runs at the start and at the end."""
+    codes, mats = result.relation_cube.matrices()
+    dates = result.relation_cube.dates
+    note = f", median of {mats.shape[0]} runs"
+    return MatricesData(codes, np.median(mats[:, 0], axis=0), np.median(mats[:, -1], axis=0), str(dates[0]), str(dates[-1]), note)
+
+
+def modal_blocs(result: RunResult) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Each state's most common bloc at every step across runs: codes, dates, labels (states x
+    steps) and the share of runs that agree (ties go to the alphabetically first bloc)."""
+    m = result.metrics.sort_values(["replicate", "step"], kind="stable")
+    codes = [c.removeprefix("bloc_") for c in m.columns if c.startswith("bloc_")]
+    steps = list(dict.fromkeys(m.step))
+    reps = m.replicate.nunique()
+    labels = np.empty((len(codes), len(steps)), dtype=object)
+    share = np.zeros((len(codes), len(steps)))
+    for i, code in enumerate(codes):
+        values = m[f"bloc_{code}"].astype(str).to_numpy().reshape(reps, len(steps))
+        for t in range(len(steps)):
+            names, counts = np.unique(values[:, t], return_counts=True)
+            k = int(np.argmax(counts))
+            labels[i, t], share[i, t] = names[k], counts[k] / reps
+    dates = list(m.date.iloc[: len(steps)].astype(str))
+    return codes, dates, labels, share
+
+
+def ensemble_blocs_data(result: RunResult) -> BlocsData:
+    codes, dates, labels, share = modal_blocs(result)
+    names = sorted(set(labels.ravel().tolist()))
+    return BlocsData(codes, dates, np.vectorize(names.index)(labels), names, share)
+
+
+def ensemble_network_data(result: RunResult) -> NetworkData:
+    """The median end matrix across runs, states coloured by their most common end bloc."""
+    data = ensemble_matrices_data(result)
+    codes, mat = data.codes, data.end
+    sym = (mat + mat.T) / 2
+    edges = [(codes[i], codes[j], float(sym[i, j])) for i in range(len(codes)) for j in range(i + 1, len(codes)) if abs(sym[i, j]) >= 0.2]
+    bloc_codes, _, labels, _ = modal_blocs(result)
+    end_bloc = dict(zip(bloc_codes, labels[:, -1].tolist()))
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    return NetworkData(codes, [caps[c] for c in codes], [str(end_bloc[c]) for c in codes], edges, f" (median of {result.replicates} runs; most common blocs)")
+
+
+def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+    """Per directed pair across runs: start, median end, median baseline_end, median drift with its
+    ``low``-``high`` interval (drift_p5, drift_p95), interest_pull (median baseline_end - start),
+    old_friend; largest absolute median drift first."""
+    cube = result.relation_cube
+    w, base = cube.values["weight"], cube.values["baseline"]
+    start = w[0, 0]
+    drift = w[:, -1] - w[:, 0]
+    lo, mid, hi = np.quantile(drift, [low, 0.5, high], axis=0)
+    baseline_end = np.median(base[:, -1], axis=0)
+    out = pd.DataFrame({
+        "source": cube.sources, "target": cube.targets, "start": start, "end": np.median(w[:, -1], axis=0),
+        "baseline_end": baseline_end, "drift": mid, "drift_p5": lo, "drift_p95": hi,
+        "interest_pull": baseline_end - start, "old_friend": start >= result.scenario.params.friend_threshold,
+    })
+    out = out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+    out.attrs["replicates"] = cube.replicates
+    return out
+
+
+# ---------------------------------------------------------------- comparisons (data: alignsim.comparison)
+def plot_comparison_pair(bands: pd.DataFrame, ax: Axes | None = None, *, difference: bool = False) -> Figure:
+    """One tracked pair in several scenarios, from the rows of :attr:`CompareResult.bands` for that
+    pair. Without ``ax``: two panels, each scenario's median and band (left) and each scenario's
+    difference from the first, paired run by run, with its band (right). With ``ax``: the left
+    panel, or the right one when ``difference``."""
+    scenarios = list(dict.fromkeys(bands.scenario))
+    pair = str(bands.pair.iloc[0])
+    src, tgt = pair.split("-")
+    if ax is None:
+        fig = Figure(figsize=(12.5, 4.2), layout="constrained")
+        level_ax, diff_ax = fig.subplots(1, 2, sharex=True)
+        panels = [(level_ax, False), (diff_ax, True)]
+    else:
+        fig = ax.figure  # type: ignore[assignment]
+        panels = [(ax, difference)]
+    dates = pd.to_datetime(bands.date)
+    for a, diff in panels:
+        a.axhline(0, color="0.6", lw=0.6)
+        for k, name in enumerate(scenarios):
+            rows = bands.scenario == name
+            color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
+            if diff:
+                if k == 0:
+                    continue
+                ok = rows & bands.diff_median.notna()
+                draw_band(a, dates[ok], bands.diff_p5[ok], bands.diff_median[ok], bands.diff_p95[ok], color=color, label=f"{name} − {scenarios[0]}")
+            else:
+                draw_band(a, dates[rows], bands.p5[rows], bands["median"][rows], bands.p95[rows], color=color, label=name)
+        _date_axis(a)
+        a.legend(fontsize=7.5, loc="best", frameon=False)
+        if diff:
+            a.set_title(f"difference from {scenarios[0]}, run by run (median, 5–95%)", fontsize=9.5, loc="left")
+            a.set_ylabel("difference of W")
+        else:
+            a.set_title(f"{src} → {tgt}: each scenario's median and 5–95% band of runs", fontsize=9.5, loc="left")
+            low, high = a.get_ylim()
+            a.set_ylim(max(low, -1.05), min(high, 1.05))  # zoomed on the bands, never beyond [-1, 1]
+            a.set_ylabel("relation W")
+    if ax is None:
+        fig.suptitle(f"{src} → {tgt} in {len(scenarios)} scenarios (same seeds in every scenario)", fontsize=11)
+    return fig
+
+
+def plot_differences(outcomes: pd.DataFrame, ax: Axes | None = None, *, date: str | None = None) -> Figure:
+    """Each scenario's effect on every tracked pair at one date (default: the end): the mean
+    difference from the first scenario with its 5–95% interval, from :attr:`CompareResult.outcomes`."""
+    rows = outcomes[outcomes.diff_mean.notna()]
+    when = date or str(rows.date.max())
+    rows = rows[rows.date == when]
+    pairs = list(dict.fromkeys(rows.pair))
+    scenarios = list(dict.fromkeys(rows.scenario))
+    fig, a = _figure(ax, (8.5, 0.42 * len(pairs) * max(1, len(scenarios)) + 1.6))
+    height = 0.8 / max(1, len(scenarios))
+    for k, name in enumerate(scenarios):
+        mine = rows[rows.scenario == name].set_index("pair").reindex(pairs)
+        y = np.arange(len(pairs))[::-1] + (len(scenarios) - 1) / 2 * height - k * height
+        color = SCENARIO_COLORS[(k + 1) % len(SCENARIO_COLORS)]
+        a.errorbar(mine.diff_mean, y, xerr=[mine.diff_mean - mine.diff_p5, mine.diff_p95 - mine.diff_mean], fmt="o", color=color, capsize=3, label=name)
+    a.set_yticks(np.arange(len(pairs))[::-1], [p.replace("-", " → ") for p in pairs])
+    a.axvline(0, color="black", lw=0.8)
+    reference = outcomes.scenario.iloc[0]
+    a.set_xlabel(f"difference of W from {reference} on {when} (mean and 5–95% of paired runs)")
+    a.legend(fontsize=8, loc="best")
+    a.set_title(f"What each scenario changes, relative to {reference}", fontsize=10)
     return fig
 
 
 # ---------------------------------------------------------------- all of them
-def save_charts(result: RunResult, folder: Path) -> list[Path]:
+def save_charts(result: RunResult, folder: Path, *, show_runs: int = 0) -> list[Path]:
+    """The run folder's charts; an ensemble's show the median across runs and its 5–95% band
+    (``show_runs`` individual runs drawn on the tracked pairs)."""
     folder.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "tracked_pairs.png": plot_pairs(pairs_data(result)),
-        "relations_start_end.png": plot_matrices(matrices_data(result)),
-        "alignment_network_end.png": plot_network(network_data(result)),
-        "blocs_over_time.png": plot_blocs(blocs_data(result)),
-        "drift.png": plot_drift(drift_data(result)),
-    }
+    if result.is_ensemble:
+        figures = {
+            "tracked_pairs.png": plot_band(band_data(result, runs=show_runs)),
+            "relations_start_end.png": plot_matrices(ensemble_matrices_data(result)),
+            "alignment_network_end.png": plot_network(ensemble_network_data(result)),
+            "blocs_over_time.png": plot_blocs(ensemble_blocs_data(result)),
+            "drift.png": plot_drift(ensemble_drift_data(result)),
+        }
+    else:
+        figures = {
+            "tracked_pairs.png": plot_pairs(pairs_data(result)),
+            "relations_start_end.png": plot_matrices(matrices_data(result)),
+            "alignment_network_end.png": plot_network(network_data(result)),
+            "blocs_over_time.png": plot_blocs(blocs_data(result)),
+            "drift.png": plot_drift(drift_data(result)),
+        }
     paths = []
     for name, fig in figures.items():
         fig.savefig(folder / name, **SAVE_OPTIONS)

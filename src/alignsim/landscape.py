@@ -17,6 +17,7 @@ aggregation. *British Journal of Political Science* 23(2), 211-233.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +35,8 @@ __all__ = [
     "energy",
     "frustration",
     "local_minima",
+    "global_minimum",
+    "landscape_of_world",
     "load_landscape_file",
     "landscape_report",
 ]
@@ -76,6 +79,33 @@ class LandscapeProblem:
     names: tuple[str, ...]
     sizes: FloatArray
     propensity: FloatArray
+
+
+def landscape_of_world(relations_or_baseline: ArrayLike, capability: ArrayLike, codes: Sequence[str]) -> LandscapeProblem:
+    """The landscape of a model state: sizes = capability, propensity = (M + M^T) / 2.
+
+    ``relations_or_baseline`` is the directed relation matrix W (the landscape
+    of current sentiment) or the interest baseline X0 (the landscape interests
+    alone would draw). Axelrod & Bennett's propensities are symmetric, so the
+    directed matrix is symmetrised; the diagonal is set to 0 (ignored by the
+    theory). Raises ``ValueError`` on mismatched shapes, non-finite entries,
+    capabilities <= 0 or repeated codes.
+    """
+    m = np.asarray(relations_or_baseline, dtype=np.float64)
+    cap = np.array(capability, dtype=np.float64)
+    names = tuple(str(c) for c in codes)
+    n = len(names)
+    if m.shape != (n, n) or cap.shape != (n,):
+        raise ValueError(f"need an {n} x {n} matrix and {n} capabilities for {n} codes, got {m.shape} and {cap.shape}")
+    if len(set(names)) != n:
+        raise ValueError("codes must be distinct")
+    if not (np.all(np.isfinite(m)) and np.all(np.isfinite(cap))):
+        raise ValueError("matrix and capabilities must be finite")
+    if np.any(cap <= 0):
+        raise ValueError("capabilities must be > 0 (they are the actors' sizes)")
+    prop = (m + m.T) / 2.0
+    np.fill_diagonal(prop, 0.0)
+    return LandscapeProblem(names=names, sizes=cap, propensity=prop)
 
 
 # --------------------------------------------------------------------------
@@ -205,9 +235,9 @@ def _exact(s: FloatArray, a: FloatArray, t: FloatArray, tol: float) -> list[Mini
     return [_make_minimum(s, a, t, int(e) << 1, n, float(c) / count) for e, c in zip(ends, counts)]
 
 
-def _heuristic(s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> list[Minimum]:
-    """Descents from ``starts`` random configurations, all advanced in lockstep."""
-    n = s.size
+def _random_descents(n: int, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> FloatArray:
+    """Endpoints of descents from ``starts`` random configurations, all advanced in lockstep,
+    normalised so that actor 0 is on side 0 (one row of 0/1 per start)."""
     bits = rng.integers(0, 2, size=(starts, n)).astype(np.float64)
     active = np.arange(starts)
     while active.size:
@@ -217,8 +247,13 @@ def _heuristic(s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.
         moving = active[~done]
         bits[moving, move[~done]] = 1.0 - bits[moving, move[~done]]
         active = moving
-    # Normalise so actor 0 is on side 0, then count distinct endpoints.
-    bits = np.where(bits[:, :1] == 1.0, 1.0 - bits, bits)
+    return np.where(bits[:, :1] == 1.0, 1.0 - bits, bits)
+
+
+def _heuristic(s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> list[Minimum]:
+    """Descents from ``starts`` random configurations; distinct endpoints with their shares."""
+    n = s.size
+    bits = _random_descents(n, a, t, tol, rng, starts)
     codes = (bits.astype(np.int64) << np.arange(n, dtype=np.int64)).sum(axis=1)
     ends, counts = np.unique(codes, return_counts=True)
     return [_make_minimum(s, a, t, int(e), n, float(c) / starts) for e, c in zip(ends, counts)]
@@ -262,6 +297,54 @@ def local_minima(
             raise ValueError("starts must be >= 1")
         found = _heuristic(s, a, t, tol, rng, starts)
     return sorted(found, key=lambda m: (m.energy, m.sides))
+
+
+def global_minimum(
+    sizes: ArrayLike,
+    propensity: ArrayLike,
+    *,
+    exact_limit: int = 20,
+    rng: np.random.Generator | None = None,
+    starts: int = 2000,
+) -> tuple[int, ...]:
+    """Sides of the lowest-energy configuration, actor 0 on side 0.
+
+    The same configuration as ``local_minima(...)[0].sides``, found more
+    cheaply when N <= ``exact_limit``: a global minimum of E is a local
+    minimum (no switch can lower E, so none lowers the switching actor's
+    frustration), so the lowest energy over all 2^(N-1) configurations needs
+    no descent and no basins. Energies within rounding (relative 1e-9) are
+    ties, broken by the lexicographically first ``sides``; :func:`local_minima`
+    orders by the computed energies, so on a tie that is exact in real
+    arithmetic but not in floating point the two may name different (equally
+    low) configurations. Above ``exact_limit`` this is the heuristic
+    of :func:`local_minima` (``rng`` required; the same draws give the same
+    descents), which may miss the global minimum when its basin is small.
+    """
+    s, a = _validate(sizes, propensity)
+    n = s.size
+    t = a.sum(axis=1)
+    tol = _REL_TOL * max(1.0, float(s @ np.abs(a).sum(axis=1)))  # on energies
+    if n > exact_limit:
+        if rng is None:
+            raise ValueError(f"{n} actors exceed exact_limit={exact_limit}: pass rng for the heuristic search")
+        if starts < 1:
+            raise ValueError("starts must be >= 1")
+        candidates = _random_descents(n, a, t, _tolerance(a), rng, starts)
+    elif n > _EXACT_HARD_LIMIT:
+        raise ValueError(f"exact enumeration of {n} actors is infeasible; use exact_limit <= {_EXACT_HARD_LIMIT}")
+    else:
+        count = 1 << (n - 1)
+        energies = np.empty(count, dtype=np.float64)
+        for start in range(0, count, _BATCH):
+            codes = np.arange(start, min(count, start + _BATCH), dtype=np.int64) << 1  # actor 0 on side 0
+            energies[start : start + codes.size] = _frustration_batch(_bits_of(codes, n), a, t) @ s
+        candidates = _bits_of(np.flatnonzero(energies <= energies.min() + tol).astype(np.int64) << 1, n)
+    energies = _frustration_batch(candidates, a, t) @ s
+    bits = candidates[energies <= energies.min() + tol].astype(np.int64)
+    # Lexicographic order of side tuples: actor 0 is the most significant digit.
+    order = bits @ (np.int64(1) << np.arange(n - 1, -1, -1, dtype=np.int64))
+    return tuple(int(v) for v in bits[int(np.argmin(order))])
 
 
 # --------------------------------------------------------------------------

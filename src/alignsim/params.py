@@ -17,7 +17,7 @@ class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # --- relation dynamics (Morrison, Kutz & Gabbay 2023) ---
-    beta: float = Field(0.1, gt=0, le=2, description="Restoring rate toward the interest baseline per month; a goodwill impulse halves every ln2/beta months (6.9 at 0.1).")
+    beta: float = Field(0.1, gt=0, le=1, description="Restoring rate toward the interest baseline per month; a goodwill impulse halves every ln2/beta months (6.9 at 0.1; the monthly Euler step gives ln2/-ln(1-beta), 6.6). At most 1: a larger step overshoots X0 (beta = 2 would never relax).")
     alpha: float = Field(0.003, ge=0, le=1, description="Strength of the structural-balance force.")
     saturation: float = Field(1.0, gt=0, le=100, description="L: the balance force saturates at +-L (L tanh(alpha B / L)).")
     balance_kernel: Literal["traag", "marvel"] = Field("traag", description="B(W) = W W^T (Traag et al. 2013: cool toward those who like my enemies) or W^2 (Marvel et al. 2011: take my friends' view).")
@@ -33,7 +33,7 @@ class Params(BaseModel):
     tie_sanction: float = Field(-0.15, ge=-1, le=1, description="Added to X0 of a pair where one sanctions the other (both directions).")
     # --- agents' decision rules ---
     agents: bool = Field(True, description="Let states decide (court, cool, counter-court, reciprocate); false leaves only scripted shocks.")
-    friend_threshold: float = Field(0.3, ge=0, le=1, description="A relation at or above this counts as friendship.")
+    friend_threshold: float = Field(0.3, gt=0, le=1, description="A relation at or above this counts as friendship (above 0: reciprocity is scaled by it).")
     enemy_threshold: float = Field(0.3, ge=0, le=1, description="A relation at or below minus this counts as hostility.")
     cool_threshold: float = Field(0.4, ge=0, le=1, description="A friend's warming toward an adversary is punished when friendship x hostility x loyalty reaches this.")
     support_drop: float = Field(0.05, ge=0, le=1, description="A state courts when its friendly capability share falls this far below its remembered level.")
@@ -43,7 +43,7 @@ class Params(BaseModel):
     wedge: bool = Field(True, description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).")
     court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
     max_actions: int = Field(2, ge=0, le=20, description="Most initiatives (court or counter-court) a state takes per month.")
-    aid_capacity_ratio: float = Field(5.0, ge=1, le=1e6, description="A state gives aid only to states whose economy (GDP) is at least this many times smaller.")
+    aid_capacity_ratio: float = Field(10.0, ge=1, le=1e6, description="A state gives aid only to states whose economy (GDP) is at least this many times smaller.")
     need_threshold: float = Field(0.5, ge=0, le=1, description="A target's humanitarian need from which courting takes the form of aid.")
     reciprocity: float = Field(1.0, ge=0, le=5, description="Scale of a courted state's answer: its intensity is reciprocity x X0 toward the courter / friend_threshold, within [0.2, 2].")
 

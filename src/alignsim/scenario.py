@@ -8,10 +8,12 @@ to chart. :func:`load_scenario` is the one entry point; every mistake raises
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
@@ -21,13 +23,16 @@ from alignsim.events import EVENT_TYPES, Event
 from alignsim.params import Params
 from alignsim.world import WorldSpec, merge_world, shipped_world_path, shipped_worlds
 
+WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
+
 Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """The date ``months`` after ``start``, day clamped to 28 so every month has it."""
+    """The date ``months`` after ``start``; a day the month lacks becomes its last (31 Jan + 1 = 29 Feb 2024)."""
     y, m = divmod(start.month - 1 + months, 12)
-    return dt.date(start.year + y, m + 1, min(start.day, 28))
+    year, month = start.year + y, m + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def month_index(start: dt.date, date: dt.date) -> int:
@@ -46,6 +51,7 @@ class Scenario(BaseModel):
     start: dt.date = dt.date(2024, 1, 1)
     steps: int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
     seed: int = Field(0, ge=0, le=2**63 - 1)
+    replicates: int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
     shocks: tuple[Shock, ...] = ()
     track: tuple[str, ...] = Field((), description="Directed pairs to chart, written 'PRK-CUB'.")
 
@@ -86,9 +92,10 @@ class Scenario(BaseModel):
                 continue
             first = self._first_step(shock)
             if not 0 <= first < self.steps:
-                end = add_months(self.start, self.steps - 1)
                 when = ("shocks", n, "date" if shock.date is not None else "step")
-                problems.append((when, f"fires at step {first}, outside the run (steps 0..{self.steps - 1}, dates {self.start} to {end})"))
+                problems.append((when, f"fires at step {first}, outside the run: {self._span()}"))
+            elif shock.until is not None and self._step_of(shock.until) < first:
+                problems.append((("shocks", n, "until"), f"'until' ({shock.until}) comes before the first firing (step {first}): the shock would never fire"))
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
@@ -98,6 +105,13 @@ class Scenario(BaseModel):
 
     def _first_step(self, shock: Event) -> int:
         return shock.step if shock.step is not None else month_index(self.start, shock.date)  # type: ignore[arg-type]
+
+    def _step_of(self, when: dt.date | int) -> int:
+        return when if isinstance(when, int) else month_index(self.start, when)
+
+    def _span(self) -> str:
+        end = add_months(self.start, self.steps - 1)
+        return f"steps 0..{self.steps - 1}, i.e. dates in the months {self.start:%Y-%m} to {end:%Y-%m}"
 
     @property
     def world_spec(self) -> WorldSpec:
@@ -113,8 +127,7 @@ class Scenario(BaseModel):
             step = self._first_step(shock)
             last = step
             if shock.every is not None:
-                until = shock.until
-                last = self.steps - 1 if until is None else (until if isinstance(until, int) else month_index(self.start, until))
+                last = self.steps - 1 if shock.until is None else self._step_of(shock.until)
             while step <= min(last, self.steps - 1):
                 plan.setdefault(step, []).append(shock)
                 if shock.every is None:
@@ -146,41 +159,135 @@ class ScenarioProblems(InputError):
 
 
 def resolve_world(world: str | dict[str, Any], base_dir: Path) -> WorldSpec:
-    """Turn a scenario's ``world:`` into a validated :class:`WorldSpec`."""
+    """Turn a scenario's ``world:`` into a validated :class:`WorldSpec`.
+
+    Mistakes are reported where the user wrote them: in a world file (its own path and line), in an
+    inline world (the scenario's line), or in the overrides of a ``base:`` world.
+    """
     if isinstance(world, str):
-        raw = _load_world_raw(world, base_dir)
+        raw, path, root = _load_world_raw(world, base_dir, ("world",))
+        if path is not None:
+            try:
+                return WorldSpec.model_validate(raw)
+            except ValidationError as err:
+                problems = [(list(loc), msg) for loc, msg in _world_problems(err, raw, None, "")]
+                raise _input_error(problems, root, path) from None
+        overrides: dict[str, Any] | None = None
     else:
         overrides = dict(world)
         base = overrides.pop("base", None)
-        raw = merge_world(_load_world_raw(base, base_dir), overrides) if base is not None else overrides
+        if base is not None:
+            raw = merge_world(_load_world_raw(base, base_dir, ("world", "base"))[0], overrides)
+        else:
+            raw, overrides = overrides, None
     try:
         return WorldSpec.model_validate(raw)
     except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            inner = ".".join(str(p) for p in e["loc"])
-            # inline worlds map onto the file; overrides are reported at their 'world' key
-            loc = ("world", *e["loc"]) if "base" not in world else ("world",)
-            problems.append((loc, f"world.{inner}: {_message(e, list(e['loc']))}" if inner else _message(e, [])))
-        raise ScenarioProblems(problems) from None
+        if isinstance(world, str):  # a shipped world: not the user's mistake to locate
+            raise ScenarioProblems([(("world",), f"shipped world '{world}' is invalid: {err}")]) from None
+        raise ScenarioProblems(_world_problems(err, raw, overrides, "world")) from None
 
 
-def _load_world_raw(ref: Any, base_dir: Path) -> dict[str, Any]:
+def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[str, Any] | None, prefix: str) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, message) of each world mistake, the location within the text the user wrote."""
+    head = (prefix,) if prefix else ()
+    problems = []
+    errors = err.errors()
+    for e in errors:
+        loc = tuple(e["loc"])
+        if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors):
+            continue  # an item failed and was left out; its own error says why
+        message = _message(e, ["world", *loc])
+        if not loc:  # a cross-reference check: find the value it names
+            loc = _find_named_value(overrides if overrides is not None else raw, message) or ()
+            if not loc and overrides is not None:
+                problems.append((head, f"in the base world: {message}"))
+                continue
+        elif overrides is not None:
+            mapped = _override_loc(raw, overrides, loc)
+            if mapped is None:
+                inner = ".".join(map(str, loc))
+                problems.append((head, f"world.{inner} (after applying the overrides to the base world): {message}"))
+                continue
+            loc = mapped
+        problems.append(((*head, *loc), message))
+    return problems
+
+
+_IDENTITY = {"states": ("code",), "dimensions": ("id",), "relations": ("source", "target")}
+
+
+def _override_loc(merged: dict[str, Any], overrides: dict[str, Any], loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """Map a location in the merged world onto the override that produced it (None: it came from the base)."""
+    key = loc[0]
+    if key not in overrides:
+        return None
+    if key == "ties" and len(loc) >= 3 and isinstance(loc[2], int):
+        kind = loc[1]
+        ident = ("source", "target") if kind == "sanction" else ("a", "b")
+        items = (merged.get("ties") or {}).get(kind)
+        found = _same_item(items, (overrides.get("ties") or {}).get(kind), loc[2], ident)
+        return None if found is None else ("ties", kind, found, *loc[3:])
+    if key in _IDENTITY and len(loc) >= 2 and isinstance(loc[1], int):
+        found = _same_item(merged.get(key), overrides.get(key), loc[1], _IDENTITY[key])
+        return None if found is None else (key, found, *loc[2:])
+    return loc
+
+
+def _same_item(merged: Any, given: Any, index: int, ident: tuple[str, ...]) -> int | None:
+    if not isinstance(merged, list) or not isinstance(given, list) or index >= len(merged) or not isinstance(merged[index], dict):
+        return None
+    want = tuple(merged[index].get(k) for k in ident)
+    for n, item in enumerate(given):
+        if isinstance(item, dict) and tuple(item.get(k) for k in ident) == want:
+            return n
+    return None
+
+
+def _find_named_value(data: Any, message: str) -> tuple[Any, ...] | None:
+    """Where the name a cross-reference message quotes ('CCC') is written, as a value or a key; the
+    last occurrence, so that for a name given twice the second one is shown."""
+    quoted = re.search(r"'([^']+)'", message)
+    if quoted is None:
+        return None
+    hits: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == quoted.group(1):
+                    hits.append((*loc, k))
+                walk(v, (*loc, k))
+        elif isinstance(node, list):
+            for n, v in enumerate(node):
+                walk(v, (*loc, n))
+        elif node == quoted.group(1):
+            hits.append(loc)
+
+    walk(data, ())
+    return hits[-1] if hits else None
+
+
+def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict[str, Any], Path | None, yaml.Node | None]:
+    """The raw mapping of a shipped world or a world file, the file's path (None if shipped) and node tree."""
+    shipped = ", ".join(shipped_worlds())
     if not isinstance(ref, str):
-        raise ScenarioProblems([(("world", "base"), "'base' names a shipped world or a world file")])
+        raise ScenarioProblems([(at, f"names a world: {WORLD_FORMS.format(shipped)}")])
     if ref in shipped_worlds():
-        path = shipped_world_path(ref)
+        path, user_file = shipped_world_path(ref), None
     else:
         path = (base_dir / ref) if not Path(ref).is_absolute() else Path(ref)
+        user_file = path
         if not path.is_file():
-            raise ScenarioProblems([(("world",), f"world '{ref}' is neither a shipped world ({', '.join(shipped_worlds())}) nor a file")])
+            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path})")])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise ScenarioProblems([(("world",), f"world file {path} is not valid YAML: {err}")]) from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the world file: {err}", path=path) from None
+    data, root = _read_yaml(text, path)
     if not isinstance(data, dict):
-        raise ScenarioProblems([(("world",), f"world file {path} is not a mapping")])
-    return data
+        raise InputError("a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1)
+    return data, user_file, root
 
 
 # ---------------------------------------------------------------- loading with line numbers
@@ -200,13 +307,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", path=path, line=line) from None
+    data, root = _read_yaml(text, path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -215,22 +316,82 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     try:
         return Scenario.model_validate(data, context={"base_dir": Path(path).parent})
     except ValidationError as err:
-        raise _input_error([(list(e["loc"]), _message(e, list(e["loc"]))) for e in err.errors()], root, path) from None
+        problems = []
+        for e in err.errors():
+            loc = list(e["loc"])
+            if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
+                if any(p[0] == ["world"] for p in problems):
+                    continue  # one message for the two branches of world's union
+                loc, message = ["world"], f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}"
+            else:
+                message = _message(e, loc)
+                if e["type"] == "union_tag_invalid":
+                    loc.append("type")
+            problems.append((loc, message))
+        raise _input_error(problems, root, path) from None
     except ScenarioProblems as err:
         raise _input_error([(list(loc), msg) for loc, msg in err.problems], root, path) from None
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 10x faster
+
+
+def _read_yaml(text: str, path: str | Path) -> tuple[Any, yaml.Node | None]:
+    """What yaml.safe_load gives, and the node tree (for line numbers), in one pass; every YAML
+    mistake (syntax, an impossible date, a key given twice) is an InputError naming the line."""
+    loader = _SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            raise InputError(f"not valid YAML: {getattr(err, 'problem', None) or err}", path=path, line=line) from None
+        if root is None:
+            return None, None
+        _check_nodes(root, [], path)
+        try:
+            return loader.construct_document(root), root
+        except (yaml.YAMLError, ValueError) as err:  # a value YAML cannot construct
+            raise InputError(f"not valid YAML: {err}", path=path) from None
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
+    """Keys given twice (YAML keeps the last silently) and dates that do not exist (2024-02-30)."""
+    here = ".".join(names) or "(top level)"
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise InputError(f"key '{key.value}' is given twice (first on line {seen[key.value]}); YAML would silently keep the last",
+                                     path=path, line=line, field=".".join([*names, key.value]))
+                seen[key.value] = line
+            _check_nodes(value, [*names, str(getattr(key, "value", "?"))], path)
+    elif isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            _check_nodes(item, [*names[:-1], f"{names[-1]}[{n}]"] if names else [f"[{n}]"], path)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.safe_load(node.value)
+        except ValueError as err:
+            raise InputError(f"'{node.value}' is not a valid date ({err}); write YYYY-MM-DD", path=path,
+                             line=node.start_mark.line + 1, field=here) from None
+
+
 def _input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, path: str | Path) -> InputError:
-    messages, first_line, first_field = [], None, None
+    """One InputError for all problems: the first's line and field, every problem on its own line."""
+    located = []
     for loc, message in problems:
         line, field_path = _locate(root, loc)
-        shown = f"{path}:{line}" if line else str(path)
-        messages.append(f"{shown}: field '{field_path or '(top level)'}': {message}")
-        if first_line is None:
-            first_line, first_field = line, field_path
-    text = messages[0] if len(messages) == 1 else "\n".join(messages)
-    error = InputError(text, path=path, line=first_line, field=first_field)
-    error.full_text = text  # type: ignore[attr-defined]
+        located.append((line, field_path, message))
+    lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in located]
+    line, field_path, message = located[0]
+    error = InputError("\n".join([message, *lines[1:]]), path=path, line=line, field=field_path or "(top level)")
+    error.full_text = str(error)  # type: ignore[attr-defined]
     return error
 
 
@@ -241,31 +402,74 @@ def _message(e: Any, loc: list[Any]) -> str:
     if kind == "union_tag_not_found":
         return f"a shock needs 'type:'; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}' here; allowed keys: {', '.join(_allowed_keys(loc))}"
+        model, _ = _model_at(loc)
+        allowed = f"; allowed keys: {', '.join(model.model_fields)}" if model is not None else ""
+        return f"unknown key '{loc[-1]}' here{allowed}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        ctx = e.get("ctx", {})
-        return f"{e['input']!r} is out of range: {msg.lower()} ({_range_text(ctx)})"
+        return f"{e['input']!r} is out of range: {msg.lower()} ({_range_text(loc, e.get('ctx', {}))})"
     if kind == "literal_error":
         return f"{e['input']!r} is not allowed: {msg.lower()}"
+    if kind in ("tuple_type", "list_type"):
+        return f"should be a list (YAML '[a, b]' or one '- item' per line), not {type(e['input']).__name__} {e['input']!r}"
+    if kind == "missing":
+        return "is required but missing"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"should be a mapping ('key: value' lines), not {type(e['input']).__name__} {e['input']!r}"
+    if isinstance(e.get("input"), (str, int, float)):
+        return f"{e['input']!r}: {msg}"  # show what was written: 'many': Input should be a valid integer
     return msg
 
 
-def _range_text(ctx: dict[str, Any]) -> str:
-    parts = []
-    for key, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-        if key in ctx:
-            parts.append(f"{sym} {ctx[key]}")
+def _range_text(loc: list[Any], ctx: dict[str, Any]) -> str:
+    """The field's whole allowed range (both bounds), not only the bound that was crossed."""
+    bounds = dict(ctx)
+    model, name = _model_at(loc)
+    if model is not None and name in model.model_fields:
+        for meta in model.model_fields[name].metadata:
+            for key in ("ge", "gt", "le", "lt"):
+                if getattr(meta, key, None) is not None:
+                    bounds.setdefault(key, getattr(meta, key))
+    parts = [f"{sym} {bounds[key]:g}" if isinstance(bounds[key], float) else f"{sym} {bounds[key]}"
+             for key, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")) if key in bounds]
     return "allowed: " + " and ".join(parts)
 
 
-def _allowed_keys(loc: list[Any]) -> list[str]:
-    model: Any = Scenario
+def _model_at(loc: list[Any]) -> tuple[type[BaseModel] | None, str | None]:
+    """The pydantic model that holds the last key of ``loc`` (a scenario location), and that key."""
+    model: type[BaseModel] | None = Scenario
+    skip = False
     for part in loc[:-1]:
-        if part == "params" and model is Scenario:
-            model = Params
-        elif isinstance(part, str) and part in EVENT_TYPES:
+        if skip or isinstance(part, int):
+            skip = False
+            continue
+        if model is None:
+            return None, None
+        if part in EVENT_TYPES:
             model = EVENT_TYPES[part]
-    return list(model.model_fields)
+            continue
+        if part == "world" and model is Scenario:
+            model = WorldSpec
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None, None
+        model, skip = _inner_model(field.annotation)
+    return model, loc[-1] if loc else None
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside an annotation (Optional, tuple, list, dict values) and whether a dict key
+    comes next in a location."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is dict:
+        return _inner_model(args[1])[0], True
+    for arg in args:
+        found, skip = _inner_model(arg)
+        if found is not None:
+            return found, skip
+    return None, False
 
 
 def _clean(msg: str) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alignsim.params import Params
+from alignsim.similarity import s_score, s_score_matrix
 
 TIE_KINDS = ("diplomatic", "treaty", "alliance")
 
@@ -227,7 +228,14 @@ class WorldState:
         return len(self.codes)
 
     def index(self, code: str) -> int:
-        return self.codes.index(code)
+        """Position of a state code; a dict lookup, since every event asks (codes never change)."""
+        positions = self.__dict__.get("_positions")
+        if positions is None or len(positions) != len(self.codes):
+            positions = self.__dict__["_positions"] = {c: i for i, c in enumerate(self.codes)}
+        try:
+            return positions[code]
+        except KeyError:
+            raise ValueError(f"{code!r} is not a state of this world") from None
 
     def copy(self) -> WorldState:
         return copy.deepcopy(self)
@@ -290,15 +298,25 @@ def interest_similarity(interests: np.ndarray, salience: np.ndarray) -> np.ndarr
     """Salience-weighted S-score of every pair of interest vectors (Signorino & Ritter 1999).
 
     S_ij = 1 - 2 sum_k w_ijk |u_ik - u_jk| / (d_max sum_k w_ijk), with d_max = 2 (positions lie in
-    [-1, 1]) and the pair's combined salience w_ijk = (w_ik + w_jk) / 2. A pair with no salience
-    anywhere has S = 0 (no basis for judgement).
+    [-1, 1]) and the pair's combined salience w_ijk = (w_ik + w_jk) / 2 -- exactly
+    :func:`alignsim.similarity.s_score_matrix` with per-state weights. A pair with no salience
+    anywhere has S = 0 (no basis for judgement); the diagonal is 0 (no relation to itself).
     """
-    w = (salience[:, None, :] + salience[None, :, :]) / 2.0
-    dist = np.abs(interests[:, None, :] - interests[None, :, :])
-    total = w.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = 1.0 - 2.0 * (w * dist).sum(axis=2) / (2.0 * total)
-    s = np.where(total > 0, s, 0.0)
+    n = interests.shape[0]
+    has = salience.sum(axis=1) > 0
+    if has.all():
+        s = s_score_matrix(interests, weights=salience, d_max=2.0)
+    else:
+        # s_score_matrix refuses weightless pairs, so states without any salience are left out of
+        # the call. With one of them, a pair's weight is half the other's salience, and S does not
+        # depend on the scale of the weights; two of them have no weight at all: S = 0.
+        s = np.zeros((n, n))
+        some, none = np.flatnonzero(has), np.flatnonzero(~has)
+        if some.size:
+            s[np.ix_(some, some)] = s_score_matrix(interests[some], weights=salience[some], d_max=2.0)
+        for i in some:
+            for j in none:
+                s[i, j] = s[j, i] = s_score(interests[i], interests[j], weights=salience[i], d_max=2.0)
     np.fill_diagonal(s, 0.0)
     return s
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ def register(sub: Any) -> None:
     run.add_argument("--seed", type=int, help="override the scenario's seed")
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_ensemble_options(run)
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
@@ -35,21 +37,62 @@ def register(sub: Any) -> None:
     new.set_defaults(func=cmd_new)
 
 
+def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates: str = "the scenario's 'replicates', else 1") -> None:
+    """Options shared by the commands that run ensembles (run, compare)."""
+    parser.add_argument("--replicates", type=int, metavar="N", help=f"run N replicates with seeds spawned from the run's seed (default: {default_replicates})")
+    parser.add_argument("--workers", type=int, metavar="N", help="processes that run replicates in parallel (default: all cores; 1: no subprocesses)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--show-runs", type=int, nargs="?", const=30, default=0, metavar="N", help="draw N individual runs (default 30) over the bands of the ensemble charts")
+    parser.add_argument("--parquet", action=argparse.BooleanOptionalAction, default=None, help="also write the tables as Parquet (default: for ensembles, when pyarrow is installed)")
+
+
+def check_ensemble_options(args: argparse.Namespace) -> None:
+    for name in ("replicates", "workers"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise InputError("must be 1 or more", field=f"--{name}")
+    if args.show_runs < 0:
+        raise InputError("must be 0 or more", field="--show-runs")
+    if args.seed is not None and args.seed < 0:
+        raise InputError("must be 0 or more", field="--seed")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from alignsim.ensemble import resolve_workers
     from alignsim.scenario import load_scenario
     from alignsim.simulate import run_scenario
 
-    if args.seed is not None and args.seed < 0:
-        raise InputError("must be 0 or more", field="--seed")
+    check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
     out = args.out or _free_folder(Path("runs") / scenario.name)
     if out.exists() and out.is_file():
         raise InputError("is a file, not a folder", path=out)
     if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
         raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
-    result = run_scenario(scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"))
-    result.save(out, charts=not args.no_charts, overwrite=args.overwrite)
+    started = time.perf_counter()
+    result = run_scenario(
+        scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"),
+        replicates=args.replicates, workers=args.workers, progress=not args.quiet,
+    )
+    elapsed = time.perf_counter() - started
+    result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs)
     agent = result.agent_events()
+    if result.is_ensemble:
+        n = result.replicates
+        print(f"{scenario.name}: {n} replicates of {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']} "
+              f"({resolve_workers(args.workers, n)} workers, {elapsed:.1f} s)")
+        per_run = agent.groupby("replicate").size().reindex(range(n), fill_value=0).to_numpy()
+        scripted = int((result.events.origin == "scenario").sum()) // n
+        print(f"  {scripted} scripted shocks; agent reactions per run: mean {per_run.mean():.1f}, 5-95%: {int(np.quantile(per_run, 0.05))}-{int(np.quantile(per_run, 0.95))}")
+        table = result.reaction_frequencies()
+        for r in table.head(8).itertuples():
+            print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
+        if len(table) > 8:
+            print(f"  ... {len(table) - 8} more reactions in events.csv")
+        print(f"wrote {out}")
+        return 0
     print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
     print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
     for e in agent.head(8).itertuples():

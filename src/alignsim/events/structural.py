@@ -19,6 +19,8 @@ class InterestShift(Event):
 
     E.g. a new government redefining its stance. Persistent: moves X0 for every pair involving the
     state -- the one kind of change that relations follow for good ("only interests endure").
+    Source: a modelling convention (docs/model.md, the interest baseline); no CAMEO equivalent,
+    since it is not an act toward another state: Goldstein 0 (no impulse).
     """
 
     type: Literal["interest_shift"] = "interest_shift"
@@ -52,6 +54,8 @@ class CapabilityChange(Event):
     """A state's capability is multiplied by ``factor`` (growth, war losses, sanctions' bite).
 
     Persistent: changes whose support counts for how much (isolation, courting, aid capacity).
+    Source: capability as a composite share in the manner of the Correlates of War CINC; no CAMEO
+    equivalent: Goldstein 0 (no impulse).
     """
 
     type: Literal["capability_change"] = "capability_change"
@@ -69,6 +73,7 @@ class BorderClosure(Event):
 
     Persistent: no contact with the others: agents neither act across the closed border nor
     answer across it, except through a third state's channel (``talks`` with ``via``).
+    Source: the article (North Korea's pandemic closure); no CAMEO equivalent: Goldstein 0 (no impulse).
     """
 
     type: Literal["border_closure"] = "border_closure"
@@ -89,7 +94,8 @@ class BorderReopening(Event):
     """A state reopens its border to ``partners`` (all states when empty).
 
     E.g. North Korea letting China, Russia, Cuba and Mongolia rotate diplomats in 2023 (article).
-    Persistent: restores contact with those states.
+    Persistent: restores contact with those states. Source: the article (diplomats' rotation in
+    Pyongyang, 2023); no CAMEO equivalent: Goldstein 0 (no impulse).
     """
 
     type: Literal["border_reopening"] = "border_reopening"
@@ -109,7 +115,8 @@ class Disaster(Event):
 
     E.g. Mongolia's 2023-24 dzud, the worst in 30 years (article). Persistent: need makes courting
     take the form of aid and makes aid count for more (see ``aid``). Lower it with a later
-    ``disaster`` event of lower ``need`` to model recovery.
+    ``disaster`` event of lower ``need`` to model recovery. Source: the article (the 2023-24 dzud);
+    no CAMEO equivalent: Goldstein 0 (no impulse).
     """
 
     type: Literal["disaster"] = "disaster"

@@ -1,0 +1,386 @@
+"""The alignsim model written the plain way: one state and one pair at a time, in Python loops.
+
+This is the executable form of docs/model.md. It shares no code with the engine's numerics: the
+world is read from the WorldSpec into lists, the interest baseline X0, the balance force, the
+saturation, the impulses, the persistent effects of every event type and the agents' four rules
+are written out from the equations. What it takes from alignsim is only vocabulary and data: the
+scenario's validated spec and schedule, the event classes (their fields, Goldstein scores from the
+CAMEO table and whether both parties act), and the parameters.
+
+``tests/test_equivalence.py`` runs it beside :class:`alignsim.model.AlignmentModel` on random worlds
+and checks that both log the same events and give the same relations (to 1e-12).
+
+The random-number contract (docs/model.md, "Equivalence with the reference implementation"): both
+start from the same Generator state, and each step draws, in this order,
+
+1. with agents on: one ``rng.permutation(N)`` (the order in which states decide);
+2. one ``rng.random()`` per counter-courting chance that is reached (all its conditions met), in
+   decision order, news order within a state;
+3. N*N standard normals for the noise, pair (i, j) in row-major order, diagonal included -- the
+   same numbers as one ``rng.standard_normal((N, N))``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from alignsim.events import Event
+from alignsim.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
+from alignsim.events.material import Aid
+from alignsim.scenario import Scenario
+
+VISIT_LEVEL_SCALE = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
+TIE_KINDS = ("diplomatic", "treaty", "alliance", "sanction")
+# Event types without persistent effects (they act through impulses only).
+IMPULSE_ONLY = {"visit", "invitation", "talks", "security_dialogue", "media_freeze", "aid"}
+# Event types whose persistent effects are written out in ReferenceModel.apply.
+PERSISTENT = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift", "capability_change",
+              "border_closure", "border_reopening", "disaster"}
+SUPPORTED_TYPES = IMPULSE_ONLY | PERSISTENT
+
+
+@dataclass(frozen=True)
+class RefEntry:
+    """One logged event: what the engine's LoggedEvent holds, less the date and the cause text."""
+
+    step: int
+    event: Event
+    source: int
+    target: int
+    origin: str
+    rule: str
+    impulse: float
+
+
+def matrix(n: int, value: float = 0.0) -> list[list[float]]:
+    return [[value] * n for _ in range(n)]
+
+
+class ReferenceModel:
+    """The model of docs/model.md, state by state and pair by pair."""
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
+        self.p = scenario.params
+        self.rng = rng
+        spec = scenario.world_spec
+        self.codes = [s.code for s in spec.states]
+        n = self.n = len(self.codes)
+        at = {c: i for i, c in enumerate(self.codes)}
+        self.at = at
+        dims = [d.id for d in spec.dimensions]
+        self.dims = dims
+        self.capability = [float(s.capability) for s in spec.states]
+        # GDP; a state without one gets the GDP per unit of capability of those that have one.
+        known = [(s.economy, s.capability) for s in spec.states if s.economy is not None]
+        per_capability = sum(g for g, _ in known) / sum(c for _, c in known) if known else 1.0
+        self.economy = [float(s.economy) if s.economy is not None else s.capability * per_capability for s in spec.states]
+        self.loyalty = [float(s.loyalty) for s in spec.states]
+        self.need = [float(s.need) for s in spec.states]
+        self.interest = [[0.0] * len(dims) for _ in range(n)]
+        self.salience = [[0.0] * len(dims) for _ in range(n)]
+        for i, s in enumerate(spec.states):
+            for dim, pos in s.interests.items():
+                self.interest[i][dims.index(dim)] = float(pos.position)
+                self.salience[i][dims.index(dim)] = float(pos.salience)
+        self.W = matrix(n)
+        for r in spec.relations:
+            i, j = at[r.source], at[r.target]
+            self.W[i][j] = float(r.weight)
+            self.W[j][i] = float(r.weight if r.reverse is None else r.reverse)
+        self.ties = {kind: matrix(n) for kind in TIE_KINDS}
+        for kind in ("diplomatic", "treaty", "alliance"):
+            for t in getattr(spec.ties, kind):
+                self.ties[kind][at[t.a]][at[t.b]] = self.ties[kind][at[t.b]][at[t.a]] = 1.0
+        for z in spec.ties.sanction:
+            self.ties["sanction"][at[z.source]][at[z.target]] = 1.0
+        self.contact = matrix(n, 1.0)
+        for i, s in enumerate(spec.states):
+            if s.border.closed:
+                self.close_border(i, [at[c] for c in s.border.open_to])
+        self.X0 = self.baseline()
+        self.month = 0
+        self.log: list[RefEntry] = []
+        self.pending = matrix(n)  # the month's summed impulses
+        self.grievance_until = [[-1] * n for _ in range(n)]
+        self.courted_at = [[-(10**6)] * n for _ in range(n)]
+        self.remembered = [self.support(i) for i in range(n)]
+        self.plan = scenario.schedule()
+
+    # ------------------------------------------------------------------ the interest baseline
+    def similarity(self, i: int, j: int) -> float:
+        """S_ij = 1 - 2 sum_k w_ijk |u_ik - u_jk| / (d_max sum_k w_ijk), w_ijk = (w_ik + w_jk) / 2, d_max = 2."""
+        num = tot = 0.0
+        for k in range(len(self.dims)):
+            w = (self.salience[i][k] + self.salience[j][k]) / 2.0
+            num += w * abs(self.interest[i][k] - self.interest[j][k])
+            tot += w
+        return 0.0 if tot == 0.0 else 1.0 - 2.0 * num / (2.0 * tot)
+
+    def baseline(self) -> list[list[float]]:
+        """X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_s max(Z_ij, Z_ji), -1, 1), X0_ii = 0."""
+        p, t = self.p, self.ties
+        x0 = matrix(self.n)
+        for i in range(self.n):
+            for j in range(self.n):
+                if i == j:
+                    continue
+                x = (p.interest_weight * self.similarity(i, j) + p.tie_diplomatic * t["diplomatic"][i][j]
+                     + p.tie_treaty * t["treaty"][i][j] + p.tie_alliance * t["alliance"][i][j]
+                     + p.tie_sanction * max(t["sanction"][i][j], t["sanction"][j][i]))
+                x0[i][j] = min(1.0, max(-1.0, x))
+        return x0
+
+    # ------------------------------------------------------------------ the step
+    def step(self) -> None:
+        for shock in self.plan.get(self.month, []):
+            self.act(shock, origin="scenario", rule="scripted")
+        if self.p.agents:
+            news = [e for e in self.log if e.step == self.month - 1]
+            for i in self.rng.permutation(self.n):
+                self.decide(int(i), news)
+        self.update_relations()
+        self.month += 1
+
+    def update_relations(self) -> None:
+        """W <- clip(W + dt [-beta (W - X0) + L tanh(alpha B / L)] + impulses + noise sqrt(dt) z, -1, 1), W_ii = 0,
+        with B_ij = sum_k W_ik W_jk (traag) or sum_k W_ik W_kj (marvel), B_ii = 0; one z per pair, row-major."""
+        p, n, W = self.p, self.n, self.W
+        dt = 1.0
+        z = [[float(self.rng.standard_normal()) for _ in range(n)] for _ in range(n)]
+        new = matrix(n)
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue  # B_ii = 0 and W_ii = 0 after the step
+                if p.balance_kernel == "traag":
+                    b = sum(W[i][k] * W[j][k] for k in range(n))
+                else:
+                    b = sum(W[i][k] * W[k][j] for k in range(n))
+                rate = -p.beta * (W[i][j] - self.X0[i][j]) + p.saturation * math.tanh(p.alpha * b / p.saturation)
+                value = W[i][j] + dt * rate + self.pending[i][j] + p.noise * math.sqrt(dt) * z[i][j]
+                new[i][j] = min(1.0, max(-1.0, value))
+        self.W = new
+        self.pending = matrix(n)
+
+    # ------------------------------------------------------------------ events
+    def act(self, event: Event, *, origin: str = "agent", rule: str) -> None:
+        """Persistent effects now (X0 rebuilt when interests or ties change), impulses at the end of the month."""
+        if event.type not in SUPPORTED_TYPES:
+            raise NotImplementedError(f"event type '{event.type}' is not in the reference model: write out its effects in tests/reference_model.py")
+        if self.apply(event):
+            self.X0 = self.baseline()
+        source = self.at[event.source or ""]
+        target = self.at[event.target] if event.target else source
+        impulse = 0.0
+        if event.target is not None:
+            # kappa g/10 x intensity x scale on W_st (the actor), kappa_reciprocal g'/10 x intensity x scale on W_ts.
+            common = event.intensity * self.scale(event, target) / 10.0
+            actor = self.p.kappa * event.goldstein() * common
+            answer = self.p.kappa_reciprocal * event.goldstein_target() * common
+            self.pending[source][target] += actor
+            self.pending[target][source] += answer
+            impulse = actor if actor != 0.0 else answer
+        self.log.append(RefEntry(self.month, event, source, target, origin, rule, impulse))
+        if event.goldstein() < 0 and target != source:
+            self.grievance_until[source][target] = self.month + self.p.grievance_months
+
+    def scale(self, event: Event, target: int) -> float:
+        """Aid counts (1 + need of the target) times; a visit by its level; others once."""
+        if event.type == "aid":
+            return 1.0 + self.need[target]
+        if event.type == "visit":
+            return VISIT_LEVEL_SCALE[event.level]  # type: ignore[attr-defined]
+        return 1.0
+
+    def apply(self, e: Any) -> bool:
+        """Persistent effects of each event type; True when X0 must be rebuilt."""
+        at = self.at
+        s = at[e.source]
+        if e.type in IMPULSE_ONLY:
+            return False
+        if e.type == "recognition":
+            self.set_tie("diplomatic", s, at[e.target], 1.0)
+        elif e.type == "sever_relations":
+            self.set_tie("diplomatic", s, at[e.target], 0.0)
+        elif e.type == "agreement":
+            self.set_tie("treaty", s, at[e.target], 1.0 if e.action == "sign" else 0.0)
+        elif e.type == "sanction":
+            self.ties["sanction"][s][at[e.target]] = 1.0 if e.action == "impose" else 0.0
+        elif e.type == "interest_shift":
+            k = self.dims.index(e.dimension)
+            if e.position is not None:
+                self.interest[s][k] = e.position
+            if e.delta is not None:
+                self.interest[s][k] = min(1.0, max(-1.0, self.interest[s][k] + e.delta))
+            if e.salience is not None:
+                self.salience[s][k] = e.salience
+        elif e.type == "capability_change":
+            self.capability[s] *= e.factor
+            return False
+        elif e.type == "border_closure":
+            self.close_border(s, [at[c] for c in e.open_to])
+            return False
+        elif e.type == "border_reopening":
+            for j in ([at[c] for c in e.partners] if e.partners else range(self.n)):
+                self.contact[s][j] = self.contact[j][s] = 1.0
+            return False
+        elif e.type == "disaster":
+            self.need[s] = e.need
+            return False
+        return True
+
+    def set_tie(self, kind: str, i: int, j: int, value: float) -> None:
+        self.ties[kind][i][j] = self.ties[kind][j][i] = value
+
+    def close_border(self, i: int, open_to: list[int]) -> None:
+        for j in range(self.n):
+            self.contact[i][j] = self.contact[j][i] = 0.0
+        for j in open_to:
+            self.contact[i][j] = self.contact[j][i] = 1.0
+        self.contact[i][i] = 1.0
+
+    # ------------------------------------------------------------------ what a state reads
+    def support(self, i: int) -> float:
+        """sum_{j != i} c_j max(W_ij, 0) / sum_{j != i} c_j."""
+        num = sum(self.capability[j] * max(self.W[i][j], 0.0) for j in range(self.n) if j != i)
+        return num / sum(self.capability[j] for j in range(self.n) if j != i)
+
+    def can_meet(self, i: int, j: int) -> bool:
+        return self.ties["diplomatic"][i][j] != 0.0 and self.contact[i][j] != 0.0
+
+    def broker(self, i: int, j: int) -> int | None:
+        best, best_score = None, 0.0
+        for m in range(self.n):
+            if m in (i, j) or not (self.can_meet(i, m) and self.can_meet(m, j)):
+                continue
+            score = min(self.W[i][m], self.W[m][j])
+            if score > best_score:
+                best, best_score = m, score
+        return best
+
+    def grieves(self, i: int, j: int) -> bool:
+        return self.grievance_until[i][j] >= self.month
+
+    def may_court(self, i: int, j: int) -> bool:
+        return not self.grieves(i, j) and self.month - self.courted_at[i][j] >= self.p.court_interval
+
+    # ------------------------------------------------------------------ the four rules
+    def decide(self, i: int, news: list[RefEntry]) -> None:
+        p = self.p
+        budget = p.max_actions
+        lost = False
+        for e in news:
+            warming = e.event.goldstein() > 0
+            if e.target == i and warming and e.rule != "reciprocate":
+                self.reciprocate(i, e)
+            elif i not in (e.source, e.target) and warming:
+                lost = self.cool(i, e) or lost
+                budget -= self.counter_court(i, e, budget)
+        support = self.support(i)
+        if support < self.remembered[i] - p.support_drop:
+            lost = True
+        self.remembered[i] += (support - self.remembered[i]) / p.support_memory
+        if lost and budget > 0:
+            self.court(i, budget)
+
+    def cool(self, i: int, e: RefEntry) -> bool:
+        """A friend acting warmly with my adversary: a media freeze toward the friend when
+        W_if x (-W_io) x loyalty_i >= cool_threshold; intensity min(1.5, score / (2 cool_threshold))."""
+        p, W = self.p, self.W
+        actors = [(e.source, e.target)] + ([(e.target, e.source)] if e.event.mutual else [])
+        lost = False
+        for friend, other in actors:
+            if friend == i or other == i or self.grieves(i, friend):
+                continue
+            if W[i][friend] >= p.friend_threshold and W[i][other] <= -p.enemy_threshold:
+                score = W[i][friend] * -W[i][other] * self.loyalty[i]
+                if score < p.cool_threshold:
+                    continue
+                intensity = min(1.5, 0.5 * score / p.cool_threshold)
+                self.act(MediaFreeze(source=self.codes[i], target=self.codes[friend], intensity=intensity), rule="cool")
+                self.grievance_until[i][friend] = self.month + p.grievance_months
+                lost = True
+        return lost
+
+    def counter_court(self, i: int, e: RefEntry, budget: int) -> int:
+        """My adversary c courted t: court t too, with chance min(1, 2 (-W_ic) X0_it)."""
+        p, W, X0 = self.p, self.W, self.X0
+        c, t = e.source, e.target
+        if budget <= 0 or e.rule == "reciprocate" or t == i or W[i][c] > -p.enemy_threshold:
+            return 0
+        if W[i][t] <= -p.enemy_threshold or X0[i][t] <= 0 or not self.may_court(i, t):
+            return 0
+        if W[t][c] <= -p.enemy_threshold:
+            return 0
+        if self.rng.random() >= min(1.0, 2.0 * -W[i][c] * X0[i][t]):
+            return 0
+        return int(self.approach(i, t, rule="counter_court"))
+
+    def court(self, i: int, budget: int) -> None:
+        """Approach, largest gap X0_ij - W_ij first (at least court_gap), and the wedge second."""
+        gap = [self.X0[i][j] - self.W[i][j] for j in range(self.n)]
+        plan = []
+        for j in sorted(range(self.n), key=lambda j: -gap[j]):
+            if gap[j] < self.p.court_gap:
+                break
+            if j != i and self.may_court(i, j):
+                plan.append(j)
+        wedge = self.weakest_link(i) if self.p.wedge else None
+        if wedge is not None and wedge not in plan:
+            plan.insert(min(1, len(plan)), wedge)
+        for j in plan:
+            if budget <= 0:
+                break
+            budget -= int(self.approach(i, j, rule="court"))
+
+    def weakest_link(self, i: int) -> int | None:
+        """Of the states that regard me badly, that I regard badly, and that are friends of one of my
+        adversaries: the one that regards me least badly (first among equals)."""
+        p, W = self.p, self.W
+        adversaries = [k for k in range(self.n) if W[i][k] <= -p.enemy_threshold]
+        candidates = [
+            j for j in range(self.n)
+            if j != i and W[j][i] < 0 and W[i][j] < 0
+            and any(W[j][k] >= p.friend_threshold for k in adversaries) and self.may_court(i, j)
+        ]
+        return max(candidates, key=lambda j: W[j][i]) if candidates else None
+
+    def reciprocate(self, i: int, e: RefEntry) -> None:
+        """Answer j with intensity clip(reciprocity X0_ij / friend_threshold, 0.2, 2): an invitation,
+        or talks through a broker when the two cannot meet."""
+        p, j = self.p, e.source
+        base = self.X0[i][j]
+        if base <= 0 or p.reciprocity == 0 or self.grieves(i, j):
+            return
+        intensity = min(2.0, max(0.2, p.reciprocity * base / p.friend_threshold))
+        if self.can_meet(i, j):
+            event: Event = Invitation(source=self.codes[i], target=self.codes[j], intensity=intensity)
+        else:
+            broker = self.broker(i, j)
+            if broker is None:
+                return
+            event = Talks(source=self.codes[i], target=self.codes[j], via=self.codes[broker], intensity=intensity)
+        self.act(event, rule="reciprocate")
+
+    def approach(self, i: int, j: int, *, rule: str) -> bool:
+        """Talks through a broker without contact; aid to a needy state (need >= need_threshold) that is
+        aid_capacity_ratio times poorer; otherwise a visit whose level rises with W_ij."""
+        p = self.p
+        if not self.can_meet(i, j):
+            broker = self.broker(i, j)
+            if broker is None:
+                return False
+            event: Event = Talks(source=self.codes[i], target=self.codes[j], via=self.codes[broker])
+        elif self.need[j] >= p.need_threshold and self.economy[i] >= p.aid_capacity_ratio * self.economy[j]:
+            event = Aid(source=self.codes[i], target=self.codes[j], kind="humanitarian")
+        else:
+            rel = self.W[i][j]
+            level = "deputy_minister" if rel < p.friend_threshold else "minister" if rel < 0.6 else "head_of_state"
+            event = Visit(source=self.codes[i], target=self.codes[j], level=level)
+        self.act(event, rule=rule)
+        self.courted_at[i][j] = self.month
+        return True

@@ -1,0 +1,238 @@
+"""Per-step measures in metrics.csv: blocs by landscape minimum, S-score similarity within and across
+blocs, the tipping ratio; and the one implementation of the interest similarity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alignsim import metrics as M
+from alignsim.analytics import alpha_critical
+from alignsim.landscape import energy, global_minimum, landscape_of_world, local_minima
+from alignsim.model import AlignmentModel
+from alignsim.scenario import load_scenario
+from alignsim.similarity import s_score, s_score_matrix
+from alignsim.simulate import run_scenario
+from alignsim.world import interest_similarity
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline_2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def baseline_metrics() -> tuple[pd.DataFrame, list[str]]:
+    result = run_scenario(load_scenario(BASELINE))
+    codes = list(dict.fromkeys(result.relations.source))
+    return result.metrics, codes
+
+
+def planted(sides: list[int]) -> np.ndarray:
+    """Complete balanced signed matrix: +1 within a side, -1 across, zero diagonal."""
+    s = np.where(np.array(sides) == 0, 1.0, -1.0)
+    w = np.outer(s, s)
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+# ------------------------------------------------------------------------------ metrics.csv columns
+
+
+def test_new_columns_exist_and_lie_in_range(baseline_metrics: tuple[pd.DataFrame, list[str]]) -> None:
+    m, codes = baseline_metrics
+    for column in ["tipping_ratio", "similarity_within", "similarity_across"] + [f"landscape_bloc_{c}" for c in codes]:
+        assert column in m.columns, column
+    for column in ("similarity_within", "similarity_across"):
+        assert m[column].notna().all()
+        assert m[column].between(-1.0, 1.0).all(), column
+    # Allies stand alike toward third states: within-bloc profiles are more similar than across.
+    assert (m.similarity_within > m.similarity_across).all()
+    assert (m.tipping_ratio >= 0).all()
+
+
+@pytest.mark.parametrize("prefix", ["bloc_", "landscape_bloc_"])
+def test_blocs_are_named_after_their_most_capable_member(baseline_metrics: tuple[pd.DataFrame, list[str]], prefix: str) -> None:
+    m, codes = baseline_metrics
+    capability = dict(zip(load_scenario(BASELINE).world_spec.codes, (s.capability for s in load_scenario(BASELINE).world_spec.states), strict=True))
+    for _, row in m.iterrows():
+        blocs = {c: row[f"{prefix}{c}"] for c in codes}
+        for name in set(blocs.values()):
+            members = [c for c, b in blocs.items() if b == name]
+            assert blocs[name] == name  # the bloc's namesake belongs to it
+            assert max(members, key=capability.__getitem__) == name
+
+
+def test_landscape_blocs_agree_with_eigenvector_blocs_at_the_end(baseline_metrics: tuple[pd.DataFrame, list[str]]) -> None:
+    m, codes = baseline_metrics
+    last = m.iloc[-1]
+    assert [last[f"landscape_bloc_{c}"] for c in codes] == [last[f"bloc_{c}"] for c in codes]
+    assert {last[f"bloc_{c}"] for c in codes} == {"USA", "CHN"}
+
+
+def test_tipping_ratio_is_alpha_over_alpha_critical() -> None:
+    model = AlignmentModel(load_scenario(BASELINE))
+    row = model.recorder.rows[0]
+    p = model.params
+    assert row["tipping_ratio"] == pytest.approx(p.alpha / alpha_critical(model.baseline, p.beta), rel=1e-12)
+    assert M.tipping_ratio(0.1, 1.0, -np.eye(3)) == 0.0  # lambda_1 <= 0: no tipping point
+
+
+# ------------------------------------------------------------------------------ profile similarity
+
+
+@pytest.mark.parametrize("n", [3, 4, 7])
+def test_profile_similarity_is_s_over_third_states(n: int) -> None:
+    rng = np.random.default_rng(n)
+    w = rng.uniform(-1, 1, (n, n))
+    np.fill_diagonal(w, 0.0)
+    sim = M.profile_similarity(w)
+    for i in range(n):
+        assert sim[i, i] == 1.0
+        for j in range(n):
+            if i != j:
+                third = [k for k in range(n) if k not in (i, j)]
+                assert sim[i, j] == pytest.approx(s_score(w[i, third], w[j, third], d_max=2), abs=1e-12)
+    assert np.array_equal(sim, sim.T)
+
+
+def test_profile_similarity_needs_a_third_state() -> None:
+    assert np.isnan(M.profile_similarity(np.zeros((2, 2)))).all()
+
+
+def test_bloc_similarity_by_hand() -> None:
+    # Two blocs of two: partners see the others identically (S = 1), opponents oppositely (S = -1).
+    w = planted([0, 0, 1, 1])
+    assert M.bloc_similarity(w, ["A", "A", "B", "B"]) == (1.0, -1.0)
+    within, across = M.bloc_similarity(w, ["A", "A", "A", "A"])
+    assert np.isnan(across) and within == pytest.approx((2 * 1.0 + 4 * -1.0) / 6)
+    within, across = M.bloc_similarity(w, ["A", "B", "C", "D"])
+    assert np.isnan(within)
+
+
+# ------------------------------------------------------------------------------ landscape blocs
+
+
+def test_landscape_blocs_exact_match_local_minima() -> None:
+    rng = np.random.default_rng(3)
+    n = 9
+    w = rng.uniform(-1, 1, (n, n))
+    cap = rng.uniform(0.01, 1, n)
+    codes = [f"S{i}" for i in range(n)]
+    problem = landscape_of_world(w, cap, codes)
+    best = local_minima(problem.sizes, problem.propensity)[0]
+    assert M.landscape_bloc_labels(w, cap, codes, step=0) == M.side_names(np.array(best.sides), cap, codes)
+
+
+def test_landscape_blocs_heuristic_is_seeded_by_step_and_finds_planted_blocs() -> None:
+    n = 30
+    sides = [0] * 12 + [1] * 18
+    rng = np.random.default_rng(1)
+    w = np.clip(planted(sides) * 0.6 + rng.normal(0, 0.1, (n, n)), -1, 1)
+    cap = rng.uniform(0.01, 1, n)
+    codes = [f"S{i:02d}" for i in range(n)]
+    assert M.LANDSCAPE_EXACT_MAX_N < n <= M.LANDSCAPE_MAX_N
+    first = M.landscape_bloc_labels(w, cap, codes, step=5)
+    assert first == M.landscape_bloc_labels(w, cap, codes, step=5)  # deterministic
+    assert first is not None
+    assert {frozenset(c for c, b in zip(codes, first, strict=True) if b == name) for name in set(first)} == {
+        frozenset(codes[:12]), frozenset(codes[12:])}
+
+
+def test_landscape_columns_are_skipped_above_the_size_limit() -> None:
+    n = M.LANDSCAPE_MAX_N + 1
+    w = planted([0] * (n // 2) + [1] * (n - n // 2))
+    codes = [f"S{i:03d}" for i in range(n)]
+    cap = np.ones(n)
+    assert M.landscape_bloc_labels(w, cap, codes, step=0) is None
+    row = M.bloc_metrics(w, cap, codes, step=0)
+    assert not any(k.startswith("landscape_bloc_") for k in row)
+    assert {"similarity_within", "similarity_across", f"bloc_{codes[0]}"} <= set(row)
+
+
+def test_side_names_use_the_most_capable_member() -> None:
+    assert M.side_names(np.array([0, 1, 1, 0]), np.array([0.1, 0.2, 0.5, 0.3]), ["A", "B", "C", "D"]) == ["D", "C", "C", "D"]
+
+
+# ------------------------------------------------------------------------------ landscape of a state
+
+
+def test_landscape_of_world_symmetrises_and_validates() -> None:
+    w = np.array([[5.0, 1.0, -1.0], [0.0, 0.0, 0.5], [-0.5, 0.5, 0.0]])
+    problem = landscape_of_world(w, [0.2, 0.3, 0.5], ["A", "B", "C"])
+    assert problem.names == ("A", "B", "C")
+    np.testing.assert_array_equal(problem.propensity, [[0, 0.5, -0.75], [0.5, 0, 0.5], [-0.75, 0.5, 0]])
+    np.testing.assert_array_equal(problem.sizes, [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="capabilities must be > 0"):
+        landscape_of_world(w, [0.2, 0.0, 0.5], ["A", "B", "C"])
+    with pytest.raises(ValueError, match="3 x 3"):
+        landscape_of_world(w, [0.2, 0.3], ["A", "B", "C"])
+    with pytest.raises(ValueError, match="distinct"):
+        landscape_of_world(w, [0.2, 0.3, 0.5], ["A", "B", "A"])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_global_minimum_is_the_lowest_local_minimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 10))
+    p = rng.normal(size=(n, n))
+    p = (p + p.T) / 2
+    s = rng.uniform(0.1, 5, n)
+    assert global_minimum(s, p) == local_minima(s, p)[0].sides
+    if n >= 2:  # heuristic path: the best endpoint of the same seeded descents
+        g = global_minimum(s, p, exact_limit=1, rng=np.random.default_rng(seed), starts=64)
+        best = local_minima(s, p, exact_limit=1, rng=np.random.default_rng(seed), starts=64)[0]
+        assert energy(s, p, g) == pytest.approx(best.energy)
+
+
+def test_global_minimum_breaks_ties_by_first_sides() -> None:
+    # Three mutually hostile equal actors: three minima of equal energy.
+    assert global_minimum([1, 1, 1], [[0, -1, -1], [-1, 0, -1], [-1, -1, 0]]) == (0, 0, 1)
+    assert global_minimum([1, 1], np.zeros((2, 2))) == (0, 0)  # nothing to gain: one side
+    with pytest.raises(ValueError, match="rng"):
+        global_minimum(np.ones(4), np.zeros((4, 4)), exact_limit=2)
+
+
+# ------------------------------------------------------------------------------ interest similarity
+
+
+def reference_interest_similarity(interests: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """The former inline implementation: S with the pair's mean salience, 0 where no salience."""
+    w = (salience[:, None, :] + salience[None, :, :]) / 2.0
+    dist = np.abs(interests[:, None, :] - interests[None, :, :])
+    total = w.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = 1.0 - 2.0 * (w * dist).sum(axis=2) / (2.0 * total)
+    s = np.where(total > 0, s, 0.0)
+    np.fill_diagonal(s, 0.0)
+    return s
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_interest_similarity_same_numbers_as_before(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(2, 9)), int(rng.integers(1, 5))
+    u = rng.uniform(-1, 1, (n, k))
+    w = rng.uniform(0, 3, (n, k)) * (rng.random((n, k)) < 0.6)
+    if seed % 3 == 0:
+        w[: 1 + seed % 2] = 0.0  # states without any salience
+    np.testing.assert_allclose(interest_similarity(u, w), reference_interest_similarity(u, w), atol=1e-14)
+
+
+def test_interest_similarity_is_s_score_matrix() -> None:
+    rng = np.random.default_rng(0)
+    u, w = rng.uniform(-1, 1, (6, 3)), rng.uniform(0.1, 2, (6, 3))
+    expected = s_score_matrix(u, weights=w, d_max=2.0)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_array_equal(interest_similarity(u, w), expected)
+    both_empty = interest_similarity(u[:2], np.zeros((2, 3)))
+    np.testing.assert_array_equal(both_empty, np.zeros((2, 2)))
+
+
+def test_tipping_ratio_stays_finite_when_alpha_critical_underflows() -> None:
+    x0 = np.array([[0.0, 1.0], [1.0, 0.0]])  # lambda_1 = 1
+    assert alpha_critical(x0, 5e-324) == 0.0
+    assert M.tipping_ratio(0.003, 5e-324, x0) == M.TIPPING_RATIO_CAP
+    assert M.tipping_ratio(0.0, 5e-324, x0) == 0.0
+    assert M.tipping_ratio(0.003, 0.1, x0) == pytest.approx(0.003 * 4 / 0.1)
