@@ -76,6 +76,7 @@ class Row:
     events: int
     build: float  # seconds to build the model
     full: float  # seconds per step, full model
+    cpu: float  # CPU seconds per step, full model
     bare: float  # seconds per step, step_relations alone
     reference: float  # seconds per step, plain reference (NaN: not timed)
     reference_steps: int
@@ -130,21 +131,22 @@ def scenario_for(n: int, steps: int, *, busy: bool) -> tuple[Scenario, str]:
     return Scenario.model_validate(data), label
 
 
-def time_full(scenario: Scenario, repeats: int) -> tuple[float, float, int]:
-    """(build seconds, run seconds per step, events logged); medians over ``repeats``."""
-    builds, runs, events = [], [], 0
+def time_full(scenario: Scenario, repeats: int) -> tuple[float, float, float, int]:
+    """(build seconds, run seconds per step, run CPU seconds per step, events logged); medians over ``repeats``."""
+    builds, runs, cpus, events = [], [], [], 0
     for _ in range(repeats):
         gc.collect()
         start = time.perf_counter()
         model = AlignmentModel(scenario)
-        built = time.perf_counter()
+        built, cpu = time.perf_counter(), time.process_time()
         model.run()
-        done = time.perf_counter()
+        done, cpu_done = time.perf_counter(), time.process_time()
         builds.append(built - start)
         runs.append((done - built) / scenario.steps)
+        cpus.append((cpu_done - cpu) / scenario.steps)
         events = len(model.log)
         del model
-    return statistics.median(builds), statistics.median(runs), events
+    return statistics.median(builds), statistics.median(runs), statistics.median(cpus), events
 
 
 def time_bare(scenario: Scenario) -> float:
@@ -208,24 +210,24 @@ def main(argv: list[str] | None = None) -> int:
         bare = float("nan")
         for busy in (False,) if n == 8 or args.no_busy else (False, True):
             scenario, label = scenario_for(n, args.steps, busy=busy)
-            build, full, events = time_full(scenario, args.repeats if n <= 200 else 1)
+            build, full, cpu, events = time_full(scenario, args.repeats if n <= 200 else 1)
             if not busy:
                 bare = time_bare(scenario)
             ref_steps = args.reference_steps or REFERENCE_STEPS.get(n, 1)
             # A reference step at N = 1000 takes minutes, and its N^3 balance force dominates it
             # whatever the workload: it is timed once per size, on the quiet workload.
             reference = time_reference(scenario, ref_steps) if not busy or n <= 200 else float("nan")
-            rows.append(Row(n, label, events, build, full, bare, reference, ref_steps, args.steps))
+            rows.append(Row(n, label, events, build, full, cpu, bare, reference, ref_steps, args.steps))
             print(f"  N={n} {'busy' if busy else 'quiet'}: full {ms(full)} ms/step, bare {ms(bare)} ms/step, "
                   f"reference {ms(reference)} ms/step", flush=True)
 
     print()
-    print(f"| N | world and workload | events in {args.steps} steps | full model, ms/step | bare update, ms/step "
+    print(f"| N | world and workload | events in {args.steps} steps | full model, ms/step (CPU) | bare update, ms/step "
           f"| reference, ms/step | reference / full | full / bare | {args.steps} steps, s |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        ratio = f"{r.reference / r.full:,.0f}" if r.reference == r.reference else "-"
-        print(f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} | {ms(r.bare)} | {ms(r.reference)} "
+        ratio = "-" if r.reference != r.reference else f"{r.reference / r.full:,.{0 if r.reference >= r.full else 1}f}"
+        print(f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} ({ms(r.cpu)}) | {ms(r.bare)} | {ms(r.reference)} "
               f"| {ratio} | {r.full / r.bare:,.0f} | {r.run_seconds:.2f} |")
     print(f"(reference steps timed: {', '.join(f'N={r.n}: {r.reference_steps}' for r in rows if r.reference == r.reference)}; "
           f"building the model: {', '.join(f'N={r.n}: {r.build:.2f} s' for r in rows)})")

@@ -160,12 +160,14 @@ class PeakSampler(MemorySampler):
     def __init__(self, interval: float = 0.25) -> None:
         super().__init__(interval)
         self.own_peak: dict[int, int] = {}
+        self.pss_peak = 0  # the tree's proportional set size: a page shared by k processes counts 1/k in each
 
     def _run(self) -> None:
         while not self._stop.is_set():
             rss, cpu = _tree_usage(os.getpid())
             self.peak = max(self.peak, rss)
             self.cpu.update(cpu)
+            self.pss_peak = max(self.pss_peak, sum(_pss(pid) for pid in cpu))
             for pid in cpu:
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
@@ -175,6 +177,17 @@ class PeakSampler(MemorySampler):
                     if line.startswith("VmHWM:"):
                         self.own_peak[pid] = max(self.own_peak.get(pid, 0), int(line.split()[1]) * 1024)
             self._stop.wait(self.interval)
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of a process in bytes (0 when unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def stream_benchmark(args: argparse.Namespace) -> int:
@@ -209,10 +222,13 @@ def stream_benchmark(args: argparse.Namespace) -> int:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit  # children that have exited
     others = {pid: peak for pid, peak in memory.own_peak.items() if pid != os.getpid()}
     worker = max([children, *others.values()])
-    verdict = "met" if max(parent, worker) < MEMORY_TARGET and (not memory.peak or memory.peak < MEMORY_TARGET) else "MISSED"
+    total = memory.pss_peak or memory.peak
+    verdict = "met" if max(parent, worker, total) < MEMORY_TARGET else "MISSED"
     print(f"  peak memory: parent {parent / 2**20:.0f} MiB (getrusage RUSAGE_SELF), largest worker {worker / 2**20:.0f} MiB "
-          f"(VmHWM / RUSAGE_CHILDREN), parent + workers {memory.peak / 2**20:.0f} MiB (sampled sum; pages shared with the "
-          f"fork server counted in each)  (target < 1024 MiB: {verdict})")
+          f"(VmHWM / RUSAGE_CHILDREN); parent + fork server + workers together {total / 2**20:.0f} MiB "
+          f"(sampled PSS: pages they share counted once)  (target < 1024 MiB each: {verdict})")
+    if memory.peak:
+        print(f"    (summing their resident sizes instead, which counts every shared page in each process: {memory.peak / 2**20:.0f} MiB)")
     return 0
 
 

@@ -178,8 +178,8 @@ for e in result.agent_events().itertuples():
     md("""
 Some reactions happen in every run: they follow from the scripted shocks whatever the noise. Others
 happen only in some runs: they depend on a threshold being crossed that month — for a state to
-court another, the gap between their relation and what interests justify must exceed
-`court_gap` (0.1), and the noise decides whether it does. A single run can tell a story that the
+court another, the gap between their relation and what interests justify must reach
+`court_gap` (0.05), and the noise decides whether it does. A single run can tell a story that the
 ensemble does not back; an ensemble tells you how robust the story is.
 
 ## 6. Save and load

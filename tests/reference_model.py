@@ -183,7 +183,7 @@ class ReferenceModel:
             answer = self.p.kappa_reciprocal * event.goldstein_target() * common
             self.pending[source][target] += actor
             self.pending[target][source] += answer
-            impulse = actor if actor != 0.0 else answer
+            impulse = actor  # the change of W_st: the log's impulse
         self.log.append(RefEntry(self.month, event, source, target, origin, rule, impulse))
         if event.goldstein() < 0 and target != source:
             self.grievance_until[source][target] = self.month + self.p.grievance_months
@@ -321,13 +321,14 @@ class ReferenceModel:
         return int(self.approach(i, t, rule="counter_court"))
 
     def court(self, i: int, budget: int) -> None:
-        """Approach, largest gap X0_ij - W_ij first (at least court_gap), and the wedge second."""
+        """Approach non-friends (W_ij < friend_threshold), largest gap X0_ij - W_ij first (at least
+        court_gap), and the wedge second."""
         gap = [self.X0[i][j] - self.W[i][j] for j in range(self.n)]
         plan = []
         for j in sorted(range(self.n), key=lambda j: -gap[j]):
             if gap[j] < self.p.court_gap:
                 break
-            if j != i and self.may_court(i, j):
+            if j != i and self.W[i][j] < self.p.friend_threshold and self.may_court(i, j):
                 plan.append(j)
         wedge = self.weakest_link(i) if self.p.wedge else None
         if wedge is not None and wedge not in plan:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from alignsim.events import EVENT_TYPES
 from alignsim.model import AlignmentModel, LoggedEvent
-from alignsim.scenario import Scenario
+from alignsim.scenario import Scenario, load_scenario
 from alignsim.worldgen import WorldRecipe, generate_world
 from reference_model import SUPPORTED_TYPES, ReferenceModel, RefEntry
 
@@ -183,6 +184,18 @@ def test_engine_matches_the_reference_implementation(n: int, seed: int, steps: i
     run_side_by_side(random_scenario(n, seed, steps))
 
 
+SMALL_SHIPPED = [p for p in sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml")) if "un193" not in p.name]
+
+
+@pytest.mark.parametrize("path", SMALL_SHIPPED, ids=[p.stem for p in SMALL_SHIPPED])
+def test_shipped_scenarios_run_as_the_reference_says(path: Path) -> None:
+    """The shipped small worlds, run in full (the 193-state one is left out: its reference takes minutes)."""
+    scenario = load_scenario(path)
+    if len(scenario.world_spec.states) > 50:
+        pytest.skip("the reference implementation takes too long beyond 50 states")
+    run_side_by_side(scenario)
+
+
 def test_the_random_worlds_exercise_every_rule_and_event_type() -> None:
     """The cases above are only a proof if the rules actually fire in them."""
     rules: Counter[str] = Counter()
@@ -198,3 +211,77 @@ def test_the_random_worlds_exercise_every_rule_and_event_type() -> None:
     for kind in (*EVENT_TYPES, "talks by reciprocate", "talks by court", "aid by court", "visit by court",
                  "invitation by reciprocate", "wedge"):
         assert kinds[kind] > 0, f"no '{kind}' in the random worlds: {kinds}"
+
+
+# ---------------------------------------------------------------------------- the recorder's fast measures
+
+
+def _relations(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    w = np.clip(rng.normal(0.0, 0.6, (n, n)), -1, 1)
+    w[rng.random((n, n)) < 0.1] = 0.0
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 60, 127, 128, 255, 256, 300])
+def test_fast_measures_equal_the_documented_ones(n: int) -> None:
+    """The kernels behind the metrics columns (alignsim.metric_kernels) give the numbers of the
+    plain definitions in alignsim.balance and alignsim.metrics, on both sides of every size threshold."""
+    from alignsim import metric_kernels, metrics
+    from alignsim.balance import factions, polarization, triad_census
+
+    w, capability = _relations(n, n), np.random.default_rng(0).random(n)
+    assert metric_kernels.imbalanced_triad_share(w) == triad_census(w).imbalanced_share  # exact counts
+    assert metric_kernels.leading_eigenvalue(w) == pytest.approx(polarization(w), rel=1e-12, abs=1e-12)
+    np.testing.assert_array_equal(metric_kernels.factions(w, capability), factions(w, capability=capability))
+    if n >= 3:
+        blocs = metrics.bloc_labels(w, capability, [f"S{i}" for i in range(n)])
+        labels = np.unique(blocs, return_inverse=True)[1]
+        sim, upper = metrics.profile_similarity(w), np.triu(np.ones((n, n), dtype=bool), 1)
+        same = labels[:, None] == labels[None, :]
+        for got, mask in zip(metrics.bloc_similarity(w, blocs), (upper & same, upper & ~same), strict=True):
+            assert got == pytest.approx(sim[mask].mean(), abs=1e-12) if mask.any() else np.isnan(got)
+        x0, w0 = _relations(n, n + 1), _relations(n, n + 2)
+        off = ~np.eye(n, dtype=bool)
+        d_base, d_start = metrics.rms((w - x0)[off]), metrics.rms((w - w0)[off])
+        assert metrics.endurance_index(w, x0, w0) == pytest.approx(d_start / (d_base + d_start), abs=1e-12)
+
+
+def test_two_mirror_blocs_are_split_by_the_lanczos_path() -> None:
+    """A start vector orthogonal to the leading eigenvector would miss it; the fixed generic one does not."""
+    from alignsim import metric_kernels
+
+    n = 300
+    w = np.ones((n, n))
+    w[: n // 2, n // 2:] = w[n // 2:, : n // 2] = -1.0
+    np.fill_diagonal(w, 0.0)
+    assert metric_kernels.leading_eigenvalue(w) == pytest.approx(n - 1)
+    assert metric_kernels.factions(w).tolist() == [0] * (n // 2) + [1] * (n // 2)
+
+
+def test_the_memo_sees_a_matrix_changed_in_place() -> None:
+    from alignsim import metric_kernels
+
+    w = _relations(300, 1)
+    first = metric_kernels.leading_eigenvalue(w)
+    w[5, 7] = w[7, 5] = 1.0  # off the memo's sampling stride
+    assert metric_kernels.leading_eigenvalue(w) != first
+    assert metric_kernels.leading_eigenvalue(w) == pytest.approx(np.linalg.eigvalsh((w + w.T) / 2)[-1])
+
+
+def test_large_histories_are_kept_in_float32_with_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above recorder.FULL_PRECISION_VALUES the relation history is float32; tables and X0 keep their shape."""
+    from alignsim import recorder
+
+    scenario = random_scenario(6, 3, 8)
+    full = AlignmentModel(scenario).run().recorder
+    monkeypatch.setattr(recorder, "FULL_PRECISION_VALUES", 10)
+    small = AlignmentModel(scenario).run().recorder
+    assert full.relations.dtype == np.float64 and small.relations.dtype == np.float32
+    np.testing.assert_allclose(small.relations, full.relations, atol=1e-7)
+    np.testing.assert_array_equal(small.baselines, full.baselines)
+    a, b = full.relations_frame(), small.relations_frame()
+    assert a.columns.tolist() == b.columns.tolist() and len(a) == len(b)
+    np.testing.assert_allclose(b["weight"], a["weight"], atol=1e-7)
+    np.testing.assert_array_equal(b["baseline"], a["baseline"])

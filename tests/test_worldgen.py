@@ -133,8 +133,11 @@ def test_the_shipped_un193_world_validates_and_is_what_the_generator_makes() -> 
     world, x0 = arrays(spec)
     big = {spec.codes[i] for i in np.argsort(world.capability)[-3:]}
     assert big == {"USA", "CHN", "IND"}, "capability = mean of population and GDP shares"
-    allies = {(t.a, t.b) for t in spec.ties.alliance}
-    assert ("USA", "JPN") in allies and ("FRA", "DEU") in allies or ("DEU", "FRA") in allies
+    allies = {frozenset((t.a, t.b)) for t in spec.ties.alliance}
+    assert {frozenset(("USA", "JPN")), frozenset(("FRA", "DEU")), frozenset(("RUS", "BLR"))} <= allies
+    assert frozenset(("USA", "SWE")) not in allies, "Sweden joined NATO in March 2024, after the world's date"
+    sanctions = {(z.source, z.target) for z in spec.ties.sanction}
+    assert {("USA", "CUB"), ("USA", "PRK"), ("DEU", "RUS"), ("JPN", "RUS")} <= sanctions
 
 
 def test_the_shipped_un193_file_says_what_is_real_and_what_is_synthetic() -> None:

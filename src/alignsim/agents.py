@@ -15,6 +15,8 @@ The rules (docs/model.md, "Agents decide"):
 Each month :func:`read_news` screens the news for all states at once: an item reaches a state only
 if one of the rules could fire on it, judged on what cannot change while states decide (W, X0,
 loyalty); what can (grievances, courting intervals, the action budget) is checked by the rule itself.
+The decisions, their order and their random draws are those of the rules as stated (docs/model.md,
+"Equivalence with the reference implementation").
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ class Briefing:
 
     For each (state, item) pair on which a rule may fire, sorted by state and then news order:
     ``item`` (index into ``news``), ``flags`` (REPLY: the state is the courted target and may
-    reciprocate; COOL: it may cool toward an actor; COUNTER: it may counter-court the target) and
-    ``chance`` (the counter-courting probability). State i's pairs are ``first[i]:first[i + 1]``.
+    reciprocate; COOL: it may cool toward an actor; COUNTER: it may counter-court the target),
+    ``chance`` (the counter-courting probability) and ``free`` (the state may court the target as
+    the month begins; during the month a courting can only become impossible, by the state's own
+    acts, which the rule checks). State i's pairs are ``first[i]:first[i + 1]``.
     Items on which no rule can fire for a state are left out: skipping them changes nothing and
     draws no random number. ``support``: each state's friendly capability share now;
     ``remembered``: what it remembered before this month; ``dropped``: support < remembered -
@@ -54,6 +58,7 @@ class Briefing:
     item: np.ndarray
     flags: np.ndarray
     chance: np.ndarray
+    free: np.ndarray
     first: np.ndarray
     support: np.ndarray
     remembered: np.ndarray
@@ -121,6 +126,8 @@ def read_news(m: AlignmentModel) -> Briefing:
     np.bitwise_or.at(flags, where, kinds)
     who, col = key // max(len(usable), 1), key % max(len(usable), 1)
     chance = np.minimum(1.0, 2.0 * -W[who, src[col]] * X0[who, tgt[col]]) if len(key) else np.zeros(0)
+    courted = tgt[col]
+    free = (m.grievance_until[who, courted] < m.month) & (m.month - m.courted_at[who, courted] >= p.court_interval)
     item = usable[col]
     first = np.searchsorted(who, np.arange(n + 1))
     support = m.friendly_support_all()
@@ -128,7 +135,7 @@ def read_news(m: AlignmentModel) -> Briefing:
     dropped = support < remembered - p.support_drop
     updated = remembered + (support - remembered) / p.support_memory
     meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
-    return Briefing(news, item, flags, chance, first, support, remembered, dropped, updated, friends, meet)
+    return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
 
 
 class StateAgent(mesa.Agent):
@@ -157,15 +164,17 @@ class StateAgent(mesa.Agent):
             m.remembered_support[i] = brief.updated[i]
         budget = m.params.max_actions
         lost: list[str] = []
-        for pair in range(brief.first[i], brief.first[i + 1]):
-            e, flags = brief.news[brief.item[pair]], brief.flags[pair]
+        mine = slice(brief.first[i], brief.first[i + 1])
+        pairs = zip(brief.item[mine].tolist(), brief.flags[mine].tolist(), brief.chance[mine].tolist(), brief.free[mine].tolist())
+        for k, flags, chance, free in pairs:
+            e = brief.news[k]
             if flags & REPLY:
                 self._reciprocate(e)
                 continue
             if flags & COOL:
                 lost += self._cool(e)
-            if flags & COUNTER:
-                budget -= self._counter_court(e, budget, float(brief.chance[pair]))
+            if flags & COUNTER and budget > 0 and free:
+                budget -= self._counter_court(e, chance)
         if brief.dropped[i]:
             lost.append(f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}")
         if lost and budget > 0:
@@ -196,19 +205,20 @@ class StateAgent(mesa.Agent):
                 lost.append(f"lost partner {m.code(friend)}")
         return lost
 
-    def _counter_court(self, e: LoggedEvent, budget: int, chance: float) -> int:
-        """My adversary courts a third state: court that state too. Returns actions taken.
+    def _counter_court(self, e: LoggedEvent, chance: float) -> int:
+        """My adversary courts a third state: court that state too (if I have actions left this
+        month). Returns actions taken.
 
         :func:`read_news` has found the state contested (I am hostile to the courter, not to the
         courted, whose interests I share, and the courted is not hostile to the courter) and set the
         ``chance`` min(1, 2 x my hostility x my interest baseline toward the courted)."""
         m, i = self.model, self.index
-        W, X0 = m.relations, m.baseline
         c, target = e.source, e.target
-        if budget <= 0 or not m.may_court(i, target):
-            return 0
+        if m.grievance_until[i, target] >= m.month or m.month - m.courted_at[i, target] < m.params.court_interval:
+            return 0  # not m.may_court(i, target), inline: this is the innermost loop of a busy month
         if m.rng.random() >= chance:
             return 0
+        W, X0 = m.relations, m.baseline
         why = (
             f"adversary {m.code(c)} ({W[i, c]:+.2f}) courted {m.code(target)}: {e.event.type} at step {e.step}; "
             f"interest baseline toward {m.code(target)} {X0[i, target]:+.2f}"
@@ -216,12 +226,14 @@ class StateAgent(mesa.Agent):
         return int(self._approach(target, rule="counter_court", cause=why))
 
     def _court(self, reason: str, budget: int) -> None:
-        """Approach the states whose relations lie furthest below what interests justify, and the
-        weakest link of the adversaries' coalition (a wedge, after Crawford 2011)."""
+        """Approach the states, not yet friends, whose relations lie furthest below what interests
+        justify, and the weakest link of the adversaries' coalition (a wedge, after Crawford 2011)."""
         m, i = self.model, self.index
         gap = m.baseline[i] - m.relations[i]
         order = np.argsort(-gap, kind="stable")  # largest gap first, lowest index among equals
-        order = order[(gap[order] >= m.params.court_gap) & (order != i)]
+        # a lost partner is replaced by new friends: states not yet friends, below what interests justify
+        new_friend = m.relations[i, order] < m.params.friend_threshold
+        order = order[(gap[order] >= m.params.court_gap) & (order != i) & new_friend]
         plan: list[int] = order[m.may_court_all(i, order)].tolist()
         wedge = self._weakest_link() if m.params.wedge else None
         if wedge is not None and wedge not in plan:
@@ -261,7 +273,7 @@ class StateAgent(mesa.Agent):
         baseline = m.baseline[i, j]
         if baseline <= 0 or p.reciprocity == 0 or m.grieves(i, j):
             return
-        intensity = float(np.clip(p.reciprocity * baseline / p.friend_threshold, 0.2, 2.0))
+        intensity = float(min(2.0, max(0.2, p.reciprocity * baseline / p.friend_threshold)))  # clip to [0.2, 2]
         why = f"answering {m.code(j)}'s {e.event.type} at step {e.step}; interest baseline toward it {baseline:+.2f}"
         event: Event
         if m.can_meet(i, j):

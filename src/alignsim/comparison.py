@@ -204,12 +204,14 @@ def compare_scenarios(
     at: Sequence[str | dt.date] = (),
     progress: bool = False,
     source_texts: Sequence[str | None] | None = None,
+    scheduler: str | None = None,
 ) -> CompareResult:
     """Run every scenario as an ensemble with the same replicate seeds and compare them.
 
     ``seed`` defaults to the first scenario's; ``replicates`` to the largest ``replicates`` among
     the scenarios, or :data:`DEFAULT_REPLICATES` when none asks for an ensemble. ``at`` adds dates
     (``YYYY-MM`` or ``YYYY-MM-DD``: the step in that month) to the outcome table, besides the end.
+    ``scheduler`` runs the replicates on a Dask cluster (default: ``ALIGNSIM_SCHEDULER``; the same results).
     """
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenarios", field="SCENARIO")
@@ -222,7 +224,7 @@ def compare_scenarios(
     from alignsim.simulate import run_scenarios
 
     names = unique_names([s.name for s in scenarios])
-    results = run_scenarios(scenarios, seed=master, replicates=n, workers=workers, progress=progress, source_texts=texts)
+    results = run_scenarios(scenarios, seed=master, replicates=n, workers=workers, progress=progress, source_texts=texts, scheduler=scheduler)
     runs: dict[str, RunResult] = dict(zip(names, results))
     pairs = tracked_pairs(scenarios) or _default_pairs(runs[names[0]])
     manifest = {

@@ -63,18 +63,18 @@ def map_on_cluster[T, R](
         chunks = [items[k : k + size] for k in range(0, n, size)]
         run = uuid.uuid4().hex[:10]
         futures = {client.submit(_run_chunk, fn, chunk, key=f"alignsim-{run}-{k:06d}"): k for k, chunk in enumerate(chunks)}
-        yield from _in_order(futures, chunks, progress)
+        yield from _in_order(client, futures, chunks, progress)
     finally:
         client.close()
 
 
-def _in_order[R](futures: dict[Any, int], chunks: Sequence[Sequence[Any]], progress: Progress | None) -> Iterator[R]:
+def _in_order[R](client: Any, futures: dict[Any, int], chunks: Sequence[Sequence[Any]], progress: Progress | None) -> Iterator[R]:
     from distributed import as_completed
 
     ready: dict[int, list[R]] = {}
     next_chunk = 0
     try:
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):  # not the default client: name its loop
             k = futures.pop(future)
             try:
                 ready[k] = future.result()

@@ -53,8 +53,11 @@ class LastResult:
 
     def __call__(self, array: np.ndarray, *args: Hashable) -> Any:
         entry = self._entry
-        if entry is not None and entry[1] == args and entry[0].shape == array.shape and np.array_equal(entry[0], array):
-            return entry[2]
+        if entry is not None and entry[1] == args and entry[0].shape == array.shape:
+            # A strided sample first: a new matrix nearly always differs there, without a full compare.
+            sample = slice(None, None, 97)
+            if np.array_equal(entry[0].ravel()[sample], np.ravel(array)[sample]) and np.array_equal(entry[0], array):
+                return entry[2]
         value = self.fn(array, *args)
         self._entry = (np.array(array, dtype=float, copy=True), args, value)
         return value

@@ -7,10 +7,12 @@ One step is one month. Within a step: (1) the scenario's shocks due this month a
 
 Speed. Agents' acts have no persistent effects (their events' ``apply`` changes nothing), so W, X0,
 ties, contact and capability are fixed while the states decide. :func:`alignsim.agents.read_news`
-therefore screens the month's news for all states at once (numpy over the N states per news item)
-and each state then handles only the items that can concern it, in news order; the log is indexed
-by step, so the news is a dictionary lookup. The decisions, their order and their random draws are
-those of the plain rules (``tests/reference_model.py`` checks this on random worlds).
+therefore screens the month's news for all states at once (boolean arrays over news items x states)
+and each state then handles only the items on which a rule can fire for it, in news order; the log
+is indexed by step, so the news is a dictionary lookup; friendly support, brokers and the courting
+plan are vectorised over the N states. The decisions, their order and their random draws are those
+of the plain rules (``tests/reference_model.py`` checks this on random worlds; docs/model.md,
+"Equivalence with the reference implementation").
 
 Threads. :meth:`AlignmentModel.run` limits BLAS (numpy's and scipy's OpenBLAS) to ``BLAS_THREADS``
 threads. At the sizes the model runs, one thread is as fast as several on an idle machine, and on a
@@ -165,12 +167,10 @@ class AlignmentModel(mesa.Model):
         else:
             diplomatic, contact = self.world.ties["diplomatic"], self.world.contact
             channel = (diplomatic[i] != 0) & (contact[i] != 0) & (diplomatic[:, j] != 0) & (contact[:, j] != 0)
-        channel[[i, j]] = False
-        score = np.minimum(self.relations[i], self.relations[:, j])
-        candidates = np.flatnonzero(channel & (score > 0.0))
-        if candidates.size == 0:
-            return None
-        return int(candidates[np.argmax(score[candidates])])
+        score = np.where(channel, np.minimum(self.relations[i], self.relations[:, j]), 0.0)
+        score[i] = score[j] = 0.0
+        best = int(np.argmax(score))  # the first among equals
+        return best if score[best] > 0.0 else None
 
     def grieves(self, i: int, j: int) -> bool:
         return bool(self.grievance_until[i, j] >= self.month)

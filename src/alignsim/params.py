@@ -39,7 +39,7 @@ class Params(BaseModel):
     support_drop: float = Field(0.05, ge=0, le=1, description="A state courts when its friendly capability share falls this far below its remembered level.")
     support_memory: float = Field(6.0, ge=1, le=120, description="Months over which a state remembers its friendly capability share (exponential average).")
     grievance_months: int = Field(12, ge=0, le=600, description="A state does not court a state it acted against for this many months.")
-    court_gap: float = Field(0.1, ge=0, le=2, description="A state courts only those whose relation lies at least this far below its interest baseline.")
+    court_gap: float = Field(0.05, ge=0, le=2, description="A courting state approaches only non-friends whose relation lies at least this far below its interest baseline.")
     wedge: bool = Field(True, description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).")
     court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
     max_actions: int = Field(2, ge=0, le=20, description="Most initiatives (court or counter-court) a state takes per month.")

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from alignsim.errors import InputError
 from alignsim.events import EVENT_TYPES, Event
 from alignsim.params import Params
+from alignsim.sweep import SweepSpec
 from alignsim.world import WorldSpec, merge_world, shipped_world_path, shipped_worlds
 
 WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
@@ -54,6 +55,7 @@ class Scenario(BaseModel):
     replicates: int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
     shocks: tuple[Shock, ...] = ()
     track: tuple[str, ...] = Field((), description="Directed pairs to chart, written 'PRK-CUB'.")
+    sweep: SweepSpec | None = None
 
     _world_spec: WorldSpec = PrivateAttr()
 

@@ -52,6 +52,8 @@ from alignsim.scenario import Scenario
 STREAM_THRESHOLD = 2000
 #: Replicates per Parquet part: ~0.5 million relation rows of the article timeline, ~8 MB in memory.
 PART_REPLICATES = 250
+#: Most replicates in one task sent to a worker while streaming (what a worker holds and sends back at once).
+CHUNK_REPLICATES = 32
 STORAGE = "parquet-parts"
 
 
@@ -85,7 +87,7 @@ def stream_scenario(
     loaded lazily. The folder appears whole or not at all (written as a temporary sibling, then
     renamed), and the seeds are those of the in-memory run, so are the numbers.
     """
-    from alignsim.ensemble import Progress, map_replicates, replicate_seeds
+    from alignsim.ensemble import Progress, map_replicates, replicate_seeds, resolve_workers
     from alignsim.simulate import _as_run, gather, run_replicate
 
     if not has_pyarrow():
@@ -105,8 +107,11 @@ def stream_scenario(
         for table in TABLES:
             (folder / table).mkdir()
         bar = Progress(f"{scenario.name}: replicates", enabled=progress)
-        stream = map_replicates(partial(run_replicate, scenario), replicate_seeds(run_seed, n), workers, progress=bar, scheduler=scheduler)
+        # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
+        stream = map_replicates(partial(run_replicate, scenario), replicate_seeds(run_seed, n), workers, progress=bar, scheduler=scheduler,
+                                chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))))
         parts = 0
+        ends: RelationCube | None = None  # first and last month of every replicate, for the charts
         try:
             for start in range(0, n, part_replicates):
                 size = min(part_replicates, n - start)
@@ -116,20 +121,98 @@ def stream_scenario(
                 for table, frame in (("events", events), ("metrics", metrics)):
                     frame["replicate"] += start
                     frame.to_parquet(folder / table / name, index=False)
+                if ends is None:
+                    ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
+                                        {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
+                for c, v in cube.values.items():
+                    ends.values[c][start : start + size] = v[:, [0, -1]]
                 parts += 1
                 del cube, events, metrics  # let the part go before the next one is gathered
+                _release_arrow_memory()
         finally:
             stream.close()
         info = {**manifest, "storage": STORAGE, "part_replicates": part_replicates, "parts": parts}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if charts:
-            from alignsim.charts import save_charts
-
-            save_charts(load_parts(folder), folder / "charts", show_runs=show_runs)
+            save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
         info["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json") + ["manifest.json"]
         (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
+
+
+def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: RelationCube | None = None, show_runs: int = 0) -> list[Path]:
+    """The five ensemble charts of :func:`alignsim.charts.save_charts`, drawn without loading the
+    whole relations table (see :func:`chart_view`); ``ends`` is the cube of every replicate's first
+    and last month when the caller has it (read from the parts otherwise)."""
+    from alignsim import charts
+
+    small = chart_view(result, ends)
+    folder.mkdir(parents=True, exist_ok=True)
+    drift = charts.ensemble_drift_data(small)
+    figures = {
+        "tracked_pairs.png": lambda: charts.plot_band(charts.band_data(result, chart_pairs(result, drift), runs=show_runs)),
+        "relations_start_end.png": lambda: charts.plot_matrices(charts.ensemble_matrices_data(small)),
+        "alignment_network_end.png": lambda: charts.plot_network(charts.ensemble_network_data(small)),
+        "blocs_over_time.png": lambda: charts.plot_blocs(charts.ensemble_blocs_data(small)),
+        "drift.png": lambda: charts.plot_drift(drift),
+    }
+    paths = []
+    for name, draw in figures.items():
+        draw().savefig(folder / name, **charts.SAVE_OPTIONS)
+        paths.append(folder / name)
+    return paths
+
+
+def chart_view(result: PartedRunResult, ends: RelationCube | None = None) -> RunResult:
+    """What the matrices, network, blocs and drift charts of an ensemble read, small enough for
+    any number of replicates: a run result whose relations are the first and last month of every
+    replicate (a cube of those two steps; 10,000 replicates of 56 pairs: 18 MB instead of 330 MB)
+    and whose metrics are the bloc columns. Those charts use nothing else, so their data equal
+    those of the whole ensemble (tests/test_streaming.py checks it). The tracked-pairs chart reads
+    its pairs' whole series from the parts itself (:meth:`PartedRunResult.pair_values`)."""
+    blocs = pd.read_parquet(result.folder / "metrics", columns=["replicate", "step", "date", *[c for c in _metric_columns(result) if c.startswith("bloc_")]])
+    return RunResult(result.scenario, relations=ends if ends is not None else read_ends(result), events=result.events, metrics=blocs, manifest=result.manifest)
+
+
+def chart_pairs(result: RunResult, drift: pd.DataFrame) -> list[str]:
+    """The pairs of the tracked-pairs chart: the scenario's ``track``, else the six largest drifts
+    (as :func:`alignsim.charts.band_data` picks them)."""
+    return list(result.scenario.track) or [f"{a}-{b}" for a, b in zip(drift.source[:6], drift.target[:6])]
+
+
+def read_ends(result: PartedRunResult) -> RelationCube:
+    """The first and last month of every replicate, read from the parts (two steps of each)."""
+    import pyarrow.parquet as pq
+
+    cube = result.relation_cube
+    first, last = int(cube.steps[0]), int(cube.steps[-1])
+    names = [c for c in cube.columns if c not in KEY_COLUMNS]
+    values = {c: np.empty((result.replicates, 2, len(cube.sources))) for c in names}
+    start = 0
+    for path in result.parts("relations"):
+        table = pq.read_table(path, columns=["replicate", "step", *names], filters=[("step", "in", [first, last])])
+        reps, steps = table.column("replicate").to_numpy(), table.column("step").to_numpy()
+        order = np.lexsort((steps, reps))  # stable: pairs keep their order within a step
+        r = len(np.unique(reps))
+        for c in names:
+            values[c][start : start + r] = table.column(c).to_numpy()[order].reshape(r, 2, -1)
+        start += r
+    return RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets, values, cube.columns)
+
+
+def _metric_columns(result: PartedRunResult) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return list(pq.read_schema(result.parts("metrics")[0]).names)
+
+
+def _release_arrow_memory() -> None:
+    """Hand the memory pyarrow's allocator keeps for reuse back to the system, so that the parent's
+    footprint stays that of one part."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _write_relations_part(cube: RelationCube, offset: int, path: Path) -> None:
@@ -280,16 +363,16 @@ class PartedRunResult(RunResult):
 
     def pair_values(self, source: str, target: str, column: str = "weight") -> np.ndarray:
         """``column`` of one directed pair, replicates x steps, reading only its rows."""
-        import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
 
         cube = self.relation_cube
         cube.pair(source, target)  # a clear KeyError for an unknown pair
-        scan = self.dataset("relations").to_table(
-            columns=["replicate", "step", column], filter=(ds.field("source") == source) & (ds.field("target") == target),
-        )
-        reps, steps, values = (scan.column(c).to_numpy() for c in ("replicate", "step", column))
-        order = np.lexsort((steps, reps))
-        return values[order].reshape(self.replicates, len(cube.steps))
+        out = []
+        for path in self.parts("relations"):  # one part at a time: memory stays that of a part
+            scan = pq.read_table(path, columns=["replicate", "step", column], filters=[("source", "==", source), ("target", "==", target)])
+            reps, steps, values = (scan.column(c).to_numpy() for c in ("replicate", "step", column))
+            out.append(values[np.lexsort((steps, reps))])
+        return np.concatenate(out).reshape(self.replicates, len(cube.steps))
 
     # ------------------------------------------------------------------ saving: a copy of the folder
     def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None, show_runs: int = 0) -> Path:

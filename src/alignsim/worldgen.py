@@ -5,7 +5,7 @@ benchmarks, tests and teaching worlds larger than any hand-coded one. Every quan
 distribution written next to its field in :class:`WorldRecipe`:
 
 - capability: heavy-tailed shares c_i = x_i / sum_j x_j with x_i ~ LogNormal(0, ``capability_sigma``)
-  (sigma 1.5: the largest of 200 states holds ~10 percent, like CINC shares);
+  (sigma 1.5: the largest of 200 states holds ~10 percent, 6-18 in nine seeds of ten);
 - economy (GDP, USD bn): ``world_gdp`` * c_i * LogNormal(0, ``economy_sigma``) -- GDP tracks
   capability with scatter;
 - loyalty ~ Beta(``loyalty_a``, ``loyalty_b``) (mean 1/3 by default, the world files' default 0.3);
@@ -36,9 +36,8 @@ distribution written next to its field in :class:`WorldRecipe`:
 Positions, saliences and initial relations are rounded to ``decimals`` (2) decimals, to keep files
 readable; with round numbers some X0 entries can be exactly zero in exact arithmetic, and which
 side of zero they land on is then decided by floating-point rounding (``decimals=None`` keeps full
-precision: worlds "in general position", as the equivalence tests use). Draws happen in the order
-of the list above, so a recipe and a seed give one world. Codes of
-synthetic states are three letters counted from AAA (not ISO codes); names are "State AAA".
+precision). Draws happen in the order of the list above, so a recipe and a seed give one world.
+Codes of synthetic states are three letters counted from AAA (not ISO codes); names "State AAA".
 
 :func:`un193_world` builds the 193 UN member states (``data/un_members.csv``: real codes, names,
 regions, approximate population and GDP) with real alliances and a few real sanction programmes,

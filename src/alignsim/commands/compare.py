@@ -47,7 +47,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
     result = compare_scenarios(
         scenarios, replicates=args.replicates, seed=args.seed, workers=args.workers, at=args.at,
-        progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios],
+        progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios], scheduler=args.scheduler,
     )
     result.save(out, overwrite=args.overwrite, charts=not args.no_charts, parquet=args.parquet, runs=not args.no_runs)
     print(f"compared {', '.join(result.names)}: {result.replicates} replicates each, seed {result.manifest['seed']} (same seeds in every scenario)")

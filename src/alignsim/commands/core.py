@@ -21,6 +21,8 @@ def register(sub: Any) -> None:
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     add_ensemble_options(run)
+    run.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                     help="write the ensemble to Parquet parts as it runs, never holding it whole (default: from 2,000 replicates, when pyarrow is installed)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
@@ -44,6 +46,7 @@ def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--show-runs", type=int, nargs="?", const=30, default=0, metavar="N", help="draw N individual runs (default 30) over the bands of the ensemble charts")
     parser.add_argument("--parquet", action=argparse.BooleanOptionalAction, default=None, help="also write the tables as Parquet (default: for ensembles, when pyarrow is installed)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the replicates on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)")
 
 
 def check_ensemble_options(args: argparse.Namespace) -> None:
@@ -60,7 +63,7 @@ def check_ensemble_options(args: argparse.Namespace) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from alignsim.ensemble import resolve_workers
+    from alignsim.ensemble import resolve_scheduler, resolve_workers
     from alignsim.scenario import load_scenario
     from alignsim.simulate import run_scenario
 
@@ -72,17 +75,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
         raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
     started = time.perf_counter()
-    result = run_scenario(
-        scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"),
-        replicates=args.replicates, workers=args.workers, progress=not args.quiet,
-    )
-    elapsed = time.perf_counter() - started
-    result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs)
+    n = scenario.replicates if args.replicates is None else args.replicates
+    if _streams(args, n):
+        from alignsim.streaming import stream_scenario
+
+        result = stream_scenario(
+            scenario, out, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"), replicates=n, workers=args.workers,
+            scheduler=args.scheduler, progress=not args.quiet, charts=not args.no_charts, show_runs=args.show_runs, overwrite=args.overwrite,
+        )
+        elapsed = time.perf_counter() - started
+    else:
+        result = run_scenario(
+            scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"),
+            replicates=args.replicates, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
+        )
+        elapsed = time.perf_counter() - started
+        result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs)
     agent = result.agent_events()
     if result.is_ensemble:
         n = result.replicates
+        where = f"on the Dask cluster at {resolve_scheduler(args.scheduler)}" if resolve_scheduler(args.scheduler) else f"{resolve_workers(args.workers, n)} workers"
         print(f"{scenario.name}: {n} replicates of {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']} "
-              f"({resolve_workers(args.workers, n)} workers, {elapsed:.1f} s)")
+              f"({where}, {elapsed:.1f} s)")
         per_run = agent.groupby("replicate").size().reindex(range(n), fill_value=0).to_numpy()
         scripted = int((result.events.origin == "scenario").sum()) // n
         print(f"  {scripted} scripted shocks; agent reactions per run: mean {per_run.mean():.1f}, 5-95%: {int(np.quantile(per_run, 0.05))}-{int(np.quantile(per_run, 0.95))}")
@@ -91,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
         if len(table) > 8:
             print(f"  ... {len(table) - 8} more reactions in events.csv")
-        print(f"wrote {out}")
+        print(f"wrote {out}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
         return 0
     print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
     print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
@@ -101,6 +115,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  ... {len(agent) - 8} more in events.csv")
     print(f"wrote {out}")
     return 0
+
+
+def _streams(args: argparse.Namespace, replicates: int) -> bool:
+    """Whether ``run`` streams to Parquet parts (alignsim.streaming): --stream / --no-stream, else
+    from STREAM_THRESHOLD replicates when pyarrow is installed and Parquet was not refused."""
+    from alignsim.streaming import wants_stream
+
+    if args.stream and args.parquet is False:
+        raise InputError("a streamed run is written as Parquet parts; drop --no-parquet or pass --no-stream", field="--stream")
+    if args.stream is None and args.parquet is False:
+        return False
+    return replicates > 1 and wants_stream(args.stream, replicates)
 
 
 def _free_folder(base: Path) -> Path:
@@ -123,6 +149,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
             print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
             continue
+        if s.sweep is not None:
+            from alignsim.sweep import raise_problems
+
+            try:
+                raise_problems(s, path)  # paths, bounds and codes of the sweep: block
+            except InputError as err:
+                failed += 1
+                print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
+                continue
         print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
     return EXIT_BAD_INPUT if failed else 0
 
