@@ -24,7 +24,7 @@ from alignsim.simulate import gather, run_replicate, run_scenario
 
 pytest.importorskip("distributed")
 
-from conftest import FLAGSHIP, alignsim_cli_many  # noqa: E402
+from conftest import FLAGSHIP, SCENARIOS, alignsim_cli_many  # noqa: E402
 
 STARTUP_SECONDS = 90
 
@@ -123,6 +123,16 @@ def test_an_ensemble_on_the_cluster_equals_the_local_run(cluster: Cluster, flags
     # any chunking gives the same: tasks carry their seeds, results come back in replicate order
     one_each = list(map_replicates(abs, list(range(-20, 0)), scheduler=cluster.address, chunksize=1))
     assert one_each == list(range(20, 0, -1))
+
+
+def test_a_comparison_on_the_cluster_equals_the_local_one(cluster: Cluster) -> None:
+    from alignsim.comparison import compare_scenarios
+
+    scenarios = [load_scenario(SCENARIOS / "baseline_2024.yaml"), load_scenario(SCENARIOS / "dzud_aid.yaml")]
+    on_cluster = compare_scenarios(scenarios, replicates=3, scheduler=cluster.address)
+    local = compare_scenarios(scenarios, replicates=3, workers=1)
+    for name in ("outcomes", "bands", "reactions", "blocs"):
+        pd.testing.assert_frame_equal(getattr(on_cluster, name), getattr(local, name), check_exact=True)
 
 
 def test_the_environment_variable_selects_the_cluster(cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:

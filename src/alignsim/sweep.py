@@ -9,7 +9,7 @@ magnitudes over a design, runs every point ``replicates`` times and measures the
       replicates: 4            # runs per point; replicate k uses the same seed at every point
       parameters:
         - {path: beta, bounds: [0.05, 0.2]}
-        - {path: shocks[2].intensity, name: recognition_intensity, bounds: [0.5, 2.0]}
+        - {path: "shocks[2].intensity", name: recognition_intensity, bounds: [0.5, 2.0]}  # quoted: [ ] in a flow mapping
       outcomes:
         - {name: prk_cub_end, kind: relation, pair: PRK-CUB}
         - {name: prk_courts_mng, kind: first_event, source: PRK, target: MNG, rule: court}
@@ -55,9 +55,8 @@ import re
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 import pandas as pd
@@ -74,7 +73,6 @@ if TYPE_CHECKING:
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 PARAM_PATH = re.compile(r"^(?:params\.)?([A-Za-z_][A-Za-z0-9_]*)$")
 SHOCK_PATH = re.compile(r"^shocks\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*)$")
-RULES = ("scripted", "court", "counter_court", "cool", "reciprocate")
 RESERVED = ("point", "replicate")
 
 
