@@ -406,6 +406,16 @@ def reaction_frequencies(events: pd.DataFrame, replicates: int) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # writing folders and tables
+def free_folder(base: Path) -> Path:
+    """``base`` if it does not exist yet, else the first free ``base-2``, ``base-3``, ..."""
+    if not base.exists():
+        return base
+    k = 2
+    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
+        k += 1
+    return candidate
+
+
 def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
     """Call ``write(folder)`` on a temporary sibling of ``out`` and rename it into place, so that
     ``out`` appears whole or not at all. An existing non-empty ``out`` is kept unless ``overwrite``."""

@@ -26,9 +26,7 @@ import html
 import io
 import itertools
 import math
-import os
 import platform
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +52,7 @@ from alignsim.analytics import (
 )
 from alignsim.balance import factions, pair_signs, triad_census
 from alignsim.dynamics import step_relations
+from alignsim.results import write_folder
 from alignsim.errors import InputError
 from alignsim.landscape import energy, frustration, global_minimum, local_minima
 from alignsim.params import Params
@@ -904,25 +903,14 @@ def write_report(report: Report, drawn: dict[str, Figure], out: str | Path) -> P
         raise InputError("is a file, not a folder", path=out, field="--out")
     if out.is_dir() and any(out.iterdir()) and not (out / "report.md").is_file():
         raise InputError("the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir()
+    def write(folder: Path) -> None:
         for name, fig in drawn.items():
-            fig.savefig(tmp / name, **SAVE_OPTIONS)
-        (tmp / "report.md").write_text(render_markdown(report), encoding="utf-8")
-        (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
-        if out.exists():
-            trash = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(trash)
-            tmp.rename(out)
-            shutil.rmtree(trash)
-        else:
-            tmp.rename(out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+            fig.savefig(folder / name, **SAVE_OPTIONS)
+        (folder / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        (folder / "report.html").write_text(render_html(report), encoding="utf-8")
+
+    # an earlier report (or an empty folder) may be replaced; anything else was refused above
+    return write_folder(out, write, overwrite=True)
 
 
 def run_check(out: str | Path, case_list: Sequence[Case] | None = None, *, figures: bool = True) -> Report:

@@ -8,6 +8,7 @@ from typing import Any
 
 from alignsim.commands.core import add_ensemble_options, check_ensemble_options
 from alignsim.errors import InputError
+from alignsim.results import free_folder
 
 
 def register(sub: Any) -> None:
@@ -40,7 +41,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise InputError("give at least two scenario files; the first is the reference", field="SCENARIO")
     scenarios = [load_scenario(path) for path in args.scenarios]
-    out = args.out or _free_folder(Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120])
+    out = args.out or free_folder(Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120])
     if out.exists() and out.is_file():
         raise InputError("is a file, not a folder", path=out)
     if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
@@ -77,12 +78,3 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"  {r.share:5.0%}  {r.scenario}: {r.source} {r.rule.replace('_', '-')} -> {r.target} ({r.forms})")
     print(f"wrote {out} (README.md, outcomes, reactions, blocs, charts/)")
     return 0
-
-
-def _free_folder(base: Path) -> Path:
-    if not base.exists():
-        return base
-    k = 2
-    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
-        k += 1
-    return candidate

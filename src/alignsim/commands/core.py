@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from alignsim.errors import InputError
+from alignsim.results import free_folder
 
 EXIT_BAD_INPUT = 2
 
@@ -69,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
-    out = args.out or _free_folder(Path("runs") / scenario.name)
+    out = args.out or free_folder(Path("runs") / scenario.name)
     if out.exists() and out.is_file():
         raise InputError("is a file, not a folder", path=out)
     if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
@@ -129,14 +130,6 @@ def _streams(args: argparse.Namespace, replicates: int) -> bool:
     return replicates > 1 and wants_stream(args.stream, replicates)
 
 
-def _free_folder(base: Path) -> Path:
-    if not base.exists():
-        return base
-    k = 2
-    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
-        k += 1
-    return candidate
-
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from alignsim.scenario import load_scenario
@@ -194,4 +187,3 @@ def cmd_new(args: argparse.Namespace) -> int:
     path.write_text(template.replace("{name}", name), encoding="utf-8")
     print(f"wrote {path}; run it with: alignsim run {path}")
     return 0
-

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from alignsim.errors import InputError
+from alignsim.results import free_folder
 
 
 def register(sub: Any) -> None:
@@ -45,7 +46,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         raise InputError("must be 0 or more", field="--seed")
     scenario = load_sweep_scenario(args.scenario)
-    out = args.out or _free_folder(Path("runs") / f"sweep_{scenario.name}")
+    out = args.out or free_folder(Path("runs") / f"sweep_{scenario.name}")
     if out.exists() and out.is_file():
         raise InputError("is a file, not a folder", path=out)
     if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
@@ -76,12 +77,3 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     kind = INDEX_FILES[spec.design]
     print(f"wrote {out} (design.csv, results.csv, {kind}.csv, {kind}.md{', charts/' if not args.no_charts else ''})")
     return 0
-
-
-def _free_folder(base: Path) -> Path:
-    if not base.exists():
-        return base
-    k = 2
-    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
-        k += 1
-    return candidate
