@@ -73,7 +73,7 @@ def test_landscape_blocs_agree_with_eigenvector_blocs_at_the_end(baseline_metric
 
 def test_tipping_ratio_is_alpha_over_alpha_critical() -> None:
     model = AlignmentModel(load_scenario(BASELINE))
-    row = model.recorder.rows[0]
+    row = model.recorder.metrics_frame().iloc[0]
     p = model.params
     assert row["tipping_ratio"] == pytest.approx(p.alpha / alpha_critical(model.baseline, p.beta), rel=1e-12)
     assert M.tipping_ratio(0.1, 1.0, -np.eye(3)) == 0.0  # lambda_1 <= 0: no tipping point
@@ -236,3 +236,67 @@ def test_tipping_ratio_stays_finite_when_alpha_critical_underflows() -> None:
     assert M.tipping_ratio(0.003, 5e-324, x0) == M.TIPPING_RATIO_CAP
     assert M.tipping_ratio(0.0, 5e-324, x0) == 0.0
     assert M.tipping_ratio(0.003, 0.1, x0) == pytest.approx(0.003 * 4 / 0.1)
+
+
+# ------------------------------------------------------------------------------ all steps at once
+
+
+def _assert_rows_equal(row: dict[str, object], columns: dict[str, np.ndarray], t: int) -> None:
+    assert [k for k in columns if k not in ("step", "date")] == list(row)
+    for key, value in row.items():
+        got = columns[key][t]
+        if isinstance(value, str):
+            assert got == value, (key, t)
+        else:
+            assert got == pytest.approx(value, abs=1e-12, nan_ok=True), (key, t)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 12, 13, 20])
+def test_stacked_metrics_equal_the_step_by_step_rows(n: int) -> None:
+    """What the recorder computes for all steps of a small world at once equals the row it
+    would compute step by step -- including empty relations, a dense world and an all-zero step."""
+    rng = np.random.default_rng(1000 + n)
+    steps = 7
+    w = rng.uniform(-1, 1, (steps, n, n))
+    w[1] *= rng.random((n, n)) < 0.5  # sparse: incomplete triads, pairs without a relation
+    w[2] = 0.0  # no relations at all: one faction, no complete triad
+    idx = np.arange(n)
+    w[:, idx, idx] = 0.0
+    x0 = np.repeat(rng.uniform(-1, 1, (2, n, n)), [3, steps - 3], axis=0)  # X0 changes once
+    x0[:, idx, idx] = 0.0
+    capability = rng.uniform(0.5, 3.0, n)
+    codes = [f"S{k:02d}" for k in range(n)]
+    kwargs = {"alpha": 0.02, "beta": 0.1, "friend_threshold": 0.3}
+    columns = M.stacked_metrics(w, x0, w[0], capability, codes, **kwargs)
+    for t in range(steps):
+        _assert_rows_equal(M.step_metrics(w[t], x0[t], w[0], capability, codes, step=t, **kwargs), columns, t)
+
+
+def test_a_recorded_run_measures_every_step_as_the_step_by_step_rule_would() -> None:
+    model = AlignmentModel(load_scenario(ROOT / "scenarios" / "article_timeline_2024.yaml")).run()
+    rec, p, w = model.recorder, model.params, model.world
+    assert rec.stacked
+    table = rec.metrics_frame()
+    columns = {c: table[c].to_numpy() for c in table.columns}
+    assert len(table) == model.config.steps + 1
+    for t in range(len(table)):
+        row = M.step_metrics(rec.relations[t], rec.baselines[t], model.initial_relations, w.capability, w.codes,
+                             step=t, alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold)
+        _assert_rows_equal(row, columns, t)
+
+
+def test_global_minima_of_a_stack_are_each_landscape_s_global_minimum() -> None:
+    from alignsim.landscape import global_minima
+
+    rng = np.random.default_rng(7)
+    sizes = rng.uniform(0.5, 2.0, 9)
+    p = rng.uniform(-1, 1, (5, 9, 9))
+    p = (p + p.transpose(0, 2, 1)) / 2
+    p[3] = planted([0, 1, 1, 0, 0, 1, 0, 1, 1])  # a known answer
+    sides = global_minima(sizes, p)
+    assert sides.shape == (5, 9)
+    for t in range(5):
+        assert tuple(sides[t]) == global_minimum(sizes, p[t])
+    assert tuple(sides[3]) == (0, 1, 1, 0, 0, 1, 0, 1, 1)
+    with pytest.raises(ValueError, match="symmetric"):
+        global_minima(sizes, rng.uniform(-1, 1, (2, 9, 9)))

@@ -89,6 +89,15 @@ def read_news(m: AlignmentModel) -> Briefing:
     ft, et = p.friend_threshold, p.enemy_threshold
     news = m.news()
     usable = np.array([k for k, e in enumerate(news) if e.source != e.target and e.event.warming], dtype=np.intp)
+    support = m.friendly_support_all()
+    remembered = m.remembered_support.copy()
+    dropped = support < remembered - p.support_drop
+    updated = remembered + (support - remembered) / p.support_memory
+    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
+    if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
+        none = np.zeros(0, dtype=np.intp)
+        return Briefing(news, none, np.zeros(0, dtype=np.int8), np.zeros(0), np.zeros(0, dtype=bool), np.zeros(n + 1, dtype=np.intp),
+                        support, remembered, dropped, updated, W >= ft, meet)
     src = np.array([news[k].source for k in usable], dtype=np.intp)
     tgt = np.array([news[k].target for k in usable], dtype=np.intp)
     answer = np.array([news[k].rule == "reciprocate" for k in usable], dtype=bool)
@@ -130,11 +139,6 @@ def read_news(m: AlignmentModel) -> Briefing:
     free = (m.grievance_until[who, courted] < m.month) & (m.month - m.courted_at[who, courted] >= p.court_interval)
     item = usable[col]
     first = np.searchsorted(who, np.arange(n + 1))
-    support = m.friendly_support_all()
-    remembered = m.remembered_support.copy()
-    dropped = support < remembered - p.support_drop
-    updated = remembered + (support - remembered) / p.support_memory
-    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
     return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
 
 

@@ -141,3 +141,59 @@ def pair_distance_sums(relations: np.ndarray, labels: Sequence[int] | np.ndarray
     total = all_pairs(w) if n > 1 else 0.0
     within = sum(all_pairs(w[labels == g]) for g in np.unique(labels))
     return within, total - within
+
+
+# ---------------------------------------------------------------------------------------------
+# Stacks: every step of a small world at once. At N ~ 10 a per-step measure is dominated by the
+# fixed cost of each numpy call, so one call over the T x N x N stack of a run's steps is ~T times
+# cheaper. Each function below equals its per-step counterpart applied to every matrix of the stack.
+
+
+def leading_eigenpairs(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """λ1 (T) and v1 (T x N) of (W_t + W_t^T)/2 for every matrix of the stack (:func:`leading_eigenpair`)."""
+    a = np.asarray(stack, dtype=float)
+    values, vectors = np.linalg.eigh((a + a.transpose(0, 2, 1)) / 2.0)
+    return values[:, -1], vectors[:, :, -1]
+
+
+def factions_of_stack(stack: np.ndarray, capability: np.ndarray, vectors: np.ndarray, *, zero_tol: float = 1e-10) -> np.ndarray:
+    """:func:`factions` of every matrix of the stack, given their leading eigenvectors (T x N)."""
+    a = np.asarray(stack, dtype=float)
+    v = np.where(np.abs(vectors) <= zero_tol, 0.0, vectors)
+    rows = np.arange(len(v))
+    pivot = v[:, int(np.argmax(capability))]
+    pivot = np.where(pivot != 0.0, pivot, v[rows, np.argmax(np.abs(v), axis=1)])
+    labels = ((v * np.where(pivot < 0, -1.0, 1.0)[:, None]) < 0).astype(np.int64)
+    labels[~np.any(a + a.transpose(0, 2, 1), axis=(1, 2))] = 0  # an all-zero matrix: one faction
+    return labels
+
+
+def imbalanced_triad_shares(stack: np.ndarray, eps: float = 1e-9) -> np.ndarray:
+    """:func:`imbalanced_triad_share` of every matrix of the stack."""
+    a = np.asarray(stack, dtype=float)
+    sym = (a + a.transpose(0, 2, 1)) / 2.0
+    s = np.where(np.abs(sym) < eps, 0.0, np.sign(sym)).astype(np.float32)
+    idx = np.arange(s.shape[1])
+    s[:, idx, idx] = 0.0
+    m = np.abs(s)
+    signed = np.rint(np.sum((s @ s) * s.transpose(0, 2, 1), axis=(1, 2), dtype=np.float64)).astype(np.int64)
+    total = np.rint(np.sum((m @ m) * m.transpose(0, 2, 1), axis=(1, 2), dtype=np.float64)).astype(np.int64)
+    complete, diff = total // 6, signed // 6
+    imbalanced = complete - (complete + diff) // 2
+    return np.divide(imbalanced, complete, out=np.zeros(len(a)), where=complete > 0)
+
+
+def profile_similarities(stack: np.ndarray) -> np.ndarray:
+    """:func:`alignsim.metrics.profile_similarity` of every matrix of the stack (T x N x N; N >= 3).
+
+    All N^3 differences per step at once: for the small worlds stacks are used for (memory T N^3).
+    """
+    w = np.asarray(stack, dtype=float)
+    n = w.shape[1]
+    d = np.diagonal(w, axis1=1, axis2=2)  # T x N
+    own = np.abs(d[:, :, None] - w.transpose(0, 2, 1)) + np.abs(w - d[:, None, :])
+    rows = np.abs(w[:, :, None, :] - w[:, None, :, :]).sum(axis=3)
+    sim = 1.0 - 2.0 * np.clip(rows - own, 0.0, None) / (2.0 * (n - 2))
+    idx = np.arange(n)
+    sim[:, idx, idx] = 1.0
+    return sim

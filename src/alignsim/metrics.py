@@ -4,8 +4,11 @@ System: imbalanced-triad share, polarization λ1(W), distance to the tipping poi
 the endurance index, blocs (leading eigenvector and Axelrod-Bennett landscape), and the S-score
 similarity of relation profiles within and across blocs. Per state: isolation.
 
-Every function here is vectorised numpy over one N x N matrix: the recorder calls them once per
-step, so their cost is the recording cost. The per-step columns go through the exact fast kernels of
+Every function here is vectorised numpy over one N x N matrix and defines its measure;
+:func:`step_metrics` gathers one step's row. :func:`stacked_metrics` computes the rows of every
+step of a small world at once (N <= ``STACKED_MAX_N``; one numpy call per measure over the
+T x N x N stack, equal to the per-step rows to rounding), which the recorder uses for such worlds:
+there a run's recording cost was the fixed cost of per-step numpy calls. The per-step columns go through the exact fast kernels of
 :mod:`alignsim.metric_kernels` (one partial eigendecomposition per step shared by the polarization
 and the blocs, triad traces with BLAS, X0's eigenvalue only when X0 changes, sorted sums for the
 bloc similarity above ``SORTED_SIMILARITY_MIN_N`` states).
@@ -21,7 +24,7 @@ from scipy.spatial.distance import cdist
 
 from alignsim import metric_kernels
 from alignsim.analytics import alpha_critical
-from alignsim.landscape import global_minimum, landscape_of_world
+from alignsim.landscape import global_minima, global_minimum, landscape_of_world
 
 #: Up to this many states the landscape's global minimum is exact (2^(N-1) configurations:
 #: 2048 at N = 12, well under a millisecond).
@@ -42,6 +45,9 @@ _D_MAX_RELATIONS = 2.0
 #: building every pair's profile similarity (O(N^3)), and :func:`endurance_index` sums squares
 #: without copying the off-diagonal values; each agrees with its plain form to rounding (~1e-13).
 SORTED_SIMILARITY_MIN_N: int = 128
+#: Up to this many states a run's measures are computed for all its steps at once when the table
+#: is asked for (:func:`stacked_metrics`); above, step by step as the run goes (:func:`step_metrics`).
+STACKED_MAX_N: int = 32
 
 
 def rms(a: np.ndarray) -> float:
@@ -222,3 +228,95 @@ def bloc_metrics(relations: np.ndarray, capability: np.ndarray, codes: Sequence[
     if landscape is not None:
         row.update({f"landscape_bloc_{code}": bloc for code, bloc in zip(codes, landscape, strict=True)})
     return row
+
+
+def step_metrics(
+    relations: np.ndarray, baseline: np.ndarray, initial: np.ndarray, capability: np.ndarray, codes: Sequence[str],
+    *, step: int, alpha: float, beta: float, friend_threshold: float,
+) -> dict[str, object]:
+    """One step's row of metrics.csv (without step and date): :func:`system_metrics`,
+    :func:`bloc_metrics` and ``isolation_<CODE>`` (:func:`isolation`)."""
+    row: dict[str, object] = dict(system_metrics(relations, baseline, initial, alpha=alpha, beta=beta))
+    row.update(bloc_metrics(relations, capability, codes, step=step))
+    for code, value in zip(codes, isolation(relations, capability, friend_threshold)):
+        row[f"isolation_{code}"] = float(value)
+    return row
+
+
+def stacked_metrics(
+    relations: np.ndarray, baselines: np.ndarray, initial: np.ndarray, capability: np.ndarray, codes: Sequence[str],
+    *, alpha: float, beta: float, friend_threshold: float,
+) -> dict[str, np.ndarray]:
+    """:func:`step_metrics` of every step at once, as columns: ``relations`` and ``baselines`` are
+    T x N x N stacks (step t's W and X0). Meant for small worlds (N <= ``STACKED_MAX_N``), where
+    a run's per-step measures are dominated by the fixed cost of numpy calls: one call per measure
+    over the whole stack is ~T times cheaper. Equal to the per-step rows up to rounding (~1e-15;
+    tests/test_metrics.py); the eigenvector comes from another LAPACK routine, which matters only
+    for a degenerate leading eigenvalue, where either answer is as right.
+    """
+    w = np.asarray(relations, dtype=np.float64)
+    steps, n = w.shape[0], w.shape[1]
+    cap = np.asarray(capability, dtype=np.float64)
+    lam, vectors = metric_kernels.leading_eigenpairs(w)
+    off = ~np.eye(n, dtype=bool)
+    to_base = np.sqrt(np.mean((w - baselines)[:, off] ** 2, axis=1))
+    to_start = np.sqrt(np.mean((w - initial)[:, off] ** 2, axis=1))
+    total = to_base + to_start
+    cols: dict[str, np.ndarray] = {
+        "imbalanced_triad_share": metric_kernels.imbalanced_triad_shares(w),
+        "polarization": lam,
+        "tipping_ratio": _stacked_tipping_ratio(baselines, alpha, beta),
+        "endurance": np.where(total < 1e-12, 1.0, to_start / np.where(total < 1e-12, 1.0, total)),
+    }
+    labels = metric_kernels.factions_of_stack(w, cap, vectors)
+    cols["similarity_within"], cols["similarity_across"] = _stacked_bloc_similarity(w, labels)
+    names = _side_names_of_stack(labels, cap, codes)
+    cols.update({f"bloc_{code}": names[:, k] for k, code in enumerate(codes)})
+    if n <= LANDSCAPE_EXACT_MAX_N:
+        sym = (w + w.transpose(0, 2, 1)) / 2.0
+        landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes)
+    elif n <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
+        landscape = np.array([landscape_bloc_labels(w[t], cap, codes, step=t) for t in range(steps)], dtype=object)
+    else:
+        landscape = None
+    if landscape is not None:
+        cols.update({f"landscape_bloc_{code}": landscape[:, k] for k, code in enumerate(codes)})
+    others = cap[None, :] * off
+    alone = 1.0 - ((w >= friend_threshold) * others[None]).sum(axis=2) / others.sum(axis=1)
+    cols.update({f"isolation_{code}": alone[:, k] for k, code in enumerate(codes)})
+    return cols
+
+
+def _stacked_tipping_ratio(baselines: np.ndarray, alpha: float, beta: float) -> np.ndarray:
+    """:func:`tipping_ratio` of every step, computed once per change of X0."""
+    changed = np.ones(len(baselines), dtype=bool)
+    changed[1:] = np.any(baselines[1:] != baselines[:-1], axis=(1, 2))
+    ratios = np.array([tipping_ratio(alpha, beta, b) for b in baselines[changed]])
+    return ratios[np.cumsum(changed) - 1]
+
+
+def _side_names_of_stack(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> np.ndarray:
+    """:func:`side_names` of every row of a T x N array of 0/1 sides (a T x N array of codes)."""
+    names = np.empty(sides.shape, dtype=object)
+    code_of = np.array(codes, dtype=object)
+    for side in (0, 1):
+        member = sides == side
+        lead = np.argmax(np.where(member, capability[None, :], -np.inf), axis=1)  # first among equals
+        names = np.where(member, code_of[lead][:, None], names)
+    return names
+
+
+def _stacked_bloc_similarity(w: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bloc_similarity` of every step (labels T x N: each state's bloc at that step)."""
+    steps, n = w.shape[0], w.shape[1]
+    if n < 3:
+        return np.full(steps, np.nan), np.full(steps, np.nan)
+    sim = metric_kernels.profile_similarities(w)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)[None]
+    same = labels[:, :, None] == labels[:, None, :]
+    out = []
+    for mask in (upper & same, upper & ~same):
+        count = mask.sum(axis=(1, 2))
+        total = np.where(mask, sim, 0.0).sum(axis=(1, 2))
+        out.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
+    return out[0], out[1]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from alignsim.agents import Briefing, StateAgent, read_news
 from alignsim.dynamics import step_relations
@@ -40,6 +40,14 @@ from alignsim.world import WorldState, interest_baseline
 
 #: BLAS threads during :meth:`AlignmentModel.run` (None: leave the libraries' own setting).
 BLAS_THREADS: int | None = 1
+_blas: ThreadpoolController | None = None  # found once per process: finding the libraries takes ~2 ms
+
+
+def _blas_controller() -> ThreadpoolController:
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class AlignmentModel(mesa.Model):
 
     def run(self) -> AlignmentModel:
         """All the scenario's steps (with BLAS limited to ``BLAS_THREADS`` threads)."""
-        with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        with _blas_controller().limit(limits=BLAS_THREADS, user_api="blas"):
             for _ in range(self.config.steps):
                 self.step()
         return self

@@ -6,6 +6,13 @@ Memory. W is kept for every step: (steps + 1) x N x N values. In float64 while t
 digits, far finer than any relation the model distinguishes (thresholds are tenths), and the
 dynamics themselves always run in float64. X0 changes only when a shock changes interests or ties,
 so it is kept once per change with the step from which it holds.
+
+Measures. In worlds of up to ``metrics.STACKED_MAX_N`` states the measures of every step are
+computed together when the metrics table is asked for (:func:`alignsim.metrics.stacked_metrics`),
+from the recorded W and X0, which there are always float64: one numpy call per measure for the
+whole run instead of one per step, which at N ~ 10 is what a run's recording cost. Larger worlds
+are measured step by step as the run goes (:func:`alignsim.metrics.step_metrics`), on the float64
+W of the model.
 """
 
 from __future__ import annotations
@@ -15,11 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from alignsim.metrics import bloc_metrics, isolation, system_metrics
+from alignsim.metrics import STACKED_MAX_N, stacked_metrics, step_metrics
+from alignsim.results import RelationCube
 
 if TYPE_CHECKING:
     from alignsim.model import AlignmentModel
 
+RELATION_COLUMNS = ("step", "date", "source", "target", "weight", "baseline")
 EVENT_COLUMNS = ["step", "date", "type", "source", "target", "origin", "rule", "cause", "impulse", "detail"]
 
 
@@ -37,13 +46,15 @@ class Recorder:
         self.relations = np.zeros((steps, n, n), dtype=dtype)
         self._baseline_versions: list[np.ndarray] = []
         self._baseline_version = np.zeros(steps, dtype=np.intp)  # step -> index into _baseline_versions
-        self.rows: list[dict[str, object]] = []
+        self.recorded = 0  # steps collected so far
+        self.stacked = n <= STACKED_MAX_N  # measured all steps at once, on demand (module docstring)
+        self.rows: list[dict[str, object]] = []  # per-step measures (larger worlds only)
 
     @property
     def baselines(self) -> np.ndarray:
         """X0 per step, (steps + 1) x N x N (built on demand; unrecorded steps are zero)."""
         out = np.zeros((len(self._baseline_version), *self.relations.shape[1:]))
-        recorded = len(self.rows)
+        recorded = self.recorded
         if recorded:
             out[:recorded] = np.stack(self._baseline_versions)[self._baseline_version[:recorded]]
         return out
@@ -56,41 +67,70 @@ class Recorder:
         if not versions or not np.array_equal(versions[-1], m.baseline):
             versions.append(m.baseline.copy())
         self._baseline_version[t] = len(versions) - 1
-        row: dict[str, object] = {"step": t, "date": m.date.isoformat()}
-        row.update(system_metrics(m.relations, m.baseline, m.initial_relations, alpha=p.alpha, beta=p.beta))
-        row.update(bloc_metrics(m.relations, w.capability, w.codes, step=t))
-        for code, value in zip(w.codes, isolation(m.relations, w.capability, p.friend_threshold)):
-            row[f"isolation_{code}"] = float(value)
-        self.rows.append(row)
+        self.recorded = t + 1
+        if not self.stacked:
+            row: dict[str, object] = {"step": t, "date": m.date.isoformat()}
+            row.update(step_metrics(
+                m.relations, m.baseline, m.initial_relations, w.capability, w.codes,
+                step=t, alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
+            ))
+            self.rows.append(row)
 
     # ------------------------------------------------------------------ tables
+    # Each table as named numpy columns (what an ensemble worker sends back: no DataFrame is built
+    # in the worker) and as a DataFrame.
+    def relation_cube(self) -> RelationCube:
+        """The relations table of this run as arrays: weight and baseline, one replicate x step x pair."""
+        m = self.model
+        codes, n, steps = np.array(m.world.codes), m.world.n, self.recorded
+        src, tgt = np.nonzero(~np.eye(n, dtype=bool))
+        x0 = np.stack([v[src, tgt] for v in self._baseline_versions])  # versions x pairs
+        values = {
+            "weight": self.relations[:steps, src, tgt].astype(np.float64, copy=False)[None],
+            "baseline": x0[self._baseline_version[:steps]][None],
+        }
+        dates = np.array([m.config.date_of(t).isoformat() for t in range(steps)])
+        return RelationCube(np.arange(steps, dtype=np.int64), dates, codes[src], codes[tgt], values, RELATION_COLUMNS)
+
     def relations_frame(self) -> pd.DataFrame:
         """step, date, source, target, weight, baseline -- one row per directed pair and step."""
-        m = self.model
-        codes, n, steps = m.world.codes, m.world.n, m.month + 1
-        src, tgt = np.nonzero(~np.eye(n, dtype=bool))
-        dates = [m.config.date_of(t).isoformat() for t in range(steps)]
-        x0 = np.stack([v[src, tgt] for v in self._baseline_versions])  # versions x pairs
-        return pd.DataFrame({
-            "step": np.repeat(np.arange(steps), len(src)),
-            "date": np.repeat(dates, len(src)),
-            "source": np.tile(np.array(codes)[src], steps),
-            "target": np.tile(np.array(codes)[tgt], steps),
-            "weight": self.relations[:steps, src, tgt].astype(np.float64, copy=False).ravel(),
-            "baseline": x0[self._baseline_version[:steps]].ravel(),
-        })
+        return self.relation_cube().frame().drop(columns="replicate")
+
+    def metrics_columns(self) -> dict[str, np.ndarray]:
+        """step, date and the measures of every recorded step (docs/model.md, "Measures")."""
+        if not self.stacked:
+            return {str(k): v.to_numpy() for k, v in pd.DataFrame(self.rows).items()}
+        m, p, w, steps = self.model, self.model.params, self.model.world, self.recorded
+        columns = stacked_metrics(
+            self.relations[:steps], self.baselines[:steps], m.initial_relations, w.capability, w.codes,
+            alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
+        )
+        dates = np.array([m.config.date_of(t).isoformat() for t in range(steps)], dtype=object)
+        return {"step": np.arange(steps, dtype=np.int64), "date": dates, **columns}
 
     def metrics_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows)
+        return pd.DataFrame(self.metrics_columns())
+
+    def events_columns(self) -> dict[str, np.ndarray]:
+        """The event log: what happened, who did it, and why."""
+        m, log = self.model, self.model.log
+        codes = m.world.codes
+
+        def text(values: list[str]) -> np.ndarray:
+            return np.array(values, dtype=object)
+
+        return {
+            "step": np.array([e.step for e in log], dtype=np.int64),
+            "date": text([e.date.isoformat() for e in log]),
+            "type": text([e.event.type for e in log]),
+            "source": text([codes[e.source] for e in log]),
+            "target": text([codes[e.target] if e.target != e.source else "" for e in log]),
+            "origin": text([e.origin for e in log]),
+            "rule": text([e.rule for e in log]),
+            "cause": text([e.cause for e in log]),
+            "impulse": np.array([e.impulse for e in log], dtype=np.float64),
+            "detail": text([e.event.detail() for e in log]),
+        }
 
     def events_frame(self) -> pd.DataFrame:
-        m = self.model
-        rows = [
-            {
-                "step": e.step, "date": e.date.isoformat(), "type": e.event.type,
-                "source": m.code(e.source), "target": m.code(e.target) if e.target != e.source else "",
-                "origin": e.origin, "rule": e.rule, "cause": e.cause, "impulse": e.impulse, "detail": e.event.detail(),
-            }
-            for e in m.log
-        ]
-        return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+        return pd.DataFrame(self.events_columns(), columns=EVENT_COLUMNS)

@@ -115,8 +115,8 @@ class Columns:
     arrays: list[np.ndarray]
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> Columns:
-        return cls([str(c) for c in frame.columns], [frame[c].to_numpy() for c in frame.columns])
+    def of(cls, columns: dict[str, np.ndarray]) -> Columns:
+        return cls(list(columns), list(columns.values()))
 
     def __len__(self) -> int:
         return len(self.arrays[0]) if self.arrays else 0
@@ -132,9 +132,9 @@ class Replicate:
 
 
 def run_replicate(scenario: Scenario, seed: SeedLike) -> Replicate:
-    """Run one replicate of an ensemble (in a worker process)."""
-    relations, events, metrics = replicate_tables(scenario, seed)
-    return Replicate(RelationCube.from_frame(relations), Columns.of(events), Columns.of(metrics))
+    """Run one replicate of an ensemble (in a worker process); its tables stay arrays."""
+    rec = AlignmentModel(scenario, seed=seed).run().recorder
+    return Replicate(rec.relation_cube(), Columns.of(rec.events_columns()), Columns.of(rec.metrics_columns()))
 
 
 def gather(replicates: Iterable[Replicate], n: int) -> tuple[RelationCube, pd.DataFrame, pd.DataFrame]:

@@ -355,8 +355,8 @@ def numeric_metrics(scenario: Scenario) -> list[str]:
     """The numeric columns of the scenario's metrics table (those an outcome can name)."""
     from alignsim.model import AlignmentModel
 
-    row = AlignmentModel(scenario.model_copy(update={"sweep": None}), seed=0).recorder.rows[0]
-    return [k for k, v in row.items() if k not in ("step", "date") and isinstance(v, (int, float, np.number)) and not isinstance(v, bool)]
+    frame = AlignmentModel(scenario.model_copy(update={"sweep": None}), seed=0).recorder.metrics_frame()
+    return [str(c) for c in frame.columns if c not in ("step", "date") and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
 
 
 def _month_index(scenario: Scenario, date: dt.date) -> int:
@@ -489,6 +489,7 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
 
     model = AlignmentModel(scenario, seed=seed).run()
     rec = model.recorder
+    metrics = rec.metrics_frame() if any(o.kind == "metric" for o in outcomes) else None
     codes = {c: i for i, c in enumerate(model.world.codes)}
     out = []
     for o in outcomes:
@@ -505,7 +506,8 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
             matrix = rec.relations[step] if o.column != "baseline" else rec.baselines[step]
             out.append(float(matrix[codes[a], codes[b]]))
         else:
-            out.append(float(rec.rows[step][o.metric]))  # type: ignore[arg-type]
+            assert metrics is not None
+            out.append(float(metrics[o.metric].iat[step]))  # type: ignore[index]
     return out
 
 
