@@ -438,10 +438,18 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
 
 def ensemble_matrices_data(result: RunResult) -> MatricesData:
     """The median relation matrix across runs at the start and at the end."""
-    codes, mats = result.relation_cube.matrices()
-    dates = result.relation_cube.dates
-    note = f", median of {mats.shape[0]} runs"
-    return MatricesData(codes, np.median(mats[:, 0], axis=0), np.median(mats[:, -1], axis=0), str(dates[0]), str(dates[-1]), note)
+    cube = result.relation_cube
+    index = {c: i for i, c in enumerate(cube.codes)}
+    src = np.array([index[s] for s in cube.sources.tolist()], dtype=np.int64)
+    tgt = np.array([index[t] for t in cube.targets.tolist()], dtype=np.int64)
+    weight = cube.values["weight"]
+    mats = []
+    for step in (0, -1):  # the median of each pair, not of every replicate's whole matrix
+        mat = np.zeros((len(index), len(index)))
+        mat[src, tgt] = np.median(weight[:, step], axis=0)
+        mats.append(mat)
+    note = f", median of {weight.shape[0]} runs"
+    return MatricesData(cube.codes, mats[0], mats[1], str(cube.dates[0]), str(cube.dates[-1]), note)
 
 
 def modal_blocs(result: RunResult) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
