@@ -125,6 +125,27 @@ def test_an_ensemble_on_the_cluster_equals_the_local_run(cluster: Cluster, flags
     assert one_each == list(range(20, 0, -1))
 
 
+def test_the_python_api_reaches_the_cluster(cluster: Cluster, flagship: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import alignsim
+    from alignsim import dask_backend
+
+    addresses: list[str] = []
+    real = dask_backend.map_on_cluster
+
+    def spy(fn: object, items: object, address: str, **kwargs: object) -> object:
+        addresses.append(address)
+        return real(fn, items, address, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dask_backend, "map_on_cluster", spy)
+    on_cluster = alignsim.run(flagship, replicates=4, progress=False, scheduler=cluster.address, beta=0.2)
+    assert_same_tables(on_cluster, alignsim.run(flagship, replicates=4, workers=1, progress=False, beta=0.2))
+    pair = (SCENARIOS / "baseline_2024.yaml", SCENARIOS / "dzud_aid.yaml")
+    on_cluster_cmp = alignsim.compare(*pair, replicates=2, progress=False, scheduler=cluster.address)
+    local_cmp = alignsim.compare(*pair, replicates=2, workers=1, progress=False)
+    pd.testing.assert_frame_equal(on_cluster_cmp.outcomes, local_cmp.outcomes, check_exact=True)
+    assert addresses == [cluster.address, cluster.address]  # run and compare went to the cluster, the local twins did not
+
+
 def test_a_comparison_on_the_cluster_equals_the_local_one(cluster: Cluster) -> None:
     from alignsim.comparison import compare_scenarios
 

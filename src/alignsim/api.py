@@ -56,14 +56,17 @@ def run(
     seed: int | None = None,
     workers: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
     **param_overrides: Any,
 ) -> RunResult:
     """Run a scenario (a :class:`Scenario` or the path of its file) and return a :class:`RunResult`.
 
     ``replicates`` (default: the scenario's, usually 1) makes it an ensemble whose replicate seeds
     are spawned from ``seed`` (default: the scenario's); ``workers`` processes run them (default: all
-    cores; 1: in this process). ``progress`` shows a bar with the time left on a terminal (never in
-    a notebook). Other keywords override model parameters.
+    cores; 1: in this process), or the Dask cluster whose scheduler address is ``scheduler``
+    (default: the ``ALIGNSIM_SCHEDULER`` environment variable; the same results). ``progress`` shows
+    a bar with the time left on a terminal (never in a notebook). Other keywords override model
+    parameters.
 
     The tables are pandas DataFrames with a ``replicate`` column; plot methods take an optional
     matplotlib ``ax`` and return the Figure; ``save(folder)`` writes a run folder.
@@ -95,7 +98,7 @@ def run(
     resolved, text = _resolve(scenario, param_overrides)
     from alignsim.simulate import run_scenario
 
-    return run_scenario(resolved, seed=seed, source_text=text, replicates=replicates, workers=workers, progress=progress)
+    return run_scenario(resolved, seed=seed, source_text=text, replicates=replicates, workers=workers, progress=progress, scheduler=scheduler)
 
 
 def compare(
@@ -105,6 +108,7 @@ def compare(
     workers: int | None = None,
     at: Sequence[str | dt.date] = (),
     progress: bool = True,
+    scheduler: str | None = None,
     **param_overrides: Any,
 ) -> CompareResult:
     """Run two or more scenarios as ensembles with common random numbers (replicate k of every
@@ -112,7 +116,8 @@ def compare(
 
     ``replicates`` defaults to the largest among the scenarios, or 100 when none asks for an
     ensemble; ``seed`` to the first scenario's; ``at`` adds months (``"2024-06"``) to the outcome
-    table besides the end. Other keywords override model parameters in every scenario.
+    table besides the end; ``scheduler`` runs the replicates on a Dask cluster, as in :func:`run`.
+    Other keywords override model parameters in every scenario.
 
     >>> import alignsim
     >>> cmp = alignsim.compare("scenarios/baseline_2024.yaml", "scenarios/dzud_aid.yaml", replicates=6, workers=1, at=["2024-06"])
@@ -132,7 +137,7 @@ def compare(
     resolved = [_resolve(s, param_overrides) for s in items]
     return compare_scenarios(
         [s for s, _ in resolved], replicates=replicates, seed=seed, workers=workers, at=at, progress=progress,
-        source_texts=[t for _, t in resolved],
+        source_texts=[t for _, t in resolved], scheduler=scheduler,
     )
 
 

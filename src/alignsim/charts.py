@@ -94,23 +94,10 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
     """One panel per tracked pair: W (thick if an old friendship), the reverse view, the interest
     baseline, scripted shocks as grey lines and agent reactions as markers."""
     pairs = list(dict.fromkeys(data.series.pair))
-    if ax is not None:
-        pairs, axes = pairs[:1], [ax]
-        fig = ax.figure
-    else:
-        cols = 2 if len(pairs) > 1 else 1
-        rows = -(-len(pairs) // cols)
-        fig = Figure(figsize=(6.2 * cols, 2.6 * rows + 0.8), layout="constrained")
-        axes = list(np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()))
-        for extra in axes[len(pairs):]:
-            extra.set_visible(False)
+    fig, axes = _panels(len(pairs), ax, (6.2, 2.6))
     for pair, a in zip(pairs, axes):
         s = data.series[data.series.pair == pair]
-        src, tgt = pair.split("-")
-        friend = bool(s.old_friend.iloc[0])
-        a.axhline(0, color="0.6", lw=0.6)
-        for d in data.shocks.date:
-            a.axvline(d, color="0.75", lw=0.8, ls=":")
+        src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
         a.plot(s.date, s.weight, color="#c0392b" if friend else "#1f4e79", lw=2.6 if friend else 1.8, label=f"{src} → {tgt}")
         a.plot(s.date, s.reverse, color="0.45", lw=1.0, label=f"{tgt} → {src}")
         a.plot(s.date, s.baseline, color="#e67e22", lw=1.2, ls="--", label="interest baseline X0")
@@ -121,21 +108,37 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s.weight)
                 a.scatter(hits.date, y, marker=marker, color=color, zorder=5, s=36, label=rule.replace("_", "-"))
         start, end = s.weight.iloc[0], s.weight.iloc[-1]
-        title = f"{src} → {tgt}: {start:+.2f} → {end:+.2f}"
-        a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color="#c0392b" if friend else "black", loc="left")
-        a.set_ylim(-1.05, 1.05)
-        a.set_ylabel("relation W")
-        locator = AutoDateLocator(maxticks=8)
-        a.xaxis.set_major_locator(locator)
-        a.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        _finish_pair_panel(a, f"{src} → {tgt}: {start:+.2f} → {end:+.2f}", friend)
         a.legend(fontsize=7, loc="lower left", ncols=3, frameon=False)
     if ax is None:
-        fig.suptitle("Tracked relations: how each state regards the other, against what interests justify", fontsize=11)
-        shocks = [f"{d:%Y-%m-%d} {lab}" for d, lab in zip(data.shocks.date, data.shocks.label)]
-        if shocks:
-            lines = ["Dotted lines, scripted shocks: " + "; ".join(shocks[k : k + 4]) for k in range(0, min(len(shocks), 12), 4)]
-            fig.supxlabel("\n".join(lines), fontsize=8, ha="left", x=0.01)
+        _pairs_titles(fig, "Tracked relations: how each state regards the other, against what interests justify", data.shocks)
     return fig
+
+
+def _pair_panel(a: Axes, s: pd.DataFrame, pair: str, shocks: pd.DataFrame) -> tuple[str, str, bool]:
+    """A tracked pair's panel frame: the zero line and the scripted shocks (dotted). Returns the
+    pair's source, target and whether they are old friends."""
+    src, tgt = pair.split("-")
+    a.axhline(0, color="0.6", lw=0.6)
+    for d in shocks.date:
+        a.axvline(d, color="0.75", lw=0.8, ls=":")
+    return src, tgt, bool(s.old_friend.iloc[0])
+
+
+def _finish_pair_panel(a: Axes, title: str, friend: bool) -> None:
+    a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color="#c0392b" if friend else "black", loc="left")
+    a.set_ylim(-1.05, 1.05)
+    a.set_ylabel("relation W")
+    _date_axis(a)
+
+
+def _pairs_titles(fig: Figure, title: str, shocks: pd.DataFrame) -> None:
+    """The figure's title and, underneath, the scripted shocks the dotted lines stand for."""
+    fig.suptitle(title, fontsize=11)
+    named = [f"{d:%Y-%m-%d} {lab}" for d, lab in zip(shocks.date, shocks.label)]
+    if named:
+        lines = ["Dotted lines, scripted shocks: " + "; ".join(named[k : k + 4]) for k in range(0, min(len(named), 12), 4)]
+        fig.supxlabel("\n".join(lines), fontsize=8, ha="left", x=0.01)
 
 
 # ---------------------------------------------------------------- relation matrix at start and end
@@ -402,11 +405,7 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
     band = f"{data.low * 100:g}–{data.high * 100:g}%"
     for pair, a in zip(pairs, axes):
         s = data.series[data.series.pair == pair]
-        src, tgt = pair.split("-")
-        friend = bool(s.old_friend.iloc[0])
-        a.axhline(0, color="0.6", lw=0.6)
-        for d in data.shocks.date:
-            a.axvline(d, color="0.75", lw=0.8, ls=":")
+        src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
         mine = data.runs[data.runs.pair == pair]
         for k, (_, run) in enumerate(mine.groupby("replicate", sort=True)):
             a.plot(run.date, run.weight, color="0.55", lw=0.5, alpha=0.45, label="individual runs" if k == 0 else None)
@@ -421,18 +420,10 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
                 a.scatter(hits.date, y, marker=marker, color=mcolor, zorder=5, s=12 + 90 * hits.share, label=f"{rule.replace('_', '-')} (size: share of runs)")
         start, end = s["median"].iloc[0], s["median"].iloc[-1]
-        title = f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]"
-        a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color="#c0392b" if friend else "black", loc="left")
-        a.set_ylim(-1.05, 1.05)
-        a.set_ylabel("relation W")
-        _date_axis(a)
+        _finish_pair_panel(a, f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]", friend)
         a.legend(fontsize=6.5, loc="best", ncols=2, frameon=False)
     if ax is None:
-        fig.suptitle(f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify", fontsize=11)
-        shocks = [f"{d:%Y-%m-%d} {lab}" for d, lab in zip(data.shocks.date, data.shocks.label)]
-        if shocks:
-            lines = ["Dotted lines, scripted shocks: " + "; ".join(shocks[k : k + 4]) for k in range(0, min(len(shocks), 12), 4)]
-            fig.supxlabel("\n".join(lines), fontsize=8, ha="left", x=0.01)
+        _pairs_titles(fig, f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify", data.shocks)
     return fig
 
 
