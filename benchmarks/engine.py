@@ -31,7 +31,7 @@ answer, counter-court and court, and the answers breed more news -- about 300 ev
 N = 193 and 1500 at N = 1000, which is where the per-event Python work of the agents shows.
 
 All timings run with BLAS limited to one thread, as ``AlignmentModel.run`` does (see
-``alignsim.model.BLAS_THREADS``). A full garbage collection precedes each timed block. Speed is
+``alignsim.blas.BLAS_THREADS``). A full garbage collection precedes each timed block. Speed is
 measured here, not in the tests (timed tests are flaky on shared machines).
 """
 

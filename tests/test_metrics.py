@@ -300,3 +300,19 @@ def test_global_minima_of_a_stack_are_each_landscape_s_global_minimum() -> None:
     assert tuple(sides[3]) == (0, 1, 1, 0, 0, 1, 0, 1, 1)
     with pytest.raises(ValueError, match="symmetric"):
         global_minima(sizes, rng.uniform(-1, 1, (2, 9, 9)))
+
+
+def test_stacked_metrics_in_blocks_equal_the_step_by_step_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long runs are measured a block of steps at a time; each step keeps its own number (which
+    seeds the landscape heuristic above 12 states)."""
+    monkeypatch.setattr(M, "STACK_BLOCK", 3)
+    rng = np.random.default_rng(5)
+    n, steps = 13, 8
+    w = rng.uniform(-1, 1, (steps, n, n))
+    x0 = np.repeat(rng.uniform(-1, 1, (1, n, n)), steps, axis=0)
+    capability, codes = rng.uniform(0.5, 3.0, n), [f"S{k:02d}" for k in range(n)]
+    kwargs = {"alpha": 0.02, "beta": 0.1, "friend_threshold": 0.3}
+    columns = M.stacked_metrics(w, x0, w[0], capability, codes, **kwargs)
+    assert len(columns["polarization"]) == steps
+    for t in range(steps):
+        _assert_rows_equal(M.step_metrics(w[t], x0[t], w[0], capability, codes, step=t, **kwargs), columns, t)

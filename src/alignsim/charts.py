@@ -435,7 +435,7 @@ def ensemble_matrices_data(result: RunResult) -> MatricesData:
     tgt = np.array([index[t] for t in cube.targets.tolist()], dtype=np.int64)
     weight = cube.values["weight"]
     mats = []
-    for step in (0, -1):  # the median of each pair, not of every replicate's whole matrix
+    for step in (0, -1):  # from the pairs' values: no replicates x steps x N x N array of matrices
         mat = np.zeros((len(index), len(index)))
         mat[src, tgt] = np.median(weight[:, step], axis=0)
         mats.append(mat)

@@ -350,13 +350,13 @@ def global_minima(sizes: ArrayLike, propensities: ArrayLike) -> NDArray[np.int64
     """
     s = np.asarray(sizes, dtype=np.float64)
     p = np.array(propensities, dtype=np.float64)
-    if p.ndim != 3:
-        raise ValueError(f"propensities must be a T x N x N stack, got shape {p.shape}")
+    _validate(s, np.zeros((s.size, s.size)))  # the sizes
+    if p.ndim != 3 or p.shape[1:] != (s.size, s.size):
+        raise ValueError(f"propensities must be a T x {s.size} x {s.size} stack, got shape {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
     if p.shape[0] == 0:
         return np.zeros((0, s.size), dtype=np.int64)
-    _validate(s, p[0])  # sizes, shapes and finiteness; symmetry of the whole stack below
-    if p.shape[1:] != (s.size, s.size) or not np.all(np.isfinite(p)):
-        raise ValueError(f"propensities must be finite {s.size} x {s.size} matrices, got shape {p.shape[1:]}")
     idx = np.arange(s.size)
     p[:, idx, idx] = 0.0
     if not np.allclose(p, p.transpose(0, 2, 1), rtol=1e-12, atol=1e-12):
@@ -376,14 +376,16 @@ def _exact_global_minima(s: FloatArray, a: FloatArray) -> NDArray[np.int64]:
     n, count = s.size, 1 << (s.size - 1)
     rowsums = a.sum(axis=2)[:, None, :]  # T x 1 x N
     energies = np.empty((a.shape[0], count), dtype=np.float64)
-    order = np.empty(count, dtype=np.int64)
     for start in range(0, count, _BATCH):
         bits = _bits_of(np.arange(start, min(count, start + _BATCH), dtype=np.int64) << 1, n)  # actor 0 on side 0
         ab = bits @ a.transpose(0, 2, 1)  # T x M x N: (A b) for every configuration
         energies[:, start : start + len(bits)] = (bits * rowsums + ab - 2.0 * bits * ab) @ s
-        order[start : start + len(bits)] = _lexicographic_order(bits)
-    first = _first_within(energies, order, _energy_tolerance(s, a))
-    return _bits_of(first << 1, n).astype(np.int64)
+    # The few configurations within rounding of each landscape's lowest; of those, the first.
+    rows, codes = np.nonzero(energies <= (energies.min(axis=1) + _energy_tolerance(s, a))[:, None])
+    candidates = _bits_of(codes.astype(np.int64) << 1, n)
+    order = np.lexsort((_lexicographic_order(candidates), rows))
+    first = order[np.searchsorted(rows[order], np.arange(a.shape[0]))]  # each row's first candidate
+    return candidates[first].astype(np.int64)
 
 
 def _lexicographic_order(bits: FloatArray) -> NDArray[np.int64]:

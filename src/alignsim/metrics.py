@@ -4,7 +4,8 @@ System: imbalanced-triad share, polarization λ1(W), distance to the tipping poi
 the endurance index, blocs (leading eigenvector and Axelrod-Bennett landscape), and the S-score
 similarity of relation profiles within and across blocs. Per state: isolation.
 
-Every function here is vectorised numpy over one N x N matrix and defines its measure;
+Each function here but :func:`stacked_metrics` is vectorised numpy over one N x N matrix and
+defines its measure;
 :func:`step_metrics` gathers one step's row. :func:`stacked_metrics` computes the rows of every
 step of a small world at once (N <= ``STACKED_MAX_N``; one numpy call per measure over the
 T x N x N stack, equal to the per-step rows to rounding), which the recorder uses for such worlds:
@@ -48,6 +49,8 @@ SORTED_SIMILARITY_MIN_N: int = 128
 #: Up to this many states a run's measures are computed for all its steps at once when the table
 #: is asked for (:func:`stacked_metrics`); above, step by step as the run goes (:func:`step_metrics`).
 STACKED_MAX_N: int = 32
+#: Steps measured together by :func:`stacked_metrics` (bounds its memory).
+STACK_BLOCK: int = 64
 
 
 def rms(a: np.ndarray) -> float:
@@ -245,15 +248,24 @@ def step_metrics(
 
 def stacked_metrics(
     relations: np.ndarray, baselines: np.ndarray, initial: np.ndarray, capability: np.ndarray, codes: Sequence[str],
-    *, alpha: float, beta: float, friend_threshold: float,
+    *, alpha: float, beta: float, friend_threshold: float, first_step: int = 0,
 ) -> dict[str, np.ndarray]:
     """:func:`step_metrics` of every step at once, as columns: ``relations`` and ``baselines`` are
-    T x N x N stacks (step t's W and X0). Meant for small worlds (N <= ``STACKED_MAX_N``), where
-    a run's per-step measures are dominated by the fixed cost of numpy calls: one call per measure
-    over the whole stack is ~T times cheaper. Equal to the per-step rows up to rounding (~1e-15;
-    tests/test_metrics.py); the eigenvector comes from another LAPACK routine, which matters only
-    for a degenerate leading eigenvalue, where either answer is as right.
+    T x N x N stacks (W and X0 of steps ``first_step``, ``first_step + 1``, ...). Meant for small
+    worlds (N <= ``STACKED_MAX_N``), where a run's per-step measures are dominated by the fixed cost
+    of numpy calls: one call per measure over a block of steps is ~T times cheaper. Blocks of
+    ``STACK_BLOCK`` steps bound the temporaries (T x N^3 for the similarities, T x 2^(N-1) x N for
+    the landscape) to a few tens of MiB however long the run. Equal to the per-step rows up to
+    rounding (~1e-15; tests/test_metrics.py); the eigenvector comes from another LAPACK routine,
+    which matters only for a degenerate leading eigenvalue, where either answer is as right.
     """
+    if len(relations) > STACK_BLOCK:
+        blocks = [
+            stacked_metrics(relations[t : t + STACK_BLOCK], baselines[t : t + STACK_BLOCK], initial, capability, codes,
+                            alpha=alpha, beta=beta, friend_threshold=friend_threshold, first_step=first_step + t)
+            for t in range(0, len(relations), STACK_BLOCK)
+        ]
+        return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
     w = np.asarray(relations, dtype=np.float64)
     steps, n = w.shape[0], w.shape[1]
     cap = np.asarray(capability, dtype=np.float64)
@@ -276,7 +288,7 @@ def stacked_metrics(
         sym = (w + w.transpose(0, 2, 1)) / 2.0
         landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes)
     elif n <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
-        landscape = np.array([landscape_bloc_labels(w[t], cap, codes, step=t) for t in range(steps)], dtype=object)
+        landscape = np.array([landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(steps)], dtype=object)
     else:
         landscape = None
     if landscape is not None:

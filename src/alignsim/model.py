@@ -14,10 +14,7 @@ plan are vectorised over the N states. The decisions, their order and their rand
 of the plain rules (``tests/reference_model.py`` checks this on random worlds; docs/model.md,
 "Equivalence with the reference implementation").
 
-Threads. :meth:`AlignmentModel.run` limits BLAS (numpy's and scipy's OpenBLAS) to ``BLAS_THREADS``
-threads. At the sizes the model runs, one thread is as fast as several on an idle machine, and on a
-busy one (other processes, parallel ensemble workers) multi-threaded OpenBLAS spins for cores it
-does not get: 120 steps of the 193-state world took 15 s instead of 0.8 s on a loaded 2-core machine.
+Threads. :meth:`AlignmentModel.run` holds BLAS to one thread (:mod:`alignsim.blas`).
 """
 
 from __future__ import annotations
@@ -27,8 +24,8 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
+from alignsim import blas
 from alignsim.agents import Briefing, StateAgent, read_news
 from alignsim.dynamics import step_relations
 from alignsim.events import Event
@@ -36,18 +33,6 @@ from alignsim.params import Params
 from alignsim.recorder import Recorder
 from alignsim.scenario import Scenario
 from alignsim.world import WorldState, interest_baseline
-
-
-#: BLAS threads during :meth:`AlignmentModel.run` (None: leave the libraries' own setting).
-BLAS_THREADS: int | None = 1
-_blas: ThreadpoolController | None = None  # found once per process: finding the libraries takes ~2 ms
-
-
-def _blas_controller() -> ThreadpoolController:
-    global _blas
-    if _blas is None:
-        _blas = ThreadpoolController()
-    return _blas
 
 
 @dataclass(frozen=True)
@@ -114,8 +99,8 @@ class AlignmentModel(mesa.Model):
         self.recorder.collect()
 
     def run(self) -> AlignmentModel:
-        """All the scenario's steps (with BLAS limited to ``BLAS_THREADS`` threads)."""
-        with _blas_controller().limit(limits=BLAS_THREADS, user_api="blas"):
+        """All the scenario's steps (with BLAS held to ``alignsim.blas.BLAS_THREADS`` threads)."""
+        with blas.limited():
             for _ in range(self.config.steps):
                 self.step()
         return self

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from alignsim import blas
 from alignsim.metrics import STACKED_MAX_N, stacked_metrics, step_metrics
 from alignsim.results import RelationCube
 
@@ -37,7 +38,8 @@ FULL_PRECISION_VALUES: int = 2**25
 
 
 class Recorder:
-    """Keeps W per step in a preallocated array, each distinct X0 once, and one row of measures per step."""
+    """Keeps W per step in a preallocated array and each distinct X0 once; measures every step when
+    its table is asked for (small worlds) or as it goes, a row per step (larger worlds)."""
 
     def __init__(self, model: AlignmentModel) -> None:
         self.model = model
@@ -47,7 +49,7 @@ class Recorder:
         self._baseline_versions: list[np.ndarray] = []
         self._baseline_version = np.zeros(steps, dtype=np.intp)  # step -> index into _baseline_versions
         self.recorded = 0  # steps collected so far
-        self.stacked = n <= STACKED_MAX_N  # measured all steps at once, on demand (module docstring)
+        self.stacked = n <= STACKED_MAX_N and dtype == np.float64  # measured all steps at once, on demand (module docstring)
         self.rows: list[dict[str, object]] = []  # per-step measures (larger worlds only)
 
     @property
@@ -101,10 +103,11 @@ class Recorder:
         if not self.stacked:
             return {str(k): v.to_numpy() for k, v in pd.DataFrame(self.rows).items()}
         m, p, w, steps = self.model, self.model.params, self.model.world, self.recorded
-        columns = stacked_metrics(
-            self.relations[:steps], self.baselines[:steps], m.initial_relations, w.capability, w.codes,
-            alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
-        )
+        with blas.limited():
+            columns = stacked_metrics(
+                self.relations[:steps], self.baselines[:steps], m.initial_relations, w.capability, w.codes,
+                alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
+            )
         dates = np.array([m.config.date_of(t).isoformat() for t in range(steps)], dtype=object)
         return {"step": np.arange(steps, dtype=np.int64), "date": dates, **columns}
 
