@@ -504,7 +504,7 @@ def comparison_markdown(result: CompareResult) -> str:
         run = result.runs.get(name)
         if run is not None:
             s = run.scenario
-            lines.append(f"- **{name}** — {s.description.strip() or '(no description)'} ({s.steps} steps from {s.start}, {len(s.shocks)} scripted shocks)")
+            lines.append(f"- **{name}** — {s.description.strip() or '(no description)'} ({s.steps} steps from {s.start}, {len(s.shocks)} scripted shock{"" if len(s.shocks) == 1 else "s"})")
         else:
             lines.append(f"- **{name}**")
     lines += ["", "## Outcomes of the tracked pairs", "", outcomes_markdown(result.outcomes, names), ""]
