@@ -5,14 +5,14 @@ the endurance index, blocs (leading eigenvector and Axelrod-Bennett landscape), 
 similarity of relation profiles within and across blocs. Per state: isolation.
 
 Each function here but :func:`stacked_metrics` is vectorised numpy over one N x N matrix and
-defines its measure;
-:func:`step_metrics` gathers one step's row. :func:`stacked_metrics` computes the rows of every
-step of a small world at once (N <= ``STACKED_MAX_N``; one numpy call per measure over the
-T x N x N stack, equal to the per-step rows to rounding), which the recorder uses for such worlds:
-there a run's recording cost was the fixed cost of per-step numpy calls. The per-step columns go through the exact fast kernels of
-:mod:`alignsim.metric_kernels` (one partial eigendecomposition per step shared by the polarization
-and the blocs, triad traces with BLAS, X0's eigenvalue only when X0 changes, sorted sums for the
-bloc similarity above ``SORTED_SIMILARITY_MIN_N`` states).
+defines its measure; :func:`step_metrics` gathers one step's row. :func:`stacked_metrics` computes
+the rows of every step of a small world at once (N <= ``STACKED_MAX_N``; one numpy call per measure
+over the T x N x N stack, equal to the per-step rows to rounding), which the recorder uses for such
+worlds: there a run's recording cost was the fixed cost of per-step numpy calls. The per-step
+columns go through the exact fast kernels of :mod:`alignsim.metric_kernels` (one partial
+eigendecomposition per step shared by the polarization and the blocs, triad traces with BLAS, X0's
+eigenvalue only when X0 changes, sorted sums for the bloc similarity above
+``SORTED_SIMILARITY_MIN_N`` states).
 """
 
 from __future__ import annotations
