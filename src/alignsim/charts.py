@@ -430,15 +430,9 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
 def ensemble_matrices_data(result: RunResult) -> MatricesData:
     """The median relation matrix across runs at the start and at the end."""
     cube = result.relation_cube
-    index = {c: i for i, c in enumerate(cube.codes)}
-    src = np.array([index[s] for s in cube.sources.tolist()], dtype=np.int64)
-    tgt = np.array([index[t] for t in cube.targets.tolist()], dtype=np.int64)
     weight = cube.values["weight"]
-    mats = []
-    for step in (0, -1):  # from the pairs' values: no replicates x steps x N x N array of matrices
-        mat = np.zeros((len(index), len(index)))
-        mat[src, tgt] = np.median(weight[:, step], axis=0)
-        mats.append(mat)
+    # from the pairs' medians: no replicates x steps x N x N array of matrices
+    mats = [cube.as_matrices(np.median(weight[:, step], axis=0)) for step in (0, -1)]
     note = f", median of {weight.shape[0]} runs"
     return MatricesData(cube.codes, mats[0], mats[1], str(cube.dates[0]), str(cube.dates[-1]), note)
 

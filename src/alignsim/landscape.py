@@ -17,7 +17,7 @@ aggregation. *British Journal of Political Science* 23(2), 211-233.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -332,7 +332,7 @@ def global_minimum(
         t = a.sum(axis=1)
         candidates = _random_descents(n, a, t, _tolerance(a), rng, starts)
         energies = _frustration_batch(candidates, a, t) @ s
-        first = _first_within(energies[None], _lexicographic_order(candidates), _energy_tolerance(s, a[None]))[0]
+        first = _first_near_lowest(energies[None], _energy_tolerance(s, a[None]), lambda columns: candidates[columns])[0]
         return tuple(int(v) for v in candidates[first])
     if n > _EXACT_HARD_LIMIT:
         raise ValueError(f"exact enumeration of {n} actors is infeasible; use exact_limit <= {_EXACT_HARD_LIMIT}")
@@ -380,25 +380,20 @@ def _exact_global_minima(s: FloatArray, a: FloatArray) -> NDArray[np.int64]:
         bits = _bits_of(np.arange(start, min(count, start + _BATCH), dtype=np.int64) << 1, n)  # actor 0 on side 0
         ab = bits @ a.transpose(0, 2, 1)  # T x M x N: (A b) for every configuration
         energies[:, start : start + len(bits)] = (bits * rowsums + ab - 2.0 * bits * ab) @ s
-    # The few configurations within rounding of each landscape's lowest; of those, the first.
-    rows, codes = np.nonzero(energies <= (energies.min(axis=1) + _energy_tolerance(s, a))[:, None])
-    candidates = _bits_of(codes.astype(np.int64) << 1, n)
-    order = np.lexsort((_lexicographic_order(candidates), rows))
-    first = order[np.searchsorted(rows[order], np.arange(a.shape[0]))]  # each row's first candidate
-    return candidates[first].astype(np.int64)
+    first = _first_near_lowest(energies, _energy_tolerance(s, a), lambda codes: _bits_of(codes << 1, n))
+    return _bits_of(first << 1, n).astype(np.int64)
 
 
-def _lexicographic_order(bits: FloatArray) -> NDArray[np.int64]:
-    """Rank key of 0/1 side tuples in lexicographic order: actor 0 is the most significant digit."""
-    n = bits.shape[1]
-    return bits.astype(np.int64) @ (np.int64(1) << np.arange(n - 1, -1, -1, dtype=np.int64))
-
-
-def _first_within(energies: FloatArray, order: NDArray[np.int64], tol: FloatArray) -> NDArray[np.int64]:
-    """For each row t of ``energies``, the column with the smallest ``order`` among those within
-    ``tol[t]`` of the row's lowest energy."""
-    near = energies <= (energies.min(axis=1) + tol)[:, None]
-    return np.argmin(np.where(near, order[None, :], np.iinfo(np.int64).max), axis=1).astype(np.int64)
+def _first_near_lowest(energies: FloatArray, tol: FloatArray, sides_of: Callable[[NDArray[np.int64]], FloatArray]) -> NDArray[np.int64]:
+    """For each row t of ``energies`` (landscapes x configurations), the configuration (column) whose
+    sides come first in lexicographic order -- actor 0 the most significant digit -- among those
+    within ``tol[t]`` of the row's lowest energy. ``sides_of(columns)`` gives their 0/1 sides; it is
+    asked only for the few near-lowest columns."""
+    rows, columns = np.nonzero(energies <= (energies.min(axis=1) + tol)[:, None])
+    sides = sides_of(columns.astype(np.int64)).astype(np.int64)
+    rank = sides @ (np.int64(1) << np.arange(sides.shape[1] - 1, -1, -1, dtype=np.int64))
+    order = np.lexsort((rank, rows))
+    return columns[order[np.searchsorted(rows[order], np.arange(len(energies)))]].astype(np.int64)  # each row's first
 
 
 # --------------------------------------------------------------------------

@@ -33,7 +33,6 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from alignsim.balance import pair_signs
 
 #: From this many states the leading eigenpair comes from Lanczos iteration instead of LAPACK.
 LANCZOS_MIN_N: int = 256
@@ -100,26 +99,14 @@ def factions(relations: np.ndarray, capability: np.ndarray | None = None, *, zer
     n = a.shape[0]
     if n == 0 or not np.any(a + a.T):
         return np.zeros(n, dtype=np.int64)
-    ref = 0 if capability is None else int(np.argmax(capability))
-    v = leading_eigenpair(a)[1].copy()
-    v[np.abs(v) <= zero_tol] = 0.0
-    pivot = v[ref] if v[ref] != 0.0 else v[int(np.argmax(np.abs(v)))]
-    if pivot < 0:
-        v = -v
-    return (v < 0).astype(np.int64)
+    cap = np.ones(n) if capability is None else np.asarray(capability)  # without: actor 0 is the reference
+    return factions_of_stack(a[None], cap, leading_eigenpair(a)[1][None], zero_tol=zero_tol)[0]
 
 
 def imbalanced_triad_share(relations: np.ndarray, eps: float = 1e-9) -> float:
     """Imbalanced share of complete triads, as :func:`alignsim.balance.triad_census`:
     B - I = tr(S^3)/6 and B + I = tr(|S|^3)/6 with S the pair signs."""
-    s = pair_signs(relations, eps).astype(np.float32)
-    a = np.abs(s)
-    signed = int(round(float(np.sum((s @ s) * s.T, dtype=np.float64))))  # sum_ij (S S)_ij S_ji = tr(S^3), exact
-    total = int(round(float(np.sum((a @ a) * a.T, dtype=np.float64))))
-    complete, diff = total // 6, signed // 6
-    balanced = (complete + diff) // 2
-    imbalanced = complete - balanced
-    return imbalanced / complete if complete else 0.0
+    return float(imbalanced_triad_shares(np.asarray(relations, dtype=float)[None], eps)[0])
 
 
 def pair_distance_sums(relations: np.ndarray, labels: Sequence[int] | np.ndarray) -> tuple[float, float]:
@@ -169,13 +156,18 @@ def factions_of_stack(stack: np.ndarray, capability: np.ndarray, vectors: np.nda
 
 
 def imbalanced_triad_shares(stack: np.ndarray, eps: float = 1e-9) -> np.ndarray:
-    """:func:`imbalanced_triad_share` of every matrix of the stack."""
+    """:func:`imbalanced_triad_share` of every matrix of the stack, from the pair signs S
+    (:func:`alignsim.balance.pair_signs`) with single-precision BLAS products: exact, every entry of
+    S S is an integer of magnitude at most N < 2^24 and the sums are taken in float64."""
+    if eps < 0:
+        raise ValueError("eps must be non-negative")
     a = np.asarray(stack, dtype=float)
     sym = (a + a.transpose(0, 2, 1)) / 2.0
     s = np.where(np.abs(sym) < eps, 0.0, np.sign(sym)).astype(np.float32)
     idx = np.arange(s.shape[1])
     s[:, idx, idx] = 0.0
     m = np.abs(s)
+    # sum_ij (S S)_ij S_ji = tr(S^3)
     signed = np.rint(np.sum((s @ s) * s.transpose(0, 2, 1), axis=(1, 2), dtype=np.float64)).astype(np.int64)
     total = np.rint(np.sum((m @ m) * m.transpose(0, 2, 1), axis=(1, 2), dtype=np.float64)).astype(np.int64)
     complete, diff = total // 6, signed // 6

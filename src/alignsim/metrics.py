@@ -81,19 +81,16 @@ def _rms_off_diagonal(a: np.ndarray) -> float:
 
 
 def isolation(relations: np.ndarray, capability: np.ndarray, friend_threshold: float) -> np.ndarray:
-    """Per state: 1 - share of the others' capability it regards as friends (W_ij >= threshold)."""
+    """Per state: 1 - share of the others' capability it regards as friends (W_ij >= threshold).
+    ``relations`` may be a stack (T x N x N); the answer then is T x N."""
     others = capability[None, :] * (1.0 - np.eye(len(capability)))
-    friendly = (others * (relations >= friend_threshold)).sum(axis=1)
+    friendly = (others * (relations >= friend_threshold)).sum(axis=-1)
     return 1.0 - friendly / others.sum(axis=1)
 
 
 def side_names(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> list[str]:
     """Name each state's side (0/1 labels) after the most capable member of that side."""
-    names = {}
-    for side in set(sides.tolist()):
-        members = np.flatnonzero(sides == side)
-        names[side] = codes[int(members[np.argmax(capability[members])])]
-    return [names[s] for s in sides.tolist()]
+    return _side_names_of_stack(np.asarray(sides)[None], np.asarray(capability, dtype=float), codes)[0].tolist()
 
 
 def bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> list[str]:
@@ -293,8 +290,7 @@ def stacked_metrics(
         landscape = None
     if landscape is not None:
         cols.update({f"landscape_bloc_{code}": landscape[:, k] for k, code in enumerate(codes)})
-    others = cap[None, :] * off
-    alone = 1.0 - ((w >= friend_threshold) * others[None]).sum(axis=2) / others.sum(axis=1)
+    alone = isolation(w, cap, friend_threshold)
     cols.update({f"isolation_{code}": alone[:, k] for k, code in enumerate(codes)})
     return cols
 

@@ -91,8 +91,11 @@ class Recorder:
             "weight": self.relations[:steps, src, tgt].astype(np.float64, copy=False)[None],
             "baseline": x0[self._baseline_version[:steps]][None],
         }
-        dates = np.array([m.config.date_of(t).isoformat() for t in range(steps)])
-        return RelationCube(np.arange(steps, dtype=np.int64), dates, codes[src], codes[tgt], values, RELATION_COLUMNS)
+        return RelationCube(np.arange(steps, dtype=np.int64), self._dates().astype(str), codes[src], codes[tgt], values, RELATION_COLUMNS)
+
+    def _dates(self) -> np.ndarray:
+        """The ISO date of every recorded step."""
+        return np.array([self.model.config.date_of(t).isoformat() for t in range(self.recorded)], dtype=object)
 
     def relations_frame(self) -> pd.DataFrame:
         """step, date, source, target, weight, baseline -- one row per directed pair and step."""
@@ -108,8 +111,7 @@ class Recorder:
                 self.relations[:steps], self.baselines[:steps], m.initial_relations, w.capability, w.codes,
                 alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
             )
-        dates = np.array([m.config.date_of(t).isoformat() for t in range(steps)], dtype=object)
-        return {"step": np.arange(steps, dtype=np.int64), "date": dates, **columns}
+        return {"step": np.arange(steps, dtype=np.int64), "date": self._dates(), **columns}
 
     def metrics_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.metrics_columns())

@@ -81,14 +81,16 @@ class RelationCube:
     def matrices(self, column: str = "weight") -> tuple[list[str], np.ndarray]:
         """Every replicate's matrix at every step: codes and an array replicates x steps x N x N
         (zero diagonal)."""
-        codes = self.codes
-        index = {c: i for i, c in enumerate(codes)}
-        src = np.array([index[s] for s in self.sources.tolist()])
-        tgt = np.array([index[t] for t in self.targets.tolist()])
-        v = self.values[column]
-        out = np.zeros((*v.shape[:2], len(codes), len(codes)))
-        out[:, :, src, tgt] = v
-        return codes, out
+        return self.codes, self.as_matrices(self.values[column])
+
+    def as_matrices(self, values: np.ndarray) -> np.ndarray:
+        """Values on the pair axis (last) as N x N matrices, states in :attr:`codes` order (zero diagonal)."""
+        index = {c: i for i, c in enumerate(self.codes)}
+        src = np.array([index[s] for s in self.sources.tolist()], dtype=np.int64)
+        tgt = np.array([index[t] for t in self.targets.tolist()], dtype=np.int64)
+        out = np.zeros((*values.shape[:-1], len(index), len(index)))
+        out[..., src, tgt] = values
+        return out
 
     def frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The long table (``replicate`` first) for replicates ``start`` to ``stop``."""
