@@ -20,7 +20,7 @@ least 30 times faster than the reference; 120 steps of the 193-state world withi
 
 Worlds: N = 8 the article world (``scenarios/article_timeline_2024.yaml``, run for 120 steps); N = 193
 the UN world (``scenarios/un193_baseline.yaml``); N = 50 and 1000 synthetic worlds
-(``alignsim.worldgen.generate_world``, seed N) with alpha set so that the world starts at half its
+(``alignsim.world.generate.generate_world``, seed N) with alpha set so that the world starts at half its
 tipping point, alpha / alpha_c = 0.5, as the UN scenario does (the balance force grows with N: the
 default alpha would put a 1000-state world 50 times past it, every relation at +-1 within months).
 
@@ -56,12 +56,12 @@ sys.path.insert(0, str(ROOT / "tests"))  # the reference implementation lives be
 
 from reference_model import ReferenceModel  # noqa: E402
 
-from alignsim.dynamics import leading_eigenvalue, step_relations  # noqa: E402
-from alignsim.model import AlignmentModel  # noqa: E402
-from alignsim.params import Params  # noqa: E402
-from alignsim.scenario import Scenario, load_scenario  # noqa: E402
-from alignsim.world import WorldState, interest_baseline  # noqa: E402
-from alignsim.worldgen import generate_world  # noqa: E402
+from alignsim.config.scenario import Scenario, load_scenario  # noqa: E402
+from alignsim.model.dynamics import leading_eigenvalue, step_relations  # noqa: E402
+from alignsim.model.model import AlignmentModel  # noqa: E402
+from alignsim.world.generate import generate_world  # noqa: E402
+from alignsim.world.params import Params  # noqa: E402
+from alignsim.world.spec import WorldState, interest_baseline  # noqa: E402
 
 SIZES = (8, 50, 193, 1000)
 REFERENCE_STEPS = {8: 120, 50: 12, 193: 3, 1000: 1}
@@ -101,7 +101,7 @@ def shock_stream(codes: list[str], steps: int, rng: np.random.Generator) -> list
 
 def half_tipping_alpha(world: dict[str, object], beta: float) -> float:
     """alpha with alpha / alpha_c = 0.5, alpha_c = beta / (4 λ1(X0))."""
-    from alignsim.world import WorldSpec
+    from alignsim.world.spec import WorldSpec
 
     x0 = interest_baseline(WorldState.from_spec(WorldSpec.model_validate(world)), Params())
     return 0.5 * beta / (4.0 * leading_eigenvalue(x0))

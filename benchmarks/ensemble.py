@@ -7,7 +7,7 @@
 Prints the time to simulate, the time to write the run folder (CSV, Parquet when pyarrow is
 installed, the ensemble charts), the total against the 30-second target, and the peak memory of
 the parent process and of the parent with its worker processes (sampled from /proc on Linux).
-With ``--stream`` the ensemble is written to Parquet parts as it runs (alignsim.streaming) and the
+With ``--stream`` the ensemble is written to Parquet parts as it runs (alignsim.experiments.streaming) and the
 figure that matters is the peak memory, which must stay under 1 GiB for 10,000 replicates: it is
 printed for the parent, for the largest worker and for the whole process tree.
 Speed is measured here, not in the tests (timed tests are flaky on shared machines).
@@ -101,10 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.stream:
         return stream_benchmark(args)
 
-    from alignsim.ensemble import default_workers, resolve_workers
-    from alignsim.results import has_pyarrow
-    from alignsim.scenario import load_scenario
-    from alignsim.simulate import run_replicate, run_scenario
+    from alignsim.config.scenario import load_scenario
+    from alignsim.experiments.replicates import default_workers, resolve_workers
+    from alignsim.experiments.simulate import run_replicate, run_scenario
+    from alignsim.results.folders import has_pyarrow
 
     scenario = load_scenario(args.scenario)
     workers = resolve_workers(args.workers, args.replicates)
@@ -193,9 +193,9 @@ def _pss(pid: int) -> int:
 def stream_benchmark(args: argparse.Namespace) -> int:
     """Run the ensemble streamed to Parquet parts (what ``alignsim run`` does from 2,000 replicates)
     and print its time and peak memory: parent, largest worker, whole tree."""
-    from alignsim.ensemble import default_workers, resolve_workers
-    from alignsim.scenario import load_scenario
-    from alignsim.streaming import PART_REPLICATES, stream_scenario
+    from alignsim.config.scenario import load_scenario
+    from alignsim.experiments.replicates import default_workers, resolve_workers
+    from alignsim.experiments.streaming import PART_REPLICATES, stream_scenario
 
     scenario = load_scenario(args.scenario)
     workers = resolve_workers(args.workers, args.replicates)

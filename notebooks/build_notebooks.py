@@ -109,7 +109,7 @@ minus W at the start): where relations would have gone on interests alone. When 
 friendship changed because interests told it to; when they differ, events and balance did the work.
 """),
     code("""
-from alignsim.charts import drift_data
+from alignsim.results.chart_data import drift_data
 
 drift = drift_data(result)
 friends = drift[drift.old_friend].copy()
@@ -226,7 +226,7 @@ Three are files in `scenarios/`; the fourth puts the shocks of the recognition a
 together.
 """),
     code("""
-from alignsim.scenario import Scenario
+from alignsim.config.scenario import Scenario
 
 baseline = alignsim.load_scenario("../scenarios/baseline_2024.yaml")
 recognition = alignsim.load_scenario("../scenarios/seoul_havana_recognition.yaml")
@@ -298,7 +298,7 @@ The agents' reactions are not scripted, so they happen in some runs and not in o
 of runs in which each happened at least once:
 """),
     code("""
-from alignsim.comparison import reactions_wide
+from alignsim.experiments.comparison import reactions_wide
 
 reactions_wide(cmp.reactions, cmp.names).head(15).round(2)
 """),
@@ -428,9 +428,9 @@ ask you to change one cell and predict the result before you run it.
 Run the cells from top to bottom. The whole notebook takes well under a minute.
 """),
     code(SETUP + """
-from alignsim.scenario import Scenario, parse_scenario
-from alignsim.world import WorldState, interest_baseline
-from alignsim.analytics import alpha_critical
+from alignsim.config.scenario import Scenario, parse_scenario
+from alignsim.world.spec import WorldState, interest_baseline
+from alignsim.measures.analytics import alpha_critical
 from matplotlib.figure import Figure
 
 CODES = ["PRK", "KOR", "JPN", "USA", "CHN", "RUS", "CUB", "MNG"]   # the states of the article world

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from alignsim.scenario import Scenario
+from alignsim.config.scenario import Scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
@@ -154,7 +154,7 @@ class BadCase:
 
 
 def _registered() -> tuple[str, ...]:
-    from alignsim.events import EVENT_TYPES
+    from alignsim.world.events.base import EVENT_TYPES
 
     return tuple(EVENT_TYPES)
 

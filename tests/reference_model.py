@@ -7,7 +7,7 @@ are written out from the equations. What it takes from alignsim is only vocabula
 scenario's validated spec and schedule, the event classes (their fields, Goldstein scores from the
 CAMEO table and whether both parties act), and the parameters.
 
-``tests/test_equivalence.py`` runs it beside :class:`alignsim.model.AlignmentModel` on random worlds
+``tests/test_equivalence.py`` runs it beside :class:`alignsim.model.model.AlignmentModel` on random worlds
 and checks that both log the same events and give the same relations (to 1e-12).
 
 The random-number contract (docs/model.md, "Equivalence with the reference implementation"): both
@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from alignsim.events import Event
-from alignsim.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
-from alignsim.events.material import Aid
-from alignsim.scenario import Scenario
+from alignsim.config.scenario import Scenario
+from alignsim.world.events.base import Event
+from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
+from alignsim.world.events.material import Aid
 
 VISIT_LEVEL_SCALE = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
 TIE_KINDS = ("diplomatic", "treaty", "alliance", "sanction")

@@ -1,4 +1,4 @@
-"""Tests for alignsim.analytics: Marvel closed form, tipping point, hysteresis."""
+"""Tests for alignsim.measures.analytics: Marvel closed form, tipping point, hysteresis."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from alignsim.analytics import (
+from alignsim.measures.analytics import (
     alpha_critical,
     eigen_equilibria,
     integrate,
@@ -16,8 +16,8 @@ from alignsim.analytics import (
     peace_branch_upper_alpha,
     war_branch_lower_alpha,
 )
-from alignsim.balance import factions, pair_signs, polarization, triad_census
-from alignsim.validation_data import load_antal_panels
+from alignsim.measures.balance import factions, pair_signs, polarization, triad_census
+from alignsim.validation.data import load_antal_panels
 
 
 def random_symmetric(n: int, seed: int) -> np.ndarray:

@@ -14,12 +14,12 @@ import pytest
 from matplotlib.figure import Figure
 
 import alignsim
-from alignsim.comparison import CompareResult
 from alignsim.errors import InputError
-from alignsim.results import RunResult
+from alignsim.experiments.comparison import CompareResult
+from alignsim.results.run import RunResult
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCTEST_MODULES = ["alignsim.api", "alignsim.ensemble", "alignsim.results"]
+DOCTEST_MODULES = ["alignsim.api", "alignsim.experiments.replicates", "alignsim.results.run"]
 
 
 @pytest.mark.parametrize("name", DOCTEST_MODULES)

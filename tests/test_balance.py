@@ -1,4 +1,4 @@
-"""Tests for alignsim.balance and the Antal et al. (2006) validation snapshots."""
+"""Tests for alignsim.measures.balance and the Antal et al. (2006) validation snapshots."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from alignsim.balance import (
+from alignsim.measures.balance import (
     TriadCensus,
     factions,
     frustration_index,
@@ -15,7 +15,7 @@ from alignsim.balance import (
     polarization,
     triad_census,
 )
-from alignsim.validation_data import ANTAL_ACTORS, load_antal_panels
+from alignsim.validation.data import ANTAL_ACTORS, load_antal_panels
 
 # ---------------------------------------------------------------------------
 # helpers: slow, obviously-correct references

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from alignsim import validation as V
-from alignsim.cli import main
+from alignsim.cli.main import main
 from alignsim.errors import InputError
+from alignsim.validation import check as V
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from alignsim.events import EVENT_TYPES
-
 from conftest import BAD_CASES, FLAGSHIP, SHIPPED_SCENARIOS, BadCase, alignsim_cli, alignsim_cli_many
+
+from alignsim.world.events.base import EVENT_TYPES
 
 SHORT = "name: short\nworld: korea_2024\nsteps: 3\nseed: 1\nshocks:\n  - {type: visit, step: 1, source: KOR, target: MNG}\n"
 
@@ -34,7 +33,7 @@ def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
 
 
 # One bad file of each family goes through a real subprocess; every case goes through the same
-# entry point in-process (alignsim.cli.main), which is what makes the subprocess exit 2. (A failing
+# entry point in-process (alignsim.cli.main.main), which is what makes the subprocess exit 2. (A failing
 # `alignsim run` costs ~2 s of imports before it reads the file, so all cases as subprocesses would
 # dominate the suite's time.)
 SUBPROCESS_CASES = {"unknown_state", "unknown_shock_type", "weight_out_of_range", "impossible_date", "bad_yaml_syntax",
@@ -122,7 +121,7 @@ def test_run_writes_a_run_folder_and_summarises(tmp_path: Path) -> None:
 
 def cli_main(*args: str | Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """The CLI's entry point in-process (cheaper than a subprocess where the process adds nothing)."""
-    from alignsim.cli import main
+    from alignsim.cli.main import main
 
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()

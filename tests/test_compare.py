@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignsim.cli import main
-from alignsim.comparison import CompareResult, compare_scenarios, outcomes_markdown, reactions_markdown
+from alignsim.api import load
+from alignsim.cli.main import main
+from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.errors import InputError
-from alignsim.results import load
-from alignsim.scenario import Scenario, load_scenario
-from alignsim.simulate import run_scenario
+from alignsim.experiments.comparison import CompareResult, compare_scenarios, outcomes_markdown, reactions_markdown
+from alignsim.experiments.simulate import run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignsim.ensemble import Progress, map_replicates, replicate_seeds
-from alignsim.scenario import Scenario, load_scenario
-from alignsim.simulate import gather, run_replicate, run_scenario
+from alignsim.config.scenario import Scenario, load_scenario
+from alignsim.experiments.progress import Progress
+from alignsim.experiments.replicates import map_replicates, replicate_seeds
+from alignsim.experiments.simulate import gather, run_replicate, run_scenario
 
 pytest.importorskip("distributed")
 
@@ -127,16 +128,16 @@ def test_an_ensemble_on_the_cluster_equals_the_local_run(cluster: Cluster, flags
 
 def test_the_python_api_reaches_the_cluster(cluster: Cluster, flagship: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     import alignsim
-    from alignsim import dask_backend
+    from alignsim.experiments import replicates
 
     addresses: list[str] = []
-    real = dask_backend.map_on_cluster
+    real = replicates.map_on_cluster
 
     def spy(fn: object, items: object, address: str, **kwargs: object) -> object:
         addresses.append(address)
         return real(fn, items, address, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(dask_backend, "map_on_cluster", spy)
+    monkeypatch.setattr(replicates, "map_on_cluster", spy)
     on_cluster = alignsim.run(flagship, replicates=4, progress=False, scheduler=cluster.address, beta=0.2)
     assert_same_tables(on_cluster, alignsim.run(flagship, replicates=4, workers=1, progress=False, beta=0.2))
     pair = (SCENARIOS / "baseline_2024.yaml", SCENARIOS / "dzud_aid.yaml")
@@ -147,7 +148,7 @@ def test_the_python_api_reaches_the_cluster(cluster: Cluster, flagship: Scenario
 
 
 def test_a_comparison_on_the_cluster_equals_the_local_one(cluster: Cluster) -> None:
-    from alignsim.comparison import compare_scenarios
+    from alignsim.experiments.comparison import compare_scenarios
 
     scenarios = [load_scenario(SCENARIOS / "baseline_2024.yaml"), load_scenario(SCENARIOS / "dzud_aid.yaml")]
     on_cluster = compare_scenarios(scenarios, replicates=3, scheduler=cluster.address)

@@ -7,12 +7,11 @@ import math
 
 import numpy as np
 import pytest
-
-from alignsim.dynamics import balance_force, drift, leading_eigenvalue, step_relations, tipping_ratio
-from alignsim.model import AlignmentModel
-from alignsim.params import Params
-
 from conftest import QUIET, make_scenario, three_state_world
+
+from alignsim.model.dynamics import balance_force, drift, leading_eigenvalue, step_relations, tipping_ratio
+from alignsim.model.model import AlignmentModel
+from alignsim.world.params import Params
 
 
 def random_relations(n: int, rng: np.random.Generator, *, symmetric: bool = False) -> np.ndarray:

@@ -12,14 +12,17 @@ import pandas as pd
 import pytest
 import yaml
 
-from alignsim import charts
-from alignsim.cli import main
-from alignsim.ensemble import Progress, map_replicates, replicate_seeds, resolve_workers
+from alignsim.api import load
+from alignsim.cli.main import main
+from alignsim.config.scenario import Scenario, load_scenario, parse_scenario
 from alignsim.errors import InputError
-from alignsim.model import AlignmentModel
-from alignsim.results import FLOAT_FORMAT, RelationCube, load, write_relations_csv
-from alignsim.scenario import Scenario, load_scenario, parse_scenario
-from alignsim.simulate import run_scenario
+from alignsim.experiments.progress import Progress
+from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
+from alignsim.experiments.simulate import run_scenario
+from alignsim.model.cube import RelationCube
+from alignsim.model.model import AlignmentModel
+from alignsim.results import chart_data
+from alignsim.results.folders import FLOAT_FORMAT, write_relations_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "article_timeline_2024.yaml"
@@ -165,7 +168,7 @@ def test_a_failed_save_leaves_nothing_behind(ensemble, tmp_path: Path, monkeypat
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(charts, "save_charts", broken)
+    monkeypatch.setattr(chart_data, "save_charts", broken)
     with pytest.raises(RuntimeError):
         ensemble.save(tmp_path / "run")
     assert list(tmp_path.iterdir()) == []
@@ -227,7 +230,7 @@ def test_the_progress_bar_shows_time_left_on_a_terminal_and_nothing_elsewhere() 
 
 # ---------------------------------------------------------------------------- charts with bands
 def test_band_data_are_the_quantiles_of_the_runs(ensemble) -> None:  # type: ignore[no-untyped-def]
-    data = charts.band_data(ensemble, ["PRK-CUB"], runs=2)
+    data = chart_data.band_data(ensemble, ["PRK-CUB"], runs=2)
     rel = ensemble.relations
     values = rel[(rel.source == "PRK") & (rel.target == "CUB")].pivot(index="replicate", columns="step", values="weight").to_numpy()
     s = data.series
@@ -242,13 +245,13 @@ def test_band_data_are_the_quantiles_of_the_runs(ensemble) -> None:  # type: ign
 
 
 def test_ensemble_charts_show_medians_and_intervals(ensemble, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    drift = charts.ensemble_drift_data(ensemble)
+    drift = chart_data.ensemble_drift_data(ensemble)
     assert ((drift.drift_p5 <= drift.drift) & (drift.drift <= drift.drift_p95)).all()
-    blocs = charts.ensemble_blocs_data(ensemble)
+    blocs = chart_data.ensemble_blocs_data(ensemble)
     assert blocs.agreement is not None and ((blocs.agreement > 0.2) & (blocs.agreement <= 1)).all()
-    mats = charts.ensemble_matrices_data(ensemble)
+    mats = chart_data.ensemble_matrices_data(ensemble)
     assert "median of 5 runs" in mats.note
-    paths = charts.save_charts(ensemble, tmp_path / "charts", show_runs=3)
+    paths = chart_data.save_charts(ensemble, tmp_path / "charts", show_runs=3)
     assert len(paths) == 5 and all(p.stat().st_size > 10_000 for p in paths)
     for plot in (ensemble.plot_pairs, ensemble.plot_network, ensemble.plot_blocs, ensemble.plot_drift):
         fig = plot()

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from reference_model import SUPPORTED_TYPES, RefEntry, ReferenceModel
 
-from alignsim.events import EVENT_TYPES
-from alignsim.model import AlignmentModel, LoggedEvent
-from alignsim.scenario import Scenario, load_scenario
-from alignsim.worldgen import WorldRecipe, generate_world
-from reference_model import SUPPORTED_TYPES, ReferenceModel, RefEntry
+from alignsim.config.scenario import Scenario, load_scenario
+from alignsim.model.model import AlignmentModel, LoggedEvent
+from alignsim.world.events.base import EVENT_TYPES
+from alignsim.world.generate import WorldRecipe, generate_world
 
 TOL = 1e-12
 
@@ -226,10 +226,11 @@ def _relations(n: int, seed: int) -> np.ndarray:
 
 @pytest.mark.parametrize("n", [1, 2, 3, 8, 60, 127, 128, 255, 256, 300])
 def test_fast_measures_equal_the_documented_ones(n: int) -> None:
-    """The kernels behind the metrics columns (alignsim.metric_kernels) give the numbers of the
-    plain definitions in alignsim.balance and alignsim.metrics, on both sides of every size threshold."""
-    from alignsim import metric_kernels, metrics
-    from alignsim.balance import factions, polarization, triad_census
+    """The kernels behind the metrics columns (alignsim.measures.kernels) give the numbers of the
+    plain definitions in alignsim.measures.balance and alignsim.measures.metrics, on both sides of every size threshold."""
+    from alignsim.measures import kernels as metric_kernels
+    from alignsim.measures import metrics
+    from alignsim.measures.balance import factions, polarization, triad_census
 
     w, capability = _relations(n, n), np.random.default_rng(0).random(n)
     assert metric_kernels.imbalanced_triad_share(w) == triad_census(w).imbalanced_share  # exact counts
@@ -250,7 +251,7 @@ def test_fast_measures_equal_the_documented_ones(n: int) -> None:
 
 def test_two_mirror_blocs_are_split_by_the_lanczos_path() -> None:
     """A start vector orthogonal to the leading eigenvector would miss it; the fixed generic one does not."""
-    from alignsim import metric_kernels
+    from alignsim.measures import kernels as metric_kernels
 
     n = 300
     w = np.ones((n, n))
@@ -261,7 +262,7 @@ def test_two_mirror_blocs_are_split_by_the_lanczos_path() -> None:
 
 
 def test_the_memo_sees_a_matrix_changed_in_place() -> None:
-    from alignsim import metric_kernels
+    from alignsim.measures import kernels as metric_kernels
 
     w = _relations(300, 1)
     first = metric_kernels.leading_eigenvalue(w)
@@ -272,7 +273,7 @@ def test_the_memo_sees_a_matrix_changed_in_place() -> None:
 
 def test_large_histories_are_kept_in_float32_with_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above recorder.FULL_PRECISION_VALUES the relation history is float32; tables and X0 keep their shape."""
-    from alignsim import recorder
+    from alignsim.model import recorder
 
     scenario = random_scenario(6, 3, 8)
     full = AlignmentModel(scenario).run().recorder

@@ -14,14 +14,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import QUIET, REPO, SCENARIOS, make_scenario
 from pydantic import ValidationError
 
-from alignsim.events import EVENT_TYPES, Event
-from alignsim.model import AlignmentModel
-from alignsim.params import Params
-from alignsim.world import WorldState, interest_baseline
-
-from conftest import QUIET, REPO, SCENARIOS, make_scenario
+from alignsim.model.model import AlignmentModel
+from alignsim.world.events.base import EVENT_TYPES, Event
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState, interest_baseline
 
 A, B, C = 0, 1, 2  # AAA, BBB, CCC in the three-state world
 NEED_C = 0.4  # CCC's humanitarian need in the three-state world
@@ -322,7 +321,7 @@ def test_events_are_frozen() -> None:
 
 
 def goldstein_values(cls: type[Event]) -> set[float]:
-    from alignsim.goldstein import goldstein
+    from alignsim.world.goldstein import goldstein
 
     codes = set(cls.variants.values()) | {c for c in (cls.cameo, cls.cameo_target) if c}
     return {goldstein(c) for c in codes}
@@ -376,9 +375,9 @@ def _required(cls: type[Event]) -> dict[str, Any]:
 def test_in_the_flagship_x0_moves_only_in_months_with_a_tie_or_interest_event() -> None:
     """Agents act (visits, aid, invitations, talks, media freezes) but never move X0; only the
     scripted abandonment and recognition of February 2024 do."""
-    from alignsim.scenario import load_scenario
-
     from conftest import FLAGSHIP
+
+    from alignsim.config.scenario import load_scenario
 
     model = AlignmentModel(load_scenario(FLAGSHIP)).run()
     x0_types = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift"}

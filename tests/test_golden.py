@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from alignsim.results import RunResult
-from alignsim.scenario import load_scenario
-from alignsim.simulate import run_scenario
-
 from conftest import FLAGSHIP
+
+from alignsim.config.scenario import load_scenario
+from alignsim.experiments.simulate import run_scenario
+from alignsim.results.run import RunResult
 
 GOLDEN = Path(__file__).parent / "golden" / "article_timeline_2024_events.csv"
 GOLDEN_COLUMNS = ["step", "type", "source", "target", "origin", "rule"]

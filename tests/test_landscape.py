@@ -1,4 +1,4 @@
-"""Tests for alignsim.landscape (Axelrod & Bennett 1993)."""
+"""Tests for alignsim.measures.landscape (Axelrod & Bennett 1993)."""
 from __future__ import annotations
 
 import itertools
@@ -10,16 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alignsim.config.landscape_file import landscape_report, load_landscape_file
 from alignsim.errors import InputError
-from alignsim.landscape import (
-    LandscapeProblem,
-    Minimum,
-    energy,
-    frustration,
-    landscape_report,
-    load_landscape_file,
-    local_minima,
-)
+from alignsim.measures.landscape import LandscapeProblem, Minimum, energy, frustration, local_minima
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alignsim.cli import main
-from alignsim.landscape import landscape_report, load_landscape_file
+from alignsim.cli.main import main
+from alignsim.config.landscape_file import landscape_report, load_landscape_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "landscape_example.yaml"

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignsim import metrics as M
-from alignsim.analytics import alpha_critical
-from alignsim.landscape import energy, global_minimum, landscape_of_world, local_minima
-from alignsim.model import AlignmentModel
-from alignsim.scenario import load_scenario
-from alignsim.similarity import s_score, s_score_matrix
-from alignsim.simulate import run_scenario
-from alignsim.world import interest_similarity
+from alignsim.config.scenario import load_scenario
+from alignsim.experiments.simulate import run_scenario
+from alignsim.measures import metrics as M
+from alignsim.measures.analytics import alpha_critical
+from alignsim.measures.landscape import energy, global_minimum, landscape_of_world, local_minima
+from alignsim.measures.similarity import s_score, s_score_matrix
+from alignsim.model.model import AlignmentModel
+from alignsim.world.spec import interest_similarity
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline_2024.yaml"
@@ -286,7 +286,7 @@ def test_a_recorded_run_measures_every_step_as_the_step_by_step_rule_would() -> 
 
 
 def test_global_minima_of_a_stack_are_each_landscape_s_global_minimum() -> None:
-    from alignsim.landscape import global_minima
+    from alignsim.measures.landscape import global_minima
 
     rng = np.random.default_rng(7)
     sizes = rng.uniform(0.5, 2.0, 9)

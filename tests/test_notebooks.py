@@ -8,10 +8,9 @@ without alignsim) cannot then be picked up by mistake.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from alignsim.events import EVENT_TYPES, Event
-from alignsim.model import AlignmentModel
-from alignsim.params import Params
-from alignsim.scenario import Scenario, add_months, parse_scenario
-from alignsim.world import shipped_world_path
+from alignsim.config.scenario import Scenario, add_months, parse_scenario
+from alignsim.model.model import AlignmentModel
+from alignsim.world.events.base import EVENT_TYPES, Event
+from alignsim.world.params import Params
+from alignsim.world.spec import shipped_world_path
 
 KOREA = yaml.safe_load(shipped_world_path("korea_2024").read_text(encoding="utf-8"))
 CODES = [s["code"] for s in KOREA["states"]]

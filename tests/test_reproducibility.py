@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
-from alignsim.scenario import load_scenario
-from alignsim.simulate import run_scenario
-
 from conftest import FLAGSHIP, alignsim_cli, alignsim_cli_many
+
+from alignsim.config.scenario import load_scenario
+from alignsim.experiments.simulate import run_scenario
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,16 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from conftest import BAD_CASES, SHIPPED_SCENARIOS, BadCase, make_scenario, three_state_world
 from pydantic import ValidationError
 
+from alignsim.api import load as load_run
+from alignsim.config.scenario import Scenario, load_scenario, parse_scenario
 from alignsim.errors import InputError
-from alignsim.events import EVENT_TYPES
-from alignsim.params import Params
-from alignsim.results import load as load_run
-from alignsim.scenario import Scenario, load_scenario, parse_scenario
-from alignsim.simulate import run_scenario
-from alignsim.world import WorldState
-
-from conftest import BAD_CASES, SHIPPED_SCENARIOS, BadCase, make_scenario, three_state_world
+from alignsim.experiments.simulate import run_scenario
+from alignsim.world.events.base import EVENT_TYPES
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState
 
 # ---------------------------------------------------------------------------- validation messages
 
@@ -114,7 +113,7 @@ def test_repeating_shock_until_a_step_and_until_a_date() -> None:
 
 
 def test_shocks_in_one_month_fire_in_file_order_and_are_logged_so() -> None:
-    from alignsim.model import AlignmentModel
+    from alignsim.model.model import AlignmentModel
 
     shocks = [{"type": t, "step": 2, "source": "AAA", "target": "BBB"} for t in ("invitation", "visit", "recognition")]
     model = AlignmentModel(make_scenario(params={"agents": False}, steps=4, shocks=shocks)).run()

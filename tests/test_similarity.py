@@ -1,4 +1,4 @@
-"""Tests for alignsim.similarity: Signorino & Ritter (1999) Table 6 and properties."""
+"""Tests for alignsim.measures.similarity: Signorino & Ritter (1999) Table 6 and properties."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from alignsim.similarity import cohens_kappa, kendall_tau_b, s_score, s_score_matrix, scotts_pi
+from alignsim.measures.similarity import cohens_kappa, kendall_tau_b, s_score, s_score_matrix, scotts_pi
 
 LEVELS = [0, 1, 2, 3]  # alliance scale: 0 none ... 3 defence pact
 

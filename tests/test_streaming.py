@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignsim import charts
-from alignsim.results import RunResult, load
-from alignsim.scenario import Scenario, load_scenario
-from alignsim.simulate import run_scenario
-from alignsim.streaming import STREAM_THRESHOLD, PartedRunResult, chart_pairs, chart_view, read_ends, stream_scenario, wants_stream
+from alignsim.api import load
+from alignsim.config.scenario import Scenario, load_scenario
+from alignsim.experiments.simulate import run_scenario
+from alignsim.experiments.streaming import STREAM_THRESHOLD, PartedRunResult, chart_pairs, chart_view, read_ends, stream_scenario, wants_stream
+from alignsim.results import chart_data
+from alignsim.results.run import RunResult
 
 pytest.importorskip("pyarrow")
 
@@ -90,15 +91,15 @@ def test_streamed_charts_show_the_data_of_the_whole_ensemble(streamed: Path, in_
     small = chart_view(loaded)
     ends = read_ends(loaded)
     assert ends.replicates == REPLICATES and list(ends.dates) == [in_memory.relation_cube.dates[0], in_memory.relation_cube.dates[-1]]
-    a, b = charts.ensemble_matrices_data(small), charts.ensemble_matrices_data(in_memory)
+    a, b = chart_data.ensemble_matrices_data(small), chart_data.ensemble_matrices_data(in_memory)
     assert a.codes == b.codes and np.array_equal(a.start, b.start) and np.array_equal(a.end, b.end) and (a.start_date, a.end_date) == (b.start_date, b.end_date)
-    pd.testing.assert_frame_equal(charts.ensemble_drift_data(small), charts.ensemble_drift_data(in_memory))
-    assert charts.ensemble_network_data(small) == charts.ensemble_network_data(in_memory)
-    blocs_a, blocs_b = charts.ensemble_blocs_data(small), charts.ensemble_blocs_data(in_memory)
+    pd.testing.assert_frame_equal(chart_data.ensemble_drift_data(small), chart_data.ensemble_drift_data(in_memory))
+    assert chart_data.ensemble_network_data(small) == chart_data.ensemble_network_data(in_memory)
+    blocs_a, blocs_b = chart_data.ensemble_blocs_data(small), chart_data.ensemble_blocs_data(in_memory)
     assert blocs_a.names == blocs_b.names and blocs_a.dates == blocs_b.dates
     assert np.array_equal(blocs_a.blocs, blocs_b.blocs) and np.array_equal(blocs_a.agreement, blocs_b.agreement)
-    pairs = chart_pairs(loaded, charts.ensemble_drift_data(small))
-    band_a, band_b = charts.band_data(loaded, pairs, runs=3), charts.band_data(in_memory, runs=3)
+    pairs = chart_pairs(loaded, chart_data.ensemble_drift_data(small))
+    band_a, band_b = chart_data.band_data(loaded, pairs, runs=3), chart_data.band_data(in_memory, runs=3)
     for name in ("series", "runs", "shocks", "reactions"):
         pd.testing.assert_frame_equal(getattr(band_a, name), getattr(band_b, name))
 

@@ -13,15 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import QUIET, SCENARIOS, alignsim_cli, alignsim_cli_many, three_state_world
 from matplotlib.figure import Figure
 
+from alignsim.api import load
+from alignsim.config.scenario import Scenario, parse_scenario
 from alignsim.errors import InputError
-from alignsim.results import load
-from alignsim.scenario import Scenario, parse_scenario
-from alignsim.simulate import run_scenario
-from alignsim.sweep import SweepResult, design_size, load_sweep_scenario, plot_sobol, run_sweep, sobol_data
-
-from conftest import QUIET, SCENARIOS, alignsim_cli, alignsim_cli_many, three_state_world
+from alignsim.experiments.simulate import run_scenario
+from alignsim.experiments.sweep import SweepResult, design_size, load_sweep_scenario, run_sweep, sobol_data
+from alignsim.viz.sensitivity import plot_sobol
 
 GOODWILL = [{"type": "aid", "step": 0, "source": "AAA", "target": "BBB"}]  # +7.4: W[AAA, BBB] += kappa * 0.74
 

@@ -16,14 +16,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from alignsim.dynamics import balance_force
-from alignsim.model import AlignmentModel
-from alignsim.params import Params
-from alignsim.scenario import Scenario, load_scenario
-from alignsim.world import WorldState, interest_baseline
-
 from conftest import QUIET, SCENARIOS
+
+from alignsim.config.scenario import Scenario, load_scenario
+from alignsim.model.dynamics import balance_force
+from alignsim.model.model import AlignmentModel
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState, interest_baseline
 
 KOREA_CODES = ["PRK", "KOR", "JPN", "USA", "CHN", "RUS", "CUB", "MNG"]
 

@@ -1,4 +1,4 @@
-"""Synthetic worlds (alignsim.worldgen) and the shipped 193-state UN world."""
+"""Synthetic worlds (alignsim.world.generate) and the shipped 193-state UN world."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 import yaml
 
-from alignsim.metrics import tipping_ratio
-from alignsim.params import Params
-from alignsim.scenario import load_scenario, resolve_world
-from alignsim.world import WorldSpec, WorldState, interest_baseline, shipped_worlds
-from alignsim.worldgen import (
+from alignsim.config.scenario import load_scenario, resolve_world
+from alignsim.measures.metrics import tipping_ratio
+from alignsim.world.generate import (
     UN193_HEADER,
     UN193_RECIPE,
     KnownFacts,
@@ -23,6 +21,8 @@ from alignsim.worldgen import (
     un_members,
     world_yaml,
 )
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldSpec, WorldState, interest_baseline, shipped_worlds
 
 REPO = Path(__file__).resolve().parent.parent
 

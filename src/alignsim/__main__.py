@@ -1,5 +1,5 @@
 import sys
 
-from alignsim.cli import main
+from alignsim.cli.main import main
 
 sys.exit(main())

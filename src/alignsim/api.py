@@ -10,7 +10,7 @@ command line                                                Python
 (a run or comparison folder)                                ``alignsim.load("DIR")``
 ==========================================================  ==============================================
 
-Parameters of the model (``alignsim.params.Params``: ``beta``, ``alpha``, ``noise``, ...) are
+Parameters of the model (``alignsim.world.params.Params``: ``beta``, ``alpha``, ``noise``, ...) are
 overridden by keyword, validated like a scenario file's ``params:``.
 
 The examples below run from the repository's root folder (where ``scenarios/`` is).
@@ -25,12 +25,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from alignsim.comparison import CompareResult, compare_scenarios
+from alignsim.config.scenario import Scenario
+from alignsim.config.scenario import load_scenario as _load_scenario
 from alignsim.errors import InputError
-from alignsim.results import RunResult
-from alignsim.results import load as _load
-from alignsim.scenario import Scenario
-from alignsim.scenario import load_scenario as _load_scenario
+from alignsim.experiments.comparison import CompareResult, compare_scenarios
+from alignsim.experiments.loading import load as _load
+from alignsim.experiments.simulate import run_scenario
+from alignsim.results.run import RunResult
 
 ScenarioLike = Scenario | str | Path
 
@@ -96,8 +97,6 @@ def run(
     'Figure'
     """
     resolved, text = _resolve(scenario, param_overrides)
-    from alignsim.simulate import run_scenario
-
     return run_scenario(resolved, seed=seed, source_text=text, replicates=replicates, workers=workers, progress=progress, scheduler=scheduler)
 
 

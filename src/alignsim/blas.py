@@ -3,7 +3,7 @@
 At the sizes the model runs, one thread is as fast as several on an idle machine, and on a busy
 one (other processes, parallel ensemble workers) multi-threaded OpenBLAS spins for cores it does
 not get: 120 steps of the 193-state world took 15 s instead of 0.8 s on a loaded 2-core machine.
-Runs (:meth:`alignsim.model.AlignmentModel.run`) and the measures of a run's table are computed
+Runs (:meth:`alignsim.model.model.AlignmentModel.run`) and the measures of a run's table are computed
 inside :func:`limited`.
 """
 

@@ -1,5 +1,6 @@
 """Errors a user can act on: each names the file, the line and the field."""
 from __future__ import annotations
+
 from pathlib import Path
 
 

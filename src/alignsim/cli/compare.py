@@ -1,0 +1,79 @@
+"""``alignsim compare``: scenarios as ensembles with common random numbers, written to one folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from alignsim.cli.core import add_ensemble_options, check_ensemble_options
+from alignsim.config.scenario import load_scenario
+from alignsim.errors import InputError
+from alignsim.experiments.comparison import compare_scenarios
+from alignsim.results.folders import free_folder
+
+
+def register(sub: Any) -> None:
+    cmp = sub.add_parser(
+        "compare",
+        help="run scenarios as ensembles with the same seeds and write a comparison folder",
+        description=(
+            "Run every scenario as an ensemble in which replicate k of every scenario uses the same seed, "
+            "align them by date and write a comparison folder: per tracked pair each scenario's band and the "
+            "difference from the first scenario; outcome tables (CSV and Markdown); how often each agent "
+            "reaction happened; the blocs of each scenario."
+        ),
+    )
+    cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files; the first is the reference")
+    cmp.add_argument("--out", type=Path, help="comparison folder (default: runs/compare_<names>, numbered if taken)")
+    cmp.add_argument("--seed", type=int, help="seed of every scenario's ensemble (default: the first scenario's)")
+    cmp.add_argument("--at", action="append", default=[], metavar="DATE", help="also report outcomes in this month (YYYY-MM or YYYY-MM-DD); repeatable")
+    cmp.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    cmp.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    cmp.add_argument("--no-runs", action="store_true", help="do not keep each scenario's run folder in runs/")
+    add_ensemble_options(cmp, default_replicates="the largest 'replicates' among the scenarios, else 100")
+    cmp.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    check_ensemble_options(args)
+    if len(args.scenarios) < 2:
+        raise InputError("give at least two scenario files; the first is the reference", field="SCENARIO")
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    out = args.out or free_folder(Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120])
+    if out.exists() and out.is_file():
+        raise InputError("is a file, not a folder", path=out)
+    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
+        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    result = compare_scenarios(
+        scenarios, replicates=args.replicates, seed=args.seed, workers=args.workers, at=args.at,
+        progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios], scheduler=args.scheduler,
+    )
+    result.save(out, overwrite=args.overwrite, charts=not args.no_charts, parquet=args.parquet, runs=not args.no_runs)
+    print(f"compared {', '.join(result.names)}: {result.replicates} replicates each, seed {result.manifest['seed']} (same seeds in every scenario)")
+    end = result.outcomes[result.outcomes.when == "end"]
+    print(f"relations at the end ({end.date.iloc[0]}): mean [5%, 95%], difference from {result.reference}")
+    for pair in result.pairs:
+        rows = end[end.pair == pair]
+        cells = []
+        for r in rows.itertuples():
+            text = f"{r.scenario} {r.mean:+.2f} [{r.p5:+.2f}, {r.p95:+.2f}]"
+            if r.scenario != result.reference and r.diff_mean == r.diff_mean:  # not NaN
+                text += f" (Δ {r.diff_mean:+.2f} [{r.diff_p5:+.2f}, {r.diff_p95:+.2f}])"
+            cells.append(text)
+        print(f"  {pair.replace('-', ' -> '):12} " + "; ".join(cells))
+    bands = result.bands.dropna(subset=["diff_mean"])
+    if len(bands):
+        print(f"largest effect of each scenario on a tracked pair (mean difference from {result.reference} [5%, 95%], any month):")
+        for name in result.names[1:]:
+            mine = bands[bands.scenario == name]
+            if len(mine):
+                r = mine.loc[mine.diff_mean.abs().idxmax()]
+                print(f"  {name}: {r.pair.replace('-', ' -> ')} {r.diff_mean:+.2f} [{r.diff_p5:+.2f}, {r.diff_p95:+.2f}] in {r.date[:7]}")
+    top = result.reactions.sort_values("share", ascending=False, kind="stable").head(6)
+    if len(top):
+        print("most frequent agent reactions (share of runs):")
+        for r in top.itertuples():
+            print(f"  {r.share:5.0%}  {r.scenario}: {r.source} {r.rule.replace('_', '-')} -> {r.target} ({r.forms})")
+    print(f"wrote {out} (README.md, outcomes, reactions, blocs, charts/)")
+    return 0

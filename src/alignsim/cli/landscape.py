@@ -1,0 +1,73 @@
+"""``alignsim landscape FILE.yaml [--json]``: the local minima of an Axelrod-Bennett landscape.
+
+The file format is described in :func:`alignsim.measures.landscape.load_landscape_file` (an example is
+``examples/landscape_example.yaml``). A bad file raises :class:`alignsim.errors.InputError`, which
+the CLI prints and turns into exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import numpy as np
+
+from alignsim.config.landscape_file import landscape_report, load_landscape_file
+from alignsim.errors import InputError
+
+
+def register(sub: Any) -> None:
+    cmd = sub.add_parser(
+        "landscape",
+        help="local minima of an Axelrod-Bennett landscape file",
+        description=(
+            "Split the actors of a landscape file (sizes, symmetric propensities) into two sides and "
+            "list every local minimum of the energy with its basin of attraction and each actor's "
+            "frustration (Axelrod & Bennett 1993). Exact up to --exact-limit actors; above, the "
+            "minima reached by --starts random descents."
+        ),
+    )
+    cmd.add_argument("file", metavar="FILE.yaml", help="landscape file: actors (name, size), propensity, optional offset")
+    cmd.add_argument("--json", action="store_true", help='print {"minima": [...], "global_minimum": {...}} as JSON')
+    cmd.add_argument("--exact-limit", type=int, default=20, help="enumerate every configuration up to this many actors (default 20, at most 30)")
+    cmd.add_argument("--starts", type=int, default=2000, help="random descents above --exact-limit (default 2000)")
+    cmd.add_argument("--seed", type=int, default=0, help="seed of the random descents above --exact-limit (default 0)")
+    cmd.set_defaults(func=cmd_landscape)
+
+
+def cmd_landscape(args: argparse.Namespace) -> int:
+    if not 1 <= args.exact_limit <= 30:
+        raise InputError("must be between 1 and 30 (2^(N-1) configurations are enumerated)", field="--exact-limit")
+    if args.starts < 1:
+        raise InputError("must be 1 or more", field="--starts")
+    if args.seed < 0:
+        raise InputError("must be 0 or more", field="--seed")
+    problem = load_landscape_file(args.file)
+    report = landscape_report(problem, np.random.default_rng(args.seed), exact_limit=args.exact_limit, starts=args.starts)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        exact = len(problem.names) <= args.exact_limit
+        print(format_report(report, problem.names, exact=exact, starts=args.starts, seed=args.seed))
+    return 0
+
+
+def format_report(report: dict[str, Any], names: tuple[str, ...], *, exact: bool, starts: int, seed: int) -> str:
+    """The minima as a plain-text table: one row per minimum, then each actor's frustration."""
+    minima = report["minima"]
+    how = "exact: every configuration enumerated" if exact else f"heuristic: {starts} random descents, seed {seed}; the global minimum may be missed"
+    lines = [f"{len(minima)} local minim{'um' if len(minima) == 1 else 'a'} of {len(names)} actors ({how})", ""]
+    width = max(len("side A"), *(len(", ".join(m["sides"][0])) for m in minima))
+    lines.append(f"{'#':>3}  {'energy':>12}  {'basin':>7}  {'side A':<{width}}  side B")
+    for k, m in enumerate(minima, start=1):
+        side_a, side_b = (", ".join(side) or "-" for side in m["sides"])
+        lines.append(f"{k:>3}  {m['energy']:>12.6g}  {m['basin']:>7.1%}  {side_a:<{width}}  {side_b}")
+    lines += ["", "frustration F_i = sum_j s_j p_ij d_ij of each actor at each minimum (lower = more content):"]
+    name_width = max(len("actor"), *(len(n) for n in names))
+    lines.append(f"{'actor':<{name_width}}  " + "  ".join(f"{'#' + str(k):>10}" for k in range(1, len(minima) + 1)))
+    for name in names:
+        lines.append(f"{name:<{name_width}}  " + "  ".join(f"{m['frustration'][name]:>10.4g}" for m in minima))
+    g = report["global_minimum"]
+    lines += ["", f"global minimum: {{{', '.join(g['sides'][0])}}} vs {{{', '.join(g['sides'][1]) or '-'}}}, energy {g['energy']:.6g}"]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Validated, frozen inputs: scenarios, sweep blocks, landscape files, and YAML errors with file and line."""

@@ -1,0 +1,230 @@
+"""Standalone landscape files (``alignsim landscape FILE.yaml``): actors with sizes and a propensity
+matrix, validated with file, line and field; and the report of their minima."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from alignsim.errors import InputError
+from alignsim.measures.landscape import LandscapeProblem, Minimum, local_minima
+
+_Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+class _ActorModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(strict=True, min_length=1)]
+    size: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actors: Annotated[list[_ActorModel], Field(min_length=1)]
+    propensity: list[list[_Number]]
+    offset: _Number = 0.0
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """('actors', 0, 'size') -> 'actors[0].size'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _node_at(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
+    """Deepest YAML node along ``loc`` (for its line number)."""
+    node = root
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _key_node(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
+    """The key node of the last element of ``loc`` (for unknown keys)."""
+    parent = _node_at(root, loc[:-1])
+    if isinstance(parent, yaml.MappingNode):
+        for key, _ in parent.value:
+            if key.value == loc[-1]:
+                return key
+    return parent
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _pydantic_message(err: Any) -> str:
+    """Turn one pydantic error into a sentence a scenario author can act on."""
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}'"
+    if kind == "missing":
+        return f"required key '{err['loc'][-1]}' is missing"
+    if kind in ("float_type", "finite_number", "float_parsing"):
+        return f"expected a finite number, got {value!r}"
+    if kind == "greater_than":
+        return f"must be > {err['ctx']['gt']:g}, got {value!r}"
+    if kind == "string_type":
+        return f"expected a text name, got {value!r} (quote it)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "list_type":
+        return f"expected a list, got {value!r}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "model_type":
+        return f"expected a mapping, got {value!r}"
+    return str(err["msg"])
+
+
+def _check_duplicate_keys(node: yaml.Node, path: Path, trail: str = "") -> None:
+    """safe_load silently keeps the last of two equal keys; refuse instead."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            field = f"{trail}.{key.value}" if trail else str(key.value)
+            if key.value in seen:
+                raise InputError(f"key '{key.value}' is given twice", path=path, line=_line(key), field=field)
+            seen.add(key.value)
+            _check_duplicate_keys(value, path, field)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_duplicate_keys(item, path, f"{trail}[{i}]")
+
+
+def load_landscape_file(path: str | Path) -> LandscapeProblem:
+    """Read and validate a landscape YAML file.
+
+    Format::
+
+        actors: [{name: A, size: 10}, {name: B, size: 20}]
+        propensity: [[0, 1], [1, 0]]  # square, symmetric, actor order
+        offset: 0                     # optional, added to every entry
+
+    Raises :class:`alignsim.errors.InputError` naming the file, the 1-based
+    line and the field for: a missing file, invalid YAML, unknown or
+    repeated keys, non-numeric entries, sizes <= 0, repeated names, a
+    non-square matrix, a row count that differs from the number of actors,
+    and an asymmetric matrix (first offending pair in row-major order).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file not found", path=p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", path=p) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}", path=p, line=line) from exc
+    if root is None:
+        raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        raise InputError("expected a mapping with keys 'actors' and 'propensity'", path=p, line=_line(root))
+    _check_duplicate_keys(root, p)
+
+    try:
+        model = _FileModel.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        err = errors[0]
+        loc = tuple(err["loc"])
+        node = _key_node(root, loc) if err["type"] == "extra_forbidden" else _node_at(root, loc)
+        message = _pydantic_message(err)
+        if len(errors) > 1:
+            message += f" ({len(errors) - 1} more problem(s) in this file)"
+        raise InputError(message, path=p, line=_line(node), field=_field_name(loc)) from None
+
+    names = [actor.name for actor in model.actors]
+    first_seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in first_seen:
+            loc = ("actors", i, "name")
+            raise InputError(
+                f"name '{name}' is given twice (actors[{first_seen[name]}] and actors[{i}])",
+                path=p, line=_line(_node_at(root, loc)), field=_field_name(loc),
+            )
+        first_seen[name] = i
+
+    rows = model.propensity
+    n_rows = len(rows)
+    for i, row in enumerate(rows):
+        if len(row) != n_rows:
+            raise InputError(
+                f"matrix must be square: row {i} has {len(row)} entries but there are {n_rows} rows",
+                path=p, line=_line(_node_at(root, ("propensity", i))), field=f"propensity[{i}]",
+            )
+    if n_rows != len(names):
+        raise InputError(
+            f"matrix has {n_rows} rows but there are {len(names)} actors (one row per actor, in actor order)",
+            path=p, line=_line(_node_at(root, ("propensity",))), field="propensity",
+        )
+    for i in range(n_rows):
+        for j in range(i + 1, n_rows):
+            if rows[i][j] != rows[j][i]:
+                raise InputError(
+                    f"matrix must be symmetric: propensity[{i}][{j}] ({names[i]}-{names[j]}) = {rows[i][j]:g} "
+                    f"but propensity[{j}][{i}] ({names[j]}-{names[i]}) = {rows[j][i]:g}",
+                    path=p, line=_line(_node_at(root, ("propensity", i, j))), field=f"propensity[{i}][{j}]",
+                )
+
+    prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
+    np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
+    return LandscapeProblem(
+        names=tuple(names),
+        sizes=np.array([actor.size for actor in model.actors], dtype=np.float64),
+        propensity=prop,
+    )
+
+
+def _minimum_dict(m: Minimum, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "energy": float(m.energy),
+        "sides": [
+            [name for name, side in zip(names, m.sides) if side == 0],
+            [name for name, side in zip(names, m.sides) if side == 1],
+        ],
+        "basin": float(m.basin),
+        "frustration": {name: float(f) for name, f in zip(names, m.frustration)},
+    }
+
+
+def landscape_report(
+    problem: LandscapeProblem,
+    rng: np.random.Generator | None = None,
+    *,
+    exact_limit: int = 20,
+    starts: int = 2000,
+) -> dict[str, Any]:
+    """JSON-ready summary of a problem's local minima.
+
+    ``{"minima": [{"energy", "sides": [[names], [names]], "basin",
+    "frustration": {name: F}}, ...], "global_minimum": <first minimum>}``;
+    minima are sorted by energy (then sides), so on an energy tie the global
+    minimum is the first in that order. Side 0 is the side of the first actor.
+    """
+    minima = local_minima(problem.sizes, problem.propensity, exact_limit=exact_limit, rng=rng, starts=starts)
+    items = [_minimum_dict(m, problem.names) for m in minima]
+    return {"minima": items, "global_minimum": _minimum_dict(minima[0], problem.names)}

@@ -1,0 +1,1 @@
+"""Running many: replicates and their executors (local processes, Dask), streaming, comparisons, sweeps."""

@@ -1,0 +1,195 @@
+"""Running a scenario: one replicate or an ensemble, stepped to the end and gathered into a RunResult.
+
+A single run uses the scenario's seed as it is. An ensemble of N replicates uses the seeds
+``SeedSequence(seed).spawn(N)`` (:func:`alignsim.experiments.replicates.replicate_seeds`), derived here in the
+parent and handed to the workers, so the result does not depend on how many processes ran it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from alignsim.config.scenario import Scenario
+from alignsim.experiments.progress import Progress
+from alignsim.experiments.replicates import SeedLike, map_replicates, replicate_seeds
+from alignsim.model.cube import RelationCube
+from alignsim.model.model import AlignmentModel
+from alignsim.results.manifest import make_manifest
+from alignsim.results.run import RunResult
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    source_text: str | None = None,
+    replicates: int | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    scheduler: str | None = None,
+) -> RunResult:
+    """Run ``scenario`` and return its tables.
+
+    ``seed`` overrides the scenario's (``0`` is a seed like any other); ``replicates`` overrides
+    the scenario's ``replicates``. An ensemble runs on ``workers`` processes (``None``: all cores;
+    1: in this process) and shows a progress bar on a terminal when ``progress`` is true; or on
+    the Dask cluster at ``scheduler`` (default: ``ALIGNSIM_SCHEDULER``; the same results). Every
+    table gains a ``replicate`` column (0 for a single run).
+    """
+    return run_scenarios([scenario], seed=seed, source_texts=[source_text], replicates=replicates, workers=workers, progress=progress, scheduler=scheduler)[0]
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    *,
+    seed: int | None = None,
+    source_texts: Sequence[str | None] | None = None,
+    replicates: int | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    scheduler: str | None = None,
+) -> list[RunResult]:
+    """Run several scenarios (as :func:`run_scenario` does each) in one pool of workers, so that
+    the processes start once and stay busy. With one ``seed`` for all, replicate k of every
+    scenario has the same seed: common random numbers."""
+    texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
+    plans = []
+    for scenario, text in zip(scenarios, texts):
+        run_seed = scenario.seed if seed is None else seed
+        n = scenario.replicates if replicates is None else replicates
+        if n < 1:
+            raise ValueError("replicates must be 1 or more")
+        plans.append((scenario, run_seed, n, _as_run(scenario, seed, n), make_manifest(scenario, run_seed, text, replicates=n)))
+    tasks = [(k, s) for k, (_, run_seed, n, _, _) in enumerate(plans) if n > 1 for s in replicate_seeds(run_seed, n)]
+    label = plans[0][0].name if len(plans) == 1 else f"{len(plans)} scenarios"
+    bar = Progress(f"{label}: replicates", enabled=progress)
+    stream = map_replicates(partial(_run_task, [p[0] for p in plans]), tasks, workers, progress=bar, scheduler=scheduler)
+    results = []
+    try:
+        for scenario, run_seed, n, run, manifest in plans:
+            if n == 1:
+                relations, events, metrics = replicate_tables(scenario, run_seed)
+                for frame in (relations, events, metrics):
+                    frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
+                results.append(RunResult(scenario=run, relations=relations, events=events, metrics=metrics, manifest=manifest))
+            else:
+                cube, events, metrics = gather(itertools.islice(stream, n), n)
+                results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
+    finally:
+        stream.close()  # shuts the pool down now, not when the generator is collected
+    return results
+
+
+def _run_task(scenarios: Sequence[Scenario], task: tuple[int, SeedLike]) -> Replicate:
+    k, seed = task
+    return run_replicate(scenarios[k], seed)
+
+
+def _as_run(scenario: Scenario, seed: int | None, replicates: int) -> Scenario:
+    """The scenario as run: with the seed and replicate count that produced the result."""
+    if seed is None and replicates == scenario.replicates:
+        return scenario
+    data = scenario.resolved()
+    if seed is not None:
+        data["seed"] = seed
+    data["replicates"] = replicates
+    return Scenario.model_validate(data)
+
+
+def replicate_tables(scenario: Scenario, seed: SeedLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One replicate's relations, events and metrics tables (without a replicate column)."""
+    model = AlignmentModel(scenario, seed=seed).run()
+    rec = model.recorder
+    return rec.relations_frame(), rec.events_frame(), rec.metrics_frame()
+
+
+@dataclass
+class Columns:
+    """A small table as one numpy array per column: cheaper to pickle, unpickle and stack than a
+    DataFrame, whose fixed overhead dwarfs a replicate's few dozen rows."""
+
+    names: list[str]
+    arrays: list[np.ndarray]
+
+    @classmethod
+    def of(cls, columns: dict[str, np.ndarray]) -> Columns:
+        return cls(list(columns), list(columns.values()))
+
+    def __len__(self) -> int:
+        return len(self.arrays[0]) if self.arrays else 0
+
+
+@dataclass
+class Replicate:
+    """What a worker sends back: relations, events and metrics of one replicate, as arrays."""
+
+    relations: RelationCube
+    events: Columns
+    metrics: Columns
+
+
+def run_replicate(scenario: Scenario, seed: SeedLike) -> Replicate:
+    """Run one replicate of an ensemble (in a worker process); its tables stay arrays."""
+    rec = AlignmentModel(scenario, seed=seed).run().recorder
+    return Replicate(rec.relation_cube(), Columns.of(rec.events_columns()), Columns.of(rec.metrics_columns()))
+
+
+def gather(replicates: Iterable[Replicate], n: int) -> tuple[RelationCube, pd.DataFrame, pd.DataFrame]:
+    """Merge replicates, arriving in replicate order, into one cube and two long tables.
+
+    Relations go straight into preallocated arrays (replicate x step x pair); the small events and
+    metrics tables are stacked in batches, so the parent never holds a thousand small DataFrames
+    (each costs far more memory than its few rows).
+    """
+    first: RelationCube | None = None
+    values: dict[str, np.ndarray] = {}
+    events, metrics = _Stack(), _Stack()
+    count = 0
+    for k, rep in enumerate(replicates):
+        if first is None:
+            first = rep.relations
+            values = {c: np.empty((n, *v.shape[1:])) for c, v in first.values.items()}
+        elif not first.same_layout(rep.relations):
+            raise RuntimeError(f"replicate {k} recorded a different set of pairs or steps than replicate 0")
+        for c, v in rep.relations.values.items():
+            values[c][k] = v[0]
+        events.add(rep.events)
+        metrics.add(rep.metrics)
+        count += 1
+    if first is None or count != n:
+        raise RuntimeError(f"expected {n} replicates, got {count}")
+    cube = RelationCube(first.steps, first.dates, first.sources, first.targets, values, first.columns)
+    return cube, events.frame(), metrics.frame()
+
+
+class _Stack:
+    """Per-replicate tables stacked column by column, with their replicate number in front."""
+
+    def __init__(self) -> None:
+        self.counts: list[int] = []
+        self.names: list[str] | None = None
+        self.parts: list[list[np.ndarray]] = []
+        self.empty: list[np.ndarray] = []
+
+    def add(self, table: Columns) -> None:
+        if self.names is None:
+            self.names, self.parts, self.empty = table.names, [[] for _ in table.names], table.arrays
+        elif table.names != self.names:
+            raise RuntimeError(f"replicate {len(self.counts)} recorded other columns than replicate 0")
+        self.counts.append(len(table))
+        if len(table):  # empty tables are left out: their arrays have no type to contribute
+            for part, array in zip(self.parts, table.arrays):
+                part.append(array)
+
+    def frame(self) -> pd.DataFrame:
+        assert self.names is not None
+        arrays = [np.concatenate(part) if part else empty for part, empty in zip(self.parts, self.empty)]
+        out = pd.DataFrame(dict(zip(self.names, arrays)), columns=self.names)
+        out.insert(0, "replicate", np.repeat(np.arange(len(self.counts), dtype=np.int64), self.counts))
+        return out

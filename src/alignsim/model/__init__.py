@@ -1,0 +1,1 @@
+"""The Mesa model: the numpy relation update, the agents' decisions, the recorder and its relation arrays."""

@@ -1,0 +1,314 @@
+"""States as Mesa agents: each month a state reads the news and may court, cool, counter-court or
+reciprocate, using the same event types as scripted shocks. No rule names a country; every rule
+reads only relations (W), the interest baseline (X0), ties, capability and need.
+
+The rules (docs/model.md, "Agents decide"):
+
+- cool: a friend acts warmly with my adversary -> I distance myself from the friend (media freeze),
+  when friendship x hostility x my loyalty reaches ``cool_threshold``. It is a lost partner.
+- counter-court: my adversary courts a state that is neither hostile to me nor to it -> I court
+  that state too (a contested state).
+- court: when I lose a partner, or my friendly capability share falls below what I remember,
+  I approach the states whose relations lie furthest below what interests justify (X0 - W).
+- reciprocate: a state that courts me gets an answer in proportion to my interest baseline toward it.
+
+Each month :func:`read_news` screens the news for all states at once: an item reaches a state only
+if one of the rules could fire on it, judged on what cannot change while states decide (W, X0,
+loyalty); what can (grievances, courting intervals, the action budget) is checked by the rule itself.
+The decisions, their order and their random draws are those of the rules as stated (docs/model.md,
+"Equivalence with the reference implementation").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from alignsim.world.events.base import Event
+from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
+from alignsim.world.events.material import Aid
+
+if TYPE_CHECKING:
+    from alignsim.model.model import AlignmentModel, LoggedEvent
+
+
+REPLY, COOL, COUNTER = 1, 2, 4  # what a news item may make a state do (flags)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The month's news, screened for every state at once.
+
+    For each (state, item) pair on which a rule may fire, sorted by state and then news order:
+    ``item`` (index into ``news``), ``flags`` (REPLY: the state is the courted target and may
+    reciprocate; COOL: it may cool toward an actor; COUNTER: it may counter-court the target),
+    ``chance`` (the counter-courting probability) and ``free`` (the state may court the target as
+    the month begins; during the month a courting can only become impossible, by the state's own
+    acts, which the rule checks). State i's pairs are ``first[i]:first[i + 1]``.
+    Items on which no rule can fire for a state are left out: skipping them changes nothing and
+    draws no random number. ``support``: each state's friendly capability share now;
+    ``remembered``: what it remembered before this month; ``dropped``: support < remembered -
+    ``support_drop``; ``updated``: remembered + (support - remembered) / ``support_memory``.
+    """
+
+    news: list[LoggedEvent]
+    item: np.ndarray
+    flags: np.ndarray
+    chance: np.ndarray
+    free: np.ndarray
+    first: np.ndarray
+    support: np.ndarray
+    remembered: np.ndarray
+    dropped: np.ndarray
+    updated: np.ndarray
+    friends: np.ndarray  # W >= friend_threshold, for the wedge
+    meet: np.ndarray  # direct contact: diplomatic relations and no closed border, for brokers
+
+
+def read_news(m: AlignmentModel) -> Briefing:
+    """Screen last month's news and measure every state's support (changes nothing in the model).
+
+    Only warming items (Goldstein > 0) between two states count. For an item of source s and target t:
+
+    - REPLY: t may reciprocate, unless the item is itself an answer (rule "reciprocate");
+    - COOL: a third state i may cool toward an actor f that acted warmly with o (o = t for f = s; and
+      f = t, o = s when both parties act) when W_if >= friend_threshold, W_io <= -enemy_threshold and
+      W_if (-W_io) loyalty_i >= cool_threshold;
+    - COUNTER: a third state i may counter-court t when the item is not an answer,
+      W_is <= -enemy_threshold, W_it > -enemy_threshold, X0_it > 0 and W_ts > -enemy_threshold, with
+      chance min(1, 2 (-W_is) X0_it).
+
+    These conditions read W, X0 and loyalty, which do not change while states decide (agents' acts
+    have no persistent effects); the rest (grievances, courting intervals, the budget) the rules check.
+    """
+    p, W, X0 = m.params, m.relations, m.baseline
+    n, loyalty = m.world.n, m.world.loyalty
+    ft, et = p.friend_threshold, p.enemy_threshold
+    news = m.news()
+    usable = np.array([k for k, e in enumerate(news) if e.source != e.target and e.event.warming], dtype=np.intp)
+    support = m.friendly_support_all()
+    remembered = m.remembered_support.copy()
+    dropped = support < remembered - p.support_drop
+    updated = remembered + (support - remembered) / p.support_memory
+    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
+    if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
+        none = np.zeros(0, dtype=np.intp)
+        return Briefing(news, none, np.zeros(0, dtype=np.int8), np.zeros(0), np.zeros(0, dtype=bool), np.zeros(n + 1, dtype=np.intp),
+                        support, remembered, dropped, updated, W >= ft, meet)
+    src = np.array([news[k].source for k in usable], dtype=np.intp)
+    tgt = np.array([news[k].target for k in usable], dtype=np.intp)
+    answer = np.array([news[k].rule == "reciprocate" for k in usable], dtype=bool)
+    mutual = np.array([bool(news[k].event.mutual) for k in usable], dtype=bool)
+    friends = W >= ft
+    # Row s of these: which states regard s as a friend / an adversary / with X0 > 0. The screens
+    # run on booleans, item by state; scores are computed only for the pairs that pass them.
+    friend_of = np.ascontiguousarray(friends.T)
+    enemy_of = np.ascontiguousarray((W <= -et).T)
+    owed = np.ascontiguousarray((X0 > 0).T)
+    found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (items, states, flag)
+
+    def third(items: np.ndarray, states: np.ndarray) -> np.ndarray:
+        return (states != src[items]) & (states != tgt[items])
+
+    for actor, other, only in ((src, tgt, None), (tgt, src, mutual)):
+        screen = friend_of[actor] & enemy_of[other]
+        if only is not None:
+            screen &= only[:, None]
+        k, i = np.nonzero(screen)
+        score = W[i, actor[k]] * -W[i, other[k]] * loyalty[i]
+        keep = (score >= p.cool_threshold) & third(k, i)
+        found.append((k[keep], i[keep], COOL))
+    contested = ~answer & (W[tgt, src] > -et)
+    k, i = np.nonzero(enemy_of[src] & ~enemy_of[tgt] & owed[tgt] & contested[:, None])
+    keep = third(k, i)
+    found.append((k[keep], i[keep], COUNTER))
+    asked = np.flatnonzero(~answer)
+    found.append((asked, tgt[asked], REPLY))
+    items = np.concatenate([f[0] for f in found])
+    states = np.concatenate([f[1] for f in found])
+    kinds = np.concatenate([np.full(len(f[0]), f[2], dtype=np.int8) for f in found])
+    key, where = np.unique(states * max(len(usable), 1) + items, return_inverse=True)  # by state, then news order
+    flags = np.zeros(len(key), dtype=np.int8)
+    np.bitwise_or.at(flags, where, kinds)
+    who, col = key // max(len(usable), 1), key % max(len(usable), 1)
+    chance = np.minimum(1.0, 2.0 * -W[who, src[col]] * X0[who, tgt[col]]) if len(key) else np.zeros(0)
+    courted = tgt[col]
+    free = (m.grievance_until[who, courted] < m.month) & (m.month - m.courted_at[who, courted] >= p.court_interval)
+    item = usable[col]
+    first = np.searchsorted(who, np.arange(n + 1))
+    return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
+
+
+class StateAgent(mesa.Agent):
+    """One state. The relation matrix lives in the model; the agent makes the discrete choices."""
+
+    model: AlignmentModel
+
+    def __init__(self, model: AlignmentModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.code = model.world.codes[index]
+
+    @property
+    def remembered_support(self) -> float:
+        """The state's remembered friendly capability share (kept by the model for all states)."""
+        return float(self.model.remembered_support[self.index])
+
+    # ------------------------------------------------------------------ the monthly decision
+    def decide(self) -> None:
+        """Answer who courted me, cool toward friends who courted my adversaries, counter-court my
+        adversaries' targets -- in news order -- then court if I lost a partner or support."""
+        m, i = self.model, self.index
+        brief = m.briefing
+        if brief is None:  # called on its own, outside the model's step
+            brief = read_news(m)
+            m.remembered_support[i] = brief.updated[i]
+        budget = m.params.max_actions
+        lost: list[str] = []
+        mine = slice(brief.first[i], brief.first[i + 1])
+        pairs = zip(brief.item[mine].tolist(), brief.flags[mine].tolist(), brief.chance[mine].tolist(), brief.free[mine].tolist())
+        for k, flags, chance, free in pairs:
+            e = brief.news[k]
+            if flags & REPLY:
+                self._reciprocate(e)
+                continue
+            if flags & COOL:
+                lost += self._cool(e)
+            if flags & COUNTER and budget > 0 and free:
+                budget -= self._counter_court(e, chance)
+        if brief.dropped[i]:
+            lost.append(f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}")
+        if lost and budget > 0:
+            self._court("; ".join(lost), budget)
+
+    # ------------------------------------------------------------------ rules
+    def _cool(self, e: LoggedEvent) -> list[str]:
+        """A friend acting warmly with my adversary: distance myself from the friend."""
+        m, i, p = self.model, self.index, self.model.params
+        W = m.relations
+        actors = [(e.source, e.target)] + ([(e.target, e.source)] if e.event.mutual else [])
+        lost = []
+        for friend, other in actors:
+            if friend == i or other == i or m.grieves(i, friend):
+                continue
+            if W[i, friend] >= p.friend_threshold and W[i, other] <= -p.enemy_threshold:
+                score = W[i, friend] * -W[i, other] * m.world.loyalty[i]
+                if score < p.cool_threshold:
+                    continue
+                why = (
+                    f"{m.code(friend)} (friend, {W[i, friend]:+.2f}) acted warmly with {m.code(other)} "
+                    f"(adversary, {W[i, other]:+.2f}): {e.event.type} at step {e.step}; "
+                    f"loyalty {m.world.loyalty[i]:.2f} x friendship x hostility = {score:.2f}"
+                )
+                intensity = min(1.5, 0.5 * score / p.cool_threshold)
+                m.act(MediaFreeze(source=self.code, target=m.code(friend), intensity=intensity), rule="cool", cause=why)
+                m.hold_grievance(i, friend)
+                lost.append(f"lost partner {m.code(friend)}")
+        return lost
+
+    def _counter_court(self, e: LoggedEvent, chance: float) -> int:
+        """My adversary courts a third state: court that state too (if I have actions left this
+        month). Returns actions taken.
+
+        :func:`read_news` has found the state contested (I am hostile to the courter, not to the
+        courted, whose interests I share, and the courted is not hostile to the courter) and set the
+        ``chance`` min(1, 2 x my hostility x my interest baseline toward the courted)."""
+        m, i = self.model, self.index
+        c, target = e.source, e.target
+        if m.grievance_until[i, target] >= m.month or m.month - m.courted_at[i, target] < m.params.court_interval:
+            return 0  # not m.may_court(i, target), inline: this is the innermost loop of a busy month
+        if m.rng.random() >= chance:
+            return 0
+        W, X0 = m.relations, m.baseline
+        why = (
+            f"adversary {m.code(c)} ({W[i, c]:+.2f}) courted {m.code(target)}: {e.event.type} at step {e.step}; "
+            f"interest baseline toward {m.code(target)} {X0[i, target]:+.2f}"
+        )
+        return int(self._approach(target, rule="counter_court", cause=why))
+
+    def _court(self, reason: str, budget: int) -> None:
+        """Approach the states, not yet friends, whose relations lie furthest below what interests
+        justify, and the weakest link of the adversaries' coalition (a wedge, after Crawford 2011)."""
+        m, i = self.model, self.index
+        gap = m.baseline[i] - m.relations[i]
+        order = np.argsort(-gap, kind="stable")  # largest gap first, lowest index among equals
+        # a lost partner is replaced by new friends: states not yet friends, below what interests justify
+        new_friend = m.relations[i, order] < m.params.friend_threshold
+        order = order[(gap[order] >= m.params.court_gap) & (order != i) & new_friend]
+        plan: list[int] = order[m.may_court_all(i, order)].tolist()
+        wedge = self._weakest_link() if m.params.wedge else None
+        if wedge is not None and wedge not in plan:
+            plan.insert(min(1, len(plan)), wedge)
+        else:
+            wedge = None  # already planned for its gap, and explained by it
+        for j in plan:
+            if budget <= 0:
+                break
+            if j == wedge:
+                why = f"{reason}; wedge: {m.code(wedge)} is the member of its adversaries' coalition that regards it least badly ({m.relations[wedge, i]:+.2f})"
+            else:
+                why = f"{reason}; relation to {m.code(j)} is {gap[j]:.2f} below its interest baseline"
+            budget -= int(self._approach(j, rule="court", cause=why))
+
+    def _weakest_link(self) -> int | None:
+        """Among states that regard me badly and are friends of one of my adversaries, the one
+        that regards me least badly (and that I may court)."""
+        m, i, p = self.model, self.index, self.model.params
+        W = m.relations
+        adversaries = np.flatnonzero(W[i] <= -p.enemy_threshold)
+        if adversaries.size == 0:
+            return None
+        friends = m.briefing.friends if m.briefing is not None else W >= p.friend_threshold
+        coalition = friends[:, adversaries].any(axis=1) & (W[:, i] < 0) & (W[i] < 0)
+        coalition[i] = False
+        candidates = np.flatnonzero(coalition)
+        candidates = candidates[m.may_court_all(i, candidates)]
+        if candidates.size == 0:
+            return None
+        return int(candidates[np.argmax(W[candidates, i])])  # the first among equals, as max() would
+
+    def _reciprocate(self, e: LoggedEvent) -> None:
+        """Answer a courting state in proportion to my interest baseline toward it."""
+        m, i, p = self.model, self.index, self.model.params
+        j = e.source
+        baseline = m.baseline[i, j]
+        if baseline <= 0 or p.reciprocity == 0 or m.grieves(i, j):
+            return
+        intensity = float(min(2.0, max(0.2, p.reciprocity * baseline / p.friend_threshold)))  # clip to [0.2, 2]
+        why = f"answering {m.code(j)}'s {e.event.type} at step {e.step}; interest baseline toward it {baseline:+.2f}"
+        event: Event
+        if m.can_meet(i, j):
+            event = Invitation(source=self.code, target=m.code(j), intensity=intensity)
+        else:
+            broker = m.broker(i, j)
+            if broker is None:
+                return
+            event = Talks(source=self.code, target=m.code(j), via=m.code(broker), intensity=intensity)
+        m.act(event, rule="reciprocate", cause=why)
+
+    # ------------------------------------------------------------------ the form of an approach
+    def _approach(self, j: int, *, rule: str, cause: str) -> bool:
+        """Court state j by the fitting means: a channel, aid or a visit. False if impossible."""
+        m, i, p = self.model, self.index, self.model.params
+        w = m.world
+        target = m.code(j)
+        event: Event
+        if not m.can_meet(i, j):
+            broker = m.broker(i, j)
+            if broker is None:
+                return False
+            event = Talks(source=self.code, target=target, via=m.code(broker))
+            cause += f"; no direct contact, so through {m.code(broker)}'s channel"
+        elif w.need[j] >= p.need_threshold and w.economy[i] >= p.aid_capacity_ratio * w.economy[j]:
+            event = Aid(source=self.code, target=target, kind="humanitarian")
+            cause += f"; {target}'s humanitarian need is {w.need[j]:.2f}"
+        else:
+            rel = m.relations[i, j]
+            level = "deputy_minister" if rel < p.friend_threshold else "minister" if rel < 0.6 else "head_of_state"
+            event = Visit(source=self.code, target=target, level=level)
+        m.act(event, rule=rule, cause=cause)
+        m.note_courted(i, j)
+        return True

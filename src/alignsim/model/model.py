@@ -1,0 +1,184 @@
+"""The Mesa model: scripted shocks land, states decide, relations move in one numpy step.
+
+One step is one month. Within a step: (1) the scenario's shocks due this month are applied;
+(2) every state, in an order drawn from the model's seeded generator, reads the news and may act;
+(3) the relation matrix takes one step of the dynamics with the month's summed impulses;
+(4) the recorder collects the month's relations and measures.
+
+Speed. Agents' acts have no persistent effects (their events' ``apply`` changes nothing), so W, X0,
+ties, contact and capability are fixed while the states decide. :func:`alignsim.model.agents.read_news`
+therefore screens the month's news for all states at once (boolean arrays over news items x states)
+and each state then handles only the items on which a rule can fire for it, in news order; the log
+is indexed by step, so the news is a dictionary lookup; friendly support, brokers and the courting
+plan are vectorised over the N states. The decisions, their order and their random draws are those
+of the plain rules (``tests/reference_model.py`` checks this on random worlds; docs/model.md,
+"Equivalence with the reference implementation").
+
+Threads. :meth:`AlignmentModel.run` holds BLAS to one thread (:mod:`alignsim.blas`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from alignsim import blas
+from alignsim.config.scenario import Scenario
+from alignsim.model.agents import Briefing, StateAgent, read_news
+from alignsim.model.dynamics import step_relations
+from alignsim.model.recorder import Recorder
+from alignsim.world.events.base import Event
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState, interest_baseline
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One applied event with its origin and the reason it happened."""
+
+    step: int
+    date: dt.date
+    event: Event
+    source: int
+    target: int  # equals source for single-state events
+    origin: str  # "scenario" or "agent"
+    rule: str  # "scripted", "court", "counter_court", "cool" or "reciprocate"
+    cause: str
+    impulse: float  # change of W[source, target] from this event
+
+
+class AlignmentModel(mesa.Model):
+    """Diplomatic alignment of the scenario's states; ``relations[i, j]`` is how i regards j."""
+
+    def __init__(self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> None:
+        run_seed = scenario.seed if seed is None else seed
+        super().__init__(rng=np.random.default_rng(run_seed))
+        self.config = scenario  # Mesa reserves `scenario` for its own class
+        self.params: Params = scenario.params
+        self.world = WorldState.from_spec(scenario.world_spec)
+        self.relations = self.world.relations.copy()
+        self.initial_relations = self.relations.copy()
+        self.baseline = interest_baseline(self.world, self.params)
+        self.month = 0  # steps taken; Mesa's own counter is avoided (it changes in Mesa 4)
+        self._date = (0, scenario.date_of(0))
+        self.log: list[LoggedEvent] = []
+        self._log_by_step: dict[int, list[LoggedEvent]] = {}
+        self._index = {code: i for i, code in enumerate(self.world.codes)}
+        n = self.world.n
+        self.impulses = np.zeros((n, n))
+        self.grievance_until = np.full((n, n), -1)
+        self.courted_at = np.full((n, n), -10**6)
+        # What each state remembers of its friendly capability share (exponential average).
+        self.remembered_support = self.friendly_support_all()
+        self.briefing: Briefing | None = None
+        self._plan = scenario.schedule()
+        self.state_agents = [StateAgent(self, i) for i in range(n)]
+        self.recorder = Recorder(self)
+        self.recorder.collect()
+
+    # ------------------------------------------------------------------ stepping
+    def step(self) -> None:
+        for shock in self._plan.get(self.month, []):
+            self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
+        if self.params.agents:
+            self.briefing = read_news(self)
+            self.remembered_support = self.briefing.updated
+            for k in self.rng.permutation(self.world.n):
+                self.state_agents[int(k)].decide()
+            self.briefing = None
+        p = self.params
+        self.relations = step_relations(
+            self.relations, self.baseline, self.impulses,
+            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, rng=self.rng,
+        )
+        self.impulses[:] = 0.0
+        self.month += 1
+        self.recorder.collect()
+
+    def run(self) -> AlignmentModel:
+        """All the scenario's steps (with BLAS held to ``alignsim.blas.BLAS_THREADS`` threads)."""
+        with blas.limited():
+            for _ in range(self.config.steps):
+                self.step()
+        return self
+
+    # ------------------------------------------------------------------ the one way events enter
+    def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
+        """Apply an event: persistent effects now, impulses at the end of the month; log it."""
+        w = self.world
+        if event.apply(w):
+            self.baseline = interest_baseline(w, self.params)
+        deltas = event.impulses(w, self.params)
+        for i, j, delta in deltas:
+            self.impulses[i, j] += delta
+        impulse = deltas[0][2] if deltas else 0.0  # the actor-side change, first by convention
+        source = self._index[event.source or ""]
+        target = self._index[event.target] if event.target else source
+        date = event.date if origin == "scenario" and event.date is not None else self.date
+        entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse)
+        self.log.append(entry)
+        self._log_by_step.setdefault(self.month, []).append(entry)
+        if event.goldstein() < 0 and target != source:
+            self.hold_grievance(source, target)
+        return entry
+
+    # ------------------------------------------------------------------ what agents read
+    @property
+    def date(self) -> dt.date:
+        if self._date[0] != self.month:  # computed once a month, not once per logged event
+            self._date = (self.month, self.config.date_of(self.month))
+        return self._date[1]
+
+    def news(self) -> list[LoggedEvent]:
+        """What states react to this month: last month's events (a month to deliberate)."""
+        return list(self._log_by_step.get(self.month - 1, ()))
+
+    def code(self, i: int) -> str:
+        return self.world.codes[i]
+
+    def friendly_support(self, i: int) -> float:
+        """Share of the others' capability that i regards warmly: sum_{j != i} c_j max(W_ij, 0) / sum_{j != i} c_j."""
+        return float(self.friendly_support_all()[i])
+
+    def friendly_support_all(self) -> np.ndarray:
+        """:meth:`friendly_support` of every state at once (W_ii = 0, so j = i adds nothing above)."""
+        c = self.world.capability
+        return np.maximum(self.relations, 0.0) @ c / (c.sum() - c)
+
+    def can_meet(self, i: int, j: int) -> bool:
+        """Direct contact: diplomatic relations and no closed border between them."""
+        return bool(self.world.ties["diplomatic"][i, j] and self.world.contact[i, j])
+
+    def broker(self, i: int, j: int) -> int | None:
+        """A third state m in direct contact with both and warm to both: the one with the largest
+        min(W_im, W_mj) > 0, the lowest index among equals; None if there is none."""
+        if self.briefing is not None:
+            channel = self.briefing.meet[i] & self.briefing.meet[:, j]
+        else:
+            diplomatic, contact = self.world.ties["diplomatic"], self.world.contact
+            channel = (diplomatic[i] != 0) & (contact[i] != 0) & (diplomatic[:, j] != 0) & (contact[:, j] != 0)
+        score = np.where(channel, np.minimum(self.relations[i], self.relations[:, j]), 0.0)
+        score[i] = score[j] = 0.0
+        best = int(np.argmax(score))  # the first among equals
+        return best if score[best] > 0.0 else None
+
+    def grieves(self, i: int, j: int) -> bool:
+        return bool(self.grievance_until[i, j] >= self.month)
+
+    def hold_grievance(self, i: int, j: int) -> None:
+        self.grievance_until[i, j] = self.month + self.params.grievance_months
+
+    def may_court(self, i: int, j: int) -> bool:
+        """Not a state i holds a grievance against, nor one it courted within ``court_interval``."""
+        return not self.grieves(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
+
+    def may_court_all(self, i: int, targets: np.ndarray) -> np.ndarray:
+        """:meth:`may_court` for an array of targets."""
+        free = self.grievance_until[i, targets] < self.month
+        return free & (self.month - self.courted_at[i, targets] >= self.params.court_interval)
+
+    def note_courted(self, i: int, j: int) -> None:
+        self.courted_at[i, j] = self.month

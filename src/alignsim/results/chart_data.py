@@ -1,0 +1,260 @@
+"""Chart data of a run: what each chart shows, computed from a :class:`RunResult` as plain data
+that :mod:`alignsim.viz.charts` draws; and the run folder's charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from alignsim.viz.charts import (
+    SAVE_OPTIONS,
+    BandData,
+    BlocsData,
+    MatricesData,
+    NetworkData,
+    PairsData,
+    plot_band,
+    plot_blocs,
+    plot_drift,
+    plot_matrices,
+    plot_network,
+    plot_pairs,
+)
+
+if TYPE_CHECKING:
+    from alignsim.results.run import RunResult
+
+
+def _matrix(result: RunResult, step: int, column: str = "weight") -> tuple[list[str], np.ndarray]:
+    codes = list(dict.fromkeys(result.relations.source))
+    rows = result.relations[result.relations.step == step]
+    idx = {c: i for i, c in enumerate(codes)}
+    mat = np.zeros((len(codes), len(codes)))
+    mat[rows.source.map(idx), rows.target.map(idx)] = rows[column].to_numpy()
+    return codes, mat
+
+
+def old_friends(result: RunResult, threshold: float | None = None) -> set[tuple[str, str]]:
+    """Directed pairs that started as friends (W at step 0 at or above the friend threshold)."""
+    t = result.scenario.params.friend_threshold if threshold is None else threshold
+    r = result.relations[(result.relations.step == 0) & (result.relations.weight >= t)]
+    return set(zip(r.source, r.target))
+
+
+def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
+    """Relations of the tracked pairs (both directions and the baseline), with shocks and the
+    agent reactions inside each pair."""
+    pairs = list(pairs or result.scenario.track) or _default_pairs(result)
+    friends = old_friends(result)
+    r = result.relations
+    frames = []
+    for pair in pairs:
+        a, b = pair.split("-")
+        fwd = r[(r.source == a) & (r.target == b)]
+        back = r[(r.source == b) & (r.target == a)]
+        frames.append(pd.DataFrame({
+            "pair": pair, "date": pd.to_datetime(fwd.date.to_numpy()), "weight": fwd.weight.to_numpy(),
+            "reverse": back.weight.to_numpy(), "baseline": fwd.baseline.to_numpy(), "old_friend": (a, b) in friends,
+        }))
+    ev = result.events
+    scripted = ev[ev.origin == "scenario"]
+    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
+    rows = []
+    for pair in pairs:
+        a, b = pair.split("-")
+        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
+        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
+    return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
+
+
+def _default_pairs(result: RunResult) -> list[str]:
+    drift = drift_data(result)
+    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+
+
+def _label(e: Any) -> str:
+    who = e.source + (f"-{e.target}" if e.target else "")
+    return f"{e.type} {who}"
+
+
+def matrices_data(result: RunResult) -> MatricesData:
+    last = int(result.relations.step.max())
+    codes, start = _matrix(result, 0)
+    _, end = _matrix(result, last)
+    dates = result.metrics.date
+    return MatricesData(codes, start, end, str(dates.iloc[0]), str(dates.iloc[-1]))
+
+
+def network_data(result: RunResult, step: int | None = None) -> NetworkData:
+    step = int(result.relations.step.max()) if step is None else step
+    codes, mat = _matrix(result, step)
+    sym = (mat + mat.T) / 2
+    edges = [(codes[i], codes[j], float(sym[i, j])) for i in range(len(codes)) for j in range(i + 1, len(codes)) if abs(sym[i, j]) >= 0.2]
+    row = result.metrics[result.metrics.step == step].iloc[0]
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    return NetworkData(codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges)
+
+
+def blocs_data(result: RunResult) -> BlocsData:
+    m = result.metrics
+    codes = [c.removeprefix("bloc_") for c in m.columns if c.startswith("bloc_")]
+    labels = m[[f"bloc_{c}" for c in codes]].astype(str).to_numpy().T
+    names = sorted(set(labels.ravel()))
+    return BlocsData(codes, list(m.date), np.vectorize(names.index)(labels), names)
+
+
+def drift_data(result: RunResult) -> pd.DataFrame:
+    """source, target, start, end, baseline_end, drift (end - start), interest_pull (baseline_end -
+    start), old_friend; largest absolute drift first. Drift close to interest_pull is relaxation toward
+    interests; drift away from it is the work of events and balance."""
+    r = result.relations
+    last = r.step.max()
+    start = r[r.step == 0].set_index(["source", "target"]).weight
+    end_rows = r[r.step == last].set_index(["source", "target"])
+    out = pd.DataFrame({"start": start, "end": end_rows.weight, "baseline_end": end_rows.baseline}).reset_index()
+    out["drift"] = out.end - out.start
+    out["interest_pull"] = out.baseline_end - out.start  # where interests alone would have moved it
+    friends = old_friends(result)
+    out["old_friend"] = [(s, t) in friends for s, t in zip(out.source, out.target)]
+    return out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+
+
+def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 0, low: float = 0.05, high: float = 0.95) -> BandData:
+    """Median, mean and ``low``-``high`` quantile band of each tracked pair across replicates."""
+    pairs = list(pairs or result.scenario.track) or _default_ensemble_pairs(result)
+    cube = result.relation_cube
+    reps = cube.replicates
+    dates = pd.to_datetime(pd.Series(cube.dates)).to_numpy()
+    threshold = result.scenario.params.friend_threshold
+    frames, run_frames = [], []
+    for pair in pairs:
+        a, b = pair.split("-")
+        w = cube.series(a, b)
+        lo, mid, hi = np.quantile(w, [low, 0.5, high], axis=0)
+        frames.append(pd.DataFrame({
+            "pair": pair, "date": dates, "mean": w.mean(axis=0), "p5": lo, "median": mid, "p95": hi,
+            "reverse": np.median(cube.series(b, a), axis=0), "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
+            "old_friend": bool(w[0, 0] >= threshold),
+        }))
+        k = min(runs, reps)
+        if k:
+            run_frames.append(pd.DataFrame({"pair": pair, "replicate": np.repeat(np.arange(k), len(dates)), "date": np.tile(dates, k), "weight": w[:k].ravel()}))
+    ev = result.events
+    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
+    shocks = pd.DataFrame({"date": pd.to_datetime(first.date), "label": [_label(e) for e in first.itertuples()]})
+    rows = []
+    agent = ev[ev.origin == "agent"]
+    for pair in pairs:
+        a, b = pair.split("-")
+        mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
+        for (date, rule), group in mine.groupby(["date", "rule"], sort=True):
+            rows.append({"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps})
+    return BandData(
+        pd.concat(frames, ignore_index=True),
+        pd.concat(run_frames, ignore_index=True) if run_frames else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
+        shocks,
+        pd.DataFrame(rows, columns=["pair", "date", "rule", "share"]),
+        reps, low, high,
+    )
+
+
+def _default_ensemble_pairs(result: RunResult) -> list[str]:
+    drift = ensemble_drift_data(result)
+    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+
+
+def ensemble_matrices_data(result: RunResult) -> MatricesData:
+    """The median relation matrix across runs at the start and at the end."""
+    cube = result.relation_cube
+    weight = cube.values["weight"]
+    # from the pairs' medians: no replicates x steps x N x N array of matrices
+    mats = [cube.as_matrices(np.median(weight[:, step], axis=0)) for step in (0, -1)]
+    note = f", median of {weight.shape[0]} runs"
+    return MatricesData(cube.codes, mats[0], mats[1], str(cube.dates[0]), str(cube.dates[-1]), note)
+
+
+def modal_blocs(result: RunResult) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Each state's most common bloc at every step across runs: codes, dates, labels (states x
+    steps) and the share of runs that agree (ties go to the alphabetically first bloc)."""
+    m = result.metrics.sort_values(["replicate", "step"], kind="stable")
+    codes = [c.removeprefix("bloc_") for c in m.columns if c.startswith("bloc_")]
+    steps = list(dict.fromkeys(m.step))
+    reps = m.replicate.nunique()
+    labels = np.empty((len(codes), len(steps)), dtype=object)
+    share = np.zeros((len(codes), len(steps)))
+    for i, code in enumerate(codes):
+        values = m[f"bloc_{code}"].astype(str).to_numpy().reshape(reps, len(steps))
+        for t in range(len(steps)):
+            names, counts = np.unique(values[:, t], return_counts=True)
+            k = int(np.argmax(counts))
+            labels[i, t], share[i, t] = names[k], counts[k] / reps
+    dates = list(m.date.iloc[: len(steps)].astype(str))
+    return codes, dates, labels, share
+
+
+def ensemble_blocs_data(result: RunResult) -> BlocsData:
+    codes, dates, labels, share = modal_blocs(result)
+    names = sorted(set(labels.ravel().tolist()))
+    return BlocsData(codes, dates, np.vectorize(names.index)(labels), names, share)
+
+
+def ensemble_network_data(result: RunResult) -> NetworkData:
+    """The median end matrix across runs, states coloured by their most common end bloc."""
+    data = ensemble_matrices_data(result)
+    codes, mat = data.codes, data.end
+    sym = (mat + mat.T) / 2
+    edges = [(codes[i], codes[j], float(sym[i, j])) for i in range(len(codes)) for j in range(i + 1, len(codes)) if abs(sym[i, j]) >= 0.2]
+    bloc_codes, _, labels, _ = modal_blocs(result)
+    end_bloc = dict(zip(bloc_codes, labels[:, -1].tolist()))
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    return NetworkData(codes, [caps[c] for c in codes], [str(end_bloc[c]) for c in codes], edges, f" (median of {result.replicates} runs; most common blocs)")
+
+
+def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+    """Per directed pair across runs: start, median end, median baseline_end, median drift with its
+    ``low``-``high`` interval (drift_p5, drift_p95), interest_pull (median baseline_end - start),
+    old_friend; largest absolute median drift first."""
+    cube = result.relation_cube
+    w, base = cube.values["weight"], cube.values["baseline"]
+    start = w[0, 0]
+    drift = w[:, -1] - w[:, 0]
+    lo, mid, hi = np.quantile(drift, [low, 0.5, high], axis=0)
+    baseline_end = np.median(base[:, -1], axis=0)
+    out = pd.DataFrame({
+        "source": cube.sources, "target": cube.targets, "start": start, "end": np.median(w[:, -1], axis=0),
+        "baseline_end": baseline_end, "drift": mid, "drift_p5": lo, "drift_p95": hi,
+        "interest_pull": baseline_end - start, "old_friend": start >= result.scenario.params.friend_threshold,
+    })
+    out = out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+    out.attrs["replicates"] = cube.replicates
+    return out
+
+
+def save_charts(result: RunResult, folder: Path, *, show_runs: int = 0) -> list[Path]:
+    """The run folder's charts; an ensemble's show the median across runs and its 5–95% band
+    (``show_runs`` individual runs drawn on the tracked pairs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if result.is_ensemble:
+        figures = {
+            "tracked_pairs.png": plot_band(band_data(result, runs=show_runs)),
+            "relations_start_end.png": plot_matrices(ensemble_matrices_data(result)),
+            "alignment_network_end.png": plot_network(ensemble_network_data(result)),
+            "blocs_over_time.png": plot_blocs(ensemble_blocs_data(result)),
+            "drift.png": plot_drift(ensemble_drift_data(result)),
+        }
+    else:
+        figures = {
+            "tracked_pairs.png": plot_pairs(pairs_data(result)),
+            "relations_start_end.png": plot_matrices(matrices_data(result)),
+            "alignment_network_end.png": plot_network(network_data(result)),
+            "blocs_over_time.png": plot_blocs(blocs_data(result)),
+            "drift.png": plot_drift(drift_data(result)),
+        }
+    paths = []
+    for name, fig in figures.items():
+        fig.savefig(folder / name, **SAVE_OPTIONS)
+        paths.append(folder / name)
+    return paths

@@ -1,0 +1,154 @@
+"""Writing run folders whole or not at all, and their tables as CSV and Parquet."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alignsim.errors import InputError
+from alignsim.model.cube import KEY_COLUMNS, RelationCube
+
+FLOAT_FORMAT = "%.10g"
+
+
+ROWS_PER_CHUNK = 100_000  # rows of the relations table formatted at a time when saving
+
+
+def has_pyarrow() -> bool:
+    """True when the optional ``parquet`` extra (pyarrow) is installed."""
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def free_folder(base: Path) -> Path:
+    """``base`` if it does not exist yet, else the first free ``base-2``, ``base-3``, ..."""
+    if not base.exists():
+        return base
+    k = 2
+    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
+        k += 1
+    return candidate
+
+
+def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
+    """Call ``write(folder)`` on a temporary sibling of ``out`` and rename it into place, so that
+    ``out`` appears whole or not at all. An existing non-empty ``out`` is kept unless ``overwrite``."""
+    out = Path(out)
+    if out.exists() and out.is_file():
+        raise InputError("is a file, not a folder", path=out)
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        write(tmp)
+        if out.exists():
+            trash = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(trash)
+            tmp.rename(out)
+            shutil.rmtree(trash)
+        else:
+            tmp.rename(out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def write_relations_csv(cube: RelationCube, path: Path) -> None:
+    """The long relations table as CSV, formatted replicate by replicate (the same bytes as
+    ``write_csv(cube.frame(), path)``, about four times faster, without building the whole table)."""
+    values = [c for c in cube.columns if c not in KEY_COLUMNS]
+    plain = cube.columns[:4] == KEY_COLUMNS and all(_plain_text(s) for s in [*cube.dates, *cube.sources, *cube.targets])
+    finite = all(np.isfinite(cube.values[c]).all() for c in values)
+    if not (plain and finite):  # quoting or missing values: leave the rules to pandas
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            for k, chunk in enumerate(_relation_chunks(cube)):
+                chunk.to_csv(fh, index=False, header=k == 0, float_format=FLOAT_FORMAT, lineterminator="\n")
+        return
+    p = len(cube.sources)
+    keys = [f"{step},{date},{src},{tgt}" for step, date in zip(cube.steps.tolist(), cube.dates.tolist()) for src, tgt in zip(cube.sources.tolist(), cube.targets.tolist())]
+    assert len(keys) == len(cube.steps) * p
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(["replicate", *cube.columns]) + "\n")
+        for r in range(cube.replicates):
+            formatted = [[FLOAT_FORMAT % v for v in cube.values[c][r].ravel().tolist()] for c in values]
+            prefix = f"{r},"
+            fh.write("".join([prefix + ",".join(row) + "\n" for row in zip(keys, *formatted)]))
+
+
+def _plain_text(text: str) -> bool:
+    """Text that CSV writes without quotes."""
+    return bool(text) and not any(ch in text for ch in ',"\n\r')
+
+
+def _relation_chunks(cube: RelationCube) -> Iterator[pd.DataFrame]:
+    per_replicate = max(1, len(cube.steps) * len(cube.sources))
+    step = max(1, ROWS_PER_CHUNK // per_replicate)
+    for start in range(0, cube.replicates, step):
+        yield cube.frame(start, start + step)
+
+
+def write_relations_parquet(cube: RelationCube, path: Path) -> None:
+    """The long relations table as Parquet, built from the arrays a chunk of replicates at a time
+    (strings go in as dictionary indices, so no column of Python strings is ever built)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t, p = len(cube.steps), len(cube.sources)
+    dates, sources, targets = (pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string()) for a in (cube.dates, cube.sources, cube.targets))
+    per_chunk = max(1, ROWS_PER_CHUNK // max(1, t * p))
+    with pq.ParquetWriter(path, _relations_schema(cube)) as writer:
+        for start in range(0, cube.replicates, per_chunk):
+            stop = min(start + per_chunk, cube.replicates)
+            reps = stop - start
+            step_index = np.tile(np.repeat(np.arange(t), p), reps)
+            pair_index = np.tile(np.arange(p), reps * t)
+            columns: dict[str, pa.Array] = {"replicate": pa.array(np.repeat(np.arange(start, stop, dtype=np.int64), t * p))}
+            for column in cube.columns:
+                if column == "step":
+                    columns[column] = pa.array(cube.steps[step_index])
+                elif column == "date":
+                    columns[column] = dates.take(pa.array(step_index))
+                elif column == "source":
+                    columns[column] = sources.take(pa.array(pair_index))
+                elif column == "target":
+                    columns[column] = targets.take(pa.array(pair_index))
+                else:
+                    columns[column] = pa.array(cube.values[column][start:stop].reshape(-1))
+            writer.write_table(pa.table(columns, schema=writer.schema))
+
+
+def _relations_schema(cube: RelationCube) -> Any:
+    import pyarrow as pa
+
+    types = {"step": pa.int64(), "date": pa.string(), "source": pa.string(), "target": pa.string()}
+    return pa.schema([("replicate", pa.int64()), *[(c, types.get(c, pa.float64())) for c in cube.columns]])
+
+
+def write_parquet_chunks(chunks: Iterator[pd.DataFrame], path: Path) -> None:
+    """Write DataFrames with the same columns as one Parquet file, one row group at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for chunk in chunks:
+            table = pa.Table.from_pandas(chunk, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()

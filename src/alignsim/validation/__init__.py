@@ -1,0 +1,1 @@
+"""Checks against published results and data: the `alignsim check` report."""

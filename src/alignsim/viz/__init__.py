@@ -1,0 +1,1 @@
+"""Drawing: matplotlib figures from plain data (imports no other alignsim layer)."""

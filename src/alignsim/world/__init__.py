@@ -1,0 +1,1 @@
+"""States, interests, ties and the events that change them: the world a run starts from."""

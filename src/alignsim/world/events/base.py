@@ -1,0 +1,113 @@
+"""The event base class, the registry, and the impulse convention shared by every event type.
+
+Impulse convention (documented in docs/model.md): an event of actor i toward target j with
+actor-side Goldstein score g and target-side score g' adds
+
+    kappa * g / 10 * intensity * scale     to W_ij  (the actor commits itself by acting), and
+    kappa_reciprocal * g' / 10 * intensity * scale   to W_ji  (the target's perception of the act).
+
+``scale`` is 1 except where an event type says otherwise (aid counts more for a needy target).
+Persistent effects (ties, interests, capability, borders, need) are applied by :meth:`Event.apply`;
+they move the interest baseline X0, impulses do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from alignsim.world.goldstein import goldstein
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+
+
+def register[E: type[Event]](cls: E) -> E:
+    """Class decorator: make an event type available to scenarios, agents and the CLI."""
+    name = cls.model_fields["type"].default
+    if not isinstance(name, str) or name in EVENT_TYPES:
+        raise ValueError(f"event type {name!r} is missing or registered twice")
+    EVENT_TYPES[name] = cls
+    return cls
+
+
+class Event(BaseModel):
+    """A shock or an agent's act. Subclasses set ``type`` (a Literal), the CAMEO codes and effects."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str
+    source: str | None = Field(None, description="Acting state (ISO alpha-3); for single-state events, the state concerned.")
+    target: str | None = Field(None, description="State acted upon (ISO alpha-3).")
+    intensity: float = Field(1.0, gt=0, le=5, description="Multiplies the event's impulse.")
+    note: str = Field("", description="Provenance: the fact this shock encodes.")
+    date: dt.date | None = Field(None, description="Calendar date the shock fires (mapped to its month's step).")
+    step: int | None = Field(None, ge=0, description="Step the shock fires (alternative to date).")
+    every: int | None = Field(None, ge=1, description="Repeat every this many steps.")
+    until: dt.date | int | None = Field(None, description="Last date or step of a repeating shock.")
+
+    cameo: ClassVar[str | None] = None  # actor side
+    cameo_target: ClassVar[str | None] = None  # target side; defaults to the actor side
+    needs_target: ClassVar[bool] = True
+    mutual: ClassVar[bool] = False  # both parties act (a recognition), not only the source
+    variants: ClassVar[dict[str, str]] = {}  # variant -> CAMEO code, for types whose code depends on a field
+
+    @model_validator(mode="after")
+    def _parties(self) -> Event:
+        if self.source is None:
+            raise ValueError(f"'{self.type}' needs 'source'")
+        if self.needs_target and self.target is None:
+            raise ValueError(f"'{self.type}' needs 'target'")
+        if not self.needs_target and self.target is not None:
+            raise ValueError(f"'{self.type}' concerns one state: give 'source' only, not 'target'")
+        if self.needs_target and self.source == self.target:
+            raise ValueError(f"'{self.type}': source and target are the same state ({self.source})")
+        if self.every is None and self.until is not None:
+            raise ValueError("'until' needs 'every'")
+        return self
+
+    # --- Goldstein scores ---
+    def goldstein(self) -> float:
+        """Actor-side Goldstein score (0 for events with no CAMEO equivalent)."""
+        return goldstein(self.cameo) if self.cameo else 0.0
+
+    def goldstein_target(self) -> float:
+        code = self.cameo_target or self.cameo
+        return goldstein(code) if code else 0.0
+
+    def scale(self, world: WorldState) -> float:
+        """Extra multiplier on the impulse; 1 unless the event type says otherwise."""
+        return 1.0
+
+    def impulses(self, world: WorldState, params: Params) -> list[tuple[int, int, float]]:
+        """(i, j, delta W_ij) pairs, following the convention in the module docstring."""
+        if self.target is None or self.source is None:
+            return []
+        i, j = world.index(self.source), world.index(self.target)
+        common = self.intensity * self.scale(world) / 10.0
+        return [
+            (i, j, params.kappa * self.goldstein() * common),
+            (j, i, params.kappa_reciprocal * self.goldstein_target() * common),
+        ]
+
+    def apply(self, world: WorldState) -> bool:
+        """Persistent effects on the world; returns True when the interest baseline must be rebuilt."""
+        return False
+
+    def detail(self) -> str:
+        """The type's own fields, for the event log."""
+        own = set(type(self).model_fields) - set(Event.model_fields)
+        return " ".join(f"{k}={getattr(self, k)}" for k in sorted(own) if getattr(self, k) not in (None, (), ""))
+
+    @property
+    def warming(self) -> bool:
+        """A cooperative act (positive Goldstein score): what other states read as courting."""
+        return self.goldstein() > 0
+
+
+def set_tie(world: WorldState, kind: str, a: str, b: str, value: float) -> None:
+    i, j = world.index(a), world.index(b)
+    world.ties[kind][i, j] = world.ties[kind][j, i] = value

@@ -1,0 +1,341 @@
+"""States, interest dimensions, relations and formal ties: the world file and its arrays.
+
+A world file (YAML) is validated into a frozen :class:`WorldSpec`; :meth:`WorldState.from_spec` turns
+it into numpy arrays that the engine mutates as shocks land. :func:`interest_baseline` builds X0.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from alignsim.measures.similarity import s_score, s_score_matrix
+from alignsim.world.params import Params
+
+TIE_KINDS = ("diplomatic", "treaty", "alliance")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Dimension(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Identifier, snake_case.")
+    meaning: str = Field(min_length=1, description="One line: what +1 and -1 mean.")
+
+
+class InterestPosition(_Frozen):
+    position: float = Field(ge=-1, le=1)
+    salience: float = Field(ge=0, le=10)
+    note: str = ""
+
+
+class Border(_Frozen):
+    closed: bool = False
+    open_to: tuple[str, ...] = ()
+
+
+class StateSpec(_Frozen):
+    code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
+    name: str
+    capability: float = Field(gt=0, le=1)
+    capability_note: str = ""
+    economy: float | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
+    economy_note: str = ""
+    loyalty: float = Field(0.3, ge=0, le=1)
+    loyalty_note: str = ""
+    need: float = Field(0.0, ge=0, le=1)
+    need_note: str = ""
+    border: Border = Border()
+    border_note: str = ""
+    interests: dict[str, InterestPosition] = {}
+
+
+class RelationSpec(_Frozen):
+    source: str
+    target: str
+    weight: float = Field(ge=-1, le=1)
+    reverse: float | None = Field(None, ge=-1, le=1)
+    note: str = ""
+
+
+class TieSpec(_Frozen):
+    a: str
+    b: str
+    note: str = ""
+
+
+class SanctionSpec(_Frozen):
+    source: str
+    target: str
+    note: str = ""
+
+
+class TiesSpec(_Frozen):
+    diplomatic: tuple[TieSpec, ...] = ()
+    treaty: tuple[TieSpec, ...] = ()
+    alliance: tuple[TieSpec, ...] = ()
+    sanction: tuple[SanctionSpec, ...] = ()
+
+
+class WorldSpec(_Frozen):
+    """A world file: dimensions, states and their interests, initial relations and formal ties."""
+
+    name: str
+    description: str = ""
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    states: tuple[StateSpec, ...] = Field(min_length=2)
+    relations: tuple[RelationSpec, ...] = ()
+    ties: TiesSpec = TiesSpec()
+
+    @field_validator("dimensions")
+    @classmethod
+    def _unique_dimensions(cls, dims: tuple[Dimension, ...]) -> tuple[Dimension, ...]:
+        _no_repeats([d.id for d in dims], "dimension")
+        return dims
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> WorldSpec:
+        codes = [s.code for s in self.states]
+        _no_repeats(codes, "state code")
+        known, dims = set(codes), {d.id for d in self.dimensions}
+        for s in self.states:
+            for dim in s.interests:
+                if dim not in dims:
+                    raise ValueError(f"state {s.code}: unknown interest dimension '{dim}'; known dimensions: {', '.join(sorted(dims))}")
+            for other in s.border.open_to:
+                _known(other, known)
+        for r in self.relations:
+            _known(r.source, known), _known(r.target, known)
+            if r.source == r.target:
+                raise ValueError(f"relation {r.source}->{r.target}: a state has no relation to itself")
+        for kind in TIE_KINDS:
+            for t in getattr(self.ties, kind):
+                _known(t.a, known), _known(t.b, known)
+        for s in self.ties.sanction:
+            _known(s.source, known), _known(s.target, known)
+        return self
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.code for s in self.states]
+
+
+def _no_repeats(items: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"{what} '{item}' is given twice")
+        seen.add(item)
+
+
+def _known(code: str, known: set[str]) -> None:
+    if code not in known:
+        raise ValueError(f"unknown state code '{code}'; known states: {', '.join(sorted(known))}")
+
+
+def shipped_worlds() -> list[str]:
+    """Names of the worlds shipped with the package (``data/worlds/*.yaml``)."""
+    folder = resources.files("alignsim") / "data" / "worlds"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def shipped_world_path(name: str) -> Path:
+    return Path(str(resources.files("alignsim") / "data" / "worlds" / f"{name}.yaml"))
+
+
+def merge_world(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Apply a scenario's world overrides to a base world's raw mapping.
+
+    States and dimensions are matched by ``code``/``id``: a known one has its given fields replaced
+    (``interests`` merged per dimension), a new one is appended. Relations are matched by
+    (source, target) and ties by pair; new ones are appended. Other keys replace the base's.
+    """
+    merged = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if key == "states":
+            merged["states"] = _merge_by(merged.get("states", []), value, "code", nested="interests")
+        elif key == "dimensions":
+            merged["dimensions"] = _merge_by(merged.get("dimensions", []), value, "id")
+        elif key == "relations":
+            merged["relations"] = _merge_by(merged.get("relations", []), value, ("source", "target"))
+        elif key == "ties" and isinstance(value, dict):
+            ties = merged.setdefault("ties", {})
+            for kind, items in value.items():
+                ident: tuple[str, str] = ("source", "target") if kind == "sanction" else ("a", "b")
+                ties[kind] = _merge_by(ties.get(kind, []), items, ident)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _merge_by(base: list[Any], new: Any, key: str | tuple[str, str], nested: str | None = None) -> Any:
+    if not isinstance(new, list):
+        return new  # let validation report the wrong type
+    out = [dict(item) if isinstance(item, dict) else item for item in base]
+
+    def ident(item: Any) -> Any:
+        if not isinstance(item, dict):
+            return None
+        return tuple(item.get(k) for k in key) if isinstance(key, tuple) else item.get(key)
+
+    index = {ident(item): i for i, item in enumerate(out)}
+    for item in new:
+        i = index.get(ident(item))
+        if i is None or not isinstance(item, dict):
+            out.append(copy.deepcopy(item))
+            continue
+        updated = dict(out[i])
+        for k, v in item.items():
+            if k == nested and isinstance(v, dict) and isinstance(updated.get(k), dict):
+                updated[k] = {**updated[k], **copy.deepcopy(v)}
+            else:
+                updated[k] = copy.deepcopy(v)
+        out[i] = updated
+    return out
+
+
+@dataclass
+class WorldState:
+    """The world as arrays; shocks mutate it in place, the engine reads it.
+
+    ``relations[i, j]`` is how state i regards state j. Tie matrices are symmetric 0/1 floats except
+    ``sanction[i, j]`` (i sanctions j). ``contact[i, j]`` is 1 where the two can meet, 0 where a
+    closed border stands between them.
+    """
+
+    codes: list[str]
+    names: list[str]
+    dimensions: list[str]
+    capability: np.ndarray
+    economy: np.ndarray
+    loyalty: np.ndarray
+    need: np.ndarray
+    interests: np.ndarray  # N x K positions in [-1, 1]
+    salience: np.ndarray  # N x K weights >= 0
+    relations: np.ndarray  # N x N, zero diagonal
+    ties: dict[str, np.ndarray] = field(default_factory=dict)
+    contact: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    def index(self, code: str) -> int:
+        """Position of a state code; a dict lookup, since every event asks (codes never change)."""
+        positions = self.__dict__.get("_positions")
+        if positions is None or len(positions) != len(self.codes):
+            positions = self.__dict__["_positions"] = {c: i for i, c in enumerate(self.codes)}
+        try:
+            return positions[code]
+        except KeyError:
+            raise ValueError(f"{code!r} is not a state of this world") from None
+
+    def copy(self) -> WorldState:
+        return copy.deepcopy(self)
+
+    @classmethod
+    def from_spec(cls, spec: WorldSpec) -> WorldState:
+        codes = spec.codes
+        idx = {c: i for i, c in enumerate(codes)}
+        dims = [d.id for d in spec.dimensions]
+        n, k = len(codes), len(dims)
+        interests, salience = np.zeros((n, k)), np.zeros((n, k))
+        for i, s in enumerate(spec.states):
+            for d, pos in s.interests.items():
+                interests[i, dims.index(d)] = pos.position
+                salience[i, dims.index(d)] = pos.salience
+        relations = np.zeros((n, n))
+        for r in spec.relations:
+            i, j = idx[r.source], idx[r.target]
+            relations[i, j] = r.weight
+            relations[j, i] = r.weight if r.reverse is None else r.reverse
+        ties = {kind: np.zeros((n, n)) for kind in (*TIE_KINDS, "sanction")}
+        for kind in TIE_KINDS:
+            for t in getattr(spec.ties, kind):
+                ties[kind][idx[t.a], idx[t.b]] = ties[kind][idx[t.b], idx[t.a]] = 1.0
+        for sanc in spec.ties.sanction:
+            ties["sanction"][idx[sanc.source], idx[sanc.target]] = 1.0
+        contact = np.ones((n, n))
+        for i, s in enumerate(spec.states):
+            if s.border.closed:
+                allowed = [idx[c] for c in s.border.open_to]
+                contact[i, :] = contact[:, i] = 0.0
+                contact[i, allowed] = contact[allowed, i] = 1.0
+        np.fill_diagonal(contact, 1.0)
+        return cls(
+            codes=codes,
+            names=[s.name for s in spec.states],
+            dimensions=dims,
+            capability=np.array([s.capability for s in spec.states]),
+            economy=_economies(spec),
+            loyalty=np.array([s.loyalty for s in spec.states]),
+            need=np.array([s.need for s in spec.states]),
+            interests=interests,
+            salience=salience,
+            relations=relations,
+            ties=ties,
+            contact=contact,
+        )
+
+
+def _economies(spec: WorldSpec) -> np.ndarray:
+    """GDP per state; a state without one gets the GDP its capability share implies among the others."""
+    cap = np.array([s.capability for s in spec.states])
+    gdp = np.array([s.economy if s.economy is not None else np.nan for s in spec.states])
+    known = ~np.isnan(gdp)
+    per_capability = gdp[known].sum() / cap[known].sum() if known.any() else 1.0
+    return np.where(known, gdp, cap * per_capability)
+
+
+def interest_similarity(interests: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """Salience-weighted S-score of every pair of interest vectors (Signorino & Ritter 1999).
+
+    S_ij = 1 - 2 sum_k w_ijk |u_ik - u_jk| / (d_max sum_k w_ijk), with d_max = 2 (positions lie in
+    [-1, 1]) and the pair's combined salience w_ijk = (w_ik + w_jk) / 2 -- exactly
+    :func:`alignsim.measures.similarity.s_score_matrix` with per-state weights. A pair with no salience
+    anywhere has S = 0 (no basis for judgement); the diagonal is 0 (no relation to itself).
+    """
+    n = interests.shape[0]
+    has = salience.sum(axis=1) > 0
+    if has.all():
+        s = s_score_matrix(interests, weights=salience, d_max=2.0)
+    else:
+        # s_score_matrix refuses weightless pairs, so states without any salience are left out of
+        # the call. With one of them, a pair's weight is half the other's salience, and S does not
+        # depend on the scale of the weights; two of them have no weight at all: S = 0.
+        s = np.zeros((n, n))
+        some, none = np.flatnonzero(has), np.flatnonzero(~has)
+        if some.size:
+            s[np.ix_(some, some)] = s_score_matrix(interests[some], weights=salience[some], d_max=2.0)
+        for i in some:
+            for j in none:
+                s[i, j] = s[j, i] = s_score(interests[i], interests[j], weights=salience[i], d_max=2.0)
+    np.fill_diagonal(s, 0.0)
+    return s
+
+
+def interest_baseline(world: WorldState, params: Params) -> np.ndarray:
+    """X0: the relations that interests and formal ties alone justify, clipped to [-1, 1].
+
+    X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_s max(Z_ij, Z_ji), -1, 1), zero diagonal,
+    with S the interest similarity, D/T/A diplomatic, treaty and alliance ties and Z sanctions.
+    """
+    t = world.ties
+    sanctions = np.maximum(t["sanction"], t["sanction"].T)
+    x0 = (
+        params.interest_weight * interest_similarity(world.interests, world.salience)
+        + params.tie_diplomatic * t["diplomatic"]
+        + params.tie_treaty * t["treaty"]
+        + params.tie_alliance * t["alliance"]
+        + params.tie_sanction * sanctions
+    )
+    x0 = np.clip(x0, -1.0, 1.0)
+    np.fill_diagonal(x0, 0.0)
+    return x0
