@@ -58,8 +58,13 @@ def converter() -> Any:
     still turns "NA" into a missing value there, and the constructor then fails. Reading the same
     bundled table ourselves with ``keep_default_na=False`` and handing it over avoids that.
     """
+    import logging
+
     import country_converter as coco
     from country_converter.country_converter import COUNTRY_DATA_FILE
+
+    # coco logs every unknown name; our own errors say what is unknown and what is allowed.
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
 
     table = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False, na_values=[""])
     return coco.CountryConverter(country_data=table)
@@ -241,8 +246,7 @@ def select_states(states: Sequence[str] | None, region: str | None, everyone: bo
 def check_state(code: str, w: Window, system: dict[str, Any], voted: set[str], cinc: set[str], usable: list[str]) -> None:
     available = f"states with data in {w.year}: {', '.join(usable)}"
     spells = table("cow_states.csv")
-    known_iso = converter().convert(code, src="ISO3", to="ISO3", not_found=None)
-    if code not in set(spells.iso3) and known_iso != code:
+    if code not in set(spells.iso3) and code not in set(converter().data.ISO3.dropna()):
         raise InputError(f"unknown code '{code}' (not an ISO 3166-1 alpha-3 code in the data); {available}", field="--states")
     if code not in system:
         mine = spells[spells.iso3 == code]
