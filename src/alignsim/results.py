@@ -364,6 +364,9 @@ class RunResult:
             from alignsim.charts import save_charts
 
             save_charts(self, folder / "charts", show_runs=show_runs)
+            from alignsim.report_html import write_report  # the interactive twin of the charts
+
+            write_report(self, folder)
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 

@@ -1,0 +1,63 @@
+"""report.html in run folders: self-contained (Plotly's JavaScript inline, once), carries every
+event's cause for the hover labels, deterministic, and skipped without breaking the folder when
+plotly is missing. The browser checks (charts render offline, a hover shows a cause) are in
+test_browser.py."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import FLAGSHIP
+
+import alignsim
+from alignsim.report_html import REPORT_NAME, run_page
+
+PLOTLY_BANNER = re.compile(r"plotly\.js v\d")
+
+
+@pytest.fixture(scope="module")
+def article() -> alignsim.api.RunResult:  # type: ignore[name-defined]
+    return alignsim.run(FLAGSHIP, progress=False)
+
+
+def test_run_folder_holds_a_self_contained_report(article, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = article.save(tmp_path / "article")
+    report = folder / REPORT_NAME
+    text = report.read_text(encoding="utf-8")
+    print(f"report.html of the article run: {report.stat().st_size / 1e6:.2f} MB")
+    assert REPORT_NAME in json.loads((folder / "manifest.json").read_text())["files"]
+    assert len(PLOTLY_BANNER.findall(text)) == 1, "Plotly's JavaScript must be embedded exactly once"
+    assert not re.search(r"<script[^>]+src=", text), "no script may be loaded from elsewhere"
+    assert text.count("Plotly.newPlot") == 5  # pairs, network, blocs, drift, measures
+    # The hover labels carry each reaction's cause, e.g. why North Korea cooled toward Cuba
+    # (Plotly writes its JSON with "<", "/" and non-ASCII characters escaped).
+    cool = article.events.query("rule == 'cool'").iloc[0]
+    assert "PRK media_freeze \\u2192 CUB" in text
+    for chunk in textwrap.wrap(html.escape(cool.cause), 70):
+        assert json.dumps(chunk)[1:-1].replace("/", "\\u002f") in text, chunk
+
+
+def test_report_is_deterministic(article) -> None:  # type: ignore[no-untyped-def]
+    """The same run gives the same bytes: run folders of one seed stay identical."""
+    assert run_page(article) == run_page(article)
+
+
+def test_without_plotly_the_folder_is_written_and_the_report_skipped(article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "plotly", None)  # `import plotly` now raises ImportError
+    folder = article.save(tmp_path / "no_plotly")
+    assert not (folder / REPORT_NAME).exists()
+    assert (folder / "events.csv").exists() and (folder / "charts").is_dir()
+    note = capsys.readouterr().err.strip().splitlines()
+    assert note == ["note: plotly is not installed, so report.html was skipped (pip install plotly)"]
+
+
+def test_no_charts_means_no_report(article, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--no-charts keeps a run folder to its tables: the report is a chart too."""
+    folder = article.save(tmp_path / "bare", charts=False)
+    assert not (folder / REPORT_NAME).exists()
