@@ -503,3 +503,25 @@ def page(title: str, intro: str, sections: Sequence[tuple[str, list[Any] | str]]
             n += 1
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             f"<body><h1>{html.escape(title)}</h1>{intro}<nav>{nav}</nav>{''.join(parts)}</body></html>\n")
+
+
+def differences_figure(differences: pd.DataFrame, reference: str, *, height: int = 420) -> Any:
+    """Paired differences per tracked pair (columns pair, date, median, p5, p95): median and band."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for k, (pair, d) in enumerate(differences.groupby("pair", sort=False)):
+        color, dates, name = PALETTE[k % len(PALETTE)], d.date.tolist(), str(pair).replace("-", "→")
+        fig.add_trace(go.Scatter(x=dates, y=_round(d.p5), line={"width": 0}, legendgroup=name, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(
+            x=dates, y=_round(d.p95), fill="tonexty", fillcolor=_alpha(color, 0.15), line={"width": 0}, legendgroup=name, showlegend=False,
+            customdata=_round(d.p5), hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+        ))
+        fig.add_trace(go.Scatter(x=dates, y=_round(d["median"]), name=name, legendgroup=name, line={"color": color},
+                                 hovertemplate=f"{name} %{{x}}<br>difference (median) %{{y:+.3f}}<extra></extra>"))
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    fig.update_layout(
+        title={"text": f"Edited minus {reference}, run by run (median and 5–95% band)", "font": {"size": 14}}, height=height,
+        xaxis={"type": "date"}, yaxis={"title": "difference in W"}, margin={"l": 50, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
