@@ -50,7 +50,7 @@ def upload_box() -> None:
     try:
         scenario = ed.load_uploaded(file.name, file.getvalue())
     except ed.UploadError as err:
-        st.sidebar.error(str(err), icon="⚠️")
+        st.sidebar.error(str(err))
         return
     uploads = st.session_state.setdefault(UPLOADED, {})
     if scenario.name not in uploads:
