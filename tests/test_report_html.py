@@ -61,3 +61,30 @@ def test_no_charts_means_no_report(article, tmp_path: Path) -> None:  # type: ig
     """--no-charts keeps a run folder to its tables: the report is a chart too."""
     folder = article.save(tmp_path / "bare", charts=False)
     assert not (folder / REPORT_NAME).exists()
+
+
+# ---------------------------------------------------------------------------- ensembles and comparisons
+def test_ensemble_report_draws_medians_and_bands_not_every_run(tmp_path: Path) -> None:
+    from alignsim.report_html import pairs_figure
+
+    small = alignsim.run(FLAGSHIP, replicates=4, seed=3, workers=1, progress=False)
+    large = alignsim.run(FLAGSHIP, replicates=12, seed=3, workers=1, progress=False)
+    # One band, one median, one X0 line and one marker trace per pair, whatever the number of runs.
+    assert len(pairs_figure(small).data) == len(pairs_figure(large).data)
+    names = {trace.name for trace in pairs_figure(large).data}
+    assert "PRK→CUB" in names and "events PRK–CUB" in names
+    folder = large.save(tmp_path / "ensemble")
+    text = (folder / REPORT_NAME).read_text(encoding="utf-8")
+    assert len(PLOTLY_BANNER.findall(text)) == 1
+    assert "band of 12 runs" in text
+    assert "of runs; " in text  # reaction markers say how often they happened
+
+
+def test_comparison_folder_holds_a_report(tmp_path: Path) -> None:
+    cmp = alignsim.compare(FLAGSHIP.with_name("baseline_2024.yaml"), FLAGSHIP.with_name("dzud_aid.yaml"), replicates=6, workers=1, progress=False)
+    folder = cmp.save(tmp_path / "cmp", runs=False)
+    text = (folder / REPORT_NAME).read_text(encoding="utf-8")
+    assert REPORT_NAME in json.loads((folder / "manifest.json").read_text())["files"]
+    assert len(PLOTLY_BANNER.findall(text)) == 1
+    assert text.count("Plotly.newPlot") == len(cmp.pairs) + 1  # one figure per tracked pair, and the reactions
+    assert "difference from baseline_2024, run by run" in text

@@ -185,6 +185,9 @@ class CompareResult:
                 figures["reactions.png"] = self.plot_reactions()
             for name, fig in figures.items():
                 fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
+            from alignsim.report_html import write_report  # the interactive twin of the charts
+
+            write_report(self, folder)
         if runs:
             for name, run in self.runs.items():
                 (folder / "runs" / name).mkdir(parents=True)
