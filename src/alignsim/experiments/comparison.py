@@ -36,6 +36,7 @@ from alignsim.results.chart_data import ensemble_drift_data
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
+from alignsim.viz import report_html
 from alignsim.viz.charts import SAVE_OPTIONS, SCENARIO_COLORS, figure, plot_comparison_pair, plot_differences
 
 #: Replicates per scenario when neither the command line nor the scenarios ask for an ensemble.
@@ -172,6 +173,7 @@ class CompareResult:
                 figures["reactions.png"] = self.plot_reactions()
             for name, fig in figures.items():
                 fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
+            report_html.write_report(self, folder)  # the interactive twin of the charts
         if runs:
             for name, run in self.runs.items():
                 (folder / "runs" / name).mkdir(parents=True)

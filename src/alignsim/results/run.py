@@ -23,6 +23,7 @@ from alignsim.model.cube import RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks, write_relations_csv, write_relations_parquet
 from alignsim.viz import charts as viz
+from alignsim.viz import report_html
 
 TABLES = ("relations", "events", "metrics")
 
@@ -203,6 +204,7 @@ class RunResult:
             self._write_parquet(folder)
         if charts:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
+            report_html.write_report(self, folder)  # the interactive twin of the charts
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 

@@ -10,20 +10,23 @@ every other table is taken at its latest year <= ``year``.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import country_converter as coco
 import numpy as np
 import pandas as pd
 import yaml
+from country_converter.country_converter import COUNTRY_DATA_FILE
 
-from importlib.metadata import version
 from alignsim.errors import InputError
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldSpec, WorldState, interest_baseline
@@ -61,11 +64,6 @@ def converter() -> Any:
     still turns "NA" into a missing value there, and the constructor then fails. Reading the same
     bundled table ourselves with ``keep_default_na=False`` and handing it over avoids that.
     """
-    import logging
-
-    import country_converter as coco
-    from country_converter.country_converter import COUNTRY_DATA_FILE
-
     # coco logs every unknown name; our own errors say what is unknown and what is allowed.
     logging.getLogger("country_converter").setLevel(logging.ERROR)
 
