@@ -50,13 +50,15 @@ def _converter() -> coco.CountryConverter:
 
 
 def iso2_to_cow(raw: Path) -> pd.DataFrame:
-    """(session, ISO2) -> COW ccode: ISO2 -> ISO3 with country_converter, then (session, ISO3) -> ccode
-    from the BSV ideal points (which carry both codes per session, so West Germany before 1990 is 260
-    and Germany after is 255); codes country_converter does not know (historical states) are matched
-    on the country name shared by the two UN files."""
+    """(session, country_code, country) -> COW ccode: ISO2 (or, for the three states without one, the
+    name) -> ISO3 with country_converter, then (session, ISO3) -> ccode from the BSV ideal points
+    (which carry both codes per session, so Germany is 260 before 1990 and 255 after); what is still
+    unmatched (historical states) is matched on the country name shared by the two UN files."""
     countries = pd.read_csv(raw / "unga/countries.csv", keep_default_na=False)
     bsv = pd.read_csv(raw / "unga/ideal_points_bsv_2020.csv.gz", keep_default_na=False, usecols=["ccode", "session", "iso3c", "Countryname"])
-    iso3 = _converter().convert(countries.country_code.tolist(), src="ISO2", to="ISO3", not_found=None)
+    cc = _converter()
+    iso3 = [cc.convert(code, src="ISO2", to="ISO3", not_found=None) if code else cc.convert(name, to="ISO3", not_found=None)
+            for code, name in zip(countries.country_code, countries.country)]
     countries["iso3"] = [c if isinstance(c, str) and c.isupper() and len(c) == 3 else "" for c in iso3]
     sessions = pd.DataFrame({"session": range(1, bsv.session.max() + 1)})
     grid = countries.merge(sessions, how="cross")
@@ -65,7 +67,30 @@ def iso2_to_cow(raw: Path) -> pd.DataFrame:
     by_name = bsv.drop_duplicates(["session", "Countryname"])[["session", "Countryname", "ccode"]].rename(columns={"ccode": "by_name"})
     grid = grid.merge(by_name, left_on=["session", "country"], right_on=["session", "Countryname"], how="left")
     grid["ccode"] = grid.ccode.fillna(grid.by_name)
-    return grid.dropna(subset=["ccode"]).astype({"ccode": int})[["session", "country_code", "ccode"]]
+    return grid.dropna(subset=["ccode"]).astype({"ccode": int})[["session", "country_code", "country", "ccode"]]
+
+
+def code_votes(votes: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """COW codes of the votes. The rows of the three states without an ISO2 code (West Germany,
+    the Yemen Arab Republic, Zanzibar) carry no name either; the file lists each roll call's votes
+    in COW code order, so such a row is the state (of those three, in that session) whose code lies
+    between the codes of the rows before and after it. Rows it cannot place uniquely are dropped."""
+    coded = votes.merge(codes[codes.country_code != ""][["session", "country_code", "ccode"]], on=["session", "country_code"], how="left")
+    coded = coded.sort_values("order")
+    before = coded.groupby("rcid").ccode.ffill()
+    after = coded.groupby("rcid").ccode.bfill()
+    coded["before"], coded["after"] = before.shift(1).where(coded.rcid.eq(coded.rcid.shift(1))), after.shift(-1).where(coded.rcid.eq(coded.rcid.shift(-1)))
+    blank = codes[codes.country_code == ""]
+    unplaced = coded.ccode.isna() & (coded.country_code == "")
+    for idx, row in coded[unplaced].iterrows():
+        options = blank[(blank.session == row.session)].ccode
+        lo, hi = (row.before if pd.notna(row.before) else -np.inf), (row.after if pd.notna(row.after) else np.inf)
+        fits = options[(options > lo) & (options < hi)]
+        if len(fits) == 1:
+            coded.at[idx, "ccode"] = fits.iloc[0]
+    placed = int(coded.loc[unplaced, "ccode"].notna().sum())
+    print(f"votes without ISO2 code placed by position: {placed} of {int(unplaced.sum())}")
+    return coded.dropna(subset=["ccode"]).astype({"ccode": int}).drop(columns=["before", "after"])
 
 
 def s_of_session(votes: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -91,7 +116,7 @@ def s_of_session(votes: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndar
 def vote_similarity(raw: Path) -> pd.DataFrame:
     votes = pd.read_csv(raw / "unga/votes.csv.gz", keep_default_na=False)
     calls = pd.read_csv(raw / "unga/roll_calls.csv.gz", usecols=["rcid", "session"])
-    votes = votes[votes.country_code != ""].merge(calls, on="rcid").merge(iso2_to_cow(raw), on=["session", "country_code"])
+    votes = code_votes(votes.assign(order=np.arange(len(votes))).merge(calls, on="rcid"), iso2_to_cow(raw))
     votes["value"] = votes.vote.map(VOTE_CODES).astype(np.int8)
     frames = []
     for session, group in votes.groupby("session"):

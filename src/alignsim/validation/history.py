@@ -13,6 +13,8 @@ Every function takes DataFrames or arrays and, where it draws, a numpy Generator
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -89,6 +91,14 @@ def alliance_episodes(dyads: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame
     return years.dropna(subset=["s_z"]).assign(start=lambda f: f.t, stop=lambda f: f.t + 1)[["spell", "start", "stop", "s_z", "event"]]
 
 
+@contextmanager
+def _lifelines_quietly() -> Iterator[None]:
+    """lifelines 0.30 calls pandas in ways pandas 3 flags for version 4; the fits are unaffected."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Starting with pandas version 4.0")
+        yield
+
+
 @dataclass(frozen=True)
 class HazardRatio:
     ratio: float
@@ -106,14 +116,14 @@ def _hazard(summary: pd.DataFrame, subjects: int, events: int) -> HazardRatio:
 def cox_at_formation(spells: pd.DataFrame) -> HazardRatio:
     """Hazard ratio of an alliance's end per SD of S at formation (Cox PH, lifelines)."""
     data = spells.dropna(subset=["s_z_start"])[["duration", "event", "s_z_start"]].rename(columns={"s_z_start": "s_z"})
-    fit = CoxPHFitter().fit(data, duration_col="duration", event_col="event")
+    with _lifelines_quietly():
+        fit = CoxPHFitter().fit(data, duration_col="duration", event_col="event")
     return _hazard(fit.summary, len(data), int(data.event.sum()))
 
 
 def cox_time_varying(episodes: pd.DataFrame) -> HazardRatio:
     """Hazard ratio per SD of the current year's S (lifelines CoxTimeVaryingFitter)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifelines' convergence chatter; the fit is checked by its interval
+    with _lifelines_quietly():
         fit = CoxTimeVaryingFitter().fit(episodes, id_col="spell", event_col="event", start_col="start", stop_col="stop")
     return _hazard(fit.summary, episodes.spell.nunique(), int(episodes.event.sum()))
 
@@ -125,7 +135,8 @@ def kaplan_meier_split(spells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     median = data.s_z_start.median()
     out = {}
     for label, part in (("S at formation above the median", data[data.s_z_start >= median]), ("S at formation below the median", data[data.s_z_start < median])):
-        km = KaplanMeierFitter().fit(part.duration, part.event)
+        with _lifelines_quietly():
+            km = KaplanMeierFitter().fit(part.duration, part.event)
         ci = km.confidence_interval_survival_function_
         out[label] = pd.DataFrame({"years": km.survival_function_.index.to_numpy(), "survival": km.survival_function_.iloc[:, 0].to_numpy(),
                                    "lo": ci.iloc[:, 0].to_numpy(), "hi": ci.iloc[:, 1].to_numpy()})
@@ -301,11 +312,14 @@ def bootstrap_ratio(counts: np.ndarray, rng: np.random.Generator, resamples: int
     """Rate ratios (e_out / n_out) / (e_in / n_in) of ``resamples`` bootstrap samples of the rows of
     ``counts`` (one row per dyad: n_out, e_out, n_in, e_in)."""
     d = len(counts)
+    if d == 0:
+        return np.full(resamples, np.nan)
     out = []
     for start in range(0, resamples, chunk):
         w = rng.multinomial(d, np.full(d, 1 / d), size=min(chunk, resamples - start)).astype(float)
         n_out, e_out, n_in, e_in = (w @ counts).T
-        out.append((e_out / n_out) / (e_in / n_in))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a sample without ends has no finite ratio
+            out.append((e_out / n_out) / (e_in / n_in))
     return np.concatenate(out)
 
 
@@ -330,12 +344,19 @@ def reversion_rates(dyads: pd.DataFrame, state_years: pd.DataFrame, *, seed: int
         out_line = (t.low_s == 1) if out_if_low else (t.low_s == 0)
         t = t.assign(n_out=out_line.astype(int), e_out=(out_line & (t.ended == 1)).astype(int), n_in=(~out_line).astype(int), e_in=(~out_line & (t.ended == 1)).astype(int))
         counts = t.groupby(["ccode1", "ccode2"])[["n_out", "e_out", "n_in", "e_in"]].sum().to_numpy(dtype=float)
-        n_out, e_out, n_in, e_in = counts.sum(axis=0)
+        n_out, e_out, n_in, e_in = counts.sum(axis=0) if len(counts) else np.zeros(4)
         boot = bootstrap_ratio(counts, rng, resamples)
-        rows.append({"tie": tie, "out_of_line": "S below the year's median" if out_if_low else "S above the year's median",
-                     "dyad_years_out": int(n_out), "ends_out": int(e_out), "rate_out": e_out / n_out,
-                     "dyad_years_in": int(n_in), "ends_in": int(e_in), "rate_in": e_in / n_in,
-                     "years_expected_out": n_out / e_out if e_out else float("inf"), "years_expected_in": n_in / e_in if e_in else float("inf"),
-                     "rate_ratio": (e_out / n_out) / (e_in / n_in), "lo95": float(np.nanquantile(boot, 0.025)), "hi95": float(np.nanquantile(boot, 0.975)),
-                     "dyads": len(counts)})
+        with np.errstate(divide="ignore", invalid="ignore"):  # no dyad-years of a kind: NaN rates, a failing row
+            rows.append(_reversion_row(tie, out_if_low, n_out, e_out, n_in, e_in, boot, len(counts)))
     return pd.DataFrame(rows)
+
+
+def _reversion_row(tie: str, out_if_low: bool, n_out: float, e_out: float, n_in: float, e_in: float, boot: np.ndarray, dyads: int) -> dict:
+    known = boot[~np.isnan(boot)]  # an infinite ratio (no in-line end in a sample) is kept: no interpolation
+    lo, hi = (float(np.quantile(known, q, method="inverted_cdf")) for q in (0.025, 0.975)) if len(known) else (float("nan"), float("nan"))
+    n_out, e_out, n_in, e_in = (np.float64(v) for v in (n_out, e_out, n_in, e_in))
+    return {"tie": tie, "out_of_line": "S below the year's median" if out_if_low else "S above the year's median",
+            "dyad_years_out": int(n_out), "ends_out": int(e_out), "rate_out": e_out / n_out,
+            "dyad_years_in": int(n_in), "ends_in": int(e_in), "rate_in": e_in / n_in,
+            "years_expected_out": n_out / e_out, "years_expected_in": n_in / e_in,
+            "rate_ratio": (e_out / n_out) / (e_in / n_in), "lo95": lo, "hi95": hi, "dyads": dyads}
