@@ -109,11 +109,13 @@ def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Sectio
         "while both states lived on; S is the UN-vote similarity, standardised within its year."),
         (f"Hazard ratio of an alliance's end per SD more agreement: at formation {f.ratio:.3f} [{f.lo:.3f}, {f.hi:.3f}]; "
         f"in the current year {t.ratio:.3f} [{t.lo:.3f}, {t.hi:.3f}]. Below 1 means agreeing allies last longer."),
+        ("S of the current year can reflect an alliance already failing (reverse causation); with S of earlier years: "
+         + "; ".join(f"{k} year{'s' if k > 1 else ''} before {hr.ratio:.3f} [{hr.lo:.3f}, {hr.hi:.3f}]" for k, hr in result.lagged.items()) + "."),
         "The intervals treat spells as independent; dyads of one multilateral treaty end together, so they are too narrow.",
     ]
     curves = pd.concat([c.assign(group=label) for label, c in result.curves.items()], ignore_index=True)
     return Section("survival", "H1. Do alliances between states whose interests diverge end sooner?", text, rows,
-                   {"alliance_hazards": table, "alliance_kaplan_meier": curves}, {"alliance_survival.png": plot_alliance_survival(result.curves, result.table())})
+                   {"alliance_hazards": table, "alliance_kaplan_meier": curves}, {"alliance_survival.png": plot_alliance_survival(result.curves, result.table(lagged=False))})
 
 
 def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section:

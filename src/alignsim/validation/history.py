@@ -77,10 +77,11 @@ def alliance_spells(dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: s
     return spells.assign(duration=spells.end - spells.start + 1, event=lapsed.astype(int))
 
 
-def alliance_episodes(dyads: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
+def alliance_episodes(dyads: pd.DataFrame, spells: pd.DataFrame, *, lag: int = 0) -> pd.DataFrame:
     """One row per spell-year for the time-varying Cox model: (start, stop] in years since formation,
     the year's ``s_z`` (carried forward over years without S) and the event flag on the spell's last
-    year. Years before the spell's first S are dropped."""
+    year. Years before the spell's first S are dropped. ``lag`` > 0 uses the S of ``lag`` years
+    earlier within the spell (years without one are dropped), against reverse causation."""
     years = spells.loc[spells.index.repeat(spells.duration)].copy()
     years["t"] = years.groupby("spell").cumcount()
     years["year"] = years.start + years.t
@@ -88,6 +89,8 @@ def alliance_episodes(dyads: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame
     years["event"] = ((years.year == years.end) & (years.event == 1)).astype(int)
     # a year without S (no roll calls in 1964; a member absent from the Assembly) keeps the spell's last S
     years["s_z"] = years.groupby("spell").s_z.ffill()
+    if lag:
+        years["s_z"] = years.groupby("spell").s_z.shift(lag)
     return years.dropna(subset=["s_z"]).assign(start=lambda f: f.t, stop=lambda f: f.t + 1)[["spell", "start", "stop", "s_z", "event"]]
 
 
@@ -148,15 +151,18 @@ class SurvivalResult:
     at_formation: HazardRatio
     over_time: HazardRatio
     curves: dict[str, pd.DataFrame]
+    lagged: dict[int, HazardRatio]  # lag in years -> the time-varying model on S of that many years before
 
-    def table(self) -> pd.DataFrame:
+    def table(self, *, lagged: bool = True) -> pd.DataFrame:
         rows = [("S at formation", self.at_formation), ("S of each year (time-varying)", self.over_time)]
+        rows += [(f"S {k} year{'s' if k > 1 else ''} before (time-varying)", hr) for k, hr in self.lagged.items()] if lagged else []
         return pd.DataFrame([{"model": m, "hazard_ratio_per_sd": h.ratio, "lo95": h.lo, "hi95": h.hi, "spells": h.subjects, "ended": h.events} for m, h in rows])
 
 
-def alliance_survival(dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally") -> SurvivalResult:
+def alliance_survival(dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally", lags: tuple[int, ...] = (1, 3)) -> SurvivalResult:
     spells = alliance_spells(dyads, state_years, column=column)
-    return SurvivalResult(cox_at_formation(spells), cox_time_varying(alliance_episodes(dyads, spells)), kaplan_meier_split(spells))
+    lagged = {k: cox_time_varying(alliance_episodes(dyads, spells, lag=k)) for k in lags}
+    return SurvivalResult(cox_at_formation(spells), cox_time_varying(alliance_episodes(dyads, spells)), kaplan_meier_split(spells), lagged)
 
 
 # ------------------------------------------------------------------ H2: structural balance
