@@ -14,7 +14,14 @@ from matplotlib.figure import Figure
 from alignsim.cli.main import main
 from alignsim.measures.balance import triad_census
 from alignsim.validation import history as h
-from alignsim.validation.hindcast import Row, Section, SectionSpec, Settings, build_hindcast, write_hindcast
+from alignsim.validation.hindcast import (
+    Row,
+    Section,
+    SectionSpec,
+    Settings,
+    build_hindcast,
+    write_hindcast,
+)
 
 DATA = Path(h.__file__).resolve().parents[1] / "data" / "history"
 
