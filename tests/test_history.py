@@ -206,3 +206,11 @@ def test_hindcast_command_refuses_bad_options_before_any_work(tmp_path, capsys):
     assert "holds no earlier report" in capsys.readouterr().err
     assert [p.name for p in taken.iterdir()] == ["notes.txt"]
     assert not list(itertools.chain(tmp_path.glob(".r*"), tmp_path.glob(".taken*")))
+
+
+def test_the_data_readme_records_the_hash_of_every_input():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    inputs = pd.read_csv(DATA / "inputs.csv")
+    assert len(inputs) == 8
+    for row in inputs.itertuples():
+        assert f"| `{row.file}` | `{row.sha256}` |" in readme

@@ -162,7 +162,8 @@ def state_years(raw: Path) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "data" / "real")
+    parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real",
+                        help="the raw data folder (default: ../shared/data/real beside the repository)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src" / "alignsim" / "data" / "history")
     args = parser.parse_args()
     raw, out = args.raw.resolve(), args.out
