@@ -8,17 +8,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from alignsim.config.scenario import load_scenario
+from alignsim.config.scenario import check_option, load_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
-from alignsim.results.folders import free_folder
+from alignsim.results.folders import check_out, default_folder, safe_name
 from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.events.catalog import event_rows
 
 EXIT_BAD_INPUT = 2
+MAX_WORKERS = 1024  # more processes than any machine runs usefully; a typo like 10000 would fork-bomb
 
 
 def register(sub: Any) -> None:
@@ -58,14 +59,13 @@ def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates:
 
 
 def check_ensemble_options(args: argparse.Namespace) -> None:
-    for name in ("replicates", "workers"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise InputError("must be 1 or more", field=f"--{name}")
+    """The options' values, with the messages a scenario file's ``seed:`` and ``replicates:`` get."""
+    check_option("--replicates", "replicates", args.replicates)
+    check_option("--seed", "seed", args.seed)
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError(f"{args.workers} is out of range (allowed: >= 1 and <= {MAX_WORKERS})", field="--workers")
     if args.show_runs < 0:
         raise InputError("must be 0 or more", field="--show-runs")
-    if args.seed is not None and args.seed < 0:
-        raise InputError("must be 0 or more", field="--seed")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -73,11 +73,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
-    out = args.out or free_folder(Path("runs") / scenario.name)
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    out = args.out or default_folder(scenario.name)
+    check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
     n = scenario.replicates if args.replicates is None else args.replicates
     if _streams(args, n):
@@ -107,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
         if len(table) > 8:
             print(f"  ... {len(table) - 8} more reactions in events.csv")
-        print(f"wrote {out}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
+        print(f"wrote {out}{numbered_note(out, args.out, scenario.name)}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
         return 0
     print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
     print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
@@ -115,8 +112,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  {e.date}  {e.source} {e.type} -> {e.target or '-'}  [{e.rule}]")
     if len(agent) > 8:
         print(f"  ... {len(agent) - 8} more in events.csv")
-    print(f"wrote {out}")
+    print(f"wrote {out}{numbered_note(out, args.out, scenario.name)}")
     return 0
+
+
+def numbered_note(out: Path, given: Path | None, name: str) -> str:
+    """Say so when the default folder was taken and the run went to ``-2``, ``-3``, ..."""
+    first = Path("runs") / safe_name(name)
+    if given is not None or out == first:
+        return ""
+    return f" ({first} exists already, so this run went to a new folder; --out {first} --overwrite replaces it)"
 
 
 def _streams(args: argparse.Namespace, replicates: int) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alignsim.config.yaml_errors import read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.measures.landscape import LandscapeProblem, Minimum, local_minima
 
@@ -94,21 +95,6 @@ def _pydantic_message(err: Any) -> str:
     return str(err["msg"])
 
 
-def _check_duplicate_keys(node: yaml.Node, path: Path, trail: str = "") -> None:
-    """safe_load silently keeps the last of two equal keys; refuse instead."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key, value in node.value:
-            field = f"{trail}.{key.value}" if trail else str(key.value)
-            if key.value in seen:
-                raise InputError(f"key '{key.value}' is given twice", path=path, line=_line(key), field=field)
-            seen.add(key.value)
-            _check_duplicate_keys(value, path, field)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _check_duplicate_keys(item, path, f"{trail}[{i}]")
-
-
 def load_landscape_file(path: str | Path) -> LandscapeProblem:
     """Read and validate a landscape YAML file.
 
@@ -125,25 +111,11 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
     and an asymmetric matrix (first offending pair in row-major order).
     """
     p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", path=p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", path=p) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"not valid YAML: {problem}", path=p, line=line) from exc
+    data, root = read_yaml(read_text_file(p, "landscape file"), p)  # size, alias and duplicate-key limits
     if root is None:
         raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         raise InputError("expected a mapping with keys 'actors' and 'propensity'", path=p, line=_line(root))
-    _check_duplicate_keys(root, p)
 
     try:
         model = _FileModel.model_validate(data)

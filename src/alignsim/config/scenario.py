@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
 from alignsim.config.sweep_spec import SweepSpec
-from alignsim.config.yaml_errors import input_error, read_yaml
+from alignsim.config.yaml_errors import input_error, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldSpec, merge_world, shipped_world_path, shipped_worlds
+from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message
+from alignsim.world.types import Int
 
+FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
 WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
 
 Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
@@ -51,9 +53,9 @@ class Scenario(BaseModel):
     world: str | dict[str, Any] = Field("korea_2024", description="A shipped world's name, a path to a world file, or a mapping (inline world, or 'base:' plus overrides).")
     params: Params = Params()
     start: dt.date = dt.date(2024, 1, 1)
-    steps: int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
-    seed: int = Field(0, ge=0, le=2**63 - 1)
-    replicates: int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
+    steps: Int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
+    seed: Int = Field(0, ge=0, le=2**63 - 1)
+    replicates: Int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
     shocks: tuple[Shock, ...] = ()
     track: tuple[str, ...] = Field((), description="Directed pairs to chart, written 'PRK-CUB'.")
     sweep: SweepSpec | None = None
@@ -68,19 +70,27 @@ class Scenario(BaseModel):
                 raise ValueError(f"'{pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
         return track
 
+    @field_validator("start")
+    @classmethod
+    def _start_year(cls, start: dt.date) -> dt.date:
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise ValueError(f"{start} is out of range: a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR} (pandas stores dates up to 2262)")
+        return start
+
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Scenario:
         base_dir = Path((info.context or {}).get("base_dir", "."))
         self._world_spec = resolve_world(self.world, base_dir)
         spec = self._world_spec
         codes, dims = set(spec.codes), [d.id for d in spec.dimensions]
-        known = ", ".join(spec.codes)
         problems: list[tuple[tuple[Any, ...], str]] = []
 
         def check(code: str | None, loc: tuple[Any, ...]) -> None:
             if code is not None and code not in codes:
-                problems.append((loc, f"unknown state code '{code}'; known states: {known}"))
+                problems.append((loc, unknown_code_message(code, spec.codes)))
 
+        if add_months(self.start, self.steps).year > LAST_YEAR:
+            problems.append((("steps",), f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}"))
         for n, shock in enumerate(self.shocks):
             for field in ("source", "target", "via"):
                 check(getattr(shock, field, None), ("shocks", n, field))
@@ -89,7 +99,7 @@ class Scenario(BaseModel):
                     check(code, ("shocks", n, field))
             dim = getattr(shock, "dimension", None)
             if dim is not None and dim not in dims:
-                problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'; known dimensions: {', '.join(dims)}"))
+                problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
             if (shock.date is None) == (shock.step is None):
                 problems.append((("shocks", n), "give exactly one of 'date' or 'step'"))
                 continue
@@ -102,6 +112,8 @@ class Scenario(BaseModel):
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
+            if pair.count("-") == 1 and len(set(pair.split("-"))) == 1:
+                problems.append((("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself"))
         if problems:
             raise ScenarioProblems(problems)
         return self
@@ -196,7 +208,7 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
     head = (prefix,) if prefix else ()
     problems = []
     errors = err.errors()
-    for e in errors:
+    for e in _expanded(errors):
         loc = tuple(e["loc"])
         if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors):
             continue  # an item failed and was left out; its own error says why
@@ -215,6 +227,19 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
             loc = mapped
         problems.append(((*head, *loc), message))
     return problems
+
+
+def _expanded(errors: list[Any]) -> list[Any]:
+    """pydantic's errors with a :class:`WorldProblems` (all cross-reference mistakes of a world) split
+    into one error per mistake, located where it was written."""
+    out = []
+    for e in errors:
+        problems = e.get("ctx", {}).get("error")
+        if isinstance(problems, WorldProblems):
+            out += [{"type": "value_error", "loc": (*e["loc"], *loc), "msg": message} for loc, message in problems.problems]
+        else:
+            out.append(e)
+    return out
 
 
 _IDENTITY = {"states": ("code",), "dimensions": ("id",), "relations": ("source", "target")}
@@ -282,12 +307,8 @@ def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict
         path = (base_dir / ref) if not Path(ref).is_absolute() else Path(ref)
         user_file = path
         if not path.is_file():
-            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path})")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the world file: {err}", path=path) from None
-    data, root = read_yaml(text, path)
+            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path}){did_you_mean(ref, shipped_worlds())}")])
+    data, root = read_yaml(read_text_file(path, "world file"), path)
     if not isinstance(data, dict):
         raise InputError("a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1)
     return data, user_file, root
@@ -299,20 +320,14 @@ def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file; raise :class:`InputError` on any mistake."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the file: {err}", path=path) from None
-    return parse_scenario(text, path=path)
+    return parse_scenario(read_text_file(path, "scenario file"), path=path)
 
 
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, root = read_yaml(text, path)
-    if data is None:
-        data = {}
+    if data is None:  # an empty file is a mistake (a truncated save), not "every default"
+        raise InputError("the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)", path=path, line=1)
     if not isinstance(data, dict):
         raise InputError("a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1)
     data.setdefault("name", Path(path).stem)
@@ -339,26 +354,44 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
 def _message(e: Any, loc: list[Any]) -> str:
     kind, msg = e["type"], _clean(e["msg"])
     if kind == "union_tag_invalid":
-        return f"unknown shock type '{e['input'].get('type')}'; registered types: {', '.join(EVENT_TYPES)}"
+        given = str(e['input'].get('type'))
+        return f"unknown shock type '{given}'{did_you_mean(given, list(EVENT_TYPES))}; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "union_tag_not_found":
         return f"a shock needs 'type:'; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "extra_forbidden":
         model, _ = _model_at(loc)
-        allowed = f"; allowed keys: {', '.join(model.model_fields)}" if model is not None else ""
-        return f"unknown key '{loc[-1]}' here{allowed}"
+        keys = list(model.model_fields) if model is not None else []
+        allowed = f"; allowed keys: {', '.join(keys)}" if keys else ""
+        return f"unknown key '{loc[-1]}' here{did_you_mean(str(loc[-1]), keys)}{allowed}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"{e['input']!r} is out of range: {msg.lower()} ({_range_text(loc, e.get('ctx', {}))})"
     if kind == "literal_error":
-        return f"{e['input']!r} is not allowed: {msg.lower()}"
+        expected = re.findall(r"'([^']*)'", msg)
+        return f"{e['input']!r} is not allowed{did_you_mean(str(e['input']), expected)}: {msg.lower()}"
     if kind in ("tuple_type", "list_type"):
         return f"should be a list (YAML '[a, b]' or one '- item' per line), not {type(e['input']).__name__} {e['input']!r}"
     if kind == "missing":
         return "is required but missing"
+    if kind in _EXPECTED:
+        return f"{e['input']!r} is {_kind_of(e['input'])}, not {_EXPECTED[kind]}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"should be a mapping ('key: value' lines), not {type(e['input']).__name__} {e['input']!r}"
     if isinstance(e.get("input"), (str, int, float)):
         return f"{e['input']!r}: {msg}"  # show what was written: 'many': Input should be a valid integer
     return msg
+
+
+_EXPECTED = {"int_type": "a whole number (write e.g. 36)", "float_type": "a number (write e.g. 0.5, without quotes)",
+             "bool_type": "true or false", "finite_number": "a finite number", "string_type": "text (quote it)"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, float) and value != value:
+        return "not a number (.nan)"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "infinite"
+    names = {bool: "true/false", str: "text", float: "a decimal number", int: "a whole number", list: "a list", dict: "a mapping"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _range_text(loc: list[Any], ctx: dict[str, Any]) -> str:
@@ -415,6 +448,21 @@ def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 
 def _clean(msg: str) -> str:
     return msg.removeprefix("Value error, ")
+
+
+def check_option(flag: str, field: str, value: Any) -> None:
+    """A command-line value checked by the scenario field it overrides (a dotted path such as
+    'sweep.replicates'), with the file's message: ``--seed 2**80`` is refused like ``seed: 2**80``."""
+    if value is None:
+        return
+    loc = field.split(".")
+    model, name = _model_at(loc)
+    assert model is not None and name in model.model_fields, field
+    info = model.model_fields[name]
+    try:
+        TypeAdapter(Annotated[info.annotation, info]).validate_python(value)
+    except ValidationError as err:
+        raise InputError(_message(err.errors()[0], loc), field=flag) from None
 
 
 def scenario_sha256(path: str | Path) -> str:

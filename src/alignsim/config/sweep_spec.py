@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from alignsim.world.types import Int
+
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
@@ -115,10 +117,10 @@ class SweepSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     design: Literal["grid", "sobol", "morris"] = "sobol"
-    samples: int = Field(64, ge=1, le=65536, description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.")
+    samples: Int = Field(64, ge=1, le=65536, description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.")
     levels: int = Field(4, ge=2, le=100, description="morris: levels of its grid; grid: values per parameter given by 'bounds'.")
-    replicates: int = Field(1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point.")
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's).")
+    replicates: Int = Field(1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point.")
+    seed: Int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's).")
     confidence: float = Field(0.95, gt=0, lt=1, description="Level of the confidence intervals of the indices.")
     parameters: tuple[SweepParameter, ...] = Field(min_length=1)
     outcomes: tuple[OutcomeSpec, ...] = Field(min_length=1)

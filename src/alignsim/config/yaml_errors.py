@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,43 @@ import yaml
 from alignsim.errors import InputError
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 10x faster
+
+MAX_FILE_BYTES = 20 * 2**20  # no scenario, world or landscape file comes near 20 MiB; /dev/zero would fill memory
+MAX_NODES = 1_000_000  # values after expanding aliases: a "billion laughs" file expands far past this
+MAX_DEPTH = 200  # nesting of lists and mappings
+
+
+def read_text_file(path: str | Path, what: str = "file") -> str:
+    """The UTF-8 text of a regular file of at most MAX_FILE_BYTES; anything else (a missing file, a
+    folder, a FIFO or device that would hang or never end, an oversized or binary file) is an InputError."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=path) from None
+    except OSError as err:
+        raise InputError(f"cannot read the {what}: {err.strerror or err}", path=path) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
+        raise InputError(f"is {kind}; give the path of a YAML {what}", path=path)
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"is {info.st_size / 2**20:.1f} MiB; a {what} may be at most {MAX_FILE_BYTES // 2**20} MiB", path=path)
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot hang the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(f"is not a regular file; give the path of a YAML {what}", path=path)
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"cannot read the {what}: {err.strerror or err}", path=path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a {what} may be", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(f"is not UTF-8 text (byte {err.start}); save it as UTF-8", path=path, line=line) from None
 
 
 def read_yaml(text: str, path: str | Path) -> tuple[Any, yaml.Node | None]:
@@ -27,6 +66,7 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, yaml.Node | None]:
             raise InputError(f"not valid YAML: {getattr(err, 'problem', None) or err}", path=path, line=line) from None
         if root is None:
             return None, None
+        check_size(root, path)
         check_nodes(root, [], path)
         try:
             return loader.construct_document(root), root
@@ -34,6 +74,37 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, yaml.Node | None]:
             raise InputError(f"not valid YAML: {err}", path=path) from None
     finally:
         loader.dispose()
+
+
+def check_size(root: yaml.Node, path: str | Path) -> None:
+    """Refuse a node tree whose aliases expand past MAX_NODES values (a "billion laughs" bomb), that
+    refers to itself, or nests deeper than MAX_DEPTH -- before anything walks or constructs it."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in open_nodes:
+            raise InputError("an alias refers to the value that contains it (a recursive anchor); write the value out", path=path, line=line)
+        if depth > MAX_DEPTH:
+            raise InputError(f"nests lists and mappings more than {MAX_DEPTH} deep", path=path, line=line)
+        total = 1
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            open_nodes.add(key)
+            children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+            for child in children:
+                total += size(child, depth + 1)
+                if total > MAX_NODES:
+                    raise InputError(f"expands to more than {MAX_NODES:,} values once its aliases (*name) are resolved; "
+                                     "a scenario needs far fewer (is this an alias bomb?)", path=path, line=line)
+            open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:

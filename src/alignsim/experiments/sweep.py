@@ -62,7 +62,7 @@ import pandas as pd
 
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
-from alignsim.config.yaml_errors import input_error, read_yaml
+from alignsim.config.yaml_errors import input_error, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
@@ -237,7 +237,7 @@ def raise_problems(scenario: Scenario, path: str | Path) -> None:
     problems = check_sweep(scenario)
     if not problems:
         return
-    _, root = read_yaml(Path(path).read_text(encoding="utf-8"), path)
+    _, root = read_yaml(read_text_file(path, "scenario file"), path)
     raise input_error([(list(loc), msg) for loc, msg in problems], root, path, EVENT_TYPES)
 
 

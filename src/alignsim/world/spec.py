@@ -7,6 +7,7 @@ it into numpy arrays that the engine mutates as shocks land. :func:`interest_bas
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from alignsim.measures.similarity import s_score, s_score_matrix
 from alignsim.world.params import Params
+from alignsim.world.types import Flag, Real
 
 TIE_KINDS = ("diplomatic", "treaty", "alliance")
 
@@ -31,26 +33,26 @@ class Dimension(_Frozen):
 
 
 class InterestPosition(_Frozen):
-    position: float = Field(ge=-1, le=1)
-    salience: float = Field(ge=0, le=10)
+    position: Real = Field(ge=-1, le=1)
+    salience: Real = Field(ge=0, le=10)
     note: str = ""
 
 
 class Border(_Frozen):
-    closed: bool = False
+    closed: Flag = False
     open_to: tuple[str, ...] = ()
 
 
 class StateSpec(_Frozen):
     code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     name: str
-    capability: float = Field(gt=0, le=1)
+    capability: Real = Field(gt=0, le=1)
     capability_note: str = ""
-    economy: float | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
+    economy: Real | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
     economy_note: str = ""
-    loyalty: float = Field(0.3, ge=0, le=1)
+    loyalty: Real = Field(0.3, ge=0, le=1)
     loyalty_note: str = ""
-    need: float = Field(0.0, ge=0, le=1)
+    need: Real = Field(0.0, ge=0, le=1)
     need_note: str = ""
     border: Border = Border()
     border_note: str = ""
@@ -60,8 +62,8 @@ class StateSpec(_Frozen):
 class RelationSpec(_Frozen):
     source: str
     target: str
-    weight: float = Field(ge=-1, le=1)
-    reverse: float | None = Field(None, ge=-1, le=1)
+    weight: Real = Field(ge=-1, le=1)
+    reverse: Real | None = Field(None, ge=-1, le=1)
     note: str = ""
 
 
@@ -102,29 +104,80 @@ class WorldSpec(_Frozen):
 
     @model_validator(mode="after")
     def _references_exist(self) -> WorldSpec:
-        codes = [s.code for s in self.states]
-        _no_repeats(codes, "state code")
-        known, dims = set(codes), {d.id for d in self.dimensions}
-        for s in self.states:
-            for dim in s.interests:
-                if dim not in dims:
-                    raise ValueError(f"state {s.code}: unknown interest dimension '{dim}'; known dimensions: {', '.join(sorted(dims))}")
-            for other in s.border.open_to:
-                _known(other, known)
-        for r in self.relations:
-            _known(r.source, known), _known(r.target, known)
-            if r.source == r.target:
-                raise ValueError(f"relation {r.source}->{r.target}: a state has no relation to itself")
-        for kind in TIE_KINDS:
-            for t in getattr(self.ties, kind):
-                _known(t.a, known), _known(t.b, known)
-        for s in self.ties.sanction:
-            _known(s.source, known), _known(s.target, known)
+        problems = world_problems(self)
+        if problems:
+            raise WorldProblems(problems)
         return self
 
     @property
     def codes(self) -> list[str]:
         return [s.code for s in self.states]
+
+
+class WorldProblems(ValueError):
+    """Every cross-reference mistake of a world at once, each with its location in the file; pydantic
+    keeps the exception in the error's ``ctx``, so the scenario loader can report them one by one."""
+
+    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def world_problems(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, message) of each reference to a state or dimension that does not exist, each state
+    given twice, and each meaningless relation: a state related or tied to itself, a pair listed twice."""
+    codes = [s.code for s in world.states]
+    known, dims = set(codes), [d.id for d in world.dimensions]
+    problems: list[tuple[tuple[Any, ...], str]] = []
+
+    def check(code: str, loc: tuple[Any, ...]) -> None:
+        if code not in known:
+            problems.append((loc, unknown_code_message(code, codes)))
+
+    for n, code in enumerate(codes):
+        if code in codes[:n]:
+            problems.append((("states", n, "code"), f"state code '{code}' is given twice (states[{codes.index(code)}] and states[{n}])"))
+    for n, s in enumerate(world.states):
+        for dim in s.interests:
+            if dim not in dims:
+                problems.append((("states", n, "interests", dim), f"state {s.code}: unknown interest dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
+        for m, other in enumerate(s.border.open_to):
+            check(other, ("states", n, "border", "open_to", m))
+            if other == s.code:
+                problems.append((("states", n, "border", "open_to", m), f"state {s.code}: a border is not opened to the state itself"))
+    pairs: dict[frozenset[str], int] = {}
+    for n, r in enumerate(world.relations):
+        check(r.source, ("relations", n, "source")), check(r.target, ("relations", n, "target"))
+        if r.source == r.target:
+            problems.append((("relations", n, "target"), f"relation {r.source}->{r.target}: a state has no relation to itself"))
+        pair = frozenset((r.source, r.target))
+        if pair in pairs:  # an entry sets both directions, so A->B and B->A are the same pair
+            problems.append((("relations", n), f"relation {r.source}->{r.target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
+                             "one entry sets both directions ('weight' and 'reverse')"))
+        pairs.setdefault(pair, n)
+    for kind in (*TIE_KINDS, "sanction"):
+        seen: dict[tuple[str, ...], int] = {}
+        for n, t in enumerate(getattr(world.ties, kind)):
+            a, b = (t.source, t.target) if kind == "sanction" else (t.a, t.b)
+            keys = ("source", "target") if kind == "sanction" else ("a", "b")
+            check(a, ("ties", kind, n, keys[0])), check(b, ("ties", kind, n, keys[1]))
+            if a == b:
+                problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
+            ident = (a, b) if kind == "sanction" else tuple(sorted((a, b)))
+            if ident in seen:
+                problems.append((("ties", kind, n), f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])"))
+            seen.setdefault(ident, n)
+    return problems
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
+    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) or difflib.get_close_matches(word.upper(), choices, n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+def unknown_code_message(code: str, codes: list[str]) -> str:
+    return f"unknown state code '{code}'{did_you_mean(code, codes)}; known states: {', '.join(codes)}"
 
 
 def _no_repeats(items: list[str], what: str) -> None:
@@ -133,11 +186,6 @@ def _no_repeats(items: list[str], what: str) -> None:
         if item in seen:
             raise ValueError(f"{what} '{item}' is given twice")
         seen.add(item)
-
-
-def _known(code: str, known: set[str]) -> None:
-    if code not in known:
-        raise ValueError(f"unknown state code '{code}'; known states: {', '.join(sorted(known))}")
 
 
 def shipped_worlds() -> list[str]:
