@@ -15,6 +15,8 @@ class InputError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        if self.path is None and self.field and self.field.startswith("-"):  # a command-line option
+            return f"{self.field}: {self.message}"
         where = self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from alignsim.config.scenario import check_option, load_scenario
-from alignsim.errors import InputError
+from alignsim.errors import InputError, OutputError
 from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
@@ -180,7 +180,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         raise InputError("exists already; choose another name", path=path)
     template = (resources.files("alignsim") / "templates" / "starter.yaml").read_text(encoding="utf-8")
-    args.dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.replace("{name}", name), encoding="utf-8")
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as fh:  # "x": never replace a file written meanwhile
+            fh.write(template.replace("{name}", name))
+    except FileExistsError:
+        raise InputError("exists already; choose another name", path=path) from None
+    except OSError as err:
+        raise OutputError(f"cannot write the scenario: {err.strerror or err}; choose another --dir", path=path) from None
     print(f"wrote {path}; run it with: alignsim run {path}")
     return 0

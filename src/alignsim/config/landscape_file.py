@@ -79,7 +79,8 @@ def _pydantic_message(err: Any) -> str:
     if kind == "missing":
         return f"required key '{err['loc'][-1]}' is missing"
     if kind in ("float_type", "finite_number", "float_parsing"):
-        return f"expected a finite number, got {value!r}"
+        hint = "; YAML reads 1e300 (no dot) as text: write 1.0e+300" if isinstance(value, str) and "e" in value.lower() else ""
+        return f"expected a finite number, got {value!r}{hint}"
     if kind == "greater_than":
         return f"must be > {err['ctx']['gt']:g}, got {value!r}"
     if kind == "string_type":
@@ -164,11 +165,23 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
 
     prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
     np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
+    sizes = np.array([actor.size for actor in model.actors], dtype=np.float64)
+    _check_energy_finite(sizes, prop, p)
     return LandscapeProblem(
         names=tuple(names),
-        sizes=np.array([actor.size for actor in model.actors], dtype=np.float64),
+        sizes=sizes,
         propensity=prop,
     )
+
+
+def _check_energy_finite(sizes: np.ndarray, prop: np.ndarray, path: Path) -> None:
+    """Refuse sizes and propensities whose energy E = sum s_i s_j p_ij |d_ij| overflows a float64
+    (1e300 is finite, 1e300 x 1e300 is not): the minima would all be inf or nan."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = float(np.abs(np.outer(sizes, sizes) * prop).sum())
+    if not np.isfinite(bound):
+        raise InputError(f"sizes x propensities overflow: the energy (sum of s_i s_j |p_ij|) exceeds {np.finfo(np.float64).max:.3g}; "
+                         "rescale them (only their ratios decide the minima), e.g. sizes as shares that sum to 1", path=path, field="actors")
 
 
 def _minimum_dict(m: Minimum, names: tuple[str, ...]) -> dict[str, Any]:

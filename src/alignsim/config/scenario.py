@@ -373,7 +373,7 @@ def _message(e: Any, loc: list[Any]) -> str:
     if kind == "missing":
         return "is required but missing"
     if kind in _EXPECTED:
-        return f"{e['input']!r} is {_kind_of(e['input'])}, not {_EXPECTED[kind]}"
+        return f"{e['input']!r} is {_kind_of(e['input'])}, not {_EXPECTED[kind]}{_exponent_hint(e['input'])}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"should be a mapping ('key: value' lines), not {type(e['input']).__name__} {e['input']!r}"
     if isinstance(e.get("input"), (str, int, float)):
@@ -383,6 +383,15 @@ def _message(e: Any, loc: list[Any]) -> str:
 
 _EXPECTED = {"int_type": "a whole number (write e.g. 36)", "float_type": "a number (write e.g. 0.5, without quotes)",
              "bool_type": "true or false", "finite_number": "a finite number", "string_type": "text (quote it)"}
+
+
+def _exponent_hint(value: Any) -> str:
+    """YAML 1.1 reads 1e-3 (no dot, no sign in the exponent) as text: say how to write the number."""
+    if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", value.strip()):
+        mantissa, exponent = re.split("[eE]", value.strip())
+        sign = "" if exponent.startswith(("-", "+")) else "+"
+        return f"; YAML reads {value} as text: write {mantissa if '.' in mantissa else mantissa + '.0'}e{sign}{exponent}"
+    return ""
 
 
 def _kind_of(value: Any) -> str:

@@ -31,13 +31,16 @@ def has_pyarrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-MAX_NAME = 100  # characters of a default folder name (file systems allow 255 bytes)
+MAX_NAME = 100  # bytes of a default folder name (file systems allow 255, and -2, .tmp-PID are added)
 
 
 def safe_name(name: str) -> str:
-    """A scenario name as one harmless path component: letters, digits, '.', '-', '_' kept, anything
-    else (a '/', '..', a space) becomes '_', no leading dot, at most MAX_NAME characters."""
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".")[:MAX_NAME].rstrip(".")
+    """A scenario name as one harmless path component: letters and digits (of any script), '.', '-', '_' kept, anything
+    else (a '/', '..', a space) becomes '_', no dot or '_' at either end, at most MAX_NAME bytes
+    ('../../escape' -> 'escape', '/tmp/x' -> 'tmp_x', '..' -> 'scenario')."""
+    clean = re.sub(r"[^\w.-]+|\.{2,}", "_", name)  # \w: letters and digits of any script
+    clean = re.sub(r"_{2,}", "_", clean).strip("._-")
+    clean = clean.encode()[:MAX_NAME].decode(errors="ignore").rstrip("._-")  # bytes: file systems count them
     return clean or "scenario"
 
 
