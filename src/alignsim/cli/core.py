@@ -6,9 +6,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from alignsim.config.scenario import check_option, load_scenario
+from alignsim.config.scenario import check_option, load_any, load_scenario, world_file_warnings
 from alignsim.errors import InputError, OutputError
 from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
@@ -16,7 +17,8 @@ from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
 from alignsim.results.folders import check_out, default_folder, safe_name
 from alignsim.world.events.base import EVENT_TYPES
-from alignsim.world.events.catalog import event_rows
+from alignsim.world.events.catalog import common_fields, event_rows
+from alignsim.world.spec import WorldSpec
 
 EXIT_BAD_INPUT = 2
 MAX_WORKERS = 1024  # more processes than any machine runs usefully; a typo like 10000 would fork-bomb
@@ -73,6 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
+    print_warnings(scenario.warnings)
     out = args.out or default_folder(scenario.name)
     check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
@@ -139,11 +142,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
         try:
-            s = load_scenario(path)
+            s = load_any(path)
         except InputError as err:
             failed += 1
             print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
             continue
+        if isinstance(s, WorldSpec):
+            print_warnings(world_file_warnings(path, s))
+            ties = sum(len(getattr(s.ties, kind)) for kind in ("diplomatic", "treaty", "alliance", "sanction"))
+            print(f"ok: {path} (a world file: {s.name}, {len(s.states)} states, {len(s.dimensions)} dimensions, "
+                  f"{len(s.relations)} relations, {ties} ties)")
+            continue
+        print_warnings(s.warnings)
         if s.sweep is not None:
             try:
                 raise_problems(s, path)  # paths, bounds and codes of the sweep: block
@@ -151,8 +161,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
                 continue
-        print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
+        dates = f"{s.steps} steps from {s.start:%Y-%m}: {s.steps + 1} dated rows, {s.start:%Y-%m} to {s.date_of(s.steps):%Y-%m}"
+        print(f"ok: {path} (a scenario: world {s.world_spec.name}, {len(s.world_spec.states)} states, {dates}, {len(s.shocks)} shocks)")
     return EXIT_BAD_INPUT if failed else 0
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_shocks(args: argparse.Namespace) -> int:
@@ -161,12 +177,17 @@ def cmd_shocks(args: argparse.Namespace) -> int:
         print("| type | Goldstein (actor / target) | CAMEO | fields | what it does |")
         print("|---|---|---|---|---|")
         for r in rows:
-            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {r.fields} | {r.summary} |")
+            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {"; ".join(r.allowed) or "-"} | {r.summary} |")
         return 0
     for r in rows:
         print(f"{r.name:18} Goldstein {r.goldstein:14} CAMEO {r.cameo}")
         print(f"{'':18} {r.summary}")
-        print(f"{'':18} fields: {r.fields}")
+        for line in r.allowed or ("(no fields of its own)",):
+            print(f"{'':18} {line}")
+    print()
+    print("every shock also takes:")
+    for line in common_fields():
+        print(f"  {line}")
     return 0
 
 

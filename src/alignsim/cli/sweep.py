@@ -10,7 +10,7 @@ from typing import Any
 from alignsim.cli.core import MAX_WORKERS, numbered_note
 from alignsim.config.scenario import check_option
 from alignsim.errors import InputError
-from alignsim.experiments.sweep import INDEX_FILES, design_size, load_sweep_scenario, run_sweep
+from alignsim.experiments.sweep import INDEX_FILES, design_size, is_constant, load_sweep_scenario, run_sweep
 from alignsim.results.folders import check_out, default_folder
 
 
@@ -60,6 +60,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     table = result.indices
     for outcome in result.outcomes:
         rows = table[table.outcome == outcome]
+        values = result.point_means()[outcome]
+        if is_constant(values.to_numpy(dtype=float)):
+            print(f"  {outcome}: did not vary across the points (always {values.iloc[0]:.4g}); no parameter moves it, and the indices are undefined")
+            continue
         if spec.design == "sobol":
             rows = rows.sort_values("ST", ascending=False, kind="stable")
             cells = [f"{r.parameter} ST {r.ST:.2f}±{r.ST_conf:.2f} (S1 {r.S1:.2f}±{r.S1_conf:.2f})" for r in rows.itertuples()]

@@ -19,11 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
 from alignsim.config.sweep_spec import SweepSpec
-from alignsim.config.yaml_errors import input_error, read_text_file, read_yaml
+from alignsim.config.yaml_errors import input_error, located, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message
+from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, world_warnings, shipped_world_path, shipped_worlds, unknown_code_message
 from alignsim.world.types import Int
 
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
@@ -61,6 +61,8 @@ class Scenario(BaseModel):
     sweep: SweepSpec | None = None
 
     _world_spec: WorldSpec = PrivateAttr()
+    _notes: list[tuple[tuple[Any, ...], str, Path | None]] = PrivateAttr(default_factory=list)  # (location, warning, world file or None)
+    _warnings: tuple[str, ...] = PrivateAttr(())
 
     @field_validator("track")
     @classmethod
@@ -116,7 +118,33 @@ class Scenario(BaseModel):
                 problems.append((("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself"))
         if problems:
             raise ScenarioProblems(problems)
+        self._notes = [*_world_notes(self.world, spec, base_dir), *((loc, msg, None) for loc, msg in self._tie_notes())]
         return self
+
+    def _tie_notes(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Scripted visits between states without diplomatic relations at the time (after the
+        recognitions and severances scripted before): legal, but rarely what history allows."""
+        ties = {frozenset((t.a, t.b)) for t in self._world_spec.ties.diplomatic}
+        order = {id(shock): n for n, shock in enumerate(self.shocks)}
+        notes, warned = [], set()
+        for step in sorted(plan := self.schedule()):
+            for shock in plan[step]:
+                pair = frozenset((shock.source, shock.target))
+                if shock.type == "recognition":
+                    ties.add(pair)
+                elif shock.type == "sever_relations":
+                    ties.discard(pair)
+                elif shock.type in VISIT_TYPES and pair not in ties and id(shock) not in warned:
+                    warned.add(id(shock))
+                    notes.append((("shocks", order[id(shock)], "type"), f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic "
+                                  f"relations in {self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
+                                  "a contact without relations is usually 'talks' with 'via' a third state"))
+        return notes
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Legal but odd inputs, each 'file:line: field '...': message' (filled by :func:`load_scenario`)."""
+        return self._warnings
 
     def _first_step(self, shock: Event) -> int:
         return shock.step if shock.step is not None else month_index(self.start, shock.date)  # type: ignore[arg-type]
@@ -163,6 +191,30 @@ class Scenario(BaseModel):
             data["seed"] = seed
         data["params"] = {**data["params"], **params}
         return Scenario.model_validate(data)
+
+
+VISIT_TYPES = ("visit", "invitation")  # meetings that in practice need diplomatic relations
+
+
+def _world_notes(world: str | dict[str, Any], spec: WorldSpec, base_dir: Path) -> list[tuple[tuple[Any, ...], str, Path | None]]:
+    """The world's warnings, located in the text the user wrote: a world file (its path), an inline
+    world or the overrides of a 'base:' world (the scenario); none for a shipped world unchanged."""
+    notes = world_warnings(spec)
+    if isinstance(world, str):
+        if world in shipped_worlds():
+            return []
+        path = Path(world) if Path(world).is_absolute() else base_dir / world
+        return [(loc, msg, path) for loc, msg in notes]
+    overrides = {k: v for k, v in world.items() if k != "base"}
+    if "base" not in world:
+        return [(("world", *loc), msg, None) for loc, msg in notes]
+    merged = spec.model_dump(mode="json")
+    out = []
+    for loc, msg in notes:
+        mapped = _override_loc(merged, overrides, loc)
+        if mapped is not None:
+            out.append((("world", *mapped), msg, None))
+    return out
 
 
 class ScenarioProblems(InputError):
@@ -323,6 +375,29 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(read_text_file(path, "scenario file"), path=path)
 
 
+def load_any(path: str | Path) -> Scenario | WorldSpec:
+    """A scenario, or a world file (told apart by its keys: 'dimensions' and 'states' and nothing
+    a world lacks), validated with the same messages; a world's warnings land in ``world_file_warnings``."""
+    path = Path(path)
+    text = read_text_file(path, "file")
+    data, root = read_yaml(text, path)
+    if isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields):
+        return load_world_file(path)
+    return parse_scenario(text, path=path)
+
+
+def load_world_file(path: str | Path) -> WorldSpec:
+    """Read and validate a world file on its own (``alignsim validate my_world.yaml``)."""
+    path = Path(path)
+    return resolve_world(str(path), Path("."))  # relative stays relative: messages name the path as given
+
+
+def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
+    """A world file's warnings as 'file:line: field '...': message'."""
+    notes = [(loc, msg, Path(path)) for loc, msg in world_warnings(spec)]
+    return _located_notes(notes, None, path)
+
+
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, root = read_yaml(text, path)
@@ -332,7 +407,9 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
         raise InputError("a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1)
     data.setdefault("name", Path(path).stem)
     try:
-        return Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario._warnings = tuple(_located_notes(scenario._notes, root, path))
+        return scenario
     except ValidationError as err:
         problems = []
         for e in err.errors():
@@ -349,6 +426,20 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
         raise input_error(problems, root, path, EVENT_TYPES) from None
     except ScenarioProblems as err:
         raise input_error([(list(loc), msg) for loc, msg in err.problems], root, path, EVENT_TYPES) from None
+
+
+def _located_notes(notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path) -> list[str]:
+    """Each warning as 'file:line: field '...': message', in the scenario or in its world file."""
+    roots: dict[Path, yaml.Node | None] = {}
+    out = []
+    for loc, message, world_file in notes:
+        where, node = (path, root) if world_file is None else (world_file, None)
+        if world_file is not None:
+            if world_file not in roots:
+                roots[world_file] = read_yaml(read_text_file(world_file, "world file"), world_file)[1]
+            node = roots[world_file]
+        out.append(located(list(loc), message, node, where, EVENT_TYPES))
+    return out
 
 
 def _message(e: Any, loc: list[Any]) -> str:
@@ -381,8 +472,8 @@ def _message(e: Any, loc: list[Any]) -> str:
     return msg
 
 
-_EXPECTED = {"int_type": "a whole number (write e.g. 36)", "float_type": "a number (write e.g. 0.5, without quotes)",
-             "bool_type": "true or false", "finite_number": "a finite number", "string_type": "text (quote it)"}
+_EXPECTED = {"int_type": "an integer (a whole number, e.g. 36)", "float_type": "a number (e.g. 0.5, without quotes)",
+             "bool_type": "a boolean (true or false)", "finite_number": "a finite number", "string_type": "text (quote it)"}
 
 
 def _exponent_hint(value: Any) -> str:

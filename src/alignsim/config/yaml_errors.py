@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Collection
 from pathlib import Path
@@ -134,15 +135,21 @@ def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
 def input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, path: str | Path, tags: Collection[str] = ()) -> InputError:
     """One InputError for all problems: the first's line and field, every problem on its own line.
     ``tags`` are the names of a discriminated union's members (they appear in a location, not in the file)."""
-    located = []
+    found = []
     for loc, message in problems:
         line, field_path = locate(root, loc, tags)
-        located.append((line, field_path, message))
-    lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in located]
-    line, field_path, message = located[0]
+        found.append((line, field_path, message))
+    lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in found]
+    line, field_path, message = found[0]
     error = InputError("\n".join([message, *lines[1:]]), path=path, line=line, field=field_path or "(top level)")
     error.full_text = str(error)  # type: ignore[attr-defined]
     return error
+
+
+def located(loc: list[Any], message: str, root: yaml.Node | None, path: str | Path, tags: Collection[str] = ()) -> str:
+    """One message as 'file:line: field '...': message' (for warnings, which are not raised)."""
+    line, field_path = locate(root, loc, tags)
+    return f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}"
 
 
 def locate(root: yaml.Node | None, loc: list[Any], tags: Collection[str] = ()) -> tuple[int | None, str]:
@@ -163,7 +170,19 @@ def locate(root: yaml.Node | None, loc: list[Any], tags: Collection[str] = ()) -
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
             line = node.start_mark.line + 1
-            names[-1:] = [f"{names[-1]}[{part}]"] if names else [f"[{part}]"]
+            label = _item_label(node, part)
+            names[-1:] = [f"{names[-1]}[{label}]"] if names else [f"[{label}]"]
         elif isinstance(part, str) and part not in tags:
             names.append(part)
     return line, ".".join(names)
+
+
+def _item_label(node: yaml.Node, index: int) -> str:
+    """How a field path names a list item: a state by its code, a dimension by its id
+    ('states[PRK].capability' says more than 'states[6].capability'), anything else by its index."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in ("code", "id") and isinstance(value, yaml.ScalarNode):
+                if re.fullmatch(r"[A-Za-z0-9_]{1,40}", value.value):
+                    return value.value
+    return str(index)

@@ -170,6 +170,19 @@ def world_problems(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
     return problems
 
 
+def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Legal but probably unmeant: a state that gives no position on a dimension (it counts as
+    position 0 with salience 0, i.e. neutral, weighed by the other state's salience alone)."""
+    dims = [d.id for d in world.dimensions]
+    out = []
+    for n, s in enumerate(world.states):
+        missing = [d for d in dims if d not in s.interests]
+        if missing:
+            out.append((("states", n, "interests"), f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: "
+                        "it counts as neutral there (position 0, salience 0; the pair's weight is half the other state's salience)"))
+    return out
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
     near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) or difflib.get_close_matches(word.upper(), choices, n=1, cutoff=0.6)
