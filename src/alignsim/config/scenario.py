@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -23,7 +24,7 @@ from alignsim.config.yaml_errors import input_error, located, read_text_file, re
 from alignsim.errors import InputError
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, world_warnings, shipped_world_path, shipped_worlds, unknown_code_message
+from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message, world_warnings
 from alignsim.world.types import Int
 
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
@@ -136,9 +137,10 @@ class Scenario(BaseModel):
                     ties.discard(pair)
                 elif shock.type in VISIT_TYPES and pair not in ties and id(shock) not in warned:
                     warned.add(id(shock))
-                    notes.append((("shocks", order[id(shock)], "type"), f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic "
-                                  f"relations in {self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
-                                  "a contact without relations is usually 'talks' with 'via' a third state"))
+                    message = (f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic relations in "
+                               f"{self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
+                               "a contact without relations is usually 'talks' with 'via' a third state")
+                    notes.append((("shocks", order[id(shock)], "type"), message))
         return notes
 
     @property
@@ -380,7 +382,7 @@ def load_any(path: str | Path) -> Scenario | WorldSpec:
     a world lacks), validated with the same messages; a world's warnings land in ``world_file_warnings``."""
     path = Path(path)
     text = read_text_file(path, "file")
-    data, root = read_yaml(text, path)
+    data, _ = read_yaml(text, path)
     if isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields):
         return load_world_file(path)
     return parse_scenario(text, path=path)
@@ -486,7 +488,7 @@ def _exponent_hint(value: Any) -> str:
 
 
 def _kind_of(value: Any) -> str:
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return "not a number (.nan)"
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "infinite"

@@ -182,7 +182,7 @@ def _item_label(node: yaml.Node, index: int) -> str:
     ('states[PRK].capability' says more than 'states[6].capability'), anything else by its index."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value in ("code", "id") and isinstance(value, yaml.ScalarNode):
-                if re.fullmatch(r"[A-Za-z0-9_]{1,40}", value.value):
-                    return value.value
+            named = isinstance(key, yaml.ScalarNode) and key.value in ("code", "id") and isinstance(value, yaml.ScalarNode)
+            if named and re.fullmatch(r"[A-Za-z0-9_]{1,40}", value.value):
+                return value.value
     return str(index)

@@ -152,8 +152,9 @@ def world_problems(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((("relations", n, "target"), f"relation {r.source}->{r.target}: a state has no relation to itself"))
         pair = frozenset((r.source, r.target))
         if pair in pairs:  # an entry sets both directions, so A->B and B->A are the same pair
-            problems.append((("relations", n), f"relation {r.source}->{r.target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
-                             "one entry sets both directions ('weight' and 'reverse')"))
+            message = (f"relation {r.source}->{r.target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
+                       "one entry sets both directions ('weight' and 'reverse')")
+            problems.append((("relations", n), message))
         pairs.setdefault(pair, n)
     for kind in (*TIE_KINDS, "sanction"):
         seen: dict[tuple[str, ...], int] = {}
@@ -178,8 +179,9 @@ def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
     for n, s in enumerate(world.states):
         missing = [d for d in dims if d not in s.interests]
         if missing:
-            out.append((("states", n, "interests"), f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: "
-                        "it counts as neutral there (position 0, salience 0; the pair's weight is half the other state's salience)"))
+            message = (f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: it counts as neutral "
+                       "there (position 0, salience 0; the pair's weight is half the other state's salience)")
+            out.append((("states", n, "interests"), message))
     return out
 
 
