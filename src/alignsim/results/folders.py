@@ -86,6 +86,7 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
     check_out(out, overwrite=overwrite)
     created = _make_parents(out.parent)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    done = False
     try:
         with _folder_lock(out):
             check_out(out, overwrite=overwrite)  # again: another run may have written it meanwhile
@@ -93,14 +94,13 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
             tmp.mkdir()
             write(tmp)
             _move_into_place(tmp, out)
+            done = True
     except OSError as err:
-        _remove_empty(created)
         raise _output_error(err, out) from None
-    except BaseException:
-        _remove_empty(created)
-        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            _remove_empty(created)
     return out
 
 
