@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignsim.cli.main import main
-from alignsim.config.scenario import Scenario, parse_scenario
+from alignsim.config.scenario import Scenario, load_world_file, parse_scenario
 from alignsim.errors import InputError, OutputError
-from alignsim.results import folders
 from alignsim.results.folders import safe_name, write_folder
+from alignsim.world.params import Params
+from alignsim.world.spec import WorldState, interest_baseline
 
 REPO = Path(__file__).resolve().parent.parent
 LANDSCAPE = REPO / "examples" / "landscape_example.yaml"
@@ -328,3 +330,20 @@ def test_fuzzed_yaml_text_never_raises_anything_but_an_input_error(text: str) ->
         parse_scenario(text, path="fuzz.yaml")
     except InputError:
         pass
+
+
+# ---------------------------------------------------------------------------- docs/worlds.md
+
+
+def test_the_worked_example_of_docs_worlds_validates_and_gives_the_numbers_it_states(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = (REPO / "docs" / "worlds.md").read_text(encoding="utf-8")
+    example = doc.split("## A worked example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "trio.yaml").write_text(example)
+    assert main(["validate", str(tmp_path / "trio.yaml")]) == 0
+    assert capsys.readouterr().err == ""  # no warnings: every state positions itself on every dimension
+    world = WorldState.from_spec(load_world_file(tmp_path / "trio.yaml"))
+    x0 = interest_baseline(world, Params())
+    assert np.round([x0[0, 1], x0[0, 2], x0[1, 2]], 3).tolist() == [-0.717, 0.489, -0.167]
+    assert world.relations.tolist() == [[0, -0.4, 0.2], [-0.4, 0, 0], [0.5, 0, 0]]
+    assert world.economy.tolist() == [2000, 1200, 800]
+    assert world.contact[1, 2] == 0 and world.contact[0, 2] == 1
