@@ -173,6 +173,35 @@ def test_all_world_mistakes_in_one_pass_named_by_code(tmp_path: Path, capsys: py
         assert fragment in err, f"{fragment!r} missing from: {err}"
 
 
+MANY_MISTAKES = """\
+steps: true
+seed: -3
+params: {beta: 2}
+world:
+  base: korea_2024
+  states:
+    - {code: MNG, need: 1.5}
+  relations:
+    - {source: MNG, target: MNG, weight: 0.1}
+shocks:
+  - {type: visit, step: 1, source: PKR, target: JPN, level: ministre}
+  - {type: interest_shift, step: 2, source: MNG, dimension: us_aliance, position: 0.2}
+track: [PRK-CBU]
+"""
+
+
+def test_all_scenario_mistakes_in_one_pass_in_file_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / S).write_text(MANY_MISTAKES)
+    assert main(["validate", str(tmp_path / S)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    expected = ["'steps'", "'seed'", "'params.beta'", "'world.states[MNG].need'", "'world.relations[0].target'", "'shocks[0].level'",
+                "'shocks[0].source'", "'shocks[1].dimension'", "'track[0]'"]
+    assert len(lines) == len(expected)
+    for line, field in zip(lines, expected):
+        assert f"field {field}" in line, line
+    assert "did you mean 'PRK'?" in lines[6] and "did you mean 'us_alliance'?" in lines[7] and "did you mean 'CUB'?" in lines[8]
+
+
 def test_validate_reads_a_world_file_and_warns_of_a_dimension_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     world = TINY_WORLD.replace("  - {id: bloc", "  - {id: trade, meaning: open}\n  - {id: bloc", 1)
     (tmp_path / "w.yaml").write_text(world)

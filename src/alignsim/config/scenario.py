@@ -24,7 +24,7 @@ from alignsim.config.yaml_errors import input_error, located, read_text_file, re
 from alignsim.errors import InputError
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message, world_warnings
+from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message, world_problems, world_warnings
 from alignsim.world.types import Int
 
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
@@ -262,7 +262,7 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
     head = (prefix,) if prefix else ()
     problems = []
     errors = err.errors()
-    for e in _expanded(errors):
+    for e in _expanded(errors, raw):
         loc = tuple(e["loc"])
         if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors):
             continue  # an item failed and was left out; its own error says why
@@ -283,16 +283,20 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
     return problems
 
 
-def _expanded(errors: list[Any]) -> list[Any]:
+def _expanded(errors: list[Any], raw: dict[str, Any]) -> list[Any]:
     """pydantic's errors with a :class:`WorldProblems` (all cross-reference mistakes of a world) split
-    into one error per mistake, located where it was written."""
-    out = []
+    into one error per mistake, located where it was written. When the world's structure failed,
+    pydantic never ran the cross-reference check: run it on the raw mapping, for one pass."""
+    out, checked = [], False
     for e in errors:
         problems = e.get("ctx", {}).get("error")
         if isinstance(problems, WorldProblems):
             out += [{"type": "value_error", "loc": (*e["loc"], *loc), "msg": message} for loc, message in problems.problems]
+            checked = True
         else:
             out.append(e)
+    if not checked:
+        out += [{"type": "value_error", "loc": loc, "msg": message} for loc, message in world_problems(raw)]
     return out
 
 
@@ -425,9 +429,59 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
                 if e["type"] == "union_tag_invalid":
                     loc.append("type")
             problems.append((loc, message))
+        given = {tuple(loc) for loc, _ in problems}
+        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
         raise input_error(problems, root, path, EVENT_TYPES) from None
     except ScenarioProblems as err:
         raise input_error([(list(loc), msg) for loc, msg in err.problems], root, path, EVENT_TYPES) from None
+
+
+def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
+    """The checks pydantic skipped because a field failed (they run after all fields are valid): the
+    world's own mistakes, and unknown state codes and dimensions in the raw shocks and tracked pairs,
+    so that one ``validate`` reports every mistake of the file."""
+    world = data.get("world", Scenario.model_fields["world"].default)
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    try:
+        spec = resolve_world(world, base_dir)
+        codes, dims = spec.codes, [d.id for d in spec.dimensions]
+    except ScenarioProblems as err:
+        problems += err.problems  # mistakes of an inline or overridden world, located in this file
+        raw = _raw_world(world, base_dir)
+        codes = [c for s in raw.get("states") or [] if isinstance(s, dict) and isinstance(c := s.get("code"), str)]
+        dims = [d for x in raw.get("dimensions") or [] if isinstance(x, dict) and isinstance(d := x.get("id"), str)]
+    except (InputError, ValidationError, TypeError):
+        return []  # a world file with its own mistakes: reported once this file's are fixed
+    shocks = data.get("shocks")
+    for n, shock in enumerate(shocks if isinstance(shocks, list) else []):
+        if not isinstance(shock, dict):
+            continue
+        for field in ("source", "target", "via"):
+            if isinstance(code := shock.get(field), str) and code not in codes:
+                problems.append((("shocks", n, field), unknown_code_message(code, codes)))
+        for field in ("open_to", "partners"):
+            for code in shock.get(field) if isinstance(shock.get(field), list) else ():
+                if isinstance(code, str) and code not in codes:
+                    problems.append((("shocks", n, field), unknown_code_message(code, codes)))
+        if isinstance(dim := shock.get("dimension"), str) and dim not in dims:
+            problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
+    track = data.get("track")
+    for n, pair in enumerate(track if isinstance(track, list) else []):
+        for code in pair.split("-") if isinstance(pair, str) and pair.count("-") == 1 else ():
+            if code not in codes:
+                problems.append((("track", n), unknown_code_message(code, codes)))
+    return problems
+
+
+def _raw_world(world: Any, base_dir: Path) -> dict[str, Any]:
+    """The world's mapping before validation (a base world with the overrides applied), or {}."""
+    try:
+        if isinstance(world, dict) and "base" in world:
+            overrides = {k: v for k, v in world.items() if k != "base"}
+            return merge_world(_load_world_raw(world["base"], base_dir, ("world", "base"))[0], overrides)
+        return world if isinstance(world, dict) else _load_world_raw(world, base_dir, ("world",))[0]
+    except (InputError, TypeError, AttributeError):
+        return {}
 
 
 def _located_notes(notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path) -> list[str]:

@@ -139,6 +139,7 @@ def input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, p
     for loc, message in problems:
         line, field_path = locate(root, loc, tags)
         found.append((line, field_path, message))
+    found.sort(key=lambda item: item[0] if item[0] is not None else float("inf"))  # in file order (stable)
     lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in found]
     line, field_path, message = found[0]
     error = InputError("\n".join([message, *lines[1:]]), path=path, line=line, field=field_path or "(top level)")

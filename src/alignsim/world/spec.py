@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -123,52 +124,73 @@ class WorldProblems(ValueError):
         super().__init__("; ".join(message for _, message in problems))
 
 
-def world_problems(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
+def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) of each reference to a state or dimension that does not exist, each state
-    given twice, and each meaningless relation: a state related or tied to itself, a pair listed twice."""
-    codes = [s.code for s in world.states]
-    known, dims = set(codes), [d.id for d in world.dimensions]
+    given twice, and each meaningless relation: a state related or tied to itself, a pair listed twice.
+    Works on a raw mapping too (entries of the wrong shape are skipped: their own errors say why), so
+    that a file with both kinds of mistake is reported in one pass."""
+    raw = world.model_dump() if isinstance(world, WorldSpec) else world
+    states = _entries(raw.get("states"))
+    codes = [c for s in states if isinstance(c := s.get("code"), str)]
+    known, dims = set(codes), [d["id"] for d in _entries(raw.get("dimensions")) if isinstance(d.get("id"), str)]
     problems: list[tuple[tuple[Any, ...], str]] = []
 
-    def check(code: str, loc: tuple[Any, ...]) -> None:
-        if code not in known:
+    def check(code: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(code, str) and code not in known:
             problems.append((loc, unknown_code_message(code, codes)))
 
-    for n, code in enumerate(codes):
-        if code in codes[:n]:
-            problems.append((("states", n, "code"), f"state code '{code}' is given twice (states[{codes.index(code)}] and states[{n}])"))
-    for n, s in enumerate(world.states):
-        for dim in s.interests:
-            if dim not in dims:
-                problems.append((("states", n, "interests", dim), f"state {s.code}: unknown interest dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
-        for m, other in enumerate(s.border.open_to):
+    first: dict[str, int] = {}
+    for n, s in _indexed(raw.get("states")):
+        code = s.get("code")
+        if isinstance(code, str) and code in first:
+            problems.append((("states", n, "code"), f"state code '{code}' is given twice (states[{first[code]}] and states[{n}])"))
+        elif isinstance(code, str):
+            first[code] = n
+        interests = s.get("interests")
+        for dim in interests if isinstance(interests, dict) else ():
+            if dims and dim not in dims:
+                problems.append((("states", n, "interests", dim), f"state {code}: unknown interest dimension '{dim}'{did_you_mean(str(dim), dims)}; known dimensions: {', '.join(dims)}"))
+        border = s.get("border")
+        open_to = border.get("open_to") if isinstance(border, dict) else None
+        for m, other in enumerate(open_to if isinstance(open_to, (list, tuple)) else ()):
             check(other, ("states", n, "border", "open_to", m))
-            if other == s.code:
-                problems.append((("states", n, "border", "open_to", m), f"state {s.code}: a border is not opened to the state itself"))
-    pairs: dict[frozenset[str], int] = {}
-    for n, r in enumerate(world.relations):
-        check(r.source, ("relations", n, "source")), check(r.target, ("relations", n, "target"))
-        if r.source == r.target:
-            problems.append((("relations", n, "target"), f"relation {r.source}->{r.target}: a state has no relation to itself"))
-        pair = frozenset((r.source, r.target))
+            if other == code:
+                problems.append((("states", n, "border", "open_to", m), f"state {code}: a border is not opened to the state itself"))
+    pairs: dict[frozenset[Any], int] = {}
+    for n, r in _indexed(raw.get("relations")):
+        source, target = r.get("source"), r.get("target")
+        check(source, ("relations", n, "source")), check(target, ("relations", n, "target"))
+        if source == target:
+            problems.append((("relations", n, "target"), f"relation {source}->{target}: a state has no relation to itself"))
+        pair = frozenset((str(source), str(target)))
         if pair in pairs:  # an entry sets both directions, so A->B and B->A are the same pair
-            message = (f"relation {r.source}->{r.target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
+            message = (f"relation {source}->{target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
                        "one entry sets both directions ('weight' and 'reverse')")
             problems.append((("relations", n), message))
         pairs.setdefault(pair, n)
+    ties = raw.get("ties") if isinstance(raw.get("ties"), dict) else {}
     for kind in (*TIE_KINDS, "sanction"):
+        keys = ("source", "target") if kind == "sanction" else ("a", "b")
         seen: dict[tuple[str, ...], int] = {}
-        for n, t in enumerate(getattr(world.ties, kind)):
-            a, b = (t.source, t.target) if kind == "sanction" else (t.a, t.b)
-            keys = ("source", "target") if kind == "sanction" else ("a", "b")
+        for n, t in _indexed(ties.get(kind)):
+            a, b = t.get(keys[0]), t.get(keys[1])
             check(a, ("ties", kind, n, keys[0])), check(b, ("ties", kind, n, keys[1]))
             if a == b:
                 problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
-            ident = (a, b) if kind == "sanction" else tuple(sorted((a, b)))
+            ident = (str(a), str(b)) if kind == "sanction" else tuple(sorted((str(a), str(b))))
             if ident in seen:
                 problems.append((("ties", kind, n), f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])"))
             seen.setdefault(ident, n)
     return problems
+
+
+def _indexed(items: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, entry) of the mapping entries of a list; anything else has no entries to check."""
+    return [(n, item) for n, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, (list, tuple)) else []
+
+
+def _entries(items: Any) -> list[dict[str, Any]]:
+    return [item for _, item in _indexed(items)]
 
 
 def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
@@ -187,8 +209,12 @@ def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
-    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) or difflib.get_close_matches(word.upper(), choices, n=1, cutoff=0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    def score(choice: str) -> tuple[float, int]:  # similarity, then the longer common start ('IRM': IRN before ISR)
+        ratio = max(difflib.SequenceMatcher(None, w, choice).ratio() for w in (word, word.upper()))
+        return ratio, len(os.path.commonprefix([word.upper(), choice.upper()]))
+
+    ranked = sorted(choices, key=score, reverse=True)
+    return f" (did you mean '{ranked[0]}'?)" if ranked and score(ranked[0])[0] >= 0.6 else ""
 
 
 def unknown_code_message(code: str, codes: list[str]) -> str:
