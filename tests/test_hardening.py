@@ -197,8 +197,8 @@ def test_all_scenario_mistakes_in_one_pass_in_file_order(tmp_path: Path, capsys:
     expected = ["'steps'", "'seed'", "'params.beta'", "'world.states[MNG].need'", "'world.relations[0].target'", "'shocks[0].level'",
                 "'shocks[0].source'", "'shocks[1].dimension'", "'track[0]'"]
     assert len(lines) == len(expected)
-    for line, field in zip(lines, expected):
-        assert f"field {field}" in line, line
+    for line, key in zip(lines, expected):
+        assert f"field {key}" in line, line
     assert "did you mean 'PRK'?" in lines[6] and "did you mean 'us_alliance'?" in lines[7] and "did you mean 'CUB'?" in lines[8]
 
 

@@ -6,7 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from alignsim.cli.core import add_ensemble_options, check_ensemble_options, numbered_note
+from alignsim.cli.core import (
+    add_ensemble_options,
+    check_ensemble_options,
+    numbered_note,
+)
 from alignsim.config.scenario import load_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import compare_scenarios

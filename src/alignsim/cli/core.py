@@ -9,7 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alignsim.config.scenario import check_option, load_any, load_scenario, world_file_warnings
+from alignsim.config.scenario import (
+    check_option,
+    load_any,
+    load_scenario,
+    world_file_warnings,
+)
 from alignsim.errors import InputError, OutputError
 from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario

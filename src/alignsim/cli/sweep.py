@@ -10,7 +10,13 @@ from typing import Any
 from alignsim.cli.core import MAX_WORKERS, numbered_note
 from alignsim.config.scenario import check_option
 from alignsim.errors import InputError
-from alignsim.experiments.sweep import INDEX_FILES, design_size, is_constant, load_sweep_scenario, run_sweep
+from alignsim.experiments.sweep import (
+    INDEX_FILES,
+    design_size,
+    is_constant,
+    load_sweep_scenario,
+    run_sweep,
+)
 from alignsim.results.folders import check_out, default_folder
 
 

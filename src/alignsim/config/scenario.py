@@ -17,14 +17,34 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from alignsim.config.sweep_spec import SweepSpec
 from alignsim.config.yaml_errors import input_error, located, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldProblems, WorldSpec, did_you_mean, merge_world, shipped_world_path, shipped_worlds, unknown_code_message, world_problems, world_warnings
+from alignsim.world.spec import (
+    WorldProblems,
+    WorldSpec,
+    did_you_mean,
+    merge_world,
+    shipped_world_path,
+    shipped_worlds,
+    unknown_code_message,
+    world_problems,
+    world_warnings,
+)
 from alignsim.world.types import Int
 
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
