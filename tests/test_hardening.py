@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from alignsim.cli.main import main
 from alignsim.config.scenario import Scenario, load_world_file, parse_scenario
 from alignsim.errors import InputError, OutputError
+from alignsim.experiments.sweep import is_constant
 from alignsim.results.folders import safe_name, write_folder
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldState, interest_baseline
@@ -126,6 +127,7 @@ CORPUS = [
          {"l.yaml": "actors: [{name: A, size: 1.0e+300}, {name: B, size: 1.0e+300}]\npropensity: [[0, 1.0e+300], [1.0e+300, 0]]\n"}),
     Case("landscape_exponent_text", ("landscape", "l.yaml"), 2, ("'1e300'", "1.0e+300"),
          {"l.yaml": "actors: [{name: A, size: 1e300}, {name: B, size: 1}]\npropensity: [[0, 1], [1, 0]]\n"}),
+    Case("world_file_run_as_scenario", ("run", "w.yaml"), 2, ("this is a world file", "world: w.yaml"), {"w.yaml": TINY_WORLD}),
     # --- comparisons with nothing in common
     Case("compare_disjoint_worlds", ("compare", S, "t.yaml", "--replicates", "2"), 2, ("shares 0 state(s)", "at least two states in common"),
          {S: "steps: 2\n", "w.yaml": TINY_WORLD, "t.yaml": "steps: 2\nworld: w.yaml\n"}),
@@ -376,3 +378,8 @@ def test_the_worked_example_of_docs_worlds_validates_and_gives_the_numbers_it_st
     assert world.relations.tolist() == [[0, -0.4, 0.2], [-0.4, 0, 0], [0.5, 0, 0]]
     assert world.economy.tolist() == [2000, 1200, 800]
     assert world.contact[1, 2] == 0 and world.contact[0, 2] == 1
+
+
+def test_an_outcome_that_does_not_vary_has_no_indices() -> None:
+    assert is_constant(np.full(8, 0.25)) and is_constant(np.array([0.1, 0.1 + 1e-16, 0.1]))
+    assert not is_constant(np.array([0.1, 0.1001, 0.1]))

@@ -407,9 +407,14 @@ def load_any(path: str | Path) -> Scenario | WorldSpec:
     path = Path(path)
     text = read_text_file(path, "file")
     data, _ = read_yaml(text, path)
-    if isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields):
+    if is_world_mapping(data):
         return load_world_file(path)
     return parse_scenario(text, path=path)
+
+
+def is_world_mapping(data: Any) -> bool:
+    """A world file's keys: 'dimensions' and 'states', and none that a world lacks."""
+    return isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields)
 
 
 def load_world_file(path: str | Path) -> WorldSpec:
@@ -431,6 +436,9 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
         raise InputError("the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)", path=path, line=1)
     if not isinstance(data, dict):
         raise InputError("a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1)
+    if is_world_mapping(data):
+        raise InputError("this is a world file (it has 'dimensions' and 'states'), not a scenario; a scenario names it with "
+                         f"'world: {Path(path).name}', and 'alignsim validate {path}' checks it on its own (docs/worlds.md)", path=path, line=1)
     data.setdefault("name", Path(path).stem)
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
