@@ -17,7 +17,8 @@ from alignsim.errors import InputError
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 10x faster
 
 MAX_FILE_BYTES = 20 * 2**20  # no scenario, world or landscape file comes near 20 MiB; /dev/zero would fill memory
-MAX_NODES = 1_000_000  # values after expanding aliases: a "billion laughs" file expands far past this
+MAX_ALIAS_VALUES = 100_000  # values that aliases may add once expanded: a "billion laughs" file adds billions
+MAX_PROBLEMS = 30  # lines of one error message; a list of a million bad items is not a million lines
 MAX_DEPTH = 200  # nesting of lists and mappings
 
 
@@ -78,8 +79,9 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, yaml.Node | None]:
 
 
 def check_size(root: yaml.Node, path: str | Path) -> None:
-    """Refuse a node tree whose aliases expand past MAX_NODES values (a "billion laughs" bomb), that
-    refers to itself, or nests deeper than MAX_DEPTH -- before anything walks or constructs it."""
+    """Refuse a node tree whose aliases add more than MAX_ALIAS_VALUES values once expanded (a
+    "billion laughs" bomb), that refers to itself, or nests deeper than MAX_DEPTH -- before anything
+    walks or constructs it. Sizes are memoised per node, so this costs one pass over the file's nodes."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
@@ -96,16 +98,15 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             open_nodes.add(key)
             children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
-            for child in children:
-                total += size(child, depth + 1)
-                if total > MAX_NODES:
-                    raise InputError(f"expands to more than {MAX_NODES:,} values once its aliases (*name) are resolved; "
-                                     "a scenario needs far fewer (is this an alias bomb?)", path=path, line=line)
+            total += sum(size(child, depth + 1) for child in children)
             open_nodes.discard(key)
         sizes[key] = total
         return total
 
-    size(root, 0)
+    expanded = size(root, 0)
+    if expanded - len(sizes) > MAX_ALIAS_VALUES:
+        raise InputError(f"its aliases (*name) expand to {expanded:,} values, {expanded - len(sizes):,} more than written; at most "
+                         f"{MAX_ALIAS_VALUES:,} may be added that way (is this an alias bomb?)", path=path, line=1)
 
 
 def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
@@ -136,11 +137,13 @@ def input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, p
     """One InputError for all problems: the first's line and field, every problem on its own line.
     ``tags`` are the names of a discriminated union's members (they appear in a location, not in the file)."""
     found = []
-    for loc, message in problems:
+    for loc, message in problems[: 10 * MAX_PROBLEMS]:  # locating a million problems would take minutes
         line, field_path = locate(root, loc, tags)
         found.append((line, field_path, message))
     found.sort(key=lambda item: item[0] if item[0] is not None else float("inf"))  # in file order (stable)
     lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in found]
+    if len(problems) > MAX_PROBLEMS:
+        lines[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS:,} more problems"]
     line, field_path, message = found[0]
     error = InputError("\n".join([message, *lines[1:]]), path=path, line=line, field=field_path or "(top level)")
     error.full_text = str(error)  # type: ignore[attr-defined]

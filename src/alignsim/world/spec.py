@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -208,6 +209,11 @@ def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
+    return _did_you_mean(word, tuple(choices))
+
+
+@functools.lru_cache(maxsize=4096)  # a list of a thousand bad codes repeats the same few
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
     def score(choice: str) -> tuple[float, int]:  # similarity, then the longer common start ('IRM': IRN before ISR)
         ratio = max(difflib.SequenceMatcher(None, w, choice).ratio() for w in (word, word.upper()))
