@@ -383,3 +383,27 @@ def test_the_worked_example_of_docs_worlds_validates_and_gives_the_numbers_it_st
 def test_an_outcome_that_does_not_vary_has_no_indices() -> None:
     assert is_constant(np.full(8, 0.25)) and is_constant(np.array([0.1, 0.1 + 1e-16, 0.1]))
     assert not is_constant(np.array([0.1, 0.1001, 0.1]))
+
+
+CODE = st.sampled_from(["AAA", "BBB", "CCC", "aaa", "", "AAAA"])
+STATE = st.fixed_dictionaries({"code": CODE, "name": st.one_of(st.text(max_size=5), scalars)}, optional={
+    "capability": scalars, "economy": scalars, "loyalty": scalars, "need": scalars, "loyalti": scalars,
+    "border": st.fixed_dictionaries({}, optional={"closed": scalars, "open_to": st.lists(CODE, max_size=3) | scalars}),
+    "interests": st.dictionaries(st.sampled_from(["bloc", "trade", "blok"]), st.fixed_dictionaries({}, optional={"position": scalars, "salience": scalars}) | scalars, max_size=2),
+})
+PAIR = st.fixed_dictionaries({"source": CODE, "target": CODE}, optional={"weight": scalars, "reverse": scalars})
+TIE = st.fixed_dictionaries({"a": CODE, "b": CODE})
+worlds = st.fixed_dictionaries({"name": st.just("fuzz"), "dimensions": st.just([{"id": "bloc", "meaning": "x"}]) | st.lists(values, max_size=2),
+                                "states": st.lists(STATE, max_size=4)},
+                               optional={"relations": st.lists(PAIR, max_size=3) | scalars,
+                                         "ties": st.fixed_dictionaries({}, optional={"diplomatic": st.lists(TIE, max_size=3), "sanction": st.lists(PAIR, max_size=2), "treaty": scalars})})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds, st.booleans())
+def test_fuzzed_worlds_validate_or_fail_with_an_input_error(world: dict[str, Any], inline: bool) -> None:
+    scenario = {"steps": 3, "world": world if inline else {"base": "korea_2024", **{k: v for k, v in world.items() if k != "name"}}}
+    try:
+        assert isinstance(parse_scenario(yaml.safe_dump(scenario, allow_unicode=True), path="fuzz.yaml"), Scenario)
+    except InputError as err:
+        assert str(err).startswith("fuzz.yaml")
