@@ -446,8 +446,11 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
         return scenario
     except ValidationError as err:
         problems = []
-        for e in err.errors():
+        errors = err.errors()
+        for e in errors:
             loc = list(e["loc"])
+            if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors):
+                continue  # an item failed and was left out; its own error says why
             if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
                 if any(p[0] == ["world"] for p in problems):
                     continue  # one message for the two branches of world's union
