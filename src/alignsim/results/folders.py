@@ -86,19 +86,21 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
     check_out(out, overwrite=overwrite)
     created = _make_parents(out.parent)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    done = False
+    made = done = False
     try:
         with _folder_lock(out):
             check_out(out, overwrite=overwrite)  # again: another run may have written it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
+            made = True
             write(tmp)
             _move_into_place(tmp, out)
             done = True
     except OSError as err:
         raise _output_error(err, out) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if made:  # only our own: another thread of this process may be writing a folder of the same name
+            shutil.rmtree(tmp, ignore_errors=True)
         if not done:
             _remove_empty(created)
     return out
