@@ -407,3 +407,8 @@ def test_fuzzed_worlds_validate_or_fail_with_an_input_error(world: dict[str, Any
         assert isinstance(parse_scenario(yaml.safe_dump(scenario, allow_unicode=True), path="fuzz.yaml"), Scenario)
     except InputError as err:
         assert str(err).startswith("fuzz.yaml")
+
+
+def test_validate_tells_a_landscape_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(LANDSCAPE)]) == 0
+    assert "a landscape file: 5 actors" in capsys.readouterr().out

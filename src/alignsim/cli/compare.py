@@ -10,6 +10,7 @@ from alignsim.cli.core import (
     add_ensemble_options,
     check_ensemble_options,
     numbered_note,
+    print_warnings,
 )
 from alignsim.config.scenario import load_scenario
 from alignsim.errors import InputError
@@ -44,6 +45,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise InputError("give at least two scenario files; the first is the reference", field="SCENARIO")
     scenarios = [load_scenario(path) for path in args.scenarios]
+    for scenario in scenarios:
+        print_warnings(scenario.warnings)
     out = args.out or default_folder("compare_" + "_vs_".join(s.name for s in scenarios))
     check_out(out, overwrite=args.overwrite)
     result = compare_scenarios(

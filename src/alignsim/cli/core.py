@@ -20,6 +20,7 @@ from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
+from alignsim.measures.landscape import LandscapeProblem
 from alignsim.results.folders import check_out, default_folder, safe_name
 from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.events.catalog import common_fields, event_rows
@@ -151,6 +152,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except InputError as err:
             failed += 1
             print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
+            continue
+        if isinstance(s, LandscapeProblem):
+            print(f"ok: {path} (a landscape file: {len(s.names)} actors; 'alignsim landscape {path}' finds its minima)")
             continue
         if isinstance(s, WorldSpec):
             print_warnings(world_file_warnings(path, s))

@@ -29,9 +29,11 @@ from pydantic import (
     model_validator,
 )
 
+from alignsim.config.landscape_file import load_landscape_file
 from alignsim.config.sweep_spec import SweepSpec
 from alignsim.config.yaml_errors import input_error, located, read_text_file, read_yaml
 from alignsim.errors import InputError
+from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
 from alignsim.world.spec import (
@@ -401,14 +403,17 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(read_text_file(path, "scenario file"), path=path)
 
 
-def load_any(path: str | Path) -> Scenario | WorldSpec:
-    """A scenario, or a world file (told apart by its keys: 'dimensions' and 'states' and nothing
-    a world lacks), validated with the same messages; a world's warnings land in ``world_file_warnings``."""
+def load_any(path: str | Path) -> Scenario | WorldSpec | LandscapeProblem:
+    """A scenario, a world file or a landscape file (told apart by their keys: 'dimensions' and
+    'states', or 'actors' and 'propensity', and nothing else of theirs), validated with the same
+    messages; a world's warnings come from :func:`world_file_warnings`."""
     path = Path(path)
     text = read_text_file(path, "file")
     data, _ = read_yaml(text, path)
     if is_world_mapping(data):
         return load_world_file(path)
+    if isinstance(data, dict) and "actors" in data and data.keys() <= {"actors", "propensity", "offset"}:
+        return load_landscape_file(path)
     return parse_scenario(text, path=path)
 
 
