@@ -161,6 +161,15 @@ def test_a_fifo_is_refused_without_opening_it(tmp_path: Path, monkeypatch: pytes
     assert "not a regular file" in capsys.readouterr().err
 
 
+def test_a_fifo_as_out_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / S).write_text("steps: 2\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", S, "--out", "pipe"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", S]
+
+
 def test_all_world_mistakes_in_one_pass_named_by_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     world = TINY_WORLD + (
         "  - {code: CCC, name: Gamma, capability: 0.2, border: {closed: true, open_to: [CCD]}}\n"

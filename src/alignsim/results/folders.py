@@ -63,7 +63,7 @@ def check_out(out: Path, *, overwrite: bool) -> None:
     """Refuse an ``--out`` that cannot take a run folder, before any work is done: a file (or a file
     on its path), or an existing non-empty folder without ``overwrite``."""
     for part in [out, *out.parents]:
-        if part.is_file():
+        if part.exists() and not part.is_dir():  # a file, a FIFO, a device
             raise OutputError("is a file, not a folder" if part == out else f"cannot hold a folder: {part} is a file", path=out)
     if out.is_dir() and not overwrite and _not_empty(out):
         raise OutputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
