@@ -33,11 +33,21 @@ from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
 from alignsim.results.chart_data import ensemble_drift_data
-from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
+from alignsim.results.folders import (
+    has_pyarrow,
+    write_csv,
+    write_folder,
+    write_parquet_chunks,
+)
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
-from alignsim.viz import report_html
-from alignsim.viz.charts import SAVE_OPTIONS, SCENARIO_COLORS, figure, plot_comparison_pair, plot_differences
+from alignsim.viz import report_html, style
+from alignsim.viz.charts import (
+    SAVE_OPTIONS,
+    figure,
+    plot_comparison_pair,
+    plot_differences,
+)
 
 #: Replicates per scenario when neither the command line nor the scenarios ask for an ensemble.
 DEFAULT_REPLICATES = 100
@@ -122,17 +132,19 @@ class CompareResult:
 
     def plot_reactions(self, ax: Any = None, *, top: int = 12) -> Any:
         """The most frequent agent reactions: share of runs in which each happened, per scenario."""
-        table = reactions_wide(self.reactions, self.names).head(top).iloc[::-1]
-        fig, a = figure(ax, (8.5, 0.36 * max(1, len(table)) * max(1, len(self.names)) / 2 + 1.6))
+        every = reactions_wide(self.reactions, self.names)
+        table = every.head(top).iloc[::-1]
+        fig, a = figure(ax, (8.5, 0.36 * max(1, len(table)) * max(1, len(self.names)) / 2 + 2.0))
         height = 0.8 / len(self.names)
         y = np.arange(len(table))
         for k, name in enumerate(self.names):
-            a.barh(y + (len(self.names) - 1) / 2 * height - k * height, table[name] if name in table else 0, height=height, color=SCENARIO_COLORS[k % len(SCENARIO_COLORS)], label=name)
+            a.barh(y + (len(self.names) - 1) / 2 * height - k * height, table[name] if name in table else 0, height=height, color=style.series_color(k), label=name)
         a.set_yticks(y, table.reaction)
         a.set_xlim(0, 1)
         a.set_xlabel(f"share of the {self.replicates} runs in which it happened")
-        a.legend(fontsize=8, loc="lower right")
-        a.set_title("How often each agent reaction happened", fontsize=10)
+        a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(table) > 5 else -0.3), ncols=min(4, len(self.names)), frameon=False)
+        shown = f"all {len(every)}" if len(table) == len(every) else f"the {len(table)} most frequent of {len(every)}; all in reactions.md"
+        a.set_title(f"How often each agent reaction happened ({shown})", fontsize=10)
         return fig
 
     # ------------------------------------------------------------------ text
@@ -224,7 +236,7 @@ def compare_scenarios(
         "scenarios_order": names,
         "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
         "at": [str(d) for d in at],
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return CompareResult(
         runs=runs,

@@ -4,6 +4,7 @@ that draws it and returns the Figure. Nothing here imports another alignsim laye
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,9 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-RULE_MARKERS = {"cool": ("v", "#c0392b"), "court": ("^", "#2471a3"), "counter_court": ("D", "#7d3c98"), "reciprocate": ("o", "#229954")}
+from alignsim.viz import style
+
+RULE_MARKERS = style.REACTIONS
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 
 
@@ -36,54 +39,104 @@ class PairsData:
 
 
 def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
-    """One panel per tracked pair: W (thick if an old friendship), the reverse view, the interest
-    baseline, scripted shocks as grey lines and agent reactions as markers."""
+    """One panel per tracked pair: W (purple and thick if an old friendship), the reverse view, the
+    interest baseline, scripted shocks as numbered dotted lines and agent reactions as markers."""
     pairs = list(dict.fromkeys(data.series.pair))
     fig, axes = _panels(len(pairs), ax, (6.2, 2.6))
     for pair, a in zip(pairs, axes):
         s = data.series[data.series.pair == pair]
         src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
-        a.plot(s.date, s.weight, color="#c0392b" if friend else "#1f4e79", lw=2.6 if friend else 1.8, label=f"{src} → {tgt}")
-        a.plot(s.date, s.reverse, color="0.45", lw=1.0, label=f"{tgt} → {src}")
-        a.plot(s.date, s.baseline, color="#e67e22", lw=1.2, ls="--", label="interest baseline X0")
+        a.plot(s.date, s.weight, color=style.OLD_FRIEND if friend else style.RELATION, lw=2.6 if friend else 1.8,
+               label=f"{style.LABEL_W} of the old friends" if friend else style.LABEL_W)
+        a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round")
+        a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=style.LABEL_X0)
         react = data.reactions[data.reactions.pair == pair]
         for rule, (marker, color) in RULE_MARKERS.items():
             hits = react[react.rule == rule]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s.weight)
-                a.scatter(hits.date, y, marker=marker, color=color, zorder=5, s=36, label=rule.replace("_", "-"))
+                a.scatter(hits.date, y, marker=marker, color=color, edgecolors=style.REACTION_EDGE, linewidths=0.5, zorder=5, s=36,
+                          label=f"agent reaction: {rule.replace('_', '-')}")
         start, end = s.weight.iloc[0], s.weight.iloc[-1]
         _finish_pair_panel(a, f"{src} → {tgt}: {start:+.2f} → {end:+.2f}", friend)
-        a.legend(fontsize=7, loc="lower left", ncols=3, frameon=False)
+    _pairs_legend(fig, axes, ax, "Tracked relations: how each state regards the other, against what interests justify")
     if ax is None:
-        _pairs_titles(fig, "Tracked relations: how each state regards the other, against what interests justify", data.shocks)
+        _shock_key(fig, data.shocks)
     return fig
 
 
+def shock_numbers(dates: pd.Series, gap: pd.Timedelta) -> list[tuple[Any, str]]:
+    """Where to write the shocks' numbers (1, 2, ...): shocks less than ``gap`` after the first of
+    a group share one label such as "2–5", so numbers never overlap."""
+    values = pd.to_datetime(pd.Series(list(dates))).reset_index(drop=True)
+    if values.empty:
+        return []
+    order = values.sort_values(kind="stable").index.tolist()
+    groups: list[list[int]] = [[order[0]]]
+    for k in order[1:]:
+        if values[k] - values[groups[-1][0]] < gap:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    out = []
+    for g in groups:
+        nums = sorted(k + 1 for k in g)
+        contiguous = nums == list(range(nums[0], nums[-1] + 1))
+        text = str(nums[0]) if len(nums) == 1 else (f"{nums[0]}–{nums[-1]}" if contiguous else ",".join(map(str, nums)))
+        out.append((values[g[0]], text))
+    return out
+
+
+def shock_key(shocks: pd.DataFrame) -> list[str]:
+    """Every scripted shock, numbered as on the charts: "1  2024-02-01 dzud MNG", never truncated."""
+    return [f"{k}  {d:%Y-%m-%d} {lab}" for k, (d, lab) in enumerate(zip(pd.to_datetime(shocks.date), shocks.label), start=1)]
+
+
 def _pair_panel(a: Axes, s: pd.DataFrame, pair: str, shocks: pd.DataFrame) -> tuple[str, str, bool]:
-    """A tracked pair's panel frame: the zero line and the scripted shocks (dotted). Returns the
-    pair's source, target and whether they are old friends."""
+    """A tracked pair's panel frame: the zero line and the scripted shocks (dotted, numbered at the
+    top). Returns the pair's source, target and whether they are old friends."""
     src, tgt = pair.split("-")
-    a.axhline(0, color="0.6", lw=0.6)
+    a.axhline(0, color=style.ZERO_LINE, lw=0.6)
     for d in shocks.date:
-        a.axvline(d, color="0.75", lw=0.8, ls=":")
+        a.axvline(d, color=style.SHOCK, lw=0.7, ls=":", alpha=0.8)
+    gap = (s.date.max() - s.date.min()) * 0.045  # about the width of a label "2–5" on a panel
+    for d, text in shock_numbers(shocks.date, gap):
+        a.text(d, 1.0, text, transform=a.get_xaxis_transform(), ha="center", va="bottom", fontsize=6.5, color=style.SHOCK, clip_on=False)
     return src, tgt, bool(s.old_friend.iloc[0])
 
 
 def _finish_pair_panel(a: Axes, title: str, friend: bool) -> None:
-    a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color="#c0392b" if friend else "black", loc="left")
+    a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color=style.OLD_FRIEND if friend else style.INK, loc="left", pad=9)
     a.set_ylim(-1.05, 1.05)
-    a.set_ylabel("relation W")
+    a.set_ylabel(style.LABEL_W)
     _date_axis(a)
 
 
-def _pairs_titles(fig: Figure, title: str, shocks: pd.DataFrame) -> None:
-    """The figure's title and, underneath, the scripted shocks the dotted lines stand for."""
-    fig.suptitle(title, fontsize=11)
-    named = [f"{d:%Y-%m-%d} {lab}" for d, lab in zip(shocks.date, shocks.label)]
-    if named:
-        lines = ["Dotted lines, scripted shocks: " + "; ".join(named[k : k + 4]) for k in range(0, min(len(named), 12), 4)]
-        fig.supxlabel("\n".join(lines), fontsize=8, ha="left", x=0.01)
+def _pairs_legend(fig: Figure, axes: list[Axes], ax: Axes | None, title: str) -> None:
+    """One legend for all panels, outside the axes, so it never covers a line; on a figure of its
+    own the legend sits at the top and carries the figure's title (a suptitle and an outside legend
+    would overlap under constrained layout)."""
+    handles: dict[str, Any] = {}
+    for a in axes:
+        for h, label in zip(*a.get_legend_handles_labels()):
+            handles.setdefault(label, h)
+    if ax is not None:
+        ax.legend(handles.values(), handles.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)
+    else:
+        fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside upper center", ncols=min(4, len(handles)), frameon=False,
+                   title=title, title_fontsize=11)
+
+
+def _shock_key(fig: Figure, shocks: pd.DataFrame) -> None:
+    """Underneath the panels, the key of every numbered shock line (the heading once)."""
+    key = shock_key(shocks)
+    if key:
+        width = max(len(k) for k in key)
+        cols = max(1, min(3, int(fig.get_figwidth() * 72 / 4.6) // (width + 4)))  # monospace at 7.5 pt
+        rows = -(-len(key) // cols)
+        lines = ["   ".join(key[r + c * rows].ljust(width) for c in range(cols) if r + c * rows < len(key)).rstrip() for r in range(rows)]
+        fig.supxlabel("Numbered dotted lines, the scripted shocks:\n" + "\n".join(lines), fontsize=7.5, ha="left", x=0.01, family="monospace")
+        fig.set_figheight(fig.get_figheight() + 0.13 * (rows + 1))  # room for the key: the panels keep their height
 
 
 # ---------------------------------------------------------------- relation matrix at start and end
@@ -101,16 +154,16 @@ def plot_matrices(data: MatricesData) -> Figure:
     fig = Figure(figsize=(11, 4.8), layout="constrained")
     axes = fig.subplots(1, 2)
     for a, mat, when in ((axes[0], data.start, data.start_date), (axes[1], data.end, data.end_date)):
-        image = a.imshow(mat, cmap="RdBu", vmin=-1, vmax=1)
+        image = a.imshow(mat, cmap=style.RELATION_CMAP, vmin=-1, vmax=1)
         n = len(data.codes)
         a.set_xticks(range(n), data.codes)
         a.set_yticks(range(n), data.codes)
         for i in range(n):
             for j in range(n):
                 if i != j:
-                    a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color="white" if abs(mat[i, j]) > 0.6 else "black")
+                    a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color=style.PAPER if abs(mat[i, j]) > 0.6 else style.INK)
         a.set_title(f"Relations on {when} (row regards column){data.note}", fontsize=10)
-    fig.colorbar(image, ax=axes, shrink=0.8, label="W: -1 hostile … +1 friendly")
+    fig.colorbar(image, ax=axes, shrink=0.8, label=style.LABEL_SCALE)
     return fig
 
 
@@ -125,28 +178,37 @@ class NetworkData:
 
 
 def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
-    fig, a = figure(ax, (7, 6))
+    """States as nodes (size: capability, fill: bloc) placed by their friendships; friendly edges as
+    solid blue lines, hostile edges as thin faint vermillion dashes behind them (so they do not
+    make a hairball); the legend below the drawing."""
+    fig, a = figure(ax, (7, 6.6))
     g = nx.Graph()
     g.add_nodes_from(data.codes)
     for u, v, w in data.edges:
         g.add_edge(u, v, weight=w, strength=abs(w) if w > 0 else 0.05)
     pos = nx.spring_layout(g, weight="strength", seed=1)
     blocs = sorted(set(data.blocs))
-    palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
-    colors = [palette[blocs.index(b) % len(palette)] for b in data.blocs]
+    colors = [style.bloc_color(blocs.index(b)) for b in data.blocs]
     sizes = [300 + 4000 * np.sqrt(c / max(data.capability)) for c in data.capability]
-    for u, v, w in data.edges:
+    for u, v, w in sorted(data.edges, key=lambda e: e[2]):  # hostile first: friendly edges on top
         (x1, y1), (x2, y2) = pos[u], pos[v]
-        a.plot([x1, x2], [y1, y2], color="#229954" if w > 0 else "#c0392b", lw=0.5 + 4 * abs(w), ls="-" if w > 0 else "--", alpha=0.7, zorder=1)
-    a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors="white")
-    for c in data.codes:
-        a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=3)
-    handles = [Line2D([], [], color="#229954", lw=2, label="friendly"), Line2D([], [], color="#c0392b", lw=2, ls="--", label="hostile")]
-    handles += [Line2D([], [], marker="o", ls="", color=palette[k % len(palette)], label=f"bloc of {b}") for k, b in enumerate(blocs)]
-    a.legend(handles=handles, fontsize=8, loc="best")
+        if w > 0:
+            a.plot([x1, x2], [y1, y2], color=style.FRIENDLY, lw=0.5 + 4 * w, alpha=0.75, zorder=1.5, solid_capstyle="round")
+        else:
+            a.plot([x1, x2], [y1, y2], color=style.HOSTILE, lw=0.4 + 1.2 * abs(w), ls=(0, (3, 3)), alpha=0.35, zorder=1)
+    a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors=style.INK, linewidths=0.6)
+    for c, size in zip(data.codes, sizes):
+        inside = np.sqrt(size) >= 8.5 * len(c)  # the code fits in the node (points): else beside it
+        a.annotate(c, pos[c], xytext=(0, 0) if inside else (0, -np.sqrt(size) / 2 - 1), textcoords="offset points", ha="center",
+                   va="center" if inside else "top", color=style.BLOC_TEXT, fontsize=8.5, fontweight="bold", zorder=3)
+    handles = [Line2D([], [], color=style.FRIENDLY, lw=2.5, label="friendly (W > 0)"),
+               Line2D([], [], color=style.HOSTILE, lw=1.2, ls=(0, (3, 3)), alpha=0.6, label="hostile (W < 0)")]
+    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=style.bloc_color(k), markeredgecolor=style.INK, label=f"bloc of {b}")
+                for k, b in enumerate(blocs)]
+    a.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(4, len(handles)), frameon=False)
     a.set_axis_off()
-    a.margins(0.12)
-    a.set_title(f"Alignment network at the end{data.note} (node size: capability; edges: mean relation, |W| ≥ 0.2)", fontsize=9)
+    a.margins(0.1)
+    a.set_title(f"Alignment network at the end{data.note}\nnode size: capability; edges: mean relation (W) of the two states, |W| ≥ 0.2", fontsize=9.5)
     return fig
 
 
@@ -161,19 +223,25 @@ class BlocsData:
 
 
 def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
+    """Each state's bloc over time; when no state ever changes bloc (and, for ensembles, the runs'
+    agreement never changes) a plain statement of the blocs instead of flat bands."""
+    if _no_bloc_change(data):
+        return _plot_no_bloc_change(data, ax)
     fig, a = figure(ax, (10, 0.4 * len(data.codes) + 1.6))
-    palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
+    k = max(1, len(data.names))
     if data.agreement is None:
-        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette[: max(1, len(data.names))]), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
+        palette = [style.bloc_color(i) for i in range(k)]
+        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette), vmin=0, vmax=k - 1 + 1e-9, interpolation="nearest")
     else:  # an ensemble: the most common bloc, paler where fewer runs agree
-        rgb = np.array([to_rgb(palette[k % len(palette)]) for k in range(max(1, len(data.names)))])[data.blocs]
+        rgb = np.array([to_rgb(style.bloc_color(i)) for i in range(k)])[data.blocs]
         strength = data.agreement[..., None]
         a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
     a.set_yticks(range(len(data.codes)), data.codes)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
-    handles = [Line2D([], [], marker="s", ls="", color=palette[k % len(palette)], label=f"bloc of {n}") for k, n in enumerate(data.names)]
-    a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    handles = [Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor=style.bloc_color(i), markeredgecolor=style.INK, label=f"bloc of {n}")
+               for i, n in enumerate(data.names)]
+    a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable member)"
     if data.agreement is not None:
         title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable member)"
@@ -181,36 +249,78 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     return fig
 
 
+def _no_bloc_change(data: BlocsData) -> bool:
+    same = bool((data.blocs == data.blocs[:, :1]).all()) if data.blocs.size else True
+    if data.agreement is not None and data.agreement.size:
+        same = same and bool(np.allclose(data.agreement, data.agreement[:, :1]))
+    return same
+
+
+def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
+    """The statement drawn when no state changes bloc: who is in which bloc, start to end."""
+    members: dict[int, list[str]] = {}
+    for code, row in zip(data.codes, data.blocs):
+        members.setdefault(int(row[0]) if row.size else 0, []).append(code)
+    lines = [f"bloc of {data.names[k]}: {', '.join(codes)}" for k, codes in sorted(members.items())]
+    wrapped = [textwrap.fill(line, 110, subsequent_indent="    ") for line in lines]
+    fig, a = figure(ax, (10, 0.9 + 0.22 * sum(w.count("\n") + 1 for w in wrapped)))
+    a.set_axis_off()
+    span = f" from {data.dates[0][:10]} to {data.dates[-1][:10]}" if data.dates else ""
+    across = ", in the most common bloc across runs" if data.agreement is not None else ""
+    a.text(0.0, 1.0, f"No bloc change: every state stays in the same bloc{span}{across}.", fontsize=11, fontweight="bold", va="top", transform=a.transAxes)
+    y = 1.0 - 0.45 / fig.get_figheight()
+    for k, (text, w) in enumerate(zip(wrapped, sorted(members))):
+        a.text(0.0, y, "■", color=style.bloc_color(w), fontsize=12, va="top", transform=a.transAxes)
+        a.text(0.025, y, text, fontsize=9, va="top", color=style.INK, transform=a.transAxes)
+        y -= 0.22 * (text.count("\n") + 1) / fig.get_figheight()
+    return fig
+
+
 # ---------------------------------------------------------------- drift of every pair
 
 
 def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Figure:
-    rows = data.head(top).iloc[::-1]
-    fig, a = figure(ax, (7.5, 0.32 * len(rows) + 1.4))
-    colors = ["#c0392b" if f else "#7f8c8d" for f in rows.old_friend]
+    """The pairs of states whose relation drifted most, each pair once (its larger direction as the
+    bar, the other direction as a hollow marker), with where interests alone would have taken it."""
+    rows = _one_direction(data).head(top).iloc[::-1]
+    fig, a = figure(ax, (7.5, 0.34 * len(rows) + 2.0))
+    colors = [style.OLD_FRIEND if f else style.REVERSE for f in rows.old_friend]
     labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
     a.barh(labels, rows.drift, color=colors)
     if "drift_p5" in rows.columns:  # an ensemble: median drift with its 5-95% interval
-        a.errorbar(rows.drift, labels, xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift], fmt="none", ecolor="black", elinewidth=0.9, capsize=2)
-    a.scatter(rows.interest_pull, labels, marker="|", s=220, color="#e67e22", zorder=3)
-    a.axvline(0, color="black", lw=0.8)
-    a.set_xlabel("change of relation W, start to end")
+        a.errorbar(rows.drift, labels, xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift], fmt="none", ecolor=style.INK, elinewidth=0.9, capsize=2)
+    a.scatter(rows.reverse_drift, labels, marker="o", s=28, facecolors=style.PAPER, edgecolors=style.INK, linewidths=1.0, zorder=4)
+    a.scatter(rows.interest_pull, labels, marker="|", s=220, color=style.BASELINE, zorder=3)
+    a.axvline(0, color=style.INK, lw=0.8)
+    a.set_xlabel(style.LABEL_DRIFT)
     a.legend(handles=[
-        Line2D([], [], color="#c0392b", lw=6, label="old friends (W ≥ friend threshold at start)"),
-        Line2D([], [], color="#7f8c8d", lw=6, label="other pairs"),
-        Line2D([], [], color="#e67e22", marker="|", ls="", markersize=14, label="interest baseline at the end − W at start"),
-    ], fontsize=8, loc="best")
+        Line2D([], [], color=style.OLD_FRIEND, lw=6, label="old friends (W ≥ friend threshold at start)"),
+        Line2D([], [], color=style.REVERSE, lw=6, label="other pairs"),
+        Line2D([], [], marker="o", ls="", markerfacecolor=style.PAPER, markeredgecolor=style.INK, label="the same pair the other way round"),
+        Line2D([], [], color=style.BASELINE, marker="|", ls="", markersize=14, label=f"{style.LABEL_X0} at the end − W at start"),
+    ], fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(rows) > 6 else -0.3), ncols=2, frameon=False)
+    pairs = len(_one_direction(data))
     if "drift_p5" in rows.columns:
         runs = data.attrs.get("replicates", "all")
-        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {len(data)} directed pairs; lines: 5–95% of runs)", fontsize=10)
+        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {pairs} pairs of states; lines: 5–95% of runs)", fontsize=10)
     else:
-        a.set_title(f"Largest drifts ({len(rows)} of {len(data)} directed pairs)", fontsize=10)
+        a.set_title(f"Largest drifts ({len(rows)} of {pairs} pairs of states)", fontsize=10)
     return fig
 
 
+def _one_direction(data: pd.DataFrame) -> pd.DataFrame:
+    """Each unordered pair once, in the direction that drifted more (the first row: the data come
+    largest first), with the other direction's drift as ``reverse_drift``."""
+    drift = dict(zip(zip(data.source, data.target), data.drift))
+    keys = [frozenset((s, t)) for s, t in zip(data.source, data.target)]
+    out = data[~pd.Series(keys, index=data.index).duplicated()].copy()
+    out["reverse_drift"] = [drift.get((t, s), np.nan) for s, t in zip(out.source, out.target)]
+    return out
+
+
 # ---------------------------------------------------------------- ensembles: the median and its band
-BAND_COLOR = "#1f4e79"
-SCENARIO_COLORS = ["#1f4e79", "#c0392b", "#229954", "#7d3c98", "#e67e22", "#17a589", "#7f8c8d", "#b7950b"]
+BAND_COLOR = style.RELATION
+SCENARIO_COLORS = list(style.SERIES)
 
 
 @dataclass
@@ -269,22 +379,24 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
         src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
         mine = data.runs[data.runs.pair == pair]
         for k, (_, run) in enumerate(mine.groupby("replicate", sort=True)):
-            a.plot(run.date, run.weight, color="0.55", lw=0.5, alpha=0.45, label="individual runs" if k == 0 else None)
-        color = "#c0392b" if friend else BAND_COLOR
-        draw_band(a, s.date, s.p5, s["median"], s.p95, color=color, label=f"{src} → {tgt} (median, {band} band)", lw=2.4 if friend else 1.9)
-        a.plot(s.date, s.reverse, color="0.45", lw=1.0, label=f"{tgt} → {src} (median)")
-        a.plot(s.date, s.baseline, color="#e67e22", lw=1.2, ls="--", label="interest baseline X0 (median)")
+            a.plot(run.date, run.weight, color=style.REVERSE, lw=0.5, alpha=0.45, label="individual runs" if k == 0 else None)
+        color = style.OLD_FRIEND if friend else BAND_COLOR
+        label = f"{style.LABEL_W}{' of the old friends' if friend else ''}: median, {band} band"
+        draw_band(a, s.date, s.p5, s["median"], s.p95, color=color, label=label, lw=2.4 if friend else 1.9)
+        a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round (median)")
+        a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=f"{style.LABEL_X0} (median)")
         react = data.reactions[data.reactions.pair == pair]
         for rule, (marker, mcolor) in RULE_MARKERS.items():
             hits = react[(react.rule == rule) & (react.share >= 0.05)]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
-                a.scatter(hits.date, y, marker=marker, color=mcolor, zorder=5, s=12 + 90 * hits.share, label=f"{rule.replace('_', '-')} (size: share of runs)")
+                a.scatter(hits.date, y, marker=marker, color=mcolor, edgecolors=style.REACTION_EDGE, linewidths=0.5, zorder=5, s=12 + 90 * hits.share,
+                          label=f"agent reaction: {rule.replace('_', '-')} (size: share of runs)")
         start, end = s["median"].iloc[0], s["median"].iloc[-1]
         _finish_pair_panel(a, f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]", friend)
-        a.legend(fontsize=6.5, loc="best", ncols=2, frameon=False)
+    _pairs_legend(fig, axes, ax, f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify")
     if ax is None:
-        _pairs_titles(fig, f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify", data.shocks)
+        _shock_key(fig, data.shocks)
     return fig
 
 
@@ -306,7 +418,7 @@ def plot_comparison_pair(bands: pd.DataFrame, ax: Axes | None = None, *, differe
         panels = [(ax, difference)]
     dates = pd.to_datetime(bands.date)
     for a, diff in panels:
-        a.axhline(0, color="0.6", lw=0.6)
+        a.axhline(0, color=style.ZERO_LINE, lw=0.6)
         for k, name in enumerate(scenarios):
             rows = bands.scenario == name
             color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
@@ -318,15 +430,15 @@ def plot_comparison_pair(bands: pd.DataFrame, ax: Axes | None = None, *, differe
             else:
                 draw_band(a, dates[rows], bands.p5[rows], bands["median"][rows], bands.p95[rows], color=color, label=name)
         _date_axis(a)
-        a.legend(fontsize=7.5, loc="best", frameon=False)
+        a.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, frameon=False)
         if diff:
             a.set_title(f"difference from {scenarios[0]}, run by run (median, 5–95%)", fontsize=9.5, loc="left")
-            a.set_ylabel("difference of W")
+            a.set_ylabel(style.LABEL_DIFF)
         else:
             a.set_title(f"{src} → {tgt}: each scenario's median and 5–95% band of runs", fontsize=9.5, loc="left")
             low, high = a.get_ylim()
             a.set_ylim(max(low, -1.05), min(high, 1.05))  # zoomed on the bands, never beyond [-1, 1]
-            a.set_ylabel("relation W")
+            a.set_ylabel(style.LABEL_W)
     if ax is None:
         fig.suptitle(f"{src} → {tgt} in {len(scenarios)} scenarios (same seeds in every scenario)", fontsize=11)
     return fig
@@ -348,10 +460,10 @@ def plot_differences(outcomes: pd.DataFrame, ax: Axes | None = None, *, date: st
         color = SCENARIO_COLORS[(k + 1) % len(SCENARIO_COLORS)]
         a.errorbar(mine.diff_mean, y, xerr=[mine.diff_mean - mine.diff_p5, mine.diff_p95 - mine.diff_mean], fmt="o", color=color, capsize=3, label=name)
     a.set_yticks(np.arange(len(pairs))[::-1], [p.replace("-", " → ") for p in pairs])
-    a.axvline(0, color="black", lw=0.8)
+    a.axvline(0, color=style.INK, lw=0.8)
     reference = outcomes.scenario.iloc[0]
-    a.set_xlabel(f"difference of W from {reference} on {when} (mean and 5–95% of paired runs)")
-    a.legend(fontsize=8, loc="best")
+    a.set_xlabel(f"{style.LABEL_DIFF} from {reference} on {when}\n(mean and 5–95% of paired runs)")
+    a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(pairs) * max(1, len(scenarios)) > 4 else -0.4), ncols=3, frameon=False)
     a.set_title(f"What each scenario changes, relative to {reference}", fontsize=10)
     return fig
 

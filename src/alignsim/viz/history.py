@@ -1,5 +1,5 @@
 """Charts of the history checks (``alignsim hindcast``), drawn from plain tables: each function takes
-DataFrames with the columns named in its docstring and returns a Figure. No other alignsim import."""
+DataFrames with the columns named in its docstring and returns a Figure; colours from :mod:`alignsim.viz.style`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from alignsim.viz import style
+
 SAVE_OPTIONS = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: the same bytes per run
-COLORS = ("#1f6fb2", "#c0392b", "#7f8c8d")
+COLORS = (style.series_color(0), style.series_color(3), style.REVERSE)  # observed / agreeing; the contrast; the null model
 
 
 def plot_alliance_survival(curves: dict[str, pd.DataFrame], hazards: pd.DataFrame) -> Figure:
@@ -26,8 +28,8 @@ def plot_alliance_survival(curves: dict[str, pd.DataFrame], hazards: pd.DataFram
     left.legend(loc="lower left", fontsize=9)
     y = np.arange(len(hazards))[::-1]
     right.errorbar(hazards.hazard_ratio_per_sd, y, xerr=[hazards.hazard_ratio_per_sd - hazards.lo95, hazards.hi95 - hazards.hazard_ratio_per_sd],
-                   fmt="o", color="black", capsize=4)
-    right.axvline(1.0, color="grey", linestyle="--", linewidth=1)
+                   fmt="o", color=style.INK, capsize=4)
+    right.axvline(1.0, color=style.ZERO_LINE, linestyle="--", linewidth=1)
     right.set_yticks(y, [m.replace(" (", "\n(") for m in hazards.model])
     right.set(xlabel="hazard ratio of ending per SD more agreement\n(< 1: agreeing allies last longer)", title="Cox models, 95% intervals")
     right.set_ylim(-0.7, len(hazards) - 0.3)
@@ -68,8 +70,8 @@ def plot_reversion(rates: pd.DataFrame) -> Figure:
     left.set_xticks(x, [f"{_plural(t)}\nout of line: {o.replace(' the year', chr(10) + 'the year')}" for t, o in zip(rates.tie, rates.out_of_line)], fontsize=8)
     left.set(ylabel="ties ending per 100 dyad-years", title="How often ties end")
     left.legend(fontsize=9)
-    right.errorbar(rates.rate_ratio, x[::-1], xerr=[rates.rate_ratio - rates.lo95, rates.hi95 - rates.rate_ratio], fmt="o", color="black", capsize=4)
-    right.axvline(1.0, color="grey", linestyle="--", linewidth=1)
+    right.errorbar(rates.rate_ratio, x[::-1], xerr=[rates.rate_ratio - rates.lo95, rates.hi95 - rates.rate_ratio], fmt="o", color=style.INK, capsize=4)
+    right.axvline(1.0, color=style.ZERO_LINE, linestyle="--", linewidth=1)
     right.set_yticks(x[::-1], [_plural(t) for t in rates.tie])
     right.set_ylim(-0.7, len(rates) - 0.3)
     right.set(xlabel="end rate out of line / in line\n(> 1: ties against interests end sooner)", title="Rate ratio, 95% bootstrap interval")

@@ -26,9 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alignsim.viz import style
+
 REPORT_NAME = "report.html"
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
-BLOC_COLORS = ("#4c78a8", "#e45756", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
+PALETTE = style.SERIES  # colours of the PNG charts: one meaning per concept (alignsim.viz.style)
+BLOC_COLORS = style.BLOCS
 MEASURES = {
     "endurance": "Endurance: how close relations are to what interests justify (1 = identical)",
     "polarization": "Polarization (largest eigenvalue of W)",
@@ -237,10 +239,10 @@ def _add_shock_strip(fig: Any, result: Any) -> None:
         return
     dates = dates_of(result)
     for step in sorted(set(shocks.step)):
-        fig.add_vline(x=dates[int(step)], line={"color": "#999", "width": 1, "dash": "dot"})
+        fig.add_vline(x=dates[int(step)], line={"color": style.SHOCK, "width": 1, "dash": "dot"})
     fig.add_trace(go.Scatter(
         x=[dates[int(k)] for k in shocks.step], y=[1.12] * len(shocks), mode="markers", name="scripted shocks",
-        marker={"symbol": "triangle-down", "size": 12, "color": "#555"}, hovertext=[event_label(e) for e in shocks.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+        marker={"symbol": "triangle-down", "size": 12, "color": style.SHOCK}, hovertext=[event_label(e) for e in shocks.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
     ))
 
 
@@ -251,8 +253,8 @@ def end_matrix(result: Any, column: str = "weight") -> tuple[list[str], np.ndarr
 
 
 def network_figure(result: Any, *, height: int = 520) -> Any:
-    """The alignment network at the end: states on a circle coloured by bloc, ties green (friendly)
-    or red (hostile) by the mean of the two directions; hover a tie's midpoint for both directions
+    """The alignment network at the end: states on a circle coloured by bloc, ties blue (friendly)
+    or vermillion (hostile) by the mean of the two directions; hover a tie's midpoint for both directions
     and X0."""
     import plotly.graph_objects as go
 
@@ -269,7 +271,7 @@ def network_figure(result: Any, *, height: int = 520) -> Any:
         for m, i, j in chosen:  # one trace per tie: Plotly lines cannot vary in width within a trace
             fig.add_trace(go.Scatter(
                 x=[xy[i, 0], xy[j, 0]], y=[xy[i, 1], xy[j, 1]], mode="lines", hoverinfo="skip", showlegend=False,
-                line={"color": "#2ca02c" if friendly else "#d62728", "width": 0.5 + 4 * m},
+                line={"color": style.FRIENDLY if friendly else style.HOSTILE, "width": 0.5 + 4 * m},
             ))
     mids = [((xy[i] + xy[j]) / 2, i, j) for _, i, j in ties]
     fig.add_trace(go.Scatter(
@@ -282,16 +284,16 @@ def network_figure(result: Any, *, height: int = 520) -> Any:
     labels, shares = blocs_at(result.metrics, codes)
     bloc = labels.iloc[-1] if len(labels) else pd.Series(dtype=object)
     names = sorted(set(bloc.dropna()))
-    colors = [BLOC_COLORS[names.index(bloc[c]) % len(BLOC_COLORS)] if c in bloc and bloc[c] in names else "#888" for c in codes]
+    colors = [BLOC_COLORS[names.index(bloc[c]) % len(BLOC_COLORS)] if c in bloc and bloc[c] in names else style.REVERSE for c in codes]
     fig.add_trace(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=codes, textposition="middle center", textfont={"color": "white", "size": 10},
-        marker={"size": 34, "color": colors, "line": {"color": "white", "width": 1}}, showlegend=False, name="states",
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=codes, textposition="middle center", textfont={"color": style.BLOC_TEXT, "size": 10},
+        marker={"size": 34, "color": colors, "line": {"color": style.INK, "width": 1}}, showlegend=False, name="states",
         customdata=[f"bloc {bloc.get(c, '?')}" + (f" ({shares.iloc[-1][c]:.0%} of runs)" if result.is_ensemble and c in shares else "") for c in codes],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
     ))
     what = "median over runs, " if result.is_ensemble else ""
     fig.update_layout(
-        title={"text": f"Alignment network at the end ({what}green friendly, red hostile; colour = bloc)", "font": {"size": 14}},
+        title={"text": f"Alignment network at the end ({what}blue friendly, vermillion hostile; fill = bloc)", "font": {"size": 14}},
         height=height, xaxis={"visible": False, "range": [-1.25, 1.25]}, yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white", hovermode="closest",
     )
@@ -335,12 +337,12 @@ def drift_figure(result: Any, *, top: int = 12, height: int = 420) -> Any:
     order = np.argsort(-np.abs(np.median(drift, axis=0)), kind="stable")[:top][::-1]
     names = [f"{cube.sources[p]}→{cube.targets[p]}" for p in order]
     fig = go.Figure()
-    for values, label, color in ((drift, "drift: W(end) − W(start)", "#4c78a8"), (w[:, -1, :] - x0[:, -1, :], "beyond interests: W − X0 at the end", "#f58518")):
+    for values, label, color in ((drift, "drift: W(end) − W(start)", style.REVERSE), (w[:, -1, :] - x0[:, -1, :], "beyond interests: W − X0 at the end", style.BASELINE)):
         mid = np.median(values[:, order], axis=0)
         error = None
         if result.is_ensemble:
             lo, hi = np.quantile(values[:, order], [0.05, 0.95], axis=0)
-            error = {"type": "data", "symmetric": False, "array": _round(hi - mid), "arrayminus": _round(mid - lo), "color": "#444"}
+            error = {"type": "data", "symmetric": False, "array": _round(hi - mid), "arrayminus": _round(mid - lo), "color": style.INK}
         fig.add_trace(go.Bar(
             y=names, x=_round(mid), orientation="h", name=label, marker_color=color, error_x=error,
             customdata=np.column_stack([_round(np.median(w[:, 0, order], axis=0)), _round(np.median(w[:, -1, order], axis=0)), _round(np.median(x0[:, -1, order], axis=0))]),
@@ -368,9 +370,9 @@ def measures_figure(result: Any, *, height: int = 460) -> Any:
         dates = [str(d) for d in q.index]
         if result.is_ensemble:
             fig.add_trace(go.Scatter(x=dates, y=_round(q[0.05]), line={"width": 0}, showlegend=False, hoverinfo="skip"), row=row, col=col)
-            fig.add_trace(go.Scatter(x=dates, y=_round(q[0.95]), fill="tonexty", fillcolor="rgba(76,120,168,0.2)", line={"width": 0},
+            fig.add_trace(go.Scatter(x=dates, y=_round(q[0.95]), fill="tonexty", fillcolor=_alpha(style.series_color(0), 0.2), line={"width": 0},
                                      showlegend=False, hoverinfo="skip"), row=row, col=col)
-        fig.add_trace(go.Scatter(x=dates, y=_round(q[0.5]), line={"color": "#4c78a8"}, showlegend=False, name=measure,
+        fig.add_trace(go.Scatter(x=dates, y=_round(q[0.5]), line={"color": style.series_color(0)}, showlegend=False, name=measure,
                                  hovertemplate=f"{MEASURES[measure]}<br>%{{x}}: %{{y:.3f}}<extra></extra>"), row=row, col=col)
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 50, "b": 30}, title={"text": "Measures of the whole system", "font": {"size": 14}})
     fig.update_annotations(font_size=11)
@@ -424,7 +426,7 @@ def comparison_pair_figure(cmp: Any, pair: str, *, height: int = 380) -> Any:
                 x=dates, y=_round(b[f"{prefix}median"]), line={"color": color}, name=name, showlegend=col == 1, legendgroup=name,
                 hovertemplate=f"{name} %{{x}}<br>{'difference ' if prefix else ''}median %{{y:+.3f}}<extra></extra>",
             ), row=1, col=col)
-    fig.add_hline(y=0, line={"color": "#999", "width": 1}, row=1, col=2)
+    fig.add_hline(y=0, line={"color": style.ZERO_LINE, "width": 1}, row=1, col=2)
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 30}, legend={"orientation": "h", "y": -0.15}, hovermode="closest")
     fig.update_annotations(font_size=12)
     return fig
@@ -519,7 +521,7 @@ def differences_figure(differences: pd.DataFrame, reference: str, *, height: int
         ))
         fig.add_trace(go.Scatter(x=dates, y=_round(d["median"]), name=name, legendgroup=name, line={"color": color},
                                  hovertemplate=f"{name} %{{x}}<br>difference (median) %{{y:+.3f}}<extra></extra>"))
-    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    fig.add_hline(y=0, line={"color": style.ZERO_LINE, "width": 1})
     fig.update_layout(
         title={"text": f"Edited minus {reference}, run by run (median and 5–95% band)", "font": {"size": 14}}, height=height,
         xaxis={"type": "date"}, yaxis={"title": "difference in W"}, margin={"l": 50, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.15},

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from alignsim.viz import style
 from alignsim.viz.charts import figure
 
 
@@ -54,11 +55,10 @@ def _bars(data: IndexData, ax: Axes | None, *, ylim: tuple[float, float] | None)
     fig, a = figure(ax, (max(5.0, 1.2 * len(data.parameters) + 2), 3.8))
     x = np.arange(len(data.parameters))
     width = 0.8 / max(1, len(data.series))
-    colors = ["#5d6d7e", "#c0392b", "#2471a3"]
     for k, (label, values) in enumerate(data.series.items()):
         a.bar(x + (k - (len(data.series) - 1) / 2) * width, values, width, yerr=data.errors[label], capsize=3,
-              color=colors[k % len(colors)], label=label, error_kw={"elinewidth": 1})
-    a.axhline(0, color="black", lw=0.6)
+              color=style.series_color(k), label=label, error_kw={"elinewidth": 1})
+    a.axhline(0, color=style.INK, lw=0.6)
     a.set_xticks(x, data.parameters, rotation=20, ha="right")
     a.set_ylabel(data.ylabel)
     a.set_title(data.title, fontsize=9)
@@ -78,7 +78,7 @@ def plot_effects(data: EffectsData, ax: Axes | None = None) -> Figure:
         axes = list(np.atleast_1d(fig.subplots(1, len(params), sharey=True)))
     for a, p in zip(axes, params):
         rows = data.table[data.table.parameter == p]
-        a.errorbar(rows.value, rows["mean"], yerr=rows["std"], marker="o", capsize=3, label=p)
+        a.errorbar(rows.value, rows["mean"], yerr=rows["std"], marker="o", capsize=3, color=style.series_color(0), label=p)
         a.set_xlabel(p)
     axes[0].set_ylabel(f"{data.outcome} (mean ± std)")
     return fig  # type: ignore[return-value]
