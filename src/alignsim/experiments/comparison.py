@@ -33,21 +33,11 @@ from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
 from alignsim.results.chart_data import ensemble_drift_data
-from alignsim.results.folders import (
-    has_pyarrow,
-    write_csv,
-    write_folder,
-    write_parquet_chunks,
-)
+from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
 from alignsim.viz import report_html, style
-from alignsim.viz.charts import (
-    SAVE_OPTIONS,
-    figure,
-    plot_comparison_pair,
-    plot_differences,
-)
+from alignsim.viz.charts import SAVE_OPTIONS, figure, plot_comparison_pair, plot_differences
 
 #: Replicates per scenario when neither the command line nor the scenarios ask for an ensemble.
 DEFAULT_REPLICATES = 100
@@ -236,7 +226,7 @@ def compare_scenarios(
         "scenarios_order": names,
         "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
         "at": [str(d) for d in at],
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     return CompareResult(
         runs=runs,
