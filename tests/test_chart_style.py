@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import alignsim
+from alignsim.experiments.comparison import CompareResult
 from alignsim.viz import charts, report_html, style
 
 SRC = Path(alignsim.__file__).parent
@@ -55,7 +57,7 @@ def test_the_shock_key_lists_every_shock_numbered_as_on_the_lines() -> None:
     assert key.count("scripted shocks") == 1  # the heading once, not on every line
     for k in range(1, 19):
         assert re.search(rf"(^|\s){k}  \d{{4}}-\d\d-01 shock_{k} AAA", key, re.MULTILINE), k
-    numbers = charts.shock_numbers(data.shocks.date, pd.Timedelta(days=40))
+    numbers = charts.shock_numbers(data.shocks.date, np.timedelta64(40, "D"))
     written = [n for _, text in numbers for n in _expand(text)]
     assert sorted(written) == list(range(1, 19))  # every shock numbered once, crowded ones grouped
     assert len(numbers) < 18  # the four shocks of two neighbouring months share labels
@@ -95,3 +97,13 @@ def test_the_drift_chart_lists_each_pair_of_states_once() -> None:
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == ["AAA → BBB", "AAA → CCC", "BBB → CCC"]
     assert "3 of 3 pairs of states" in fig.axes[0].get_title()
+
+
+def test_the_comparison_reactions_chart_says_how_many_it_shows() -> None:
+    rules = ["court", "cool", "reciprocate"]
+    rows = [{"source": f"S{k:02d}", "rule": rules[k % 3], "target": "TGT", "forms": "visit", "scenario": name, "share": (k + 1) / 20}
+            for k in range(18) for name in ("base", "shock")]
+    cmp = SimpleNamespace(reactions=pd.DataFrame(rows), names=["base", "shock"], replicates=20)
+    title = CompareResult.plot_reactions(cmp).axes[0].get_title()  # type: ignore[arg-type]
+    assert "the 12 most frequent of 18" in title
+    assert "all 18" in CompareResult.plot_reactions(cmp, top=30).axes[0].get_title()  # type: ignore[arg-type]

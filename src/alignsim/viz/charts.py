@@ -65,7 +65,7 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def shock_numbers(dates: pd.Series, gap: pd.Timedelta) -> list[tuple[Any, str]]:
+def shock_numbers(dates: pd.Series, gap: pd.Timedelta | np.timedelta64) -> list[tuple[Any, str]]:
     """Where to write the shocks' numbers (1, 2, ...): shocks less than ``gap`` after the first of
     a group share one label such as "2–5", so numbers never overlap."""
     values = pd.to_datetime(pd.Series(list(dates))).reset_index(drop=True)
@@ -261,18 +261,19 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
     members: dict[int, list[str]] = {}
     for code, row in zip(data.codes, data.blocs):
         members.setdefault(int(row[0]) if row.size else 0, []).append(code)
-    lines = [f"bloc of {data.names[k]}: {', '.join(codes)}" for k, codes in sorted(members.items())]
-    wrapped = [textwrap.fill(line, 110, subsequent_indent="    ") for line in lines]
-    fig, a = figure(ax, (10, 0.9 + 0.22 * sum(w.count("\n") + 1 for w in wrapped)))
-    a.set_axis_off()
+    blocs = [(k, textwrap.fill(f"bloc of {data.names[k]}: {', '.join(codes)}", 100, subsequent_indent="    ")) for k, codes in sorted(members.items())]
     span = f" from {data.dates[0][:10]} to {data.dates[-1][:10]}" if data.dates else ""
-    across = ", in the most common bloc across runs" if data.agreement is not None else ""
-    a.text(0.0, 1.0, f"No bloc change: every state stays in the same bloc{span}{across}.", fontsize=11, fontweight="bold", va="top", transform=a.transAxes)
-    y = 1.0 - 0.45 / fig.get_figheight()
-    for k, (text, w) in enumerate(zip(wrapped, sorted(members))):
-        a.text(0.0, y, "■", color=style.bloc_color(w), fontsize=12, va="top", transform=a.transAxes)
-        a.text(0.025, y, text, fontsize=9, va="top", color=style.INK, transform=a.transAxes)
-        y -= 0.22 * (text.count("\n") + 1) / fig.get_figheight()
+    across = " (the most common bloc across runs, and as many runs agree throughout)" if data.agreement is not None else ""
+    heading = textwrap.fill(f"No bloc change: every state stays in the same bloc{span}.{across}", 90)
+    lines = sum(text.count("\n") + 1 for _, text in blocs)
+    fig, a = figure(ax, (10, 0.8 + 0.22 * (lines + heading.count("\n"))))
+    a.set_axis_off()
+    a.annotate(heading, (0, 1), xycoords="axes fraction", va="top", fontsize=11, fontweight="bold", color=style.INK)
+    y = -32.0 - 17 * heading.count("\n")  # points below the top of the axes
+    for k, text in blocs:
+        a.annotate("■", (0, 1), xycoords="axes fraction", xytext=(0, y), textcoords="offset points", va="top", fontsize=13, color=style.bloc_color(k))
+        a.annotate(text, (0, 1), xycoords="axes fraction", xytext=(18, y - 1), textcoords="offset points", va="top", fontsize=9.5, color=style.INK)
+        y -= 16 * (text.count("\n") + 1)
     return fig
 
 
