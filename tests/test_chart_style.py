@@ -97,6 +97,8 @@ def test_the_drift_chart_lists_each_pair_of_states_once() -> None:
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == ["AAA → BBB", "AAA → CCC", "BBB → CCC"]
     assert "3 of 3 pairs of states" in fig.axes[0].get_title()
+    reverse = dict(zip(labels, fig.axes[0].collections[0].get_offsets()[:, 0]))  # the hollow markers: the other direction
+    assert reverse == pytest.approx({"AAA → BBB": 0.45, "AAA → CCC": -0.2, "BBB → CCC": 0.05})
 
 
 def test_the_comparison_reactions_chart_says_how_many_it_shows() -> None:

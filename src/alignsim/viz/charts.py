@@ -242,10 +242,11 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     handles = [Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor=style.bloc_color(i), markeredgecolor=style.INK, label=f"bloc of {n}")
                for i, n in enumerate(data.names)]
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    moved = int((data.blocs != data.blocs[:, :1]).any(axis=1).sum())
     title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable member)"
     if data.agreement is not None:
         title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable member)"
-    a.set_title(title, fontsize=9)
+    a.set_title(f"{title}\n{moved} of {len(data.codes)} states change bloc at least once", fontsize=9)
     return fig
 
 
@@ -283,7 +284,8 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
 def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Figure:
     """The pairs of states whose relation drifted most, each pair once (its larger direction as the
     bar, the other direction as a hollow marker), with where interests alone would have taken it."""
-    rows = _one_direction(data).head(top).iloc[::-1]
+    pairs = _one_direction(data)
+    rows = _with_reverse(pairs.head(top), data).iloc[::-1]
     fig, a = figure(ax, (7.5, 0.34 * len(rows) + 2.0))
     colors = [style.OLD_FRIEND if f else style.REVERSE for f in rows.old_friend]
     labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
@@ -300,23 +302,26 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
         Line2D([], [], marker="o", ls="", markerfacecolor=style.PAPER, markeredgecolor=style.INK, label="the same pair the other way round"),
         Line2D([], [], color=style.BASELINE, marker="|", ls="", markersize=14, label=f"{style.LABEL_X0} at the end − W at start"),
     ], fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(rows) > 6 else -0.3), ncols=2, frameon=False)
-    pairs = len(_one_direction(data))
     if "drift_p5" in rows.columns:
         runs = data.attrs.get("replicates", "all")
-        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {pairs} pairs of states; lines: 5–95% of runs)", fontsize=10)
+        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {len(pairs)} pairs of states; lines: 5–95% of runs)", fontsize=10)
     else:
-        a.set_title(f"Largest drifts ({len(rows)} of {pairs} pairs of states)", fontsize=10)
+        a.set_title(f"Largest drifts ({len(rows)} of {len(pairs)} pairs of states)", fontsize=10)
     return fig
 
 
 def _one_direction(data: pd.DataFrame) -> pd.DataFrame:
     """Each unordered pair once, in the direction that drifted more (the first row: the data come
-    largest first), with the other direction's drift as ``reverse_drift``."""
-    drift = dict(zip(zip(data.source, data.target), data.drift))
-    keys = [frozenset((s, t)) for s, t in zip(data.source, data.target)]
-    out = data[~pd.Series(keys, index=data.index).duplicated()].copy()
-    out["reverse_drift"] = [drift.get((t, s), np.nan) for s, t in zip(out.source, out.target)]
-    return out
+    largest first)."""
+    src, tgt = data.source.astype(str), data.target.astype(str)
+    low, high = src.where(src < tgt, tgt), tgt.where(src < tgt, src)
+    return data[~pd.DataFrame({"a": low, "b": high}).duplicated().to_numpy()]
+
+
+def _with_reverse(rows: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the drift of the same pair the other way round (from ``data``) as ``reverse_drift``."""
+    drift = data.set_index(["source", "target"]).drift
+    return rows.assign(reverse_drift=drift.reindex(pd.MultiIndex.from_arrays([rows.target, rows.source])).to_numpy())
 
 
 # ---------------------------------------------------------------- ensembles: the median and its band
