@@ -123,8 +123,9 @@ def _pairs_legend(fig: Figure, axes: list[Axes], ax: Axes | None, title: str) ->
     if ax is not None:
         ax.legend(handles.values(), handles.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)
     else:
-        fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside upper center", ncols=min(4, len(handles)), frameon=False,
-                   title=title, title_fontsize=11)
+        width = fig.get_figwidth()
+        fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside upper center", ncols=min(4 if width > 9 else 2, len(handles)), frameon=False,
+                   title=textwrap.fill(title, int(width * 72 / 6.2)), title_fontsize=11)  # ~6 pt a character at 11 pt
 
 
 def _shock_key(fig: Figure, shocks: pd.DataFrame) -> None:
