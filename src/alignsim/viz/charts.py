@@ -121,7 +121,7 @@ def _pairs_legend(fig: Figure, axes: list[Axes], ax: Axes | None, title: str) ->
         for h, label in zip(*a.get_legend_handles_labels()):
             handles.setdefault(label, h)
     if ax is not None:
-        ax.legend(handles.values(), handles.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)
+        ax.legend(handles.values(), handles.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
     else:
         width = fig.get_figwidth()
         fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside upper center", ncols=min(4 if width > 9 else 2, len(handles)), frameon=False,
