@@ -21,7 +21,13 @@ from scipy.stats import rankdata
 
 from alignsim.config.scenario import Scenario
 from alignsim.experiments.simulate import run_scenario
-from alignsim.world.from_data import build_world, check_window, latest, select_states, table
+from alignsim.world.from_data import (
+    build_world,
+    check_window,
+    latest,
+    select_states,
+    table,
+)
 
 __all__ = ["PREDICTORS", "auc", "brier", "hindcast_dyads", "hindcast_states", "observed_signs", "score_dyads", "start_year_dyads"]
 
