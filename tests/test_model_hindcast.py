@@ -66,6 +66,7 @@ def test_the_model_section_on_a_tiny_slice(tiny, tmp_path):
     assert [r.name for r in section.rows] == [f"model hindcast, t + {h}: AUC of the model - AUC of {b}" for h in (1, 2) for b in ("persistence", "X0 alone")]
     assert all(not r.error and r.lo <= r.value <= r.hi for r in section.rows)
     dyads = section.tables["hindcast_dyads"]
+    assert section.tables["hindcast_worlds"].alpha_over_alpha_c.gt(0).all()
     assert set(dyads.horizon) == {1, 2} and set(dyads.start) == {2000}
     assert dyads.model_p.between(0, 1).all() and set(dyads.persistence) <= {-1, 0, 1}
     assert len(dyads[dyads.horizon == 1]) <= 8 * 7 // 2  # only dyads with a recorded tie are scored

@@ -176,8 +176,9 @@ def _model_rows(settings: Settings) -> tuple[str, ...]:
 
 
 def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
-    dyads = hindcast_dyads(settings.start_years, states=settings.states, horizons=settings.horizons, replicates=settings.replicates,
-                           seed=settings.seed, workers=settings.workers, advance=advance)
+    run = hindcast_dyads(settings.start_years, states=settings.states, horizons=settings.horizons, replicates=settings.replicates,
+                         seed=settings.seed, workers=settings.workers, advance=advance)
+    dyads = run.dyads
     scores, diffs = score_dyads(dyads, seed=settings.seed, resamples=settings.resamples)
     advance(1)
     d = diffs.set_index(["horizon", "baseline"])
@@ -201,8 +202,12 @@ def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
             r = d.loc[(h, base)]
             text.append(f"t + {h}, model - {base}: AUC {r.auc_difference:+.3f} [{r.auc_difference_lo95:+.3f}, {r.auc_difference_hi95:+.3f}], "
                         f"Brier {r.brier_difference:+.3f} [{r.brier_difference_lo95:+.3f}, {r.brier_difference_hi95:+.3f}] (a lower Brier is better).")
+    last = settings.horizons[-1]
+    text.append("Where the model stands: " + "; ".join(
+        f"{int(r.start)}: alpha / alpha_c = {r.alpha_over_alpha_c:.2f}, {r[f'share_at_extremes_t+{last}']:.0%} of relations at |W| > 0.95 after {last} years"
+        for _, r in run.worlds.iterrows()) + " (alpha_c = beta / (4 lambda1(X0)), the unsaturated tipping point; above 1 balance drives relations to the extremes).")
     return Section("model", "H4. The model's hindcast against persistence and X0 alone", text, rows,
-                   {"hindcast_dyads": dyads, "hindcast_scores": scores, "hindcast_differences": diffs}, {"hindcast.png": plot_hindcast(scores)})
+                   {"hindcast_worlds": run.worlds, "hindcast_dyads": dyads, "hindcast_scores": scores, "hindcast_differences": diffs}, {"hindcast.png": plot_hindcast(scores)})
 
 
 SECTIONS: tuple[SectionSpec, ...] = (

@@ -21,6 +21,7 @@ from scipy.stats import rankdata
 
 from alignsim.config.scenario import Scenario
 from alignsim.experiments.simulate import run_scenario
+from alignsim.measures.analytics import alpha_critical
 from alignsim.world.from_data import (
     build_world,
     check_window,
@@ -29,7 +30,7 @@ from alignsim.world.from_data import (
     table,
 )
 
-__all__ = ["PREDICTORS", "auc", "brier", "hindcast_dyads", "hindcast_states", "observed_signs", "score_dyads", "start_year_dyads"]
+__all__ = ["PREDICTORS", "Hindcast", "auc", "brier", "hindcast_dyads", "hindcast_states", "observed_signs", "score_dyads", "start_year_dyads"]
 
 PREDICTORS = ("model", "persistence", "X0 alone")
 ATOP_LAST, MID_LAST = 2018, 2010  # the data's last years (TSS rivalries run to 2020)
@@ -73,6 +74,7 @@ class StartYear:
     year: int
     codes: list[str]
     frame: pd.DataFrame  # the scored dyads (see start_year_dyads)
+    world: dict[str, float]  # diagnostics of the run: alpha / alpha_c, share of relations at the extremes
 
 
 def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replicates: int, seed: int, workers: int | None = None) -> StartYear:
@@ -89,6 +91,11 @@ def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replica
     at = [int(np.searchsorted(cube.steps, 12 * h)) for h in horizons]
     w = _symmetric(cube.as_matrices(cube.values["weight"][:, at, :]))  # replicates x horizons x n x n
     x0 = _symmetric(cube.as_matrices(cube.values["baseline"][0, 0, :]))
+    params = scenario.params
+    ratio = params.alpha / alpha_critical(x0, params.beta)  # the unsaturated tipping point (docs/model.md)
+    world_row = {"start": year, "states": len(order), "alpha_over_alpha_c": float(ratio),
+                 **{f"share_at_extremes_t+{h}": float((np.abs(w[:, k]) > 0.95).sum() / (w.shape[0] * len(order) * (len(order) - 1)))
+                    for k, h in enumerate(horizons)}}
     now = observed_signs(order, year)
     i, j = np.triu_indices(len(order), k=1)
     parts = []
@@ -99,18 +106,24 @@ def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replica
             "start": year, "horizon": h, "a": np.asarray(order)[i[keep]], "b": np.asarray(order)[j[keep]],
             "positive": (later[keep] > 0).astype(int), "model_p": (w[:, k, i, j] > 0).mean(axis=0)[keep],
             "model_mean": w[:, k, i, j].mean(axis=0)[keep], "persistence": now[i, j][keep], "x0": x0[i, j][keep]}))
-    return StartYear(year, list(order), pd.concat(parts, ignore_index=True))
+    return StartYear(year, list(order), pd.concat(parts, ignore_index=True), world_row)
+
+
+@dataclass(frozen=True)
+class Hindcast:
+    dyads: pd.DataFrame  # the scored dyads of every start year (start_year_dyads)
+    worlds: pd.DataFrame  # one row per start year: states, alpha / alpha_c, share of relations at +-1
 
 
 def hindcast_dyads(start_years: Sequence[int], *, states: int, horizons: Sequence[int], replicates: int, seed: int,
-                   workers: int | None = None, advance: Callable[[int], None] | None = None) -> pd.DataFrame:
+                   workers: int | None = None, advance: Callable[[int], None] | None = None) -> Hindcast:
     """:func:`start_year_dyads` of every start year, stacked; ``advance(1)`` after each."""
-    frames = []
+    runs = []
     for year in start_years:
-        frames.append(start_year_dyads(year, states=states, horizons=horizons, replicates=replicates, seed=seed, workers=workers).frame)
+        runs.append(start_year_dyads(year, states=states, horizons=horizons, replicates=replicates, seed=seed, workers=workers))
         if advance is not None:
             advance(1)
-    return pd.concat(frames, ignore_index=True)
+    return Hindcast(pd.concat([r.frame for r in runs], ignore_index=True), pd.DataFrame([r.world for r in runs]))
 
 
 # ------------------------------------------------------------------------------------ scoring
