@@ -89,9 +89,9 @@ def plot_hindcast(scores: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     axes = fig.subplots(1, 2)
     width = 0.8 / max(len(predictors), 1)
-    for ax, col, label, title in ((axes[0], "auc", "chance that a future ally is ranked above a future rival\n(AUC; 0.5 = a coin, 1 = perfect)",
+    for ax, col, label, title in ((axes[0], "auc", "chance a future ally is ranked above\na future enemy (AUC; 0.5 = a coin toss)",
                                    "Ranking future friends above future enemies"),
-                                  (axes[1], "brier", "mean squared error of the predicted chance of a friendly tie\n(Brier score; lower is better)",
+                                  (axes[1], "brier", "error of the predicted chance of a\nfriendly tie (Brier score; lower is better)",
                                    "Predicted chance of a friendly tie")):
         for k, (name, color) in enumerate(zip(predictors, COLORS)):
             part = pooled[pooled.predictor == name].set_index("horizon").loc[horizons]
