@@ -661,7 +661,7 @@ interests justify, with no dynamics). `alignsim hindcast` runs the full version 
     code("""
 HINDCAST_YEAR = 2000
 HINDCAST_STATES = 20
-HINDCAST_RUNS = 4
+HINDCAST_RUNS = 3
 
 forecast = hindcast_dyads((HINDCAST_YEAR,), states=HINDCAST_STATES, horizons=(5, 10), replicates=HINDCAST_RUNS, seed=0, workers=1)
 scores, differences = score_dyads(forecast.dyads, seed=0, resamples=SAMPLES)
@@ -710,7 +710,13 @@ fig
 """),
     md("""
 Below the tipping point relations stay near what interests justify; past it they are driven to the
-extremes, and where the world ends depends on where it began (exercise 4).
+extremes, and where the world ends depends on where it began.
+
+Look back at the hindcast cell of Part 3: its world of real states printed its own `alpha / alpha_c`.
+The leading eigenvalue λ1 of `X0` grows with the number of states, so the same `alpha` that is safe
+for eight states can be past the tipping point for twenty or forty. If the printed value is above 1,
+balance, not interests, sets most signs in that world — one reason a model can forecast real ties
+worse than persistence (`docs/validation.md`, H4).
 
 ### In the record
 
