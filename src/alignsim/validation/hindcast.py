@@ -259,7 +259,9 @@ def render_markdown(sections: list[Section], settings: Settings) -> str:
     summary, versions = _header(sections, settings)
     lines = ["# The thesis against history", "", versions, "", f"**{summary}**", "",
              ("Data: UN General Assembly votes (S of each dyad and year), ATOP v5 alliances, GML MIDs 2.2.1, Thompson & Dreyer "
-             "rivalries, COW states; sources and hashes in `src/alignsim/data/history/README.md`; methods in `docs/validation.md`."), "",
+             "rivalries, COW states; sources and hashes in `src/alignsim/data/history/README.md`; H4 builds its worlds and reads its ties "
+             "from `src/alignsim/data/real/` (UN votes by issue, COW capabilities, ATOP, TSS rivalries, GML MIDs; its README); "
+             "methods in `docs/validation.md`."), "",
              "| check | value [95% interval] | threshold | result |", "|---|---|---|---|"]
     lines += [f"| {r.name} | {r.shown()} | {r.threshold} | {'pass' if r.passed else '**FAIL**'} |" for r in _rows(sections)]
     for s in sections:
