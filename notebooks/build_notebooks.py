@@ -694,18 +694,21 @@ for f in FACTORS:
         r = alignsim.run(world_scenario(steps=120, params={**PARAMS, "alpha": f * a_c}, relations=random_start(k), seed=k), progress=False)
         last = r.relations[r.relations.step == r.relations.step.max()]
         sweep.append({"alpha / alpha_c": f, "gap to interests at the end": (last.weight - last.baseline).abs().mean(),
-                      "share of relations at ±1": (last.weight.abs() > 0.95).mean()})
+                      "share of relations at ±1": (last.weight.abs() > 0.95).mean(),
+                      "share interests put at ±1": (last.baseline.abs() > 0.95).mean()})
 sweep = pd.DataFrame(sweep)
 
 fig = Figure(figsize=(11, 3.6), layout="constrained")
 left, right = fig.subplots(1, 2)
 left.scatter(sweep["alpha / alpha_c"], sweep["gap to interests at the end"], color="#1f4e79")
 left.set(ylabel="average gap between relations\\nand what interests justify", title="Distance from interests after 10 years")
-right.scatter(sweep["alpha / alpha_c"], sweep["share of relations at ±1"], color="#c0392b")
+right.scatter(sweep["alpha / alpha_c"], sweep["share of relations at ±1"], color="#c0392b", label="relations")
+right.plot(sweep["alpha / alpha_c"], sweep["share interests put at ±1"], color="#e67e22", ls="--", label="what interests justify (X0)")
+right.legend(loc="upper left")
 right.set(ylabel="share of relations at the extremes (|W| > 0.95)", title="Relations driven to all-out friendship or enmity")
 for ax in (left, right):
     ax.axvline(1.0, color="0.3", ls=":")
-    ax.set_xlabel("strength of structural balance, in units of the tipping point (alpha / alpha_c)")
+    ax.set_xlabel("strength of balance / tipping point (alpha / alpha_c)")
 fig
 """),
     md("""
