@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ import alignsim.cli
 from alignsim.errors import InputError
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,10 +28,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except InputError as err:
         print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return getattr(err, "exit_status", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `alignsim ... | head` closed the pipe: stop quietly, as cat and grep do
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises no second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no real file (a test's capture): nothing to flush
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
