@@ -82,7 +82,7 @@ class Scenario(BaseModel):
                 problems.append((loc, f"unknown state code '{code}'; known states: {known}"))
 
         for n, shock in enumerate(self.shocks):
-            for field in ("source", "target", "via"):
+            for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
             for field in ("open_to", "partners"):
                 for code in getattr(shock, field, ()):

@@ -27,12 +27,21 @@ import numpy as np
 
 from alignsim import blas
 from alignsim.config.scenario import Scenario
-from alignsim.model.agents import Briefing, StateAgent, read_news
-from alignsim.model.dynamics import step_relations
+from alignsim.model.agents import ANSWERS, Briefing, StateAgent, read_news
+from alignsim.model.dynamics import far_from, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldState, interest_baseline
+
+
+@dataclass(frozen=True)
+class Streams:
+    """Independent random streams, children of the run's seed (``Generator.spawn``)."""
+
+    noise: np.random.Generator  # N x N standard normals every step, nothing else
+    order: np.random.Generator  # one permutation per step: the order in which states decide
+    draws: np.random.Generator  # the agents' chance decisions (counter-courting)
 
 
 @dataclass(frozen=True)
@@ -45,9 +54,12 @@ class LoggedEvent:
     source: int
     target: int  # equals source for single-state events
     origin: str  # "scenario" or "agent"
-    rule: str  # "scripted", "court", "counter_court", "cool" or "reciprocate"
+    rule: str  # "scripted", "court", "counter_court", "cool", "reciprocate", "retaliate", "solidarity" or "balance"
     cause: str
     impulse: float  # change of W[source, target] from this event
+
+
+MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops changing)
 
 
 class AlignmentModel(mesa.Model):
@@ -55,13 +67,21 @@ class AlignmentModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> None:
         run_seed = scenario.seed if seed is None else seed
-        super().__init__(rng=np.random.default_rng(run_seed))
+        root = np.random.default_rng(run_seed)
+        # One stream per purpose, spawned from the seed (docs/model.md, the random-number contract):
+        # the noise of step t is the same in two scenarios whatever their agents do.
+        self.streams = Streams(*root.spawn(3))
+        super().__init__(rng=root)
         self.config = scenario  # Mesa reserves `scenario` for its own class
         self.params: Params = scenario.params
         self.world = WorldState.from_spec(scenario.world_spec)
-        self.relations = self.world.relations.copy()
-        self.initial_relations = self.relations.copy()
         self.baseline = interest_baseline(self.world, self.params)
+        p = self.params
+        self.steady, self.spin_up_months = steady_state(
+            self.world.relations, self.baseline, beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
+        start = self.steady if p.initial_relations == "equilibrium" else self.world.relations
+        self.relations = start.copy()
+        self.initial_relations = self.relations.copy()
         self.month = 0  # steps taken; Mesa's own counter is avoided (it changes in Mesa 4)
         self._date = (0, scenario.date_of(0))
         self.log: list[LoggedEvent] = []
@@ -71,6 +91,9 @@ class AlignmentModel(mesa.Model):
         self.impulses = np.zeros((n, n))
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -10**6)
+        self.acted_at = np.full((n, n), -1)  # the month i last acted toward j: one answer per pair per month
+        self.attacked_until = np.full((n, n), -1)  # v remembers a hostile act of a until then
+        self.attack_severity = np.zeros((n, n))  # ... of this severity (|g| / 10 x intensity)
         # What each state remembers of its friendly capability share (exponential average).
         self.remembered_support = self.friendly_support_all()
         self.briefing: Briefing | None = None
@@ -84,19 +107,46 @@ class AlignmentModel(mesa.Model):
         for shock in self._plan.get(self.month, []):
             self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
         if self.params.agents:
+            self.remember_attacks()
             self.briefing = read_news(self)
             self.remembered_support = self.briefing.updated
-            for k in self.rng.permutation(self.world.n):
+            for k in self.streams.order.permutation(self.world.n):
                 self.state_agents[int(k)].decide()
             self.briefing = None
         p = self.params
         self.relations = step_relations(
             self.relations, self.baseline, self.impulses,
-            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, rng=self.rng,
+            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, shocks=self.draw_noise(),
         )
         self.impulses[:] = 0.0
+        self.fade_memory()
         self.month += 1
         self.recorder.collect()
+
+    def remember_attacks(self) -> None:
+        """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
+        for ``grievance_months``, with the act's severity."""
+        for e in self.news():
+            if e.rule in ANSWERS or e.event.aggressor is None or e.event.victim is None:
+                continue
+            v, a = self._index[e.event.victim], self._index[e.event.aggressor]
+            if v != a:
+                self.attacked_until[v, a] = self.month + self.params.grievance_months
+                self.attack_severity[v, a] = e.event.severity()
+
+    def fade_memory(self) -> None:
+        """The memory of hostility fades by ``memory_decay`` a month; entries below 1e-4 are dropped."""
+        memory = self.world.memory
+        if memory is None or not memory.any():
+            return
+        memory *= self.params.memory_decay
+        memory[memory < MEMORY_FLOOR] = 0.0
+        self.baseline = interest_baseline(self.world, self.params)
+
+    def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
+        """Pairs whose given initial relation lies far from the model's steady state (default: 5 noise SDs, at least 0.1)."""
+        far = max(0.1, 5 * self.params.noise_sd) if threshold is None else threshold
+        return far_from(self.world.relations, self.steady, self.world.codes, far)
 
     def run(self) -> AlignmentModel:
         """All the scenario's steps (with BLAS held to ``alignsim.blas.BLAS_THREADS`` threads)."""
@@ -105,11 +155,19 @@ class AlignmentModel(mesa.Model):
                 self.step()
         return self
 
+    def draw_noise(self) -> np.ndarray:
+        """The step's N x N standard normals, from the noise stream alone."""
+        n = self.world.n
+        return self.streams.noise.standard_normal((n, n))
+
     # ------------------------------------------------------------------ the one way events enter
     def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
-        if event.apply(w):
+        rebuild = event.apply(w)
+        if self._remember_hostility(event):
+            rebuild = True
+        if rebuild:
             self.baseline = interest_baseline(w, self.params)
         deltas = event.impulses(w, self.params)
         for i, j, delta in deltas:
@@ -123,7 +181,20 @@ class AlignmentModel(mesa.Model):
         self._log_by_step.setdefault(self.month, []).append(entry)
         if event.goldstein() < 0 and target != source:
             self.hold_grievance(source, target)
+        if origin == "agent" and target != source:
+            self.acted_at[source, target] = self.month
         return entry
+
+    def _remember_hostility(self, event: Event) -> bool:
+        """A hostile act between two states adds memory_weight x severity to their memory M (both ways)."""
+        a, v = event.aggressor, event.victim
+        if a is None or v is None or a == v or self.params.memory_weight == 0 or self.world.memory is None:
+            return False
+        i, j = self._index[a], self._index[v]
+        add = self.params.memory_weight * event.severity()
+        self.world.memory[i, j] += add
+        self.world.memory[j, i] += add
+        return True
 
     # ------------------------------------------------------------------ what agents read
     @property
@@ -173,12 +244,16 @@ class AlignmentModel(mesa.Model):
 
     def may_court(self, i: int, j: int) -> bool:
         """Not a state i holds a grievance against, nor one it courted within ``court_interval``."""
-        return not self.grieves(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
+        return not self.grieves(i, j) and not self.answered(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
 
     def may_court_all(self, i: int, targets: np.ndarray) -> np.ndarray:
         """:meth:`may_court` for an array of targets."""
-        free = self.grievance_until[i, targets] < self.month
+        free = (self.grievance_until[i, targets] < self.month) & (self.acted_at[i, targets] != self.month)
         return free & (self.month - self.courted_at[i, targets] >= self.params.court_interval)
+
+    def answered(self, i: int, j: int) -> bool:
+        """i has already acted toward j this month (one answer per pair per month)."""
+        return bool(self.acted_at[i, j] == self.month)
 
     def note_courted(self, i: int, j: int) -> None:
         self.courted_at[i, j] = self.month
