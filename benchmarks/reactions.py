@@ -1,6 +1,6 @@
 """How often the article's reactions happen across an ensemble of the flagship scenario.
 
-    python benchmarks/reactions.py [--replicates 100] [--seed 2024]
+    python benchmarks/reactions.py [--replicates 100] [--seed 2024] [--set name=value ...]
 
 Prints, for each of the article's agent reactions, the share of replicates in which it happened,
 and the most frequent agent reactions overall.
@@ -9,6 +9,8 @@ and the most frequent agent reactions overall.
 from __future__ import annotations
 
 import argparse
+
+import yaml
 
 import alignsim
 
@@ -25,13 +27,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter (YAML value), e.g. noise_z=0")
     args = parser.parse_args()
-    result = alignsim.run("scenarios/article_timeline_2024.yaml", replicates=args.replicates, seed=args.seed)
+    overrides = {k: yaml.safe_load(v) for k, v in (item.split("=", 1) for item in args.set)}
+    result = alignsim.run("scenarios/article_timeline_2024.yaml", replicates=args.replicates, seed=args.seed, progress=False, **overrides)
+    if overrides:
+        print("parameters set:", ", ".join(f"{k}={v}" for k, v in overrides.items()))
     agent = result.events[result.events.origin == "agent"]
     print(f"{args.replicates} replicates of the article timeline, seed {args.seed}")
+    together = None
     for label, source, target, rule in ARTICLE:
         hits = agent[(agent.source == source) & (agent.target == target) & (agent.rule == rule)]
-        print(f"  {label:40} {hits.replicate.nunique() / args.replicates:6.0%}")
+        runs = set(hits.replicate.unique())
+        together = runs if together is None else together & runs
+        print(f"  {label:40} {len(runs) / args.replicates:6.0%}")
+    print(f"  {'all five in the same run':40} {len(together or ()) / args.replicates:6.0%}")
     top = agent.groupby(["source", "type", "target", "rule"]).replicate.nunique().sort_values(ascending=False)
     print("most frequent agent reactions (share of runs):")
     print((top.head(12) / args.replicates).to_string(float_format=lambda x: f"{x:.0%}"))

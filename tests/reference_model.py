@@ -357,7 +357,7 @@ class ReferenceModel:
                 budget -= self.counter_court(i, e, budget)
             elif v is not None and e.rule not in ANSWERS and a != v:
                 if i == v and a is not None:
-                    self.retaliate(i, e, a)
+                    self.retaliate(i, e, a, news)
                     if budget > 0:
                         budget -= self.balance(i, e, a, budget)
                 elif i not in (v, a):
@@ -457,13 +457,16 @@ class ReferenceModel:
             event = Talks(source=self.codes[i], target=self.codes[j], via=self.codes[broker], intensity=intensity)
         self.act(event, rule="reciprocate")
 
-    def retaliate(self, i: int, e: RefEntry, a: int) -> None:
-        """In kind: the most severe rung with severity <= severity x min(1, c_i / c_a); condemn at least."""
+    def retaliate(self, i: int, e: RefEntry, a: int, news: list[RefEntry]) -> None:
+        """In kind: the most severe rung with severity <= severity x min(1, c_i / c_a); condemn at least --
+        unless i's own acts of last month already hit a that hard."""
         p = self.p
         if p.retaliation == 0 or self.acted_at[i][a] == self.month:
             return
         reach = self.severity(e.event) * min(1.0, self.capability[i] / self.capability[a])
         rung = next((r for r in LADDER if r[0] <= reach), LADDER[-1])
+        if any(self.aggressor(n.event) == i and self.victim(n.event) == a and self.severity(n.event) >= rung[0] for n in news):
+            return
         self.act(rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation), rule="retaliate")
 
     def balance(self, i: int, e: RefEntry, a: int, budget: int) -> int:

@@ -14,6 +14,7 @@ from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
+from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import free_folder
 from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.events.catalog import event_rows
@@ -73,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
+    warn_far_from_steady_state(scenario)
     out = args.out or free_folder(Path("runs") / scenario.name)
     if out.exists() and out.is_file():
         raise InputError("is a file, not a folder", path=out)
@@ -130,6 +132,20 @@ def _streams(args: argparse.Namespace, replicates: int) -> bool:
 
 
 
+def warn_far_from_steady_state(scenario: Any, shown: int = 6) -> None:
+    """A warning (not an error) naming the pairs whose given initial relations lie far from the
+    model's steady state, which the first months would spend relaxing toward (docs/model.md, the start)."""
+    if scenario.params.initial_relations != "given" or len(scenario.world_spec.states) > 300:
+        return
+    far = AlignmentModel(scenario).far_from_steady_state()
+    if not far:
+        return
+    pairs = ", ".join(f"{a}->{b} {w:+.2f} (steady {s:+.2f})" for a, b, w, s in far[:shown])
+    more = f" and {len(far) - shown} more" if len(far) > shown else ""
+    print(f"warning: {len(far)} initial relations lie far from the model's steady state: {pairs}{more}; "
+          "the first months relax toward it (set params: {initial_relations: equilibrium} to start there)", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
@@ -147,6 +163,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
                 continue
         print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
+        warn_far_from_steady_state(s)
     return EXIT_BAD_INPUT if failed else 0
 
 

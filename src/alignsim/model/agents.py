@@ -377,6 +377,9 @@ class StateAgent(mesa.Agent):
         ratio = min(1.0, float(c[i] / c[a]))
         reach = e.event.severity() * ratio
         rung = next((r for r in ladder() if r[0] <= reach), ladder()[-1])
+        news = m.briefing.news if m.briefing is not None else m.news()
+        if any(n.event.aggressor == self.code and n.event.victim == m.code(a) and n.event.severity() >= rung[0] for n in news):
+            return  # already answered in kind that month (a scripted counter-strike, say)
         why = (
             f"retaliating for {m.code(a)}'s {e.event.type} at step {e.step} (severity {e.event.severity():.2f}); "
             f"capability ratio {ratio:.2f} allows severity {reach:.2f}"

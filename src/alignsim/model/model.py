@@ -76,10 +76,9 @@ class AlignmentModel(mesa.Model):
         self.params: Params = scenario.params
         self.world = WorldState.from_spec(scenario.world_spec)
         self.baseline = interest_baseline(self.world, self.params)
-        p = self.params
-        self.steady, self.spin_up_months = steady_state(
-            self.world.relations, self.baseline, beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
-        start = self.steady if p.initial_relations == "equilibrium" else self.world.relations
+        self._steady: tuple[np.ndarray, int] | None = None
+        self._initial_baseline = self.baseline.copy()
+        start = self.steady if self.params.initial_relations == "equilibrium" else self.world.relations
         self.relations = start.copy()
         self.initial_relations = self.relations.copy()
         self.month = 0  # steps taken; Mesa's own counter is avoided (it changes in Mesa 4)
@@ -142,6 +141,15 @@ class AlignmentModel(mesa.Model):
         memory *= self.params.memory_decay
         memory[memory < MEMORY_FLOOR] = 0.0
         self.baseline = interest_baseline(self.world, self.params)
+
+    @property
+    def steady(self) -> np.ndarray:
+        """The model's own steady state under no shocks, spun up from the world's relations (computed once)."""
+        if self._steady is None:
+            p = self.params
+            self._steady = steady_state(self.world.relations, self._initial_baseline,
+                                        beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
+        return self._steady[0]
 
     def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
         """Pairs whose given initial relation lies far from the model's steady state (default: 5 noise SDs, at least 0.1)."""

@@ -33,7 +33,7 @@ class Params(BaseModel):
     tie_sanction: float = Field(-0.15, ge=-1, le=1, description="Added to X0 of a pair where one sanctions the other (both directions).")
     tie_rivalry: float = Field(-0.3, ge=-1, le=1, description="Added to X0 of a pair in an enduring rivalry (a 'rivalry' tie): the alliance term's mirror.")
     memory_weight: float = Field(0.1, ge=0, le=1, description="A hostile act of severity h (|Goldstein| / 10 x intensity) adds memory_weight x h to the pair's memory of hostility M, which X0 subtracts.")
-    memory_half_life: float = Field(60.0, gt=0, le=1200, description="Months for the memory of hostility to halve (docs/model.md: checked against the persistence of rivalries and disputes).")
+    memory_half_life: float = Field(24.0, gt=0, le=1200, description="Months for the memory of hostility to halve: 24, the half-life of the excess risk of a renewed militarized dispute after one (docs/model.md).")
     # --- the start ---
     initial_relations: Literal["given", "equilibrium"] = Field("given", description="Start from the world file's relations ('given') or from the model's own steady state under no shocks ('equilibrium', a noise-free spin-up from them).")
     # --- agents' decision rules ---
