@@ -237,3 +237,31 @@ def test_two_scenarios_differing_in_one_late_shock_draw_identical_noise(monkeypa
     # a pair no event touched differs only through the dynamics (balance force), not through noise
     b, d = plain.world.index("BBB"), plain.world.index("DDD")
     assert abs(plain.relations[b, d] - shocked.relations[b, d]) < 0.02
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(("shock", "message"), [
+    ({"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "ZZZ", "step": 0}, "shocks.0.sponsor"),
+    ({"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "AAA", "step": 0}, "the sponsor is the attacked state itself"),
+    ({"type": "external_attack", "source": "AAA", "step": 0}, "attacker"),
+    ({"type": "use_force", "source": "AAA", "target": "CCC", "form": "nuclear", "step": 0}, "form"),
+    ({"type": "threaten", "source": "AAA", "step": 0}, "needs 'target'"),
+])
+def test_bad_hostile_shocks_are_refused_with_the_field_named(shock: dict[str, Any], message: str) -> None:
+    from alignsim.errors import InputError
+
+    with pytest.raises((InputError, ValueError), match=message):
+        make_scenario(world=four(), shocks=[shock])
+
+
+def test_a_scripted_counter_strike_is_not_doubled_by_the_agents() -> None:
+    """Both struck the other in the same month (scripted): each act already answers the other's,
+    so no agent retaliation comes on top; a strike answered only by a condemnation is still answered."""
+    shocks = [{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
+              {"type": "use_force", "source": "AAA", "target": "CCC", "step": 0}]
+    assert not agent_acts(run(shocks), "retaliate")
+    shocks[1] = {"type": "condemn", "source": "AAA", "target": "CCC", "step": 0}
+    model = run(shocks)
+    assert [parties(model, e) for e in agent_acts(model, "retaliate")] == [("AAA", "use_force", "CCC")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from alignsim.world.events.base import Event, register
 from alignsim.world.goldstein import goldstein
@@ -114,6 +114,12 @@ class ExternalAttack(_Variant):
     form: Literal["armed_attack", "bombing", "hostage_taking", "strike"] = "armed_attack"
     variants: ClassVar[dict[str, str]] = {"armed_attack": "190", "bombing": "183", "hostage_taking": "181", "strike": "195"}
     needs_target = False
+
+    @model_validator(mode="after")
+    def _sponsor_is_another_state(self) -> ExternalAttack:
+        if self.sponsor is not None and self.sponsor == self.source:
+            raise ValueError(f"'external_attack': the sponsor is the attacked state itself ({self.source})")
+        return self
 
     def impulses(self, world: WorldState, params: Params) -> list[tuple[int, int, float]]:
         if self.sponsor is None:
