@@ -61,8 +61,9 @@ class Params(BaseModel):
     @property
     def noise_sd(self) -> float:
         """Stationary SD of a relation under the noise alone: sigma / sqrt(1 - (1 - beta)^2)
-        (the monthly step is an AR(1) with coefficient 1 - beta)."""
-        return self.noise / math.sqrt(1.0 - (1.0 - self.beta) ** 2)
+        (the monthly step is an AR(1) with coefficient 1 - beta), written sigma / sqrt(beta (2 - beta))
+        so that it stays finite for the smallest beta."""
+        return self.noise / math.sqrt(self.beta * (2.0 - self.beta))
 
     @property
     def memory_decay(self) -> float:
