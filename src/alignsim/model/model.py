@@ -43,6 +43,16 @@ class Streams:
     order: np.random.Generator  # one permutation per step: the order in which states decide
     draws: np.random.Generator  # the agents' chance decisions (counter-courting)
 
+    @classmethod
+    def of(cls, root: np.random.Generator) -> Streams:
+        """Children of the root's SeedSequence with spawn keys (..., STREAM_KEY, k), k = 0, 1, 2:
+        a pure function of the seed. (``SeedSequence.spawn`` would count earlier spawns, so a seed
+        object used twice -- replicate k at every point of a sweep -- would give other streams.)"""
+        seq = root.bit_generator.seed_seq
+        keys = (*getattr(seq, "spawn_key", ()), STREAM_KEY)
+        entropy, pool = getattr(seq, "entropy", None), getattr(seq, "pool_size", 4)
+        return cls(*(np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*keys, k), pool_size=pool)) for k in range(3)))
+
 
 @dataclass(frozen=True)
 class LoggedEvent:
@@ -59,6 +69,7 @@ class LoggedEvent:
     impulse: float  # change of W[source, target] from this event
 
 
+STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
 MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops changing)
 
 
@@ -68,9 +79,9 @@ class AlignmentModel(mesa.Model):
     def __init__(self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> None:
         run_seed = scenario.seed if seed is None else seed
         root = np.random.default_rng(run_seed)
-        # One stream per purpose, spawned from the seed (docs/model.md, the random-number contract):
+        # One stream per purpose, derived from the seed (docs/model.md, the random-number contract):
         # the noise of step t is the same in two scenarios whatever their agents do.
-        self.streams = Streams(*root.spawn(3))
+        self.streams = Streams.of(root)
         super().__init__(rng=root)
         self.config = scenario  # Mesa reserves `scenario` for its own class
         self.params: Params = scenario.params
