@@ -107,6 +107,7 @@ class ReferenceModel:
             if s.border.closed:
                 self.close_border(i, [at[c] for c in s.border.open_to])
         self.M = matrix(n)  # memory of hostility
+        self.pending_M = matrix(n)  # agents' hostile acts of the month
         self.X0 = self.baseline()
         if self.p.initial_relations == "equilibrium":
             self.spin_up()
@@ -164,7 +165,11 @@ class ReferenceModel:
         self.month += 1
 
     def fade_memory(self) -> None:
-        """M <- M 2^(-1 / memory_half_life); entries below 1e-4 forgotten; X0 rebuilt."""
+        """M <- (M + the month's agent acts) 2^(-1 / memory_half_life); entries below 1e-4 forgotten; X0 rebuilt."""
+        for i in range(self.n):
+            for j in range(self.n):
+                self.M[i][j] += self.pending_M[i][j]
+        self.pending_M = matrix(self.n)
         if not any(any(row) for row in self.M):
             return
         decay = 2.0 ** (-1.0 / self.p.memory_half_life)
@@ -217,10 +222,12 @@ class ReferenceModel:
         rebuild = self.apply(event)
         a, v = self.aggressor(event), self.victim(event)
         if a is not None and v is not None and a != v and self.p.memory_weight != 0:
-            # memory of hostility: memory_weight x severity, both ways
-            self.M[a][v] += self.p.memory_weight * self.severity(event)
-            self.M[v][a] += self.p.memory_weight * self.severity(event)
-            rebuild = True
+            # memory of hostility: memory_weight x severity, both ways -- a scripted act at once,
+            # an agent's at the end of the month
+            M = self.pending_M if origin == "agent" else self.M
+            M[a][v] += self.p.memory_weight * self.severity(event)
+            M[v][a] += self.p.memory_weight * self.severity(event)
+            rebuild = rebuild or origin != "agent"
         if rebuild:
             self.X0 = self.baseline()
         source = self.at[event.source or ""]

@@ -99,6 +99,7 @@ class AlignmentModel(mesa.Model):
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
+        self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -10**6)
         self.acted_at = np.full((n, n), -1)  # the month i last acted toward j: one answer per pair per month
@@ -145,9 +146,15 @@ class AlignmentModel(mesa.Model):
                 self.attack_severity[v, a] = e.event.severity()
 
     def fade_memory(self) -> None:
-        """The memory of hostility fades by ``memory_decay`` a month; entries below 1e-4 are dropped."""
+        """The month's agent acts enter the memory of hostility, which then fades by ``memory_decay``;
+        entries below 1e-4 are dropped."""
         memory = self.world.memory
-        if memory is None or not memory.any():
+        if memory is None:
+            return
+        if self._pending_memory.any():
+            memory += self._pending_memory
+            self._pending_memory[:] = 0.0
+        if not memory.any():
             return
         memory *= self.params.memory_decay
         memory[memory < MEMORY_FLOOR] = 0.0
@@ -184,7 +191,7 @@ class AlignmentModel(mesa.Model):
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
         rebuild = event.apply(w)
-        if self._remember_hostility(event):
+        if self._remember_hostility(event, deferred=origin == "agent"):
             rebuild = True
         if rebuild:
             self.baseline = interest_baseline(w, self.params)
@@ -204,16 +211,19 @@ class AlignmentModel(mesa.Model):
             self.acted_at[source, target] = self.month
         return entry
 
-    def _remember_hostility(self, event: Event) -> bool:
-        """A hostile act between two states adds memory_weight x severity to their memory M (both ways)."""
+    def _remember_hostility(self, event: Event, *, deferred: bool) -> bool:
+        """A hostile act between two states adds memory_weight x severity to their memory M (both
+        ways): a scripted act at once, an agent's at the end of the month (so that X0 stays fixed
+        while states decide). Returns True when X0 must be rebuilt now."""
         a, v = event.aggressor, event.victim
         if a is None or v is None or a == v or self.params.memory_weight == 0 or self.world.memory is None:
             return False
         i, j = self._index[a], self._index[v]
         add = self.params.memory_weight * event.severity()
-        self.world.memory[i, j] += add
-        self.world.memory[j, i] += add
-        return True
+        memory = self._pending_memory if deferred else self.world.memory
+        memory[i, j] += add
+        memory[j, i] += add
+        return not deferred
 
     # ------------------------------------------------------------------ what agents read
     @property
