@@ -26,12 +26,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from alignsim.config.scenario import Scenario
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
-from alignsim.world.events.hostile import Condemn, MilitaryPosture, RallySupport, Threaten, UseForce
+from alignsim.world.events.hostile import (
+    Condemn,
+    MilitaryPosture,
+    RallySupport,
+    Threaten,
+    UseForce,
+)
 from alignsim.world.events.material import Aid
 
 VISIT_LEVEL_SCALE = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}

@@ -21,7 +21,7 @@ def scenario() -> Scenario:
 
 def without_deal(scenario: Scenario) -> Scenario:
     """The counterfactual: no Beijing talks, no restoration of relations, no Saudi visit to Tehran."""
-    kept = [s for s in scenario.shocks if not ({s.source, s.target} == {"SAU", "IRN"})]
+    kept = [s for s in scenario.shocks if {s.source, s.target} != {"SAU", "IRN"}]
     assert len(kept) == len(scenario.shocks) - 3
     return scenario.model_copy(update={"shocks": tuple(kept)})
 

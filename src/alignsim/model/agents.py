@@ -30,9 +30,14 @@ import numpy as np
 
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
-from alignsim.world.events.hostile import Condemn, MilitaryPosture, RallySupport, Threaten, UseForce
+from alignsim.world.events.hostile import (
+    Condemn,
+    MilitaryPosture,
+    RallySupport,
+    Threaten,
+    UseForce,
+)
 from alignsim.world.events.material import Aid
-
 from alignsim.world.params import Params
 
 if TYPE_CHECKING:
