@@ -165,8 +165,9 @@ class AlignmentModel(mesa.Model):
         """The model's own steady state under no shocks, spun up from the world's relations (computed once)."""
         if self._steady is None:
             p = self.params
-            self._steady = steady_state(self.world.relations, self._initial_baseline,
-                                        beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
+            with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
+                self._steady = steady_state(self.world.relations, self._initial_baseline,
+                                            beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
         return self._steady[0]
 
     def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
