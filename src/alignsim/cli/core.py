@@ -21,6 +21,7 @@ from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
 from alignsim.measures.landscape import LandscapeProblem
+from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import check_out, default_folder, safe_name
 from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.events.catalog import common_fields, event_rows
@@ -82,6 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
     print_warnings(scenario.warnings)
+    warn_far_from_steady_state(scenario)
     out = args.out or default_folder(scenario.name)
     check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
@@ -144,6 +146,20 @@ def _streams(args: argparse.Namespace, replicates: int) -> bool:
 
 
 
+def warn_far_from_steady_state(scenario: Any, shown: int = 6) -> None:
+    """A warning (not an error) naming the pairs whose given initial relations lie far from the
+    model's steady state, which the first months would spend relaxing toward (docs/model.md, the start)."""
+    if scenario.params.initial_relations != "given" or len(scenario.world_spec.states) > 300:
+        return
+    far = AlignmentModel(scenario).far_from_steady_state()
+    if not far:
+        return
+    pairs = ", ".join(f"{a}->{b} {w:+.2f} (steady {s:+.2f})" for a, b, w, s in far[:shown])
+    more = f" and {len(far) - shown} more" if len(far) > shown else ""
+    print(f"warning: {len(far)} initial relations lie far from the model's steady state: {pairs}{more}; "
+          "the first months relax toward it (set params: {initial_relations: equilibrium} to start there)", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
@@ -172,6 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 continue
         dates = f"{s.steps} steps from {s.start:%Y-%m}: {s.steps + 1} dated rows, {s.start:%Y-%m} to {s.date_of(s.steps):%Y-%m}"
         print(f"ok: {path} (a scenario: world {s.world_spec.name}, {len(s.world_spec.states)} states, {dates}, {len(s.shocks)} shocks)")
+        warn_far_from_steady_state(s)
     return EXIT_BAD_INPUT if failed else 0
 
 

@@ -117,7 +117,7 @@ class Scenario(BaseModel):
         if add_months(self.start, self.steps).year > LAST_YEAR:
             problems.append((("steps",), f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}"))
         for n, shock in enumerate(self.shocks):
-            for field in ("source", "target", "via"):
+            for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
             for field in ("open_to", "partners"):
                 for code in getattr(shock, field, ()):

@@ -483,7 +483,7 @@ def blocs_markdown(blocs: pd.DataFrame, names: list[str]) -> str:
         if len(mine) > 4:
             rows.append(["", f"{len(mine) - 4} other partitions", _share(mine.share.iloc[4:].sum())])
     return (
-        _md_table(["scenario", "blocs at the end (named after the most capable member)", "share of runs"], rows)
+        _md_table(["scenario", "blocs at the end (named after the most capable committed member)", "share of runs"], rows)
         + "\n\nBlocs are the sign pattern of the leading eigenvector of W (docs/model.md, Measures)."
     )
 

@@ -132,8 +132,8 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
         g.add_edge(u, v, weight=w, strength=abs(w) if w > 0 else 0.05)
     pos = nx.spring_layout(g, weight="strength", seed=1)
     blocs = sorted(set(data.blocs))
-    palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
-    colors = [palette[blocs.index(b) % len(palette)] for b in data.blocs]
+    palette = _bloc_palette(blocs)
+    colors = [palette[blocs.index(b)] for b in data.blocs]
     sizes = [300 + 4000 * np.sqrt(c / max(data.capability)) for c in data.capability]
     for u, v, w in data.edges:
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -142,7 +142,7 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     for c in data.codes:
         a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=3)
     handles = [Line2D([], [], color="#229954", lw=2, label="friendly"), Line2D([], [], color="#c0392b", lw=2, ls="--", label="hostile")]
-    handles += [Line2D([], [], marker="o", ls="", color=palette[k % len(palette)], label=f"bloc of {b}") for k, b in enumerate(blocs)]
+    handles += [Line2D([], [], marker="o", ls="", color=palette[k], label=_bloc_label(b)) for k, b in enumerate(blocs)]
     a.legend(handles=handles, fontsize=8, loc="best")
     a.set_axis_off()
     a.margins(0.12)
@@ -160,23 +160,43 @@ class BlocsData:
     agreement: np.ndarray | None = None  # ensembles: share of runs in the shown bloc (states x steps)
 
 
+NONALIGNED = "non-aligned"  # the label alignsim.measures.metrics gives a state committed to neither side
+
+
+def _bloc_label(name: str) -> str:
+    return name if name == NONALIGNED else f"bloc of {name}"
+
+
+def _bloc_palette(names: list[str]) -> list[str]:
+    """One colour per bloc name, grey for the non-aligned."""
+    palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
+    out, k = [], 0
+    for name in names:
+        if name == NONALIGNED:
+            out.append("#999999")
+        else:
+            out.append(palette[k % len(palette)])
+            k += 1
+    return out or [palette[0]]
+
+
 def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     fig, a = figure(ax, (10, 0.4 * len(data.codes) + 1.6))
-    palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
+    palette = _bloc_palette(data.names)
     if data.agreement is None:
-        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette[: max(1, len(data.names))]), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
+        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
     else:  # an ensemble: the most common bloc, paler where fewer runs agree
-        rgb = np.array([to_rgb(palette[k % len(palette)]) for k in range(max(1, len(data.names)))])[data.blocs]
+        rgb = np.array([to_rgb(c) for c in palette])[data.blocs]
         strength = data.agreement[..., None]
         a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
     a.set_yticks(range(len(data.codes)), data.codes)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
-    handles = [Line2D([], [], marker="s", ls="", color=palette[k % len(palette)], label=f"bloc of {n}") for k, n in enumerate(data.names)]
+    handles = [Line2D([], [], marker="s", ls="", color=palette[k], label=_bloc_label(n)) for k, n in enumerate(data.names)]
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable member)"
+    title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable committed member; grey: non-aligned)"
     if data.agreement is not None:
-        title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable member)"
+        title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable committed member)"
     a.set_title(title, fontsize=9)
     return fig
 
