@@ -18,7 +18,6 @@ from alignsim.config.scenario import Scenario, load_scenario, parse_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenario
 from alignsim.world.events.base import EVENT_TYPES
-from alignsim.world.params import Params
 from alignsim.world.spec import WorldState
 
 # ---------------------------------------------------------------------------- validation messages
