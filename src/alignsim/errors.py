@@ -20,3 +20,9 @@ class InputError(Exception):
             where += f":{self.line}"
         what = f" field '{self.field}':" if self.field else ""
         return f"{where}:{what} {self.message}"
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, as ``kill`` and ``timeout`` send). A
+    KeyboardInterrupt, so that everything Ctrl-C cleans up (temporary folders, worker processes)
+    is cleaned up the same way."""

@@ -52,6 +52,7 @@ from alignsim.experiments.simulate import _as_run, gather, run_replicate
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
 from alignsim.viz import charts as viz
@@ -141,7 +142,7 @@ def stream_scenario(
         if charts:
             save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
         info["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json") + ["manifest.json"]
-        (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import importlib.util
+import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from alignsim.errors import InputError
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 
 FLOAT_FORMAT = "%.10g"
+LOG = logging.getLogger("alignsim")
 
 
 ROWS_PER_CHUNK = 100_000  # rows of the relations table formatted at a time when saving
@@ -45,6 +48,7 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -60,6 +64,35 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Remove the temporary siblings of ``out`` (``.NAME.tmp-PID``, ``.NAME.old-PID``) left by runs
+    that were killed before they could clean up (``kill -9``, a power cut): those whose process no
+    longer exists. Each removal is logged as a warning; returns the folders removed."""
+    removed = []
+    for path in sorted(out.parent.glob(f".{glob.escape(out.name)}.*-*")):
+        kind, _, pid = path.name.removeprefix(f".{out.name}.").partition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or process_exists(int(pid)) or not path.is_dir():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+            LOG.warning("removed %s, left by an interrupted run (process %s no longer exists)", path, pid)
+    return removed
+
+
+def process_exists(pid: int) -> bool:
+    """True while process ``pid`` runs (ours, or anyone's we may not signal)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -22,6 +22,7 @@ from alignsim.errors import InputError
 from alignsim.model.cube import RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks, write_relations_csv, write_relations_parquet
+from alignsim.results.integrity import write_manifest
 from alignsim.viz import charts as viz
 
 TABLES = ("relations", "events", "metrics")
@@ -204,7 +205,7 @@ class RunResult:
         if charts:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, manifest)
 
     def _write_parquet(self, folder: Path) -> None:
         if self._frame is None and self._cube is not None:
