@@ -389,6 +389,9 @@ class PartedRunResult(RunResult):
                 if path.name == "charts" and not charts:
                     continue
                 (shutil.copytree if path.is_dir() else shutil.copy2)(path, folder / path.name)
+            if not charts:  # the copy's manifest lists (and checks) what the copy holds
+                files = [f for f in self.manifest.get("files", []) if not f.startswith("charts/")]
+                write_manifest(folder, {k: v for k, v in self.manifest.items() if k != "checksums"} | {"files": files})
 
         return write_folder(out, copy, overwrite=overwrite)
 

@@ -23,8 +23,8 @@ CHECKSUMS = "checksums"
 _BLOCK = 1 << 20  # bytes read at a time while hashing
 
 
-def file_record(path: Path) -> dict[str, Any]:
-    """Size, sha256 and, for a CSV or Parquet table, its number of data rows."""
+def file_record(path: Path, *, rows: bool = True) -> dict[str, Any]:
+    """Size, sha256 and (unless not ``rows``), for a CSV or Parquet table, its number of data rows."""
     digest, newlines, size, quoted = hashlib.sha256(), 0, 0, False
     is_csv = path.suffix == ".csv"
     with path.open("rb") as fh:
@@ -35,6 +35,8 @@ def file_record(path: Path) -> dict[str, Any]:
                 newlines += block.count(b"\n")
                 quoted = quoted or b'"' in block
     record: dict[str, Any] = {"bytes": size, "sha256": digest.hexdigest()}
+    if not rows:
+        return record
     if is_csv:  # a quoted field may hold a line break: then count with a CSV reader
         record["rows"] = _csv_rows(path) if quoted else max(0, newlines - 1)  # the header is not a row
     elif path.suffix == ".parquet":
@@ -109,16 +111,16 @@ def _verify_file(folder: Path, name: str, expected: Any) -> None:
         raise InputError("missing: the manifest lists this file but it is not in the folder", path=path)
     size = path.stat().st_size
     if size != expected["bytes"]:
-        what = "truncated" if size < expected["bytes"] else "damaged"
-        raise InputError(f"{what}: {size:,} bytes where the manifest records {expected['bytes']:,}{_rows_note(path, expected)}", path=path)
-    actual = file_record(path)
+        shorter = " (truncated?)" if size < expected["bytes"] else ""
+        raise InputError(f"damaged: {size:,} bytes where the manifest records {expected['bytes']:,}{shorter}{_rows_note(path, expected)}", path=path)
+    actual = file_record(path, rows=False)
     if actual["sha256"] != expected["sha256"]:
-        raise InputError(f"damaged: its contents changed since it was written (sha256 differs){_rows_note(path, expected, actual)}", path=path)
+        raise InputError(f"damaged: its contents changed since it was written (sha256 differs){_rows_note(path, expected)}", path=path)
 
 
-def _rows_note(path: Path, expected: dict[str, Any], actual: dict[str, Any] | None = None) -> str:
+def _rows_note(path: Path, expected: dict[str, Any]) -> str:
     """' (12 of 728 rows)' when the file is a CSV table whose row count differs."""
     if "rows" not in expected or path.suffix != ".csv":
         return ""
-    rows = (actual or file_record(path)).get("rows")
+    rows = file_record(path).get("rows")
     return f" ({rows:,} of {expected['rows']:,} rows)" if rows != expected["rows"] else ""
