@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
@@ -55,6 +54,7 @@ from alignsim.results.folders import has_pyarrow, write_folder
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
+from alignsim.results.scaling import read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
 
 #: ``alignsim run`` streams an ensemble of this many replicates or more (when pyarrow is installed).
@@ -109,7 +109,7 @@ def stream_scenario(
 
     def write(folder: Path) -> None:
         resolved = run.resolved()
-        (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
         for table in TABLES:
             (folder / table).mkdir()
         bar = Progress(f"{scenario.name}: replicates", enabled=progress)
@@ -255,7 +255,7 @@ def load_parts(folder: str | Path) -> PartedRunResult:
     if not has_pyarrow():
         raise InputError("this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'", path=folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
 
 

@@ -16,6 +16,9 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+#: The matrices chart writes each cell's value up to this many states, and labels rows and columns up to LABELLED_STATES.
+ANNOTATED_STATES = 20
+LABELLED_STATES = 40
 RULE_MARKERS = {"cool": ("v", "#c0392b"), "court": ("^", "#2471a3"), "counter_court": ("D", "#7d3c98"), "reciprocate": ("o", "#229954")}
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 
@@ -103,9 +106,10 @@ def plot_matrices(data: MatricesData) -> Figure:
     for a, mat, when in ((axes[0], data.start, data.start_date), (axes[1], data.end, data.end_date)):
         image = a.imshow(mat, cmap="RdBu", vmin=-1, vmax=1)
         n = len(data.codes)
-        a.set_xticks(range(n), data.codes)
-        a.set_yticks(range(n), data.codes)
-        for i in range(n):
+        labels = data.codes if n <= LABELLED_STATES else []  # hundreds of labels would be a black bar
+        a.set_xticks(range(n) if labels else [], labels)
+        a.set_yticks(range(n) if labels else [], labels)
+        for i in range(n if n <= ANNOTATED_STATES else 0):
             for j in range(n):
                 if i != j:
                     a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color="white" if abs(mat[i, j]) > 0.6 else "black")
@@ -134,13 +138,14 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     blocs = sorted(set(data.blocs))
     palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
     colors = [palette[blocs.index(b) % len(palette)] for b in data.blocs]
-    sizes = [300 + 4000 * np.sqrt(c / max(data.capability)) for c in data.capability]
+    scale = min(1.0, 24 / max(1, len(data.codes)))  # a large world: smaller nodes and labels
+    sizes = [scale * (300 + 4000 * np.sqrt(c / max(data.capability))) for c in data.capability]
     for u, v, w in data.edges:
         (x1, y1), (x2, y2) = pos[u], pos[v]
         a.plot([x1, x2], [y1, y2], color="#229954" if w > 0 else "#c0392b", lw=0.5 + 4 * abs(w), ls="-" if w > 0 else "--", alpha=0.7, zorder=1)
     a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors="white")
     for c in data.codes:
-        a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=3)
+        a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9 * max(scale, 0.5), fontweight="bold", zorder=3)
     handles = [Line2D([], [], color="#229954", lw=2, label="friendly"), Line2D([], [], color="#c0392b", lw=2, ls="--", label="hostile")]
     handles += [Line2D([], [], marker="o", ls="", color=palette[k % len(palette)], label=f"bloc of {b}") for k, b in enumerate(blocs)]
     a.legend(handles=handles, fontsize=8, loc="best")
@@ -161,7 +166,7 @@ class BlocsData:
 
 
 def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
-    fig, a = figure(ax, (10, 0.4 * len(data.codes) + 1.6))
+    fig, a = figure(ax, (10, min(0.4 * len(data.codes), 0.08 * len(data.codes) + 6) + 1.6))
     palette = ["#2471a3", "#c0392b", "#229954", "#7d3c98"]
     if data.agreement is None:
         a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette[: max(1, len(data.names))]), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
@@ -169,7 +174,7 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
         rgb = np.array([to_rgb(palette[k % len(palette)]) for k in range(max(1, len(data.names)))])[data.blocs]
         strength = data.agreement[..., None]
         a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
-    a.set_yticks(range(len(data.codes)), data.codes)
+    a.set_yticks(range(len(data.codes)), data.codes, fontsize=10 if len(data.codes) <= 40 else 4)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
     handles = [Line2D([], [], marker="s", ls="", color=palette[k % len(palette)], label=f"bloc of {n}") for k, n in enumerate(data.names)]
