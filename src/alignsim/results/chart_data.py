@@ -317,9 +317,15 @@ def large_drift_data(result: RunResult) -> pd.DataFrame:
 
 
 def _end_blocs(result: RunResult) -> dict[str, str]:
-    """Each state's bloc at the end (the most common one across runs)."""
-    codes, _, labels, _ = modal_blocs(result)
-    return dict(zip(codes, labels[:, -1].tolist()))
+    """Each state's bloc at the last step: the most common one across runs (ties to the
+    alphabetically first, as :func:`modal_blocs`), from that step's rows only."""
+    m = result.metrics
+    end = m[m.step == m.step.max()]
+    out = {}
+    for column in (c for c in m.columns if c.startswith("bloc_")):
+        counts = end[column].astype(str).value_counts()
+        out[column.removeprefix("bloc_")] = str(min(counts.index[counts == counts.max()]))
+    return out
 
 
 def large_matrices_data(result: RunResult) -> MatricesData:

@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
@@ -19,6 +20,8 @@ from matplotlib.lines import Line2D
 #: The matrices chart writes each cell's value up to this many states, and labels rows and columns up to LABELLED_STATES.
 ANNOTATED_STATES = 20
 LABELLED_STATES = 40
+#: The network names at most this many states (the most capable).
+LABELLED_NODES = 100
 RULE_MARKERS = {"cool": ("v", "#c0392b"), "court": ("^", "#2471a3"), "counter_court": ("D", "#7d3c98"), "reciprocate": ("o", "#229954")}
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 
@@ -140,11 +143,14 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     colors = [palette[blocs.index(b) % len(palette)] for b in data.blocs]
     scale = min(1.0, 24 / max(1, len(data.codes)))  # a large world: smaller nodes and labels
     sizes = [scale * (300 + 4000 * np.sqrt(c / max(data.capability))) for c in data.capability]
-    for u, v, w in data.edges:
-        (x1, y1), (x2, y2) = pos[u], pos[v]
-        a.plot([x1, x2], [y1, y2], color="#229954" if w > 0 else "#c0392b", lw=0.5 + 4 * abs(w), ls="-" if w > 0 else "--", alpha=0.7, zorder=1)
+    for friendly in (True, False):  # one collection per line style: hundreds of edges draw at once
+        edges = [(u, v, w) for u, v, w in data.edges if (w > 0) == friendly]
+        if edges:
+            a.add_collection(LineCollection([[pos[u], pos[v]] for u, v, _ in edges], colors="#229954" if friendly else "#c0392b",
+                                            linewidths=[0.5 + 4 * abs(w) for _, _, w in edges], linestyles="-" if friendly else "--", alpha=0.7, zorder=1))
     a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors="white")
-    for c in data.codes:
+    labelled = sorted(range(len(data.codes)), key=lambda i: -data.capability[i])[:LABELLED_NODES]
+    for c in (data.codes[i] for i in sorted(labelled)):
         a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9 * max(scale, 0.5), fontweight="bold", zorder=3)
     handles = [Line2D([], [], color="#229954", lw=2, label="friendly"), Line2D([], [], color="#c0392b", lw=2, ls="--", label="hostile")]
     handles += [Line2D([], [], marker="o", ls="", color=palette[k % len(palette)], label=f"bloc of {b}") for k, b in enumerate(blocs)]
