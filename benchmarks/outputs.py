@@ -88,7 +88,7 @@ def report(label: str, wall: float, cpu: float, peak: int, size: int) -> None:
 
 
 def breakdown(path: Path, out: Path) -> dict[str, tuple[float, float]]:
-    wall, cpu, peak, text = measured([__file__, "--phases", str(path), str(out)])
+    _, _, peak, text = measured([__file__, "--phases", str(path), str(out)])
     marks = json.loads(text.strip().splitlines()[-1])
     print("  in one process: " + ", ".join(f"{k} {w:.1f} s ({c:.1f} s CPU)" for k, (w, c) in marks.items()) + f"; peak {peak / 2**20:.0f} MB")
     return marks

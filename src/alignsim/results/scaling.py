@@ -30,6 +30,8 @@ LARGE_WORLD_STATES = 30
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # keys that YAML 1.1 would read as something other than a string
+# characters a YAML stream may not hold raw, or that it reads as line breaks (NEL, LS, PS) or a BOM
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _SPECIAL = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"}
 
 
@@ -59,7 +61,7 @@ def read_yaml(text: str) -> Any:
 
 def fast_yaml(data: Any) -> str:
     """Block-style YAML of plain data (dicts with string keys, lists, str, int, float, bool, None):
-    strings double-quoted with JSON's escapes (valid YAML), floats always with a dot or an
+    strings double-quoted with JSON's escapes (valid YAML, UTF-8 kept), floats always with a dot or an
     exponent YAML 1.1 reads as a float. ``yaml.safe_load(fast_yaml(x)) == x``."""
     lines: list[str] = []
     _emit(data, 0, lines)
@@ -107,7 +109,7 @@ def _emit_item(pad: str, item: Any, indent: int, lines: list[str]) -> None:
 def _key(key: Any) -> str:
     if not isinstance(key, str):
         raise TypeError(f"fast_yaml writes string keys only, not {key!r}")
-    return key if _PLAIN_KEY.match(key) and key.lower() not in _SPECIAL else json.dumps(key)
+    return key if _PLAIN_KEY.match(key) and key.lower() not in _SPECIAL else _quoted(key)
 
 
 def _scalar(value: Any) -> str:
@@ -120,12 +122,17 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, str):
-        return json.dumps(value)  # ASCII with \u escapes: every character YAML may hold, read back exactly
+        return _quoted(value)
     if isinstance(value, dict):
         return "{}"
     if isinstance(value, list):
         return "[]"
     raise TypeError(f"fast_yaml writes plain data only, not {type(value).__name__}")
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted YAML scalar: JSON's escapes are YAML's; what YAML may not hold raw is escaped too."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _float(value: float) -> str:
