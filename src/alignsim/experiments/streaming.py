@@ -54,7 +54,7 @@ from alignsim.results.folders import has_pyarrow, write_folder
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
-from alignsim.results.scaling import read_yaml, resolved_yaml
+from alignsim.results.scaling import is_large_world, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
 
 #: ``alignsim run`` streams an ensemble of this many replicates or more (when pyarrow is installed).
@@ -154,10 +154,11 @@ def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: Relatio
     small = chart_view(result, ends)
     folder.mkdir(parents=True, exist_ok=True)
     drift = chart_data.ensemble_drift_data(small)
+    large = is_large_world(result.scenario)  # the views of chart_data.large_world_figures
     figures = {
         "tracked_pairs.png": lambda: viz.plot_band(chart_data.band_data(result, chart_pairs(result, drift), runs=show_runs)),
-        "relations_start_end.png": lambda: viz.plot_matrices(chart_data.ensemble_matrices_data(small)),
-        "alignment_network_end.png": lambda: viz.plot_network(chart_data.ensemble_network_data(small)),
+        "relations_start_end.png": lambda: viz.plot_matrices((chart_data.large_matrices_data if large else chart_data.ensemble_matrices_data)(small)),
+        "alignment_network_end.png": lambda: viz.plot_network((chart_data.large_network_data if large else chart_data.ensemble_network_data)(small)),
         "blocs_over_time.png": lambda: viz.plot_blocs(chart_data.ensemble_blocs_data(small)),
         "drift.png": lambda: viz.plot_drift(drift),
     }
