@@ -104,9 +104,11 @@ def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, p
     size = chunksize or max(1, math.ceil(n / (workers * 16)))
     chunks = [items[k : k + size] for k in range(0, n, size)]
     executor = local_executor(workers)
+    futures: dict[Future[list[R]], int] = {}
     try:
         with workers_skip_main(fn):  # workers start during the first submits
-            futures: dict[Future[list[R]], int] = {executor.submit(run_chunk, fn, chunk): k for k, chunk in enumerate(chunks)}
+            for k, chunk in enumerate(chunks):
+                futures[executor.submit(run_chunk, fn, chunk)] = k
         ready: dict[int, list[R]] = {}
         next_chunk = 0
         for future in as_completed(futures):
@@ -124,7 +126,8 @@ def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, p
             "`if __name__ == \"__main__\":`; or pass workers=1 to run in this process"
         ) from err
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or the caller stopped early: no orphans
-        stop_workers(executor)
+        if futures:  # work still queued or running (a caller closing us after the last item leaves none)
+            stop_workers(executor)
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
