@@ -1,6 +1,9 @@
-"""How often the article's reactions happen across an ensemble of the flagship scenario.
+"""How often the article's reactions happen across an ensemble of a scenario (default: the flagship).
 
-    python benchmarks/reactions.py [--replicates 100] [--seed 2024]
+    python benchmarks/reactions.py [SCENARIO.yaml] [--replicates 100] [--seed 2024]
+    python benchmarks/reactions.py scenarios/article_timeline_2024_data.yaml --replicates 200
+
+The second line measures the data-built twin of the article world (docs/model.md section 11).
 
 Prints, for each of the article's agent reactions, the share of replicates in which it happened,
 and the most frequent agent reactions overall.
@@ -9,8 +12,13 @@ and the most frequent agent reactions overall.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 import alignsim
+from alignsim.errors import InputError
+
+FLAGSHIP = Path(__file__).resolve().parent.parent / "scenarios" / "article_timeline_2024.yaml"
 
 ARTICLE = [
     ("North Korea cools toward Cuba", "PRK", "CUB", "cool"),
@@ -23,12 +31,17 @@ ARTICLE = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", nargs="?", type=Path, default=FLAGSHIP, help="scenario file (default: the flagship article timeline)")
     parser.add_argument("--replicates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
-    result = alignsim.run("scenarios/article_timeline_2024.yaml", replicates=args.replicates, seed=args.seed)
+    try:
+        result = alignsim.run(args.scenario, replicates=args.replicates, seed=args.seed)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)  # bad input, as the alignsim command
     agent = result.events[result.events.origin == "agent"]
-    print(f"{args.replicates} replicates of the article timeline, seed {args.seed}")
+    print(f"{args.replicates} replicates of {args.scenario.name}, seed {args.seed}")
     for label, source, target, rule in ARTICLE:
         hits = agent[(agent.source == source) & (agent.target == target) & (agent.rule == rule)]
         print(f"  {label:40} {hits.replicate.nunique() / args.replicates:6.0%}")

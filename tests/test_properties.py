@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from typing import Any, Literal, get_args, get_origin
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 import yaml
@@ -54,9 +55,16 @@ def number(field: FieldInfo, kind: type) -> st.SearchStrategy[Any]:
                      allow_nan=False, allow_infinity=False)
 
 
+def plain(ann: Any) -> Any:
+    """The type inside Optional[...] and Annotated[..., Strict()] (alignsim.world.types): float for Real."""
+    inner = [a for a in get_args(ann) if a is not type(None)] if get_origin(ann) in (Union, types.UnionType) else [ann]
+    ann = inner[0] if len(inner) == 1 else ann
+    return get_args(ann)[0] if get_origin(ann) is Annotated else ann
+
+
 def value_for(field: FieldInfo) -> st.SearchStrategy[Any]:
     """A strategy for one declared field: numbers within bounds, Literal choices, booleans."""
-    ann = field.annotation
+    ann = plain(field.annotation)
     if get_origin(ann) is Literal:
         return st.sampled_from(get_args(ann))
     if ann is bool:
@@ -103,7 +111,7 @@ def shock_strategy(draw: st.DrawFn, steps: int) -> dict[str, Any]:
         if field_name == "dimension":
             shock["dimension"] = draw(st.sampled_from(DIMS))
         elif field_name in ("open_to", "partners"):
-            shock[field_name] = draw(st.lists(st.sampled_from(CODES), unique=True, max_size=4))
+            shock[field_name] = draw(st.lists(st.sampled_from([c for c in CODES if c != source]), unique=True, max_size=4))
         elif field_name == "via":
             shock["via"] = draw(st.one_of(st.none(), st.sampled_from([c for c in CODES if c not in (source, shock.get("target"))])))
         elif field.annotation is str:
@@ -113,9 +121,7 @@ def shock_strategy(draw: st.DrawFn, steps: int) -> dict[str, Any]:
         elif not field.is_required() and draw(st.booleans()):
             continue  # keep the default
         else:
-            ann = field.annotation
-            inner = [a for a in get_args(ann) if a is not type(None)]
-            shock[field_name] = draw(number(field, inner[0]) if inner and inner[0] in (int, float) else value_for(field))
+            shock[field_name] = draw(value_for(field))
     if name == "interest_shift":
         fields = cls.model_fields
         change = draw(st.sampled_from(["position", "delta", None]))

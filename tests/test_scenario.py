@@ -61,12 +61,11 @@ def test_parse_scenario_names_the_path_it_is_given() -> None:
         parse_scenario("steps: 0\n", path="notes/draft.yaml")
 
 
-def test_an_empty_file_is_the_default_scenario_named_after_the_file(tmp_path: Path) -> None:
+def test_an_empty_file_is_refused_not_run_as_every_default(tmp_path: Path) -> None:
     path = tmp_path / "nothing_yet.yaml"
     path.write_text("# to be written\n")
-    s = load_scenario(path)
-    assert s.name == "nothing_yet"
-    assert (s.world, s.steps, s.seed, s.shocks, s.params) == ("korea_2024", 36, 0, (), Params())
+    with pytest.raises(InputError, match="the scenario is empty"):
+        load_scenario(path)
 
 
 def test_scenario_and_params_are_frozen() -> None:

@@ -126,10 +126,10 @@ def test_the_un_member_table_lists_the_193_member_states() -> None:
 
 
 def test_the_shipped_un193_world_validates_and_is_what_the_generator_makes() -> None:
-    assert "un193" in shipped_worlds()
-    spec = resolve_world("un193", REPO)
+    assert "un193_synthetic" in shipped_worlds()
+    spec = resolve_world("un193_synthetic", REPO)
     assert len(spec.states) == 193
-    assert spec == un193_world(), "src/alignsim/data/worlds/un193.yaml is stale: regenerate it (see its header)"
+    assert spec == un193_world(), "src/alignsim/data/worlds/un193_synthetic.yaml is stale: regenerate it (see its header)"
     world, x0 = arrays(spec)
     big = {spec.codes[i] for i in np.argsort(world.capability)[-3:]}
     assert big == {"USA", "CHN", "IND"}, "capability = mean of population and GDP shares"
@@ -141,7 +141,7 @@ def test_the_shipped_un193_world_validates_and_is_what_the_generator_makes() -> 
 
 
 def test_the_shipped_un193_file_says_what_is_real_and_what_is_synthetic() -> None:
-    text = (REPO / "src" / "alignsim" / "data" / "worlds" / "un193.yaml").read_text(encoding="utf-8")
+    text = (REPO / "src" / "alignsim" / "data" / "worlds" / "un193_synthetic.yaml").read_text(encoding="utf-8")
     header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
     for words in ("GENERATED", "seed", "APPROXIMATE", "SYNTHETIC", "World Bank", "Population Prospects", "NATO"):
         assert words in header
@@ -158,3 +158,11 @@ def test_the_un193_baseline_scenario_starts_at_half_its_tipping_point() -> None:
     p = scenario.params
     _, x0 = arrays(scenario.world_spec)
     assert tipping_ratio(p.alpha, p.beta, x0) == pytest.approx(0.5, abs=0.05)
+
+
+def test_the_shipped_un193_world_has_real_interests_from_un_votes() -> None:
+    text = (REPO / "src" / "alignsim" / "data" / "worlds" / "un193.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# BUILT FROM REAL DATA") and "Year 2019, vote window 2015-2019" in text
+    spec = resolve_world("un193", REPO)
+    assert len(spec.states) == 193 and "us_led_order" in {d.id for d in spec.dimensions}
+    assert all(p.note.startswith(("UNGA", "BSV")) for s in spec.states for p in s.interests.values())

@@ -15,6 +15,8 @@ class InputError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        if self.path is None and self.field and self.field.startswith("-"):  # a command-line option
+            return f"{self.field}: {self.message}"
         where = self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}"
@@ -26,3 +28,12 @@ class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM, as ``kill`` and ``timeout`` send). A
     KeyboardInterrupt, so that everything Ctrl-C cleans up (temporary folders, worker processes)
     is cleaned up the same way."""
+
+
+class OutputError(InputError):
+    """An output folder that cannot be written (no permission, a file in the way, a full disk).
+    ``exit_status`` is 2 when another ``--out`` fixes it, 1 when the machine does (disk full, I/O error)."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, exit_status: int = 2) -> None:
+        self.exit_status = exit_status
+        super().__init__(message, path=path)

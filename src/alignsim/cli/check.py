@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         description=(
             "Recompute every published number alignsim is validated against (Signorino & Ritter 1999; "
             "Antal, Krapivsky & Redner 2006; Marvel et al. 2011; Morrison, Kutz & Gabbay 2023; hand-checked "
-            "Axelrod & Bennett 1993 landscapes) and write a report with one plot per source. "
+            "Axelrod & Bennett 1993 landscapes; UN-vote interests against ATOP alliances and strategic rivalries) "
+            "and write a report with one plot per source. "
             "Exits with 1 when a case fails. See docs/validation.md."
         ),
     )

@@ -6,11 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from alignsim.cli.core import add_ensemble_options, check_ensemble_options
+from alignsim.cli.core import (
+    add_ensemble_options,
+    check_ensemble_options,
+    numbered_note,
+    print_warnings,
+)
 from alignsim.config.scenario import load_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import compare_scenarios
-from alignsim.results.folders import free_folder
+from alignsim.results.folders import check_out, default_folder
 
 
 def register(sub: Any) -> None:
@@ -40,11 +45,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise InputError("give at least two scenario files; the first is the reference", field="SCENARIO")
     scenarios = [load_scenario(path) for path in args.scenarios]
-    out = args.out or free_folder(Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120])
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    for scenario in scenarios:
+        print_warnings(scenario.warnings)
+    out = args.out or default_folder("compare_" + "_vs_".join(s.name for s in scenarios))
+    check_out(out, overwrite=args.overwrite)
     result = compare_scenarios(
         scenarios, replicates=args.replicates, seed=args.seed, workers=args.workers, at=args.at,
         progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios], scheduler=args.scheduler,
@@ -75,5 +79,5 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print("most frequent agent reactions (share of runs):")
         for r in top.itertuples():
             print(f"  {r.share:5.0%}  {r.scenario}: {r.source} {r.rule.replace('_', '-')} -> {r.target} ({r.forms})")
-    print(f"wrote {out} (README.md, outcomes, reactions, blocs, charts/)")
+    print(f"wrote {out}{numbered_note(out, args.out, "compare_" + "_vs_".join(s.name for s in scenarios))} (README.md, outcomes, reactions, blocs, charts/)")
     return 0

@@ -5,20 +5,29 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alignsim.config.scenario import load_scenario
-from alignsim.errors import InputError
+from alignsim.config.scenario import (
+    check_option,
+    load_any,
+    load_scenario,
+    world_file_warnings,
+)
+from alignsim.errors import InputError, OutputError
 from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario, wants_stream
 from alignsim.experiments.sweep import raise_problems
-from alignsim.results.folders import free_folder
+from alignsim.measures.landscape import LandscapeProblem
+from alignsim.results.folders import check_out, default_folder, safe_name
 from alignsim.world.events.base import EVENT_TYPES
-from alignsim.world.events.catalog import event_rows
+from alignsim.world.events.catalog import common_fields, event_rows
+from alignsim.world.spec import WorldSpec
 
 EXIT_BAD_INPUT = 2
+MAX_WORKERS = 1024  # more processes than any machine runs usefully; a typo like 10000 would fork-bomb
 
 
 def register(sub: Any) -> None:
@@ -60,14 +69,13 @@ def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates:
 
 
 def check_ensemble_options(args: argparse.Namespace) -> None:
-    for name in ("replicates", "workers"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise InputError("must be 1 or more", field=f"--{name}")
+    """The options' values, with the messages a scenario file's ``seed:`` and ``replicates:`` get."""
+    check_option("--replicates", "replicates", args.replicates)
+    check_option("--seed", "seed", args.seed)
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError(f"{args.workers} is out of range (allowed: >= 1 and <= {MAX_WORKERS})", field="--workers")
     if args.show_runs < 0:
         raise InputError("must be 0 or more", field="--show-runs")
-    if args.seed is not None and args.seed < 0:
-        raise InputError("must be 0 or more", field="--seed")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -75,11 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
-    out = args.out or free_folder(Path("runs") / scenario.name)
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    print_warnings(scenario.warnings)
+    out = args.out or default_folder(scenario.name)
+    check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
     n = scenario.replicates if args.replicates is None else args.replicates
     if _streams(args, n):
@@ -109,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
         if len(table) > 8:
             print(f"  ... {len(table) - 8} more reactions in events.csv")
-        print(f"wrote {out}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
+        print(f"wrote {out}{numbered_note(out, args.out, scenario.name)}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
         return 0
     print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
     print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
@@ -117,8 +123,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  {e.date}  {e.source} {e.type} -> {e.target or '-'}  [{e.rule}]")
     if len(agent) > 8:
         print(f"  ... {len(agent) - 8} more in events.csv")
-    print(f"wrote {out}")
+    print(f"wrote {out}{numbered_note(out, args.out, scenario.name)}")
     return 0
+
+
+def numbered_note(out: Path, given: Path | None, name: str) -> str:
+    """Say so when the default folder was taken and the run went to ``-2``, ``-3``, ..."""
+    first = Path("runs") / safe_name(name)
+    if given is not None or out == first:
+        return ""
+    return f" ({first} exists already, so this run went to a new folder; --out {first} --overwrite replaces it)"
 
 
 def _streams(args: argparse.Namespace, replicates: int) -> bool:
@@ -136,11 +150,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
         try:
-            s = load_scenario(path)
+            s = load_any(path)
         except InputError as err:
             failed += 1
             print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
             continue
+        if isinstance(s, LandscapeProblem):
+            print(f"ok: {path} (a landscape file: {len(s.names)} actors; 'alignsim landscape {path}' finds its minima)")
+            continue
+        if isinstance(s, WorldSpec):
+            print_warnings(world_file_warnings(path, s))
+            ties = sum(len(getattr(s.ties, kind)) for kind in ("diplomatic", "treaty", "alliance", "sanction"))
+            print(f"ok: {path} (a world file: {s.name}, {len(s.states)} states, {len(s.dimensions)} dimensions, "
+                  f"{len(s.relations)} relations, {ties} ties)")
+            continue
+        print_warnings(s.warnings)
         if s.sweep is not None:
             try:
                 raise_problems(s, path)  # paths, bounds and codes of the sweep: block
@@ -148,8 +172,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
                 continue
-        print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
+        dates = f"{s.steps} steps from {s.start:%Y-%m}: {s.steps + 1} dated rows, {s.start:%Y-%m} to {s.date_of(s.steps):%Y-%m}"
+        print(f"ok: {path} (a scenario: world {s.world_spec.name}, {len(s.world_spec.states)} states, {dates}, {len(s.shocks)} shocks)")
     return EXIT_BAD_INPUT if failed else 0
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_shocks(args: argparse.Namespace) -> int:
@@ -158,12 +188,17 @@ def cmd_shocks(args: argparse.Namespace) -> int:
         print("| type | Goldstein (actor / target) | CAMEO | fields | what it does |")
         print("|---|---|---|---|---|")
         for r in rows:
-            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {r.fields} | {r.summary} |")
+            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {"; ".join(r.allowed) or "-"} | {r.summary} |")
         return 0
     for r in rows:
         print(f"{r.name:18} Goldstein {r.goldstein:14} CAMEO {r.cameo}")
         print(f"{'':18} {r.summary}")
-        print(f"{'':18} fields: {r.fields}")
+        for line in r.allowed or ("(no fields of its own)",):
+            print(f"{'':18} {line}")
+    print()
+    print("every shock also takes:")
+    for line in common_fields():
+        print(f"  {line}")
     return 0
 
 
@@ -177,7 +212,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         raise InputError("exists already; choose another name", path=path)
     template = (resources.files("alignsim") / "templates" / "starter.yaml").read_text(encoding="utf-8")
-    args.dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.replace("{name}", name), encoding="utf-8")
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as fh:  # "x": never replace a file written meanwhile
+            fh.write(template.replace("{name}", name))
+    except FileExistsError:
+        raise InputError("exists already; choose another name", path=path) from None
+    except OSError as err:
+        raise OutputError(f"cannot write the scenario: {err.strerror or err}; choose another --dir", path=path) from None
     print(f"wrote {path}; run it with: alignsim run {path}")
     return 0

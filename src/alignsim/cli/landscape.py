@@ -17,6 +17,9 @@ from alignsim.config.landscape_file import landscape_report, load_landscape_file
 from alignsim.errors import InputError
 
 
+MAX_DESCENT_CELLS = 20_000_000  # starts x actors: the descents advance in lockstep, ~10 float64 arrays of that size
+
+
 def register(sub: Any) -> None:
     cmd = sub.add_parser(
         "landscape",
@@ -44,9 +47,13 @@ def cmd_landscape(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise InputError("must be 0 or more", field="--seed")
     problem = load_landscape_file(args.file)
+    n = len(problem.names)
+    if n > args.exact_limit and args.starts * n > MAX_DESCENT_CELLS:
+        raise InputError(f"{args.starts:,} descents of {n} actors would hold {args.starts * n:,} sides in memory at once; "
+                         f"at most {MAX_DESCENT_CELLS:,} (here --starts up to {MAX_DESCENT_CELLS // n:,})", field="--starts")
     report = landscape_report(problem, np.random.default_rng(args.seed), exact_limit=args.exact_limit, starts=args.starts)
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report, indent=2, allow_nan=False))
     else:
         exact = len(problem.names) <= args.exact_limit
         print(format_report(report, problem.names, exact=exact, starts=args.starts, seed=args.seed))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import signal
 import sys
@@ -18,6 +19,7 @@ from alignsim.errors import InputError, Terminated
 
 EXIT_BAD_INPUT = 2
 EXIT_TERMINATED = 128 + signal.SIGTERM
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,13 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except InputError as err:
         print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return getattr(err, "exit_status", EXIT_BAD_INPUT)
     except Terminated:
         print("terminated (SIGTERM); nothing was written", file=sys.stderr)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `alignsim ... | head` closed the pipe: stop quietly, as cat and grep do
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -51,6 +56,15 @@ def _stop_on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
 
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises no second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no real file (a test's capture): nothing to flush
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:

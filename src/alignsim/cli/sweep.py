@@ -7,9 +7,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from alignsim.cli.core import MAX_WORKERS, numbered_note
+from alignsim.config.scenario import check_option
 from alignsim.errors import InputError
-from alignsim.experiments.sweep import INDEX_FILES, design_size, load_sweep_scenario, run_sweep
-from alignsim.results.folders import free_folder
+from alignsim.experiments.sweep import (
+    INDEX_FILES,
+    design_size,
+    is_constant,
+    load_sweep_scenario,
+    run_sweep,
+)
+from alignsim.results.folders import check_out, default_folder
 
 
 def register(sub: Any) -> None:
@@ -38,18 +46,13 @@ def register(sub: Any) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    for name in ("replicates", "workers", "samples"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise InputError("must be 1 or more", field=f"--{name}")
-    if args.seed is not None and args.seed < 0:
-        raise InputError("must be 0 or more", field="--seed")
+    for name in ("replicates", "samples", "seed"):
+        check_option(f"--{name}", f"sweep.{name}", getattr(args, name))
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError(f"{args.workers} is out of range (allowed: >= 1 and <= {MAX_WORKERS})", field="--workers")
     scenario = load_sweep_scenario(args.scenario)
-    out = args.out or free_folder(Path("runs") / f"sweep_{scenario.name}")
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    out = args.out or default_folder(f"sweep_{scenario.name}")
+    check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
     result = run_sweep(
         scenario, seed=args.seed, replicates=args.replicates, samples=args.samples, workers=args.workers,
@@ -63,6 +66,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     table = result.indices
     for outcome in result.outcomes:
         rows = table[table.outcome == outcome]
+        values = result.point_means()[outcome]
+        if is_constant(values.to_numpy(dtype=float)):
+            print(f"  {outcome}: did not vary across the points (always {values.iloc[0]:.4g}); no parameter moves it, and the indices are undefined")
+            continue
         if spec.design == "sobol":
             rows = rows.sort_values("ST", ascending=False, kind="stable")
             cells = [f"{r.parameter} ST {r.ST:.2f}±{r.ST_conf:.2f} (S1 {r.S1:.2f}±{r.S1_conf:.2f})" for r in rows.itertuples()]
@@ -74,5 +81,5 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             cells = [f"{p} moves the mean by {v:.3g}" for p, v in spread.sort_values(ascending=False).items()]
         print(f"  {outcome}: " + "; ".join(cells))
     kind = INDEX_FILES[spec.design]
-    print(f"wrote {out} (design.csv, results.csv, {kind}.csv, {kind}.md{', charts/' if not args.no_charts else ''})")
+    print(f"wrote {out}{numbered_note(out, args.out, f"sweep_{scenario.name}")} (design.csv, results.csv, {kind}.csv, {kind}.md{', charts/' if not args.no_charts else ''})")
     return 0

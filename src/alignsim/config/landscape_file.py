@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alignsim.config.yaml_errors import read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.measures.landscape import LandscapeProblem, Minimum, local_minima
 
@@ -78,7 +79,8 @@ def _pydantic_message(err: Any) -> str:
     if kind == "missing":
         return f"required key '{err['loc'][-1]}' is missing"
     if kind in ("float_type", "finite_number", "float_parsing"):
-        return f"expected a finite number, got {value!r}"
+        hint = "; YAML reads 1e300 (no dot) as text: write 1.0e+300" if isinstance(value, str) and "e" in value.lower() else ""
+        return f"expected a finite number, got {value!r}{hint}"
     if kind == "greater_than":
         return f"must be > {err['ctx']['gt']:g}, got {value!r}"
     if kind == "string_type":
@@ -92,21 +94,6 @@ def _pydantic_message(err: Any) -> str:
     if kind == "model_type":
         return f"expected a mapping, got {value!r}"
     return str(err["msg"])
-
-
-def _check_duplicate_keys(node: yaml.Node, path: Path, trail: str = "") -> None:
-    """safe_load silently keeps the last of two equal keys; refuse instead."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key, value in node.value:
-            field = f"{trail}.{key.value}" if trail else str(key.value)
-            if key.value in seen:
-                raise InputError(f"key '{key.value}' is given twice", path=path, line=_line(key), field=field)
-            seen.add(key.value)
-            _check_duplicate_keys(value, path, field)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _check_duplicate_keys(item, path, f"{trail}[{i}]")
 
 
 def load_landscape_file(path: str | Path) -> LandscapeProblem:
@@ -125,25 +112,11 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
     and an asymmetric matrix (first offending pair in row-major order).
     """
     p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", path=p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", path=p) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"not valid YAML: {problem}", path=p, line=line) from exc
+    data, root = read_yaml(read_text_file(p, "landscape file"), p)  # size, alias and duplicate-key limits
     if root is None:
         raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         raise InputError("expected a mapping with keys 'actors' and 'propensity'", path=p, line=_line(root))
-    _check_duplicate_keys(root, p)
 
     try:
         model = _FileModel.model_validate(data)
@@ -192,11 +165,23 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
 
     prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
     np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
+    sizes = np.array([actor.size for actor in model.actors], dtype=np.float64)
+    _check_energy_finite(sizes, prop, p)
     return LandscapeProblem(
         names=tuple(names),
-        sizes=np.array([actor.size for actor in model.actors], dtype=np.float64),
+        sizes=sizes,
         propensity=prop,
     )
+
+
+def _check_energy_finite(sizes: np.ndarray, prop: np.ndarray, path: Path) -> None:
+    """Refuse sizes and propensities whose energy E = sum s_i s_j p_ij |d_ij| overflows a float64
+    (1e300 is finite, 1e300 x 1e300 is not): the minima would all be inf or nan."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = float(np.abs(np.outer(sizes, sizes) * prop).sum())
+    if not np.isfinite(bound):
+        raise InputError(f"sizes x propensities overflow: the energy (sum of s_i s_j |p_ij|) exceeds {np.finfo(np.float64).max:.3g}; "
+                         "rescale them (only their ratios decide the minima), e.g. sizes as shares that sum to 1", path=path, field="actors")
 
 
 def _minimum_dict(m: Minimum, names: tuple[str, ...]) -> dict[str, Any]:

@@ -11,20 +11,45 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from alignsim.config.landscape_file import load_landscape_file
 from alignsim.config.sweep_spec import SweepSpec
-from alignsim.config.yaml_errors import input_error, read_yaml
+from alignsim.config.yaml_errors import input_error, located, read_text_file, read_yaml
 from alignsim.errors import InputError
+from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldSpec, merge_world, shipped_world_path, shipped_worlds
+from alignsim.world.spec import (
+    WorldProblems,
+    WorldSpec,
+    did_you_mean,
+    merge_world,
+    shipped_world_path,
+    shipped_worlds,
+    unknown_code_message,
+    world_problems,
+    world_warnings,
+)
+from alignsim.world.types import Int
 
+FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
 WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
 
 Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
@@ -51,14 +76,16 @@ class Scenario(BaseModel):
     world: str | dict[str, Any] = Field("korea_2024", description="A shipped world's name, a path to a world file, or a mapping (inline world, or 'base:' plus overrides).")
     params: Params = Params()
     start: dt.date = dt.date(2024, 1, 1)
-    steps: int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
-    seed: int = Field(0, ge=0, le=2**63 - 1)
-    replicates: int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
+    steps: Int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
+    seed: Int = Field(0, ge=0, le=2**63 - 1)
+    replicates: Int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
     shocks: tuple[Shock, ...] = ()
     track: tuple[str, ...] = Field((), description="Directed pairs to chart, written 'PRK-CUB'.")
     sweep: SweepSpec | None = None
 
     _world_spec: WorldSpec = PrivateAttr()
+    _notes: list[tuple[tuple[Any, ...], str, Path | None]] = PrivateAttr(default_factory=list)  # (location, warning, world file or None)
+    _warnings: tuple[str, ...] = PrivateAttr(())
 
     @field_validator("track")
     @classmethod
@@ -68,19 +95,27 @@ class Scenario(BaseModel):
                 raise ValueError(f"'{pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
         return track
 
+    @field_validator("start")
+    @classmethod
+    def _start_year(cls, start: dt.date) -> dt.date:
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise ValueError(f"{start} is out of range: a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR} (pandas stores dates up to 2262)")
+        return start
+
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Scenario:
         base_dir = Path((info.context or {}).get("base_dir", "."))
         self._world_spec = resolve_world(self.world, base_dir)
         spec = self._world_spec
         codes, dims = set(spec.codes), [d.id for d in spec.dimensions]
-        known = ", ".join(spec.codes)
         problems: list[tuple[tuple[Any, ...], str]] = []
 
         def check(code: str | None, loc: tuple[Any, ...]) -> None:
             if code is not None and code not in codes:
-                problems.append((loc, f"unknown state code '{code}'; known states: {known}"))
+                problems.append((loc, unknown_code_message(code, spec.codes)))
 
+        if add_months(self.start, self.steps).year > LAST_YEAR:
+            problems.append((("steps",), f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}"))
         for n, shock in enumerate(self.shocks):
             for field in ("source", "target", "via"):
                 check(getattr(shock, field, None), ("shocks", n, field))
@@ -89,7 +124,7 @@ class Scenario(BaseModel):
                     check(code, ("shocks", n, field))
             dim = getattr(shock, "dimension", None)
             if dim is not None and dim not in dims:
-                problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'; known dimensions: {', '.join(dims)}"))
+                problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
             if (shock.date is None) == (shock.step is None):
                 problems.append((("shocks", n), "give exactly one of 'date' or 'step'"))
                 continue
@@ -102,9 +137,38 @@ class Scenario(BaseModel):
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
+            if pair.count("-") == 1 and len(set(pair.split("-"))) == 1:
+                problems.append((("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself"))
         if problems:
             raise ScenarioProblems(problems)
+        self._notes = [*_world_notes(self.world, spec, base_dir), *((loc, msg, None) for loc, msg in self._tie_notes())]
         return self
+
+    def _tie_notes(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Scripted visits between states without diplomatic relations at the time (after the
+        recognitions and severances scripted before): legal, but rarely what history allows."""
+        ties = {frozenset((t.a, t.b)) for t in self._world_spec.ties.diplomatic}
+        order = {id(shock): n for n, shock in enumerate(self.shocks)}
+        notes, warned = [], set()
+        for step in sorted(plan := self.schedule()):
+            for shock in plan[step]:
+                pair = frozenset((shock.source, shock.target))
+                if shock.type == "recognition":
+                    ties.add(pair)
+                elif shock.type == "sever_relations":
+                    ties.discard(pair)
+                elif shock.type in VISIT_TYPES and pair not in ties and id(shock) not in warned:
+                    warned.add(id(shock))
+                    message = (f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic relations in "
+                               f"{self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
+                               "a contact without relations is usually 'talks' with 'via' a third state")
+                    notes.append((("shocks", order[id(shock)], "type"), message))
+        return notes
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Legal but odd inputs, each 'file:line: field '...': message' (filled by :func:`load_scenario`)."""
+        return self._warnings
 
     def _first_step(self, shock: Event) -> int:
         return shock.step if shock.step is not None else month_index(self.start, shock.date)  # type: ignore[arg-type]
@@ -153,6 +217,30 @@ class Scenario(BaseModel):
         return Scenario.model_validate(data)
 
 
+VISIT_TYPES = ("visit", "invitation")  # meetings that in practice need diplomatic relations
+
+
+def _world_notes(world: str | dict[str, Any], spec: WorldSpec, base_dir: Path) -> list[tuple[tuple[Any, ...], str, Path | None]]:
+    """The world's warnings, located in the text the user wrote: a world file (its path), an inline
+    world or the overrides of a 'base:' world (the scenario); none for a shipped world unchanged."""
+    notes = world_warnings(spec)
+    if isinstance(world, str):
+        if world in shipped_worlds():
+            return []
+        path = Path(world) if Path(world).is_absolute() else base_dir / world
+        return [(loc, msg, path) for loc, msg in notes]
+    overrides = {k: v for k, v in world.items() if k != "base"}
+    if "base" not in world:
+        return [(("world", *loc), msg, None) for loc, msg in notes]
+    merged = spec.model_dump(mode="json")
+    out = []
+    for loc, msg in notes:
+        mapped = _override_loc(merged, overrides, loc)
+        if mapped is not None:
+            out.append((("world", *mapped), msg, None))
+    return out
+
+
 class ScenarioProblems(InputError):
     """Semantic mistakes found after the structure validated; each carries its location."""
 
@@ -196,7 +284,7 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
     head = (prefix,) if prefix else ()
     problems = []
     errors = err.errors()
-    for e in errors:
+    for e in _expanded(errors, raw):
         loc = tuple(e["loc"])
         if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors):
             continue  # an item failed and was left out; its own error says why
@@ -215,6 +303,23 @@ def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[s
             loc = mapped
         problems.append(((*head, *loc), message))
     return problems
+
+
+def _expanded(errors: list[Any], raw: dict[str, Any]) -> list[Any]:
+    """pydantic's errors with a :class:`WorldProblems` (all cross-reference mistakes of a world) split
+    into one error per mistake, located where it was written. When the world's structure failed,
+    pydantic never ran the cross-reference check: run it on the raw mapping, for one pass."""
+    out, checked = [], False
+    for e in errors:
+        problems = e.get("ctx", {}).get("error")
+        if isinstance(problems, WorldProblems):
+            out += [{"type": "value_error", "loc": (*e["loc"], *loc), "msg": message} for loc, message in problems.problems]
+            checked = True
+        else:
+            out.append(e)
+    if not checked:
+        out += [{"type": "value_error", "loc": loc, "msg": message} for loc, message in world_problems(raw)]
+    return out
 
 
 _IDENTITY = {"states": ("code",), "dimensions": ("id",), "relations": ("source", "target")}
@@ -282,12 +387,8 @@ def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict
         path = (base_dir / ref) if not Path(ref).is_absolute() else Path(ref)
         user_file = path
         if not path.is_file():
-            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path})")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the world file: {err}", path=path) from None
-    data, root = read_yaml(text, path)
+            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path}){did_you_mean(ref, shipped_worlds())}")])
+    data, root = read_yaml(read_text_file(path, "world file"), path)
     if not isinstance(data, dict):
         raise InputError("a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1)
     return data, user_file, root
@@ -299,29 +400,62 @@ def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file; raise :class:`InputError` on any mistake."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the file: {err}", path=path) from None
+    return parse_scenario(read_text_file(path, "scenario file"), path=path)
+
+
+def load_any(path: str | Path) -> Scenario | WorldSpec | LandscapeProblem:
+    """A scenario, a world file or a landscape file (told apart by their keys: 'dimensions' and
+    'states', or 'actors' and 'propensity', and nothing else of theirs), validated with the same
+    messages; a world's warnings come from :func:`world_file_warnings`."""
+    path = Path(path)
+    text = read_text_file(path, "file")
+    data, _ = read_yaml(text, path)
+    if is_world_mapping(data):
+        return load_world_file(path)
+    if isinstance(data, dict) and "actors" in data and data.keys() <= {"actors", "propensity", "offset"}:
+        return load_landscape_file(path)
     return parse_scenario(text, path=path)
+
+
+def is_world_mapping(data: Any) -> bool:
+    """A world file's keys: 'dimensions' and 'states', and none that a world lacks."""
+    return isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields)
+
+
+def load_world_file(path: str | Path) -> WorldSpec:
+    """Read and validate a world file on its own (``alignsim validate my_world.yaml``)."""
+    path = Path(path)
+    return resolve_world(str(path), Path("."))  # relative stays relative: messages name the path as given
+
+
+def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
+    """A world file's warnings as 'file:line: field '...': message'."""
+    notes = [(loc, msg, Path(path)) for loc, msg in world_warnings(spec)]
+    return _located_notes(notes, None, path)
 
 
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, root = read_yaml(text, path)
-    if data is None:
-        data = {}
+    if data is None:  # an empty file is a mistake (a truncated save), not "every default"
+        raise InputError("the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)", path=path, line=1)
     if not isinstance(data, dict):
         raise InputError("a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1)
+    if is_world_mapping(data):
+        raise InputError("this is a world file (it has 'dimensions' and 'states'), not a scenario; a scenario names it with "
+                         f"'world: {Path(path).name}', and 'alignsim validate {path}' checks it on its own (docs/worlds.md)", path=path, line=1)
     data.setdefault("name", Path(path).stem)
     try:
-        return Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario._warnings = tuple(_located_notes(scenario._notes, root, path))
+        return scenario
     except ValidationError as err:
         problems = []
-        for e in err.errors():
+        errors = err.errors()
+        for e in errors:
             loc = list(e["loc"])
+            if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors):
+                continue  # an item failed and was left out; its own error says why
             if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
                 if any(p[0] == ["world"] for p in problems):
                     continue  # one message for the two branches of world's union
@@ -331,34 +465,125 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
                 if e["type"] == "union_tag_invalid":
                     loc.append("type")
             problems.append((loc, message))
+        given = {tuple(loc) for loc, _ in problems}
+        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
         raise input_error(problems, root, path, EVENT_TYPES) from None
     except ScenarioProblems as err:
         raise input_error([(list(loc), msg) for loc, msg in err.problems], root, path, EVENT_TYPES) from None
 
 
+def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
+    """The checks pydantic skipped because a field failed (they run after all fields are valid): the
+    world's own mistakes, and unknown state codes and dimensions in the raw shocks and tracked pairs,
+    so that one ``validate`` reports every mistake of the file."""
+    world = data.get("world", Scenario.model_fields["world"].default)
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    try:
+        spec = resolve_world(world, base_dir)
+        codes, dims = spec.codes, [d.id for d in spec.dimensions]
+    except ScenarioProblems as err:
+        problems += err.problems  # mistakes of an inline or overridden world, located in this file
+        raw = _raw_world(world, base_dir)
+        codes = [c for s in raw.get("states") or [] if isinstance(s, dict) and isinstance(c := s.get("code"), str)]
+        dims = [d for x in raw.get("dimensions") or [] if isinstance(x, dict) and isinstance(d := x.get("id"), str)]
+    except (InputError, ValidationError, TypeError):
+        return []  # a world file with its own mistakes: reported once this file's are fixed
+    shocks = data.get("shocks")
+    for n, shock in enumerate(shocks if isinstance(shocks, list) else []):
+        if not isinstance(shock, dict):
+            continue
+        for field in ("source", "target", "via"):
+            if isinstance(code := shock.get(field), str) and code not in codes:
+                problems.append((("shocks", n, field), unknown_code_message(code, codes)))
+        for field in ("open_to", "partners"):
+            for code in shock.get(field) if isinstance(shock.get(field), list) else ():
+                if isinstance(code, str) and code not in codes:
+                    problems.append((("shocks", n, field), unknown_code_message(code, codes)))
+        if isinstance(dim := shock.get("dimension"), str) and dim not in dims:
+            problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
+    track = data.get("track")
+    for n, pair in enumerate(track if isinstance(track, list) else []):
+        for code in pair.split("-") if isinstance(pair, str) and pair.count("-") == 1 else ():
+            if code not in codes:
+                problems.append((("track", n), unknown_code_message(code, codes)))
+    return problems
+
+
+def _raw_world(world: Any, base_dir: Path) -> dict[str, Any]:
+    """The world's mapping before validation (a base world with the overrides applied), or {}."""
+    try:
+        if isinstance(world, dict) and "base" in world:
+            overrides = {k: v for k, v in world.items() if k != "base"}
+            return merge_world(_load_world_raw(world["base"], base_dir, ("world", "base"))[0], overrides)
+        return world if isinstance(world, dict) else _load_world_raw(world, base_dir, ("world",))[0]
+    except (InputError, TypeError, AttributeError):
+        return {}
+
+
+def _located_notes(notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path) -> list[str]:
+    """Each warning as 'file:line: field '...': message', in the scenario or in its world file."""
+    roots: dict[Path, yaml.Node | None] = {}
+    out = []
+    for loc, message, world_file in notes:
+        where, node = (path, root) if world_file is None else (world_file, None)
+        if world_file is not None:
+            if world_file not in roots:
+                roots[world_file] = read_yaml(read_text_file(world_file, "world file"), world_file)[1]
+            node = roots[world_file]
+        out.append(located(list(loc), message, node, where, EVENT_TYPES))
+    return out
+
+
 def _message(e: Any, loc: list[Any]) -> str:
     kind, msg = e["type"], _clean(e["msg"])
     if kind == "union_tag_invalid":
-        return f"unknown shock type '{e['input'].get('type')}'; registered types: {', '.join(EVENT_TYPES)}"
+        given = str(e['input'].get('type'))
+        return f"unknown shock type '{given}'{did_you_mean(given, list(EVENT_TYPES))}; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "union_tag_not_found":
         return f"a shock needs 'type:'; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "extra_forbidden":
         model, _ = _model_at(loc)
-        allowed = f"; allowed keys: {', '.join(model.model_fields)}" if model is not None else ""
-        return f"unknown key '{loc[-1]}' here{allowed}"
+        keys = list(model.model_fields) if model is not None else []
+        allowed = f"; allowed keys: {', '.join(keys)}" if keys else ""
+        return f"unknown key '{loc[-1]}' here{did_you_mean(str(loc[-1]), keys)}{allowed}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"{e['input']!r} is out of range: {msg.lower()} ({_range_text(loc, e.get('ctx', {}))})"
     if kind == "literal_error":
-        return f"{e['input']!r} is not allowed: {msg.lower()}"
+        expected = re.findall(r"'([^']*)'", msg)
+        return f"{e['input']!r} is not allowed{did_you_mean(str(e['input']), expected)}: {msg.lower()}"
     if kind in ("tuple_type", "list_type"):
         return f"should be a list (YAML '[a, b]' or one '- item' per line), not {type(e['input']).__name__} {e['input']!r}"
     if kind == "missing":
         return "is required but missing"
+    if kind in _EXPECTED:
+        return f"{e['input']!r} is {_kind_of(e['input'])}, not {_EXPECTED[kind]}{_exponent_hint(e['input'])}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"should be a mapping ('key: value' lines), not {type(e['input']).__name__} {e['input']!r}"
     if isinstance(e.get("input"), (str, int, float)):
         return f"{e['input']!r}: {msg}"  # show what was written: 'many': Input should be a valid integer
     return msg
+
+
+_EXPECTED = {"int_type": "an integer (a whole number, e.g. 36)", "float_type": "a number (e.g. 0.5, without quotes)",
+             "bool_type": "a boolean (true or false)", "finite_number": "a finite number", "string_type": "text (quote it)"}
+
+
+def _exponent_hint(value: Any) -> str:
+    """YAML 1.1 reads 1e-3 (no dot, no sign in the exponent) as text: say how to write the number."""
+    if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", value.strip()):
+        mantissa, exponent = re.split("[eE]", value.strip())
+        sign = "" if exponent.startswith(("-", "+")) else "+"
+        return f"; YAML reads {value} as text: write {mantissa if '.' in mantissa else mantissa + '.0'}e{sign}{exponent}"
+    return ""
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "not a number (.nan)"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "infinite"
+    names = {bool: "true/false", str: "text", float: "a decimal number", int: "a whole number", list: "a list", dict: "a mapping"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _range_text(loc: list[Any], ctx: dict[str, Any]) -> str:
@@ -415,6 +640,21 @@ def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 
 def _clean(msg: str) -> str:
     return msg.removeprefix("Value error, ")
+
+
+def check_option(flag: str, field: str, value: Any) -> None:
+    """A command-line value checked by the scenario field it overrides (a dotted path such as
+    'sweep.replicates'), with the file's message: ``--seed 2**80`` is refused like ``seed: 2**80``."""
+    if value is None:
+        return
+    loc = field.split(".")
+    model, name = _model_at(loc)
+    assert model is not None and name in model.model_fields, field
+    info = model.model_fields[name]
+    try:
+        TypeAdapter(Annotated[info.annotation, info]).validate_python(value)
+    except ValidationError as err:
+        raise InputError(_message(err.errors()[0], loc), field=flag) from None
 
 
 def scenario_sha256(path: str | Path) -> str:

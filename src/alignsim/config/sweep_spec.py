@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from alignsim.world.types import Int, Real
+
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
@@ -29,8 +31,8 @@ class SweepParameter(BaseModel):
 
     path: str = Field(description="'beta' or 'params.beta' (a model parameter), or 'shocks[K].FIELD' (a magnitude of shock K, 0-based).")
     name: str | None = Field(None, description="Column name in the tables (default: the path without 'params.').")
-    bounds: tuple[float, float] | None = Field(None, description="[low, high]: the range sobol and morris sample, or that a grid spans with 'levels' values.")
-    values: tuple[float, ...] | None = Field(None, min_length=1, description="Grid only: the values to take.")
+    bounds: tuple[Real, Real] | None = Field(None, description="[low, high]: the range sobol and morris sample, or that a grid spans with 'levels' values.")
+    values: tuple[Real, ...] | None = Field(None, min_length=1, description="Grid only: the values to take.")
 
     @field_validator("path")
     @classmethod
@@ -85,12 +87,12 @@ class OutcomeSpec(BaseModel):
     pair: str | None = Field(None, description="relation: the directed pair 'AAA-BBB'.")
     column: Literal["weight", "baseline"] | None = Field(None, description="relation: W (weight, the default) or X0 (baseline).")
     metric: str | None = Field(None, description="metric: a column of the metrics table.")
-    at: Literal["end"] | int | dt.date | None = Field(None, description="relation, metric: 'end' (default), a step (0 = start) or a date (its month's step).")
+    at: Literal["end"] | Int | dt.date | None = Field(None, description="relation, metric: 'end' (default), a step (0 = start) or a date (its month's step).")
     source: str | None = Field(None, description="first_event: the acting state.")
     target: str | None = Field(None, description="first_event: the state acted upon (any when omitted).")
     rule: Literal["scripted", "court", "counter_court", "cool", "reciprocate"] | None = Field(None, description="first_event: the agent rule (any when omitted).")
     type: str | None = Field(None, description="first_event: the event type, e.g. 'visit' (any when omitted).")
-    never: float | None = Field(None, description="first_event: the value when it never happens (default: the scenario's steps).")
+    never: Real | None = Field(None, description="first_event: the value when it never happens (default: the scenario's steps).")
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> OutcomeSpec:
@@ -115,11 +117,11 @@ class SweepSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     design: Literal["grid", "sobol", "morris"] = "sobol"
-    samples: int = Field(64, ge=1, le=65536, description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.")
-    levels: int = Field(4, ge=2, le=100, description="morris: levels of its grid; grid: values per parameter given by 'bounds'.")
-    replicates: int = Field(1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point.")
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's).")
-    confidence: float = Field(0.95, gt=0, lt=1, description="Level of the confidence intervals of the indices.")
+    samples: Int = Field(64, ge=1, le=65536, description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.")
+    levels: Int = Field(4, ge=2, le=100, description="morris: levels of its grid; grid: values per parameter given by 'bounds'.")
+    replicates: Int = Field(1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point.")
+    seed: Int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's).")
+    confidence: Real = Field(0.95, gt=0, lt=1, description="Level of the confidence intervals of the indices.")
     parameters: tuple[SweepParameter, ...] = Field(min_length=1)
     outcomes: tuple[OutcomeSpec, ...] = Field(min_length=1)
 

@@ -37,6 +37,7 @@ from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
+from alignsim.viz import report_html
 from alignsim.viz.charts import SAVE_OPTIONS, SCENARIO_COLORS, figure, plot_comparison_pair, plot_differences
 
 #: Replicates per scenario when neither the command line nor the scenarios ask for an ensemble.
@@ -173,6 +174,7 @@ class CompareResult:
                 figures["reactions.png"] = self.plot_reactions()
             for name, fig in figures.items():
                 fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
+            report_html.write_report(self, folder)  # the interactive twin of the charts
         if runs:
             for name, run in self.runs.items():
                 (folder / "runs" / name).mkdir(parents=True)
@@ -203,6 +205,7 @@ def compare_scenarios(
     """
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenarios", field="SCENARIO")
+    _check_shared_states(scenarios)
     master = scenarios[0].seed if seed is None else seed
     asked = max(s.replicates for s in scenarios)
     n = replicates if replicates is not None else (asked if asked > 1 else DEFAULT_REPLICATES)
@@ -232,6 +235,18 @@ def compare_scenarios(
         blocs=blocs_frame(runs),
         manifest=manifest,
     )
+
+
+def _check_shared_states(scenarios: Sequence[Scenario]) -> None:
+    """Refuse scenarios whose worlds share no pair of states with the first one: a comparison
+    aligns relations by state codes, and there would be nothing to compare."""
+    reference = set(scenarios[0].world_spec.codes)
+    for s in scenarios[1:]:
+        shared = reference & set(s.world_spec.codes)
+        if len(shared) < 2:
+            raise InputError(f"scenario '{s.name}' (world '{s.world_spec.name}') shares {len(shared)} state(s) with '{scenarios[0].name}' "
+                             f"(world '{scenarios[0].world_spec.name}'); a comparison needs at least two states in common, so that a pair's relations can be compared",
+                             field="SCENARIO")
 
 
 def unique_names(names: list[str]) -> list[str]:

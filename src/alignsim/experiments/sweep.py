@@ -62,7 +62,7 @@ import pandas as pd
 
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
-from alignsim.config.yaml_errors import input_error, read_yaml
+from alignsim.config.yaml_errors import input_error, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
@@ -238,7 +238,7 @@ def raise_problems(scenario: Scenario, path: str | Path) -> None:
     problems = check_sweep(scenario)
     if not problems:
         return
-    _, root = read_yaml(Path(path).read_text(encoding="utf-8"), path)
+    _, root = read_yaml(read_text_file(path, "scenario file"), path)
     raise input_error([(list(loc), msg) for loc, msg in problems], root, path, EVENT_TYPES)
 
 
@@ -501,6 +501,12 @@ def _first_message(err: Exception) -> str:
     return str(err)
 
 
+def is_constant(y: np.ndarray) -> bool:
+    """An outcome that does not vary across points (up to rounding): its indices are undefined,
+    and SALib would share out noise of the 15th digit as if it were variance."""
+    return bool(np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y))))) if len(y) else True
+
+
 def analyse(result: SweepResult, seed: int) -> pd.DataFrame:
     """The sensitivity table of every outcome: Sobol (outcome, parameter, S1, S1_conf, ST,
     ST_conf), Morris (outcome, parameter, mu, mu_star, mu_star_conf, sigma) or, for a grid, main
@@ -510,7 +516,7 @@ def analyse(result: SweepResult, seed: int) -> pd.DataFrame:
     rows = []
     for name in result.outcomes:
         y = means[name].to_numpy(dtype=float)
-        constant = bool(np.ptp(y) == 0)
+        constant = is_constant(y)
         if spec.design == "sobol":
             if constant:  # no variance to share out: the indices are undefined
                 res: dict[str, Any] = {k: np.full(len(spec.parameters), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import glob
 import importlib.util
 import logging
 import os
+import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alignsim.errors import InputError
+from alignsim.errors import OutputError
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 
 FLOAT_FORMAT = "%.10g"
@@ -29,6 +34,24 @@ def has_pyarrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
+MAX_NAME = 100  # bytes of a default folder name (file systems allow 255, and -2, .tmp-PID are added)
+
+
+def safe_name(name: str) -> str:
+    """A scenario name as one harmless path component: letters and digits (of any script), '.', '-', '_' kept, anything
+    else (a '/', '..', a space) becomes '_', no dot or '_' at either end, at most MAX_NAME bytes
+    ('../../escape' -> 'escape', '/tmp/x' -> 'tmp_x', '..' -> 'scenario')."""
+    clean = re.sub(r"[^\w.-]+|\.{2,}", "_", name)  # \w: letters and digits of any script
+    clean = re.sub(r"_{2,}", "_", clean).strip("._-")
+    clean = clean.encode()[:MAX_NAME].decode(errors="ignore").rstrip("._-")  # bytes: file systems count them
+    return clean or "scenario"
+
+
+def default_folder(name: str, root: Path = Path("runs")) -> Path:
+    """Where a run goes without ``--out``: ``runs/<safe name>``, numbered ``-2``, ``-3``, ... if taken."""
+    return free_folder(root / safe_name(name))
+
+
 def free_folder(base: Path) -> Path:
     """``base`` if it does not exist yet, else the first free ``base-2``, ``base-3``, ..."""
     if not base.exists():
@@ -39,30 +62,51 @@ def free_folder(base: Path) -> Path:
     return candidate
 
 
+def check_out(out: Path, *, overwrite: bool) -> None:
+    """Refuse an ``--out`` that cannot take a run folder, before any work is done: a file (or a file
+    on its path), or an existing non-empty folder without ``overwrite``."""
+    for part in [out, *out.parents]:
+        if part.exists() and not part.is_dir():  # a file, a FIFO, a device
+            raise OutputError("is a file, not a folder" if part == out else f"cannot hold a folder: {part} is a file", path=out)
+    if out.is_dir() and not overwrite and _not_empty(out):
+        raise OutputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+
+
+def _not_empty(folder: Path) -> bool:
+    try:
+        return any(folder.iterdir())
+    except OSError as err:
+        raise _output_error(err, folder) from None
+
+
 def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
     """Call ``write(folder)`` on a temporary sibling of ``out`` and rename it into place, so that
-    ``out`` appears whole or not at all. An existing non-empty ``out`` is kept unless ``overwrite``."""
+    ``out`` appears whole or not at all. An existing non-empty ``out`` is kept unless ``overwrite``.
+    A lock beside ``out`` makes a second writer of the same folder wait; once it may write, it
+    finds the first one's folder and refuses (or, with ``overwrite``, replaces it). Every OS error
+    is an :class:`OutputError`, and nothing -- no temporary folder, no created parent -- is left."""
     out = Path(out)
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out)
+    check_out(out, overwrite=overwrite)
+    created = _make_parents(out.parent)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    made = done = False
     try:
-        tmp.mkdir()
-        write(tmp)
-        if out.exists():
-            trash = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(trash)
-            tmp.rename(out)
-            shutil.rmtree(trash)
-        else:
-            tmp.rename(out)
+        with _folder_lock(out):
+            check_out(out, overwrite=overwrite)  # again: another run may have written it meanwhile
+            remove_stale_temps(out)
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
+            made = True
+            write(tmp)
+            _move_into_place(tmp, out)
+            done = True
+    except OSError as err:
+        raise _output_error(err, out) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if made:  # only our own: another thread of this process may be writing a folder of the same name
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            _remove_empty(created)
     return out
 
 
@@ -93,6 +137,83 @@ def process_exists(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    if out.exists():
+        trash = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(trash)
+        tmp.rename(out)
+        shutil.rmtree(trash)
+    else:
+        tmp.rename(out)
+
+
+def _make_parents(parent: Path) -> list[Path]:
+    """Create ``parent`` and its missing ancestors; the ones created, deepest first (to undo)."""
+    missing = [p for p in [parent, *parent.parents] if not p.exists()]
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        _remove_empty(missing)
+        raise _output_error(err, parent) from None
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first; rmdir leaves a folder someone else filled meanwhile
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+@contextlib.contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """An exclusive flock on ``.<name>.lock`` beside ``out``, waited for (and said so) when another
+    process holds it. The kernel drops a flock when its process dies, so a killed run never blocks
+    the next; the file is removed on release, and a lock on a file removed meanwhile is retaken."""
+    lock = out.parent / f".{out.name}.lock"
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another alignsim process is writing {out}", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # the holder removed the file on release: lock the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
+
+
+_FIXED_BY_ANOTHER_OUT = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST, errno.ENOTEMPTY,
+                         errno.EISDIR, errno.ENAMETOOLONG, errno.ENOENT, errno.EINVAL, errno.ELOOP}
+
+
+def _output_error(err: OSError, out: Path) -> OutputError:
+    """An OS error while writing ``out`` as a message: what failed, and what to do. Exit status 2
+    when another --out fixes it (permissions, a read-only or missing place), 1 otherwise (a full disk)."""
+    reason = err.strerror or str(err)
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some space or choose another --out"
+    elif err.errno in _FIXED_BY_ANOTHER_OUT:
+        hint = "choose another --out"
+    else:
+        hint = "check the disk, or choose another --out"
+    where = f" ({err.filename})" if err.filename and str(err.filename) != str(out) else ""
+    return OutputError(f"cannot write the output folder: {reason}{where}; {hint}. Nothing was written",
+                       path=out, exit_status=2 if err.errno in _FIXED_BY_ANOTHER_OUT else 1)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

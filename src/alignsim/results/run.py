@@ -24,6 +24,7 @@ from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write
 from alignsim.results.integrity import write_manifest
 from alignsim.results.scaling import csv_by_default, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
+from alignsim.viz import report_html
 
 TABLES = ("relations", "events", "metrics")
 
@@ -225,6 +226,7 @@ class RunResult:
             self._write_parquet(folder)
         if charts:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
+            report_html.write_report(self, folder)  # the interactive twin of the charts
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
         write_manifest(folder, manifest)
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Params(BaseModel):
     """Parameters of the relation dynamics, the interest baseline and the agents' decision rules."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)  # no bool-as-number, no "0.5", no .inf
 
     # --- relation dynamics (Morrison, Kutz & Gabbay 2023) ---
     beta: float = Field(0.1, gt=0, le=1, description="Restoring rate toward the interest baseline per month; a goodwill impulse halves every ln2/beta months (6.9 at 0.1; the monthly Euler step gives ln2/-ln(1-beta), 6.6). At most 1: a larger step overshoots X0 (beta = 2 would never relax).")

@@ -7,6 +7,9 @@ it into numpy arrays that the engine mutates as shocks land. :func:`interest_bas
 from __future__ import annotations
 
 import copy
+import difflib
+import functools
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from alignsim.measures.similarity import s_score, s_score_matrix
 from alignsim.world.params import Params
+from alignsim.world.types import Flag, Real
 
 TIE_KINDS = ("diplomatic", "treaty", "alliance")
 
@@ -31,26 +35,26 @@ class Dimension(_Frozen):
 
 
 class InterestPosition(_Frozen):
-    position: float = Field(ge=-1, le=1)
-    salience: float = Field(ge=0, le=10)
+    position: Real = Field(ge=-1, le=1)
+    salience: Real = Field(ge=0, le=10)
     note: str = ""
 
 
 class Border(_Frozen):
-    closed: bool = False
+    closed: Flag = False
     open_to: tuple[str, ...] = ()
 
 
 class StateSpec(_Frozen):
     code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     name: str
-    capability: float = Field(gt=0, le=1)
+    capability: Real = Field(gt=0, le=1)
     capability_note: str = ""
-    economy: float | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
+    economy: Real | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
     economy_note: str = ""
-    loyalty: float = Field(0.3, ge=0, le=1)
+    loyalty: Real = Field(0.3, ge=0, le=1)
     loyalty_note: str = ""
-    need: float = Field(0.0, ge=0, le=1)
+    need: Real = Field(0.0, ge=0, le=1)
     need_note: str = ""
     border: Border = Border()
     border_note: str = ""
@@ -60,8 +64,8 @@ class StateSpec(_Frozen):
 class RelationSpec(_Frozen):
     source: str
     target: str
-    weight: float = Field(ge=-1, le=1)
-    reverse: float | None = Field(None, ge=-1, le=1)
+    weight: Real = Field(ge=-1, le=1)
+    reverse: Real | None = Field(None, ge=-1, le=1)
     note: str = ""
 
 
@@ -102,29 +106,125 @@ class WorldSpec(_Frozen):
 
     @model_validator(mode="after")
     def _references_exist(self) -> WorldSpec:
-        codes = [s.code for s in self.states]
-        _no_repeats(codes, "state code")
-        known, dims = set(codes), {d.id for d in self.dimensions}
-        for s in self.states:
-            for dim in s.interests:
-                if dim not in dims:
-                    raise ValueError(f"state {s.code}: unknown interest dimension '{dim}'; known dimensions: {', '.join(sorted(dims))}")
-            for other in s.border.open_to:
-                _known(other, known)
-        for r in self.relations:
-            _known(r.source, known), _known(r.target, known)
-            if r.source == r.target:
-                raise ValueError(f"relation {r.source}->{r.target}: a state has no relation to itself")
-        for kind in TIE_KINDS:
-            for t in getattr(self.ties, kind):
-                _known(t.a, known), _known(t.b, known)
-        for s in self.ties.sanction:
-            _known(s.source, known), _known(s.target, known)
+        problems = world_problems(self)
+        if problems:
+            raise WorldProblems(problems)
         return self
 
     @property
     def codes(self) -> list[str]:
         return [s.code for s in self.states]
+
+
+class WorldProblems(ValueError):
+    """Every cross-reference mistake of a world at once, each with its location in the file; pydantic
+    keeps the exception in the error's ``ctx``, so the scenario loader can report them one by one."""
+
+    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, message) of each reference to a state or dimension that does not exist, each state
+    given twice, and each meaningless relation: a state related or tied to itself, a pair listed twice.
+    Works on a raw mapping too (entries of the wrong shape are skipped: their own errors say why), so
+    that a file with both kinds of mistake is reported in one pass."""
+    raw = world.model_dump() if isinstance(world, WorldSpec) else world
+    states = _entries(raw.get("states"))
+    codes = [c for s in states if isinstance(c := s.get("code"), str)]
+    known, dims = set(codes), [d["id"] for d in _entries(raw.get("dimensions")) if isinstance(d.get("id"), str)]
+    problems: list[tuple[tuple[Any, ...], str]] = []
+
+    def check(code: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(code, str) and code not in known:
+            problems.append((loc, unknown_code_message(code, codes)))
+
+    first: dict[str, int] = {}
+    for n, s in _indexed(raw.get("states")):
+        code = s.get("code")
+        if isinstance(code, str) and code in first:
+            problems.append((("states", n, "code"), f"state code '{code}' is given twice (states[{first[code]}] and states[{n}])"))
+        elif isinstance(code, str):
+            first[code] = n
+        interests = s.get("interests")
+        for dim in interests if isinstance(interests, dict) else ():
+            if dims and dim not in dims:
+                problems.append((("states", n, "interests", dim), f"state {code}: unknown interest dimension '{dim}'{did_you_mean(str(dim), dims)}; known dimensions: {', '.join(dims)}"))
+        border = s.get("border")
+        open_to = border.get("open_to") if isinstance(border, dict) else None
+        for m, other in enumerate(open_to if isinstance(open_to, (list, tuple)) else ()):
+            check(other, ("states", n, "border", "open_to", m))
+            if other == code:
+                problems.append((("states", n, "border", "open_to", m), f"state {code}: a border is not opened to the state itself"))
+    pairs: dict[frozenset[Any], int] = {}
+    for n, r in _indexed(raw.get("relations")):
+        source, target = r.get("source"), r.get("target")
+        check(source, ("relations", n, "source")), check(target, ("relations", n, "target"))
+        if source == target:
+            problems.append((("relations", n, "target"), f"relation {source}->{target}: a state has no relation to itself"))
+        pair = frozenset((str(source), str(target)))
+        if pair in pairs:  # an entry sets both directions, so A->B and B->A are the same pair
+            message = (f"relation {source}->{target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
+                       "one entry sets both directions ('weight' and 'reverse')")
+            problems.append((("relations", n), message))
+        pairs.setdefault(pair, n)
+    ties = raw.get("ties") if isinstance(raw.get("ties"), dict) else {}
+    for kind in (*TIE_KINDS, "sanction"):
+        keys = ("source", "target") if kind == "sanction" else ("a", "b")
+        seen: dict[tuple[str, ...], int] = {}
+        for n, t in _indexed(ties.get(kind)):
+            a, b = t.get(keys[0]), t.get(keys[1])
+            check(a, ("ties", kind, n, keys[0])), check(b, ("ties", kind, n, keys[1]))
+            if a == b:
+                problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
+            ident = (str(a), str(b)) if kind == "sanction" else tuple(sorted((str(a), str(b))))
+            if ident in seen:
+                problems.append((("ties", kind, n), f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])"))
+            seen.setdefault(ident, n)
+    return problems
+
+
+def _indexed(items: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, entry) of the mapping entries of a list; anything else has no entries to check."""
+    return [(n, item) for n, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, (list, tuple)) else []
+
+
+def _entries(items: Any) -> list[dict[str, Any]]:
+    return [item for _, item in _indexed(items)]
+
+
+def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Legal but probably unmeant: a state that gives no position on a dimension (it counts as
+    position 0 with salience 0, i.e. neutral, weighed by the other state's salience alone)."""
+    dims = [d.id for d in world.dimensions]
+    out = []
+    for n, s in enumerate(world.states):
+        missing = [d for d in dims if d not in s.interests]
+        if missing:
+            message = (f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: it counts as neutral "
+                       "there (position 0, salience 0; the pair's weight is half the other state's salience)")
+            out.append((("states", n, "interests"), message))
+    return out
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    return _did_you_mean(word, tuple(choices))
+
+
+@functools.lru_cache(maxsize=4096)  # a list of a thousand bad codes repeats the same few
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
+    def score(choice: str) -> tuple[float, int]:  # similarity, then the longer common start ('IRM': IRN before ISR)
+        ratio = max(difflib.SequenceMatcher(None, w, choice).ratio() for w in (word, word.upper()))
+        return ratio, len(os.path.commonprefix([word.upper(), choice.upper()]))
+
+    ranked = sorted(choices, key=score, reverse=True)
+    return f" (did you mean '{ranked[0]}'?)" if ranked and score(ranked[0])[0] >= 0.6 else ""
+
+
+def unknown_code_message(code: str, codes: list[str]) -> str:
+    return f"unknown state code '{code}'{did_you_mean(code, codes)}; known states: {', '.join(codes)}"
 
 
 def _no_repeats(items: list[str], what: str) -> None:
@@ -133,11 +233,6 @@ def _no_repeats(items: list[str], what: str) -> None:
         if item in seen:
             raise ValueError(f"{what} '{item}' is given twice")
         seen.add(item)
-
-
-def _known(code: str, known: set[str]) -> None:
-    if code not in known:
-        raise ValueError(f"unknown state code '{code}'; known states: {', '.join(sorted(known))}")
 
 
 def shipped_worlds() -> list[str]:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from alignsim.world.goldstein import goldstein
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldState
+from alignsim.world.types import Int, Real
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 
@@ -42,12 +43,12 @@ class Event(BaseModel):
     type: str
     source: str | None = Field(None, description="Acting state (ISO alpha-3); for single-state events, the state concerned.")
     target: str | None = Field(None, description="State acted upon (ISO alpha-3).")
-    intensity: float = Field(1.0, gt=0, le=5, description="Multiplies the event's impulse.")
+    intensity: Real = Field(1.0, gt=0, le=5, description="Multiplies the event's impulse.")
     note: str = Field("", description="Provenance: the fact this shock encodes.")
     date: dt.date | None = Field(None, description="Calendar date the shock fires (mapped to its month's step).")
-    step: int | None = Field(None, ge=0, description="Step the shock fires (alternative to date).")
-    every: int | None = Field(None, ge=1, description="Repeat every this many steps.")
-    until: dt.date | int | None = Field(None, description="Last date or step of a repeating shock.")
+    step: Int | None = Field(None, ge=0, description="Step the shock fires (alternative to date).")
+    every: Int | None = Field(None, ge=1, description="Repeat every this many steps.")
+    until: dt.date | Int | None = Field(None, description="Last date or step of a repeating shock.")
 
     cameo: ClassVar[str | None] = None  # actor side
     cameo_target: ClassVar[str | None] = None  # target side; defaults to the actor side
@@ -67,6 +68,13 @@ class Event(BaseModel):
             raise ValueError(f"'{self.type}': source and target are the same state ({self.source})")
         if self.every is None and self.until is not None:
             raise ValueError("'until' needs 'every'")
+        for name in ("open_to", "partners"):  # the lists of states of border events
+            codes = list(getattr(self, name, ()))
+            if self.source in codes:
+                raise ValueError(f"'{self.type}': '{name}' lists {self.source}, the state itself; a state is always in contact with itself")
+            if len(set(codes)) < len(codes):
+                twice = sorted({c for c in codes if codes.count(c) > 1})
+                raise ValueError(f"'{self.type}': '{name}' lists {', '.join(twice)} twice")
         return self
 
     # --- Goldstein scores ---

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from alignsim.world.events.base import Event, register, set_tie
 from alignsim.world.goldstein import goldstein
 from alignsim.world.spec import WorldState
+from alignsim.world.types import Real
 
 VISIT_LEVELS = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
 
@@ -91,6 +92,12 @@ class Talks(Event):
     cameo: ClassVar[str | None] = "036"
     variants: ClassVar[dict[str, str]] = {"direct": "036", "via": "044"}
 
+    @model_validator(mode="after")
+    def _broker(self) -> Talks:
+        if self.via is not None and self.via in (self.source, self.target):
+            raise ValueError(f"'talks': the broker 'via' ({self.via}) is one of the two parties; name a third state, or drop 'via' for direct talks")
+        return self
+
     def goldstein(self) -> float:
         return goldstein(self.variants["via" if self.via else "direct"])
 
@@ -120,5 +127,5 @@ class MediaFreeze(Event):
     """
 
     type: Literal["media_freeze"] = "media_freeze"
-    intensity: float = Field(0.5, gt=0, le=5)
+    intensity: Real = Field(0.5, gt=0, le=5)
     cameo: ClassVar[str | None] = "160"

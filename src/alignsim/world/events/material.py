@@ -9,6 +9,7 @@ from pydantic import Field
 from alignsim.world.events.base import Event, register, set_tie
 from alignsim.world.goldstein import goldstein
 from alignsim.world.spec import WorldState
+from alignsim.world.types import Real
 
 
 @register
@@ -23,7 +24,7 @@ class Aid(Event):
 
     type: Literal["aid"] = "aid"
     kind: Literal["humanitarian", "economic", "military"] = "humanitarian"
-    amount_usd: float | None = Field(None, gt=0, description="Amount in US dollars.")
+    amount_usd: Real | None = Field(None, gt=0, description="Amount in US dollars.")
     variants: ClassVar[dict[str, str]] = {"humanitarian": "073", "economic": "071", "military": "072"}
 
     def goldstein(self) -> float:

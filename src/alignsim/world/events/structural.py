@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from alignsim.world.events.base import Event, register
 from alignsim.world.spec import WorldState
+from alignsim.world.types import Real
 
 
 @register
@@ -25,9 +26,9 @@ class InterestShift(Event):
 
     type: Literal["interest_shift"] = "interest_shift"
     dimension: str
-    position: float | None = Field(None, ge=-1, le=1, description="New position in [-1, 1].")
-    delta: float | None = Field(None, ge=-2, le=2, description="Change of position (clipped to [-1, 1]).")
-    salience: float | None = Field(None, ge=0, le=10, description="New salience of the dimension.")
+    position: Real | None = Field(None, ge=-1, le=1, description="New position in [-1, 1].")
+    delta: Real | None = Field(None, ge=-2, le=2, description="Change of position (clipped to [-1, 1]).")
+    salience: Real | None = Field(None, ge=0, le=10, description="New salience of the dimension.")
     needs_target = False
 
     @model_validator(mode="after")
@@ -59,7 +60,7 @@ class CapabilityChange(Event):
     """
 
     type: Literal["capability_change"] = "capability_change"
-    factor: float = Field(gt=0, le=100, description="Multiplier on capability.")
+    factor: Real = Field(gt=0, le=100, description="Multiplier on capability.")
     needs_target = False
 
     def apply(self, world: WorldState) -> bool:
@@ -120,7 +121,7 @@ class Disaster(Event):
     """
 
     type: Literal["disaster"] = "disaster"
-    need: float = Field(ge=0, le=1, description="The state's humanitarian need after the disaster.")
+    need: Real = Field(ge=0, le=1, description="The state's humanitarian need after the disaster.")
     kind: str = Field("", description="What happened, e.g. 'dzud'.")
     needs_target = False
 

@@ -1,0 +1,168 @@
+"""What the dashboard does to scenarios and results, without Streamlit (so it is tested directly):
+find the shipped scenarios, read an upload, apply the edits (shocks on/off, dates, intensities,
+parameters), write the edited YAML and the run folder as a zip, and take run-by-run differences
+from the scenario as shipped.
+
+Only the public API is used: ``alignsim.load_scenario``, ``alignsim.run``, the scenario's pydantic
+model (``model_dump`` / ``model_validate`` / ``resolved``) and the RunResult's tables and ``save``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+import alignsim
+
+
+@dataclass(frozen=True)
+class ShockEdit:
+    """The dashboard's settings for one scripted shock."""
+
+    enabled: bool = True
+    date: dt.date | None = None  # None: keep the shock's date (or its step)
+    intensity: float | None = None
+
+
+# Plain-words meaning of the parameters a class can move, with slider bounds (min, max, step).
+# The ranges stay inside what alignsim.params.Params accepts.
+PARAMETERS: dict[str, tuple[str, float, float, float]] = {
+    "beta": ("How fast relations return to what interests justify (X0). Goodwill halves every ln 2 / beta months: 7 months at 0.1, 3.5 at 0.2.", 0.01, 1.0, 0.01),
+    "alpha": ("Pull of structural balance: 'the friend of my enemy is my enemy'. Past a tipping point (about twice the default here) it locks the world into two blocs.", 0.0, 0.015, 0.0005),
+    "noise": ("Month-to-month randomness added to every relation.", 0.0, 0.1, 0.005),
+    "reciprocity": ("How warmly a courted state answers a visit or aid (0: it does not answer).", 0.0, 3.0, 0.1),
+    "kappa": ("How far one event (a visit, aid, a sanction) moves the actor's own relation to the target.", 0.0, 1.0, 0.05),
+    "cool_threshold": ("How easily a state punishes a friend who warms to its adversary: lower is touchier.", 0.05, 1.0, 0.05),
+}
+
+
+def scenario_folders() -> list[Path]:
+    """Where shipped scenarios are looked for: ./scenarios, then the repository's (an editable install)."""
+    repo = Path(alignsim.__file__).resolve().parents[2] / "scenarios"
+    return [p for p in dict.fromkeys([Path.cwd() / "scenarios", repo]) if p.is_dir()]
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Scenario name (file stem) -> path, first folder first."""
+    found: dict[str, Path] = {}
+    for folder in scenario_folders():
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def error_text(err: BaseException, hide: str | None = None) -> str:
+    """The message ``alignsim validate`` prints for this error, with a temporary folder hidden."""
+    text = f"error: {getattr(err, 'full_text', None) or err}"
+    return text.replace(f"{hide}/", "") if hide else text
+
+
+class UploadError(Exception):
+    """An uploaded scenario that does not validate; the message is alignsim validate's."""
+
+
+def load_uploaded(name: str, data: bytes) -> Any:
+    """Validate an uploaded scenario exactly as ``alignsim validate`` would a file of that name."""
+    with tempfile.TemporaryDirectory(prefix="alignsim-upload-") as tmp:
+        path = Path(tmp) / (Path(name).name or "upload.yaml")
+        path.write_bytes(data)
+        try:
+            return alignsim.load_scenario(path)
+        except Exception as err:  # noqa: BLE001 -- any broken upload must leave the app working
+            raise UploadError(error_text(err, hide=tmp)) from None
+
+
+def shock_label(shock: Any) -> str:
+    target = f" → {shock.target}" if getattr(shock, "target", None) else ""
+    return f"{shock.type} {shock.source or ''}{target}"
+
+
+def edited(scenario: Any, shocks: list[ShockEdit], params: dict[str, Any]) -> Any:
+    """The scenario with the given shocks switched off, re-dated, re-weighted and its parameters
+    changed, validated like a file (a date outside the run raises the validator's error)."""
+    kept = [_edit_shock(shock, e) for shock, e in zip(scenario.shocks, shocks) if e.enabled]
+    data = _dump(scenario)
+    data["shocks"] = [s.model_dump(mode="json", exclude_none=True) for s in kept]
+    defaults = type(scenario.params)().model_dump(mode="json")
+    data["params"] = {k: v for k, v in {**data.get("params", {}), **params}.items() if v != defaults.get(k)}
+    return type(scenario).model_validate(data)
+
+
+def _edit_shock(shock: Any, e: ShockEdit) -> Any:
+    update: dict[str, Any] = {}
+    if e.date is not None and shock.date is not None:
+        update["date"] = e.date
+    if e.intensity is not None:
+        update["intensity"] = e.intensity
+    return shock.model_copy(update=update)
+
+
+def _dump(scenario: Any) -> dict[str, Any]:
+    """The scenario as a file would say it; a world given by a path is inlined, since an edited or
+    uploaded scenario no longer sits next to its world file."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    world = data.get("world")
+    if not isinstance(world, str) or "/" in world or world.endswith((".yaml", ".yml")):
+        data["world"] = scenario.resolved()["world"]
+    return data
+
+
+def scenario_yaml(scenario: Any) -> str:
+    """The edited scenario as YAML that ``alignsim run`` accepts (parameters left at their
+    defaults are omitted)."""
+    data = _dump(scenario)
+    defaults = type(scenario.params)().model_dump(mode="json")
+    data["params"] = {k: v for k, v in data.get("params", {}).items() if v != defaults.get(k)}
+    if not data["params"]:
+        del data["params"]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def run_folder_zip(result: Any) -> bytes:
+    """The run folder (tables, charts, report.html) as a zip archive."""
+    with tempfile.TemporaryDirectory(prefix="alignsim-zip-") as tmp:
+        folder = result.save(Path(tmp) / result.scenario.name)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder.parent).as_posix())
+        return buffer.getvalue()
+
+
+def paired_differences(result: Any, reference: Any, pairs: list[str]) -> pd.DataFrame:
+    """Run-by-run differences W(edited) - W(shipped) per tracked pair and date: median and 5-95%
+    band. Both ran with the same seed and replicates, so run k of each shares its random numbers
+    and the noise they have in common cancels."""
+    rows = []
+    dates = [str(d) for d in result.relation_cube.dates]
+    for pair in pairs:
+        s, t = pair.split("-")
+        diff = result.relation_cube.series(s, t) - reference.relation_cube.series(s, t)
+        lo, mid, hi = np.quantile(diff, [0.05, 0.5, 0.95], axis=0)
+        rows.append(pd.DataFrame({"pair": pair, "date": dates, "median": mid, "p5": lo, "p95": hi, "above": (diff > 0).mean(axis=0)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def end_summary(result: Any, reference: Any, differences: pd.DataFrame) -> pd.DataFrame:
+    """One row per tracked pair at the end: shipped, edited, the difference and its band."""
+    end = differences.groupby("pair", sort=False).tail(1).set_index("pair")
+    rows = []
+    for pair, d in end.iterrows():
+        s, t = str(pair).split("-")
+        rows.append({
+            "pair": f"{s}→{t}",
+            "as shipped": float(np.median(reference.relation_cube.series(s, t)[:, -1])),
+            "edited": float(np.median(result.relation_cube.series(s, t)[:, -1])),
+            "difference": d["median"], "5%": d["p5"], "95%": d["p95"], "share of runs higher": d["above"],
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,256 @@
+"""In a real browser: the dashboard's server (started as ``alignsim dashboard`` starts it) driven
+by Debian's Chromium through Playwright, and report.html opened with the network blocked.
+
+Locally the tests skip when /usr/bin/chromium (or Playwright) is missing; in CI (``CI`` set, as
+.ci/run does after installing Chromium) they fail instead. On a failure every open page is saved
+as a PNG under a temporary folder whose path is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FLAGSHIP, SCENARIOS, alignsim_cli
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DZUD = SCENARIOS / "dzud_aid.yaml"
+AID = "aid KOR → MNG"
+TIMEOUT_MS = 60_000  # generous: two cores shared with other jobs
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install 'alignsim[browser]')")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a free port, opened on the dzud-aid scenario, as ``alignsim dashboard`` starts it."""
+    pytest.importorskip("streamlit")
+    from alignsim.dashboard.launch import start
+
+    port, log = _free_port(), tmp_path_factory.mktemp("server") / "streamlit.log"
+    with log.open("wb") as out:
+        process = start(DZUD, port=port, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path_factory.mktemp("cwd"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the dashboard server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the dashboard server did not answer within 90 s:\n{log.read_text()}")
+
+
+@contextmanager
+def screenshots_on_failure(name: str, pages: list[Any]) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        folder = Path(tempfile.mkdtemp(prefix=f"alignsim-browser-{name}-"))
+        for k, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(folder / f"page{k}.png"), full_page=True)
+            except Exception as err:  # noqa: BLE001 -- a dead page must not hide the real failure
+                print(f"could not screenshot page {k}: {err}", file=sys.stderr)
+        print(f"\nscreenshots of the failure: {folder}", file=sys.stderr)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# reading the page
+TRACE_Y = """(name) => {
+    for (const plot of document.querySelectorAll('.js-plotly-plot'))
+        for (const trace of (plot.data || []))
+            if (trace.name === name) return Array.from(trace.y);
+    return null;
+}"""
+
+
+DIFFERENCE_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(plot =>
+    (plot.layout.title.text || '').startsWith('Edited minus') && plot.offsetParent !== null &&
+    plot.data.some(t => t.name === 'KOR→MNG' && t.y.some(v => Math.abs(v) > 0.05)))"""
+
+
+def open_dashboard(browser: Any, url: str) -> Any:
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.wait_for_function(f"({TRACE_Y})('KOR→MNG') !== null")
+    return page
+
+
+def kor_mng(page: Any) -> list[float]:
+    return page.evaluate(TRACE_Y, "KOR→MNG")  # type: ignore[no-any-return]
+
+
+def untick_aid(page: Any) -> float:
+    """Switch the aid shock off; seconds until the KOR→MNG chart shows the new run."""
+    before = kor_mng(page)
+    started = time.perf_counter()
+    page.get_by_text(AID, exact=True).click()
+    page.wait_for_function(f"(old) => JSON.stringify(({TRACE_Y})('KOR→MNG')) !== JSON.stringify(old)", arg=before)
+    return time.perf_counter() - started
+
+
+def aid_checkbox(page: Any) -> Any:
+    return page.get_by_role("checkbox", name=AID)
+
+
+# ---------------------------------------------------------------------------------------------
+def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("untick", [page]):
+        assert aid_checkbox(page).is_checked()
+        with_aid = kor_mng(page)
+        latency = untick_aid(page)
+        without = kor_mng(page)
+        print(f"\nrerun latency in the browser (click to new KOR→MNG chart): {latency:.2f} s; "
+              f"{page.get_by_text('Ran one run').inner_text()}")
+        assert not aid_checkbox(page).is_checked()
+        # Without Seoul's aid (March 2024), Seoul's regard for Ulaanbaatar stays lower afterwards.
+        aid_step = 2  # the scenario starts in January 2024
+        assert max(a - b for a, b in zip(with_aid[aid_step + 1:], without[aid_step + 1:])) > 0.05
+        assert with_aid[: aid_step] == without[: aid_step]  # the past before the aid is unchanged
+        assert latency < 30  # generous: it is printed, not timed
+        page.get_by_role("tab", name="Compared with the scenario as shipped").click()
+        page.wait_for_function(DIFFERENCE_SHOWN)  # the difference from the scenario as shipped
+        assert page.get_by_text("No edit yet").count() == 0
+
+
+def test_a_broken_upload_shows_the_validate_message_and_the_app_keeps_working(browser: Any, server: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("steps: 12\nshocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: XXX\n", encoding="utf-8")
+    validate = alignsim_cli("validate", broken.name, cwd=tmp_path)
+    expected = validate.stderr.strip()
+    assert validate.returncode == 2 and expected.startswith("error: broken.yaml:6")
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("upload", [page]):
+        page.locator("input[type=file]").set_input_files(str(broken))
+        alert = page.get_by_role("alert").filter(has_text="broken.yaml")
+        alert.wait_for()
+        assert " ".join(alert.inner_text().split()) == " ".join(expected.split())
+        # The app keeps working: the scenario it had is still there and still reruns.
+        untick_aid(page)
+        assert not aid_checkbox(page).is_checked()
+
+
+def test_two_sessions_do_not_share_state(browser: Any, server: str) -> None:
+    first, second = open_dashboard(browser, server), open_dashboard(browser, server)
+    with screenshots_on_failure("sessions", [first, second]):
+        shipped = kor_mng(second)
+        untick_aid(first)
+        assert not aid_checkbox(first).is_checked()
+        second.get_by_role("tab", name="Event log").click()  # a rerun of the second session
+        second.get_by_role("tab", name="Tracked pairs").click()
+        assert aid_checkbox(second).is_checked()
+        assert kor_mng(second) == shipped != kor_mng(first)
+        third = open_dashboard(browser, server)  # a new session starts from the scenario as shipped
+        pages = [first, second, third]
+        with screenshots_on_failure("sessions-new", pages):
+            assert aid_checkbox(third).is_checked() and kor_mng(third) == shipped
+
+
+# ---------------------------------------------------------------------------------------------
+# report.html, offline
+POINT_OF = """([plotIndex, traceName, pointIndex]) => {
+    const gd = document.querySelectorAll('.js-plotly-plot')[plotIndex];
+    const trace = gd._fullData.find(t => t.name === traceName);
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return [box.left + xa._offset + xa.l2p(xa.d2c(trace.x[pointIndex])), box.top + ya._offset + ya.l2p(ya.d2c(trace.y[pointIndex]))];
+}"""
+
+
+def open_offline(browser: Any, report: Path) -> tuple[Any, list[str]]:
+    """report.html with every non-file request aborted; the list of requests that tried."""
+    page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    tried: list[str] = []
+
+    def only_files(route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            tried.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    page.goto(report.as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    return page, tried
+
+
+def hover_text(page: Any, plot: int, trace: str, point: int) -> str:
+    x, y = page.evaluate(POINT_OF, [plot, trace, point])
+    page.mouse.move(x, y)
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for()
+    return str(label.text_content())
+
+
+def test_report_renders_offline_and_a_hover_shows_a_cause(browser: Any, tmp_path: Path) -> None:
+    import alignsim
+
+    result = alignsim.run(FLAGSHIP, progress=False)
+    folder = result.save(tmp_path / "article")
+    page, tried = open_offline(browser, folder / "report.html")
+    with screenshots_on_failure("report", [page]):
+        assert page.locator(".js-plotly-plot").count() == 5
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 5  # every chart drew
+        events = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'events PRK–CUB').text")
+        point = next(k for k, text in enumerate(events) if "media_freeze" in text)
+        label = hover_text(page, 0, "events PRK–CUB", point)
+        assert "PRK media_freeze → CUB" in label and "cause: CUB (friend" in label and "acted warmly with KOR" in label
+        assert tried == [], f"the report tried to reach the network: {tried}"
