@@ -38,6 +38,8 @@ def register(sub: Any) -> None:
     run.add_argument("--seed", type=int, help="override the scenario's seed")
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    run.add_argument("--csv", action="store_true", default=None,
+                     help="write relations.csv even for a large world (default: CSV up to 500,000 rows per replicate, beyond that relations.parquet only)")
     add_ensemble_options(run)
     run.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
                      help="write the ensemble to Parquet parts as it runs, never holding it whole (default: from 2,000 replicates, when pyarrow is installed)")
@@ -100,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             replicates=args.replicates, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
         )
         elapsed = time.perf_counter() - started
-        result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs)
+        result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs, csv=args.csv)
     agent = result.agent_events()
     if result.is_ensemble:
         n = result.replicates

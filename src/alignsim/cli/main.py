@@ -10,31 +10,52 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
 import alignsim.cli
-from alignsim.errors import InputError
+from alignsim.errors import InputError, Terminated
 
 EXIT_BAD_INPUT = 2
+EXIT_TERMINATED = 128 + signal.SIGTERM
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command: Callable[[argparse.Namespace], int] = args.func
+    previous = _stop_on_sigterm()
     try:
+        args = build_parser().parse_args(argv)
+        command: Callable[[argparse.Namespace], int] = args.func
         return command(args)
     except InputError as err:
         print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
         return getattr(err, "exit_status", EXIT_BAD_INPUT)
+    except Terminated:
+        print("terminated (SIGTERM); nothing was written", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `alignsim ... | head` closed the pipe: stop quietly, as cat and grep do
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
+    """Make SIGTERM raise :class:`Terminated` (a KeyboardInterrupt) so that it cleans up as Ctrl-C
+    does; returns the handler it replaced (None when not in the main thread, where it cannot)."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated) or signal.SIG_DFL
+    except ValueError:  # signal only works in the main thread
+        return None
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _silence_stdout() -> None:

@@ -34,6 +34,7 @@ from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
 from alignsim.results.chart_data import ensemble_drift_data
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
 from alignsim.viz import report_html
@@ -180,7 +181,7 @@ class CompareResult:
                 run._write(folder / "runs" / name, charts=False, parquet=parquet)
         (folder / "README.md").write_text(self.to_markdown(), encoding="utf-8")
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, manifest)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
@@ -52,8 +51,10 @@ from alignsim.experiments.simulate import _as_run, gather, run_replicate
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
+from alignsim.results.scaling import is_large_world, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
 
 #: ``alignsim run`` streams an ensemble of this many replicates or more (when pyarrow is installed).
@@ -108,7 +109,7 @@ def stream_scenario(
 
     def write(folder: Path) -> None:
         resolved = run.resolved()
-        (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
         for table in TABLES:
             (folder / table).mkdir()
         bar = Progress(f"{scenario.name}: replicates", enabled=progress)
@@ -141,7 +142,7 @@ def stream_scenario(
         if charts:
             save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
         info["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json") + ["manifest.json"]
-        (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
 
@@ -153,10 +154,11 @@ def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: Relatio
     small = chart_view(result, ends)
     folder.mkdir(parents=True, exist_ok=True)
     drift = chart_data.ensemble_drift_data(small)
+    large = is_large_world(result.scenario)  # the views of chart_data.large_world_figures
     figures = {
         "tracked_pairs.png": lambda: viz.plot_band(chart_data.band_data(result, chart_pairs(result, drift), runs=show_runs)),
-        "relations_start_end.png": lambda: viz.plot_matrices(chart_data.ensemble_matrices_data(small)),
-        "alignment_network_end.png": lambda: viz.plot_network(chart_data.ensemble_network_data(small)),
+        "relations_start_end.png": lambda: viz.plot_matrices((chart_data.large_matrices_data if large else chart_data.ensemble_matrices_data)(small)),
+        "alignment_network_end.png": lambda: viz.plot_network((chart_data.large_network_data if large else chart_data.ensemble_network_data)(small)),
         "blocs_over_time.png": lambda: viz.plot_blocs(chart_data.ensemble_blocs_data(small)),
         "drift.png": lambda: viz.plot_drift(drift),
     }
@@ -254,7 +256,7 @@ def load_parts(folder: str | Path) -> PartedRunResult:
     if not has_pyarrow():
         raise InputError("this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'", path=folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
 
 
@@ -388,6 +390,9 @@ class PartedRunResult(RunResult):
                 if path.name == "charts" and not charts:
                     continue
                 (shutil.copytree if path.is_dir() else shutil.copy2)(path, folder / path.name)
+            if not charts:  # the copy's manifest lists (and checks) what the copy holds
+                files = [f for f in self.manifest.get("files", []) if not f.startswith("charts/")]
+                write_manifest(folder, {k: v for k, v in self.manifest.items() if k != "checksums"} | {"files": files})
 
         return write_folder(out, copy, overwrite=overwrite)
 

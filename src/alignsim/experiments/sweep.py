@@ -68,6 +68,7 @@ from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.viz.charts import SAVE_OPTIONS
 from alignsim.viz.sensitivity import EffectsData, IndexData, plot_effects, plot_morris, plot_sobol
@@ -422,7 +423,7 @@ class SweepResult:
                     fig = self.plot_indices(outcome)
                     fig.savefig(folder / "charts" / f"{kind}_{outcome}.png", **SAVE_OPTIONS)
             files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-            (folder / "manifest.json").write_text(json.dumps({**self.manifest, "files": [*files, "manifest.json"]}, indent=2) + "\n", encoding="utf-8")
+            write_manifest(folder, {**self.manifest, "files": [*files, "manifest.json"]})
 
         return write_folder(out, write, overwrite=overwrite)
 

@@ -11,11 +11,17 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+#: The matrices chart writes each cell's value up to this many states, and labels rows and columns up to LABELLED_STATES.
+ANNOTATED_STATES = 20
+LABELLED_STATES = 40
+#: The network names at most this many states (the most capable).
+LABELLED_NODES = 100
 RULE_MARKERS = {"cool": ("v", "#c0392b"), "court": ("^", "#2471a3"), "counter_court": ("D", "#7d3c98"), "reciprocate": ("o", "#229954")}
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 
@@ -103,9 +109,10 @@ def plot_matrices(data: MatricesData) -> Figure:
     for a, mat, when in ((axes[0], data.start, data.start_date), (axes[1], data.end, data.end_date)):
         image = a.imshow(mat, cmap="RdBu", vmin=-1, vmax=1)
         n = len(data.codes)
-        a.set_xticks(range(n), data.codes)
-        a.set_yticks(range(n), data.codes)
-        for i in range(n):
+        labels = data.codes if n <= LABELLED_STATES else []  # hundreds of labels would be a black bar
+        a.set_xticks(range(n) if labels else [], labels)
+        a.set_yticks(range(n) if labels else [], labels)
+        for i in range(n if n <= ANNOTATED_STATES else 0):
             for j in range(n):
                 if i != j:
                     a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color="white" if abs(mat[i, j]) > 0.6 else "black")
@@ -134,13 +141,17 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     blocs = sorted(set(data.blocs))
     palette = _bloc_palette(blocs)
     colors = [palette[blocs.index(b)] for b in data.blocs]
-    sizes = [300 + 4000 * np.sqrt(c / max(data.capability)) for c in data.capability]
-    for u, v, w in data.edges:
-        (x1, y1), (x2, y2) = pos[u], pos[v]
-        a.plot([x1, x2], [y1, y2], color="#229954" if w > 0 else "#c0392b", lw=0.5 + 4 * abs(w), ls="-" if w > 0 else "--", alpha=0.7, zorder=1)
+    scale = min(1.0, 24 / max(1, len(data.codes)))  # a large world: smaller nodes and labels
+    sizes = [scale * (300 + 4000 * np.sqrt(c / max(data.capability))) for c in data.capability]
+    for friendly in (True, False):  # one collection per line style: hundreds of edges draw at once
+        edges = [(u, v, w) for u, v, w in data.edges if (w > 0) == friendly]
+        if edges:
+            a.add_collection(LineCollection([[pos[u], pos[v]] for u, v, _ in edges], colors="#229954" if friendly else "#c0392b",
+                                            linewidths=[0.5 + 4 * abs(w) for _, _, w in edges], linestyles="-" if friendly else "--", alpha=0.7, zorder=1))
     a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors="white")
-    for c in data.codes:
-        a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=3)
+    labelled = sorted(range(len(data.codes)), key=lambda i: -data.capability[i])[:LABELLED_NODES]
+    for c in (data.codes[i] for i in sorted(labelled)):
+        a.annotate(c, pos[c], ha="center", va="center", color="white", fontsize=9 * max(scale, 0.5), fontweight="bold", zorder=3)
     handles = [Line2D([], [], color="#229954", lw=2, label="friendly"), Line2D([], [], color="#c0392b", lw=2, ls="--", label="hostile")]
     handles += [Line2D([], [], marker="o", ls="", color=palette[k], label=_bloc_label(b)) for k, b in enumerate(blocs)]
     a.legend(handles=handles, fontsize=8, loc="best")
@@ -181,7 +192,7 @@ def _bloc_palette(names: list[str]) -> list[str]:
 
 
 def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
-    fig, a = figure(ax, (10, 0.4 * len(data.codes) + 1.6))
+    fig, a = figure(ax, (10, min(0.4 * len(data.codes), 0.08 * len(data.codes) + 6) + 1.6))
     palette = _bloc_palette(data.names)
     if data.agreement is None:
         a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette), vmin=0, vmax=max(1, len(data.names)) - 1 + 1e-9, interpolation="nearest")
@@ -189,7 +200,7 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
         rgb = np.array([to_rgb(c) for c in palette])[data.blocs]
         strength = data.agreement[..., None]
         a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
-    a.set_yticks(range(len(data.codes)), data.codes)
+    a.set_yticks(range(len(data.codes)), data.codes, fontsize=10 if len(data.codes) <= 40 else 4)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
     handles = [Line2D([], [], marker="s", ls="", color=palette[k], label=_bloc_label(n)) for k, n in enumerate(data.names)]
