@@ -78,6 +78,12 @@ def _external_attack(rng: np.random.Generator, codes: Codes, dims: list[str]) ->
     return shock
 
 
+def _border(rng: np.random.Generator, codes: Codes, field: str) -> dict[str, Any]:
+    """A border event: its partners are other states (a state's border is never closed to itself)."""
+    source = _one(rng, codes)
+    return {"source": source, field: _some(rng, [c for c in codes if c != source])}
+
+
 #: How to draw a shock of each registered event type (fields beyond type and step).
 SHOCKS: dict[str, ShockMaker] = {
     "recognition": lambda rng, codes, dims: _pair(rng, codes),
@@ -92,8 +98,8 @@ SHOCKS: dict[str, ShockMaker] = {
     "sanction": lambda rng, codes, dims: {**_pair(rng, codes), "action": str(rng.choice(["impose", "lift"]))},
     "interest_shift": _interest_shift,
     "capability_change": lambda rng, codes, dims: {"source": _one(rng, codes), "factor": float(np.round(rng.uniform(0.3, 3), 2))},
-    "border_closure": lambda rng, codes, dims: {"source": _one(rng, codes), "open_to": _some(rng, codes)},
-    "border_reopening": lambda rng, codes, dims: {"source": _one(rng, codes), "partners": _some(rng, codes)},
+    "border_closure": lambda rng, codes, dims: _border(rng, codes, "open_to"),
+    "border_reopening": lambda rng, codes, dims: _border(rng, codes, "partners"),
     "disaster": lambda rng, codes, dims: {"source": _one(rng, codes), "need": float(np.round(rng.uniform(0, 1), 2))},
     "condemn": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["condemn", "protest"])), "intensity": _intensity(rng)},
     "threaten": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["force", "sanctions", "relations"]))},
@@ -165,7 +171,8 @@ def random_scenario(n: int, seed: int, steps: int) -> Scenario:
             state["economy"] = None  # GDP implied by capability
     codes = [s["code"] for s in world["states"]]
     dims = [d["id"] for d in world["dimensions"]]
-    world["ties"]["rivalry"] = [_pair_ab(rng, codes) for _ in range(int(rng.integers(0, 3)))]
+    rivals = [_pair_ab(rng, codes) for _ in range(int(rng.integers(0, 3)))]
+    world["ties"]["rivalry"] = list({frozenset(r.values()): r for r in rivals}.values())  # a pair is listed once
     kinds = [kind for kind in EVENT_TYPES if kind in SHOCKS]
     shocks = [{"type": kind, "step": int(rng.integers(steps)), **SHOCKS[kind](rng, codes, dims)} for kind in kinds]
     for step in range(steps):
