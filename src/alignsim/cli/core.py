@@ -1,133 +1,23 @@
-"""The core commands: run, validate, shocks, new."""
+"""The light commands: validate, shocks, new. They load scenarios and the event catalogue only
+(pydantic, PyYAML, numpy), never Mesa, pandas, matplotlib or scipy, so they answer at once."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-import time
-from pathlib import Path
-from typing import Any
+from importlib import resources
 
-from alignsim.config.scenario import load_scenario
+from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.errors import InputError
-from alignsim.experiments.replicates import resolve_scheduler, resolve_workers
-from alignsim.experiments.simulate import run_scenario
-from alignsim.experiments.streaming import stream_scenario, wants_stream
-from alignsim.experiments.sweep import raise_problems
-from alignsim.results.folders import free_folder
 from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.events.catalog import event_rows
 
 EXIT_BAD_INPUT = 2
 
-
-def register(sub: Any) -> None:
-    run = sub.add_parser("run", help="run a scenario and write a run folder")
-    run.add_argument("scenario", type=Path)
-    run.add_argument("--out", type=Path, help="run folder (default: runs/<scenario name>, numbered if taken)")
-    run.add_argument("--seed", type=int, help="override the scenario's seed")
-    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    add_ensemble_options(run)
-    run.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
-                     help="write the ensemble to Parquet parts as it runs, never holding it whole (default: from 2,000 replicates, when pyarrow is installed)")
-    run.set_defaults(func=cmd_run)
-
-    validate = sub.add_parser("validate", help="check scenario files without running them")
-    validate.add_argument("scenarios", type=Path, nargs="+")
-    validate.set_defaults(func=cmd_validate)
-
-    shocks = sub.add_parser("shocks", help="list the event types, their fields and Goldstein values")
-    shocks.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    shocks.set_defaults(func=cmd_shocks)
-
-    new = sub.add_parser("new", help="write a commented starter scenario")
-    new.add_argument("name", help="scenario name; writes NAME.yaml")
-    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write into")
-    new.set_defaults(func=cmd_new)
-
-
-def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates: str = "the scenario's 'replicates', else 1") -> None:
-    """Options shared by the commands that run ensembles (run, compare)."""
-    parser.add_argument("--replicates", type=int, metavar="N", help=f"run N replicates with seeds spawned from the run's seed (default: {default_replicates})")
-    parser.add_argument("--workers", type=int, metavar="N", help="processes that run replicates in parallel (default: all cores; 1: no subprocesses)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--show-runs", type=int, nargs="?", const=30, default=0, metavar="N", help="draw N individual runs (default 30) over the bands of the ensemble charts")
-    parser.add_argument("--parquet", action=argparse.BooleanOptionalAction, default=None, help="also write the tables as Parquet (default: for ensembles, when pyarrow is installed)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the replicates on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)")
-
-
-def check_ensemble_options(args: argparse.Namespace) -> None:
-    for name in ("replicates", "workers"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise InputError("must be 1 or more", field=f"--{name}")
-    if args.show_runs < 0:
-        raise InputError("must be 0 or more", field="--show-runs")
-    if args.seed is not None and args.seed < 0:
-        raise InputError("must be 0 or more", field="--seed")
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    check_ensemble_options(args)
-    scenario = load_scenario(args.scenario)
-    out = args.out or free_folder(Path("runs") / scenario.name)
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
-    started = time.perf_counter()
-    n = scenario.replicates if args.replicates is None else args.replicates
-    if _streams(args, n):
-        result = stream_scenario(
-            scenario, out, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"), replicates=n, workers=args.workers,
-            scheduler=args.scheduler, progress=not args.quiet, charts=not args.no_charts, show_runs=args.show_runs, overwrite=args.overwrite,
-        )
-        elapsed = time.perf_counter() - started
-    else:
-        result = run_scenario(
-            scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"),
-            replicates=args.replicates, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
-        )
-        elapsed = time.perf_counter() - started
-        result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs)
-    agent = result.agent_events()
-    if result.is_ensemble:
-        n = result.replicates
-        where = f"on the Dask cluster at {resolve_scheduler(args.scheduler)}" if resolve_scheduler(args.scheduler) else f"{resolve_workers(args.workers, n)} workers"
-        print(f"{scenario.name}: {n} replicates of {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']} "
-              f"({where}, {elapsed:.1f} s)")
-        per_run = agent.groupby("replicate").size().reindex(range(n), fill_value=0).to_numpy()
-        scripted = int((result.events.origin == "scenario").sum()) // n
-        print(f"  {scripted} scripted shocks; agent reactions per run: mean {per_run.mean():.1f}, 5-95%: {int(np.quantile(per_run, 0.05))}-{int(np.quantile(per_run, 0.95))}")
-        table = result.reaction_frequencies()
-        for r in table.head(8).itertuples():
-            print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
-        if len(table) > 8:
-            print(f"  ... {len(table) - 8} more reactions in events.csv")
-        print(f"wrote {out}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
-        return 0
-    print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
-    print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
-    for e in agent.head(8).itertuples():
-        print(f"  {e.date}  {e.source} {e.type} -> {e.target or '-'}  [{e.rule}]")
-    if len(agent) > 8:
-        print(f"  ... {len(agent) - 8} more in events.csv")
-    print(f"wrote {out}")
-    return 0
-
-
-def _streams(args: argparse.Namespace, replicates: int) -> bool:
-    """Whether ``run`` streams to Parquet parts (alignsim.experiments.streaming): --stream / --no-stream, else
-    from STREAM_THRESHOLD replicates when pyarrow is installed and Parquet was not refused."""
-    if args.stream and args.parquet is False:
-        raise InputError("a streamed run is written as Parquet parts; drop --no-parquet or pass --no-stream", field="--stream")
-    if args.stream is None and args.parquet is False:
-        return False
-    return replicates > 1 and wants_stream(args.stream, replicates)
-
+#: The checks of a ``sweep:`` block build a model to list its metrics (Mesa, pandas): imported, on
+#: purpose, only when a scenario has such a block.
+SWEEP_CHECKS = "alignsim.experiments.sweep"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -141,13 +31,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         if s.sweep is not None:
             try:
-                raise_problems(s, path)  # paths, bounds and codes of the sweep: block
+                raise_sweep_problems(s, path)  # paths, bounds and codes of the sweep: block
             except InputError as err:
                 failed += 1
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
                 continue
         print(f"ok: {path} ({s.world_spec.name}, {len(s.world_spec.states)} states, {s.steps} steps, {len(s.shocks)} shocks)")
     return EXIT_BAD_INPUT if failed else 0
+
+
+def raise_sweep_problems(scenario: Scenario, path: object) -> None:
+    importlib.import_module(SWEEP_CHECKS).raise_problems(scenario, path)
 
 
 def cmd_shocks(args: argparse.Namespace) -> int:
@@ -166,8 +60,6 @@ def cmd_shocks(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from importlib import resources
-
     name = args.name.removesuffix(".yaml")
     if not name.replace("_", "").replace("-", "").isalnum():
         raise InputError("use letters, digits, '-' and '_' only", field="NAME")
