@@ -22,8 +22,8 @@ EXIT_BAD_INPUT = 2
 COMMANDS: dict[str, str] = {
     "run": "alignsim.cli.run:cmd_run",
     "validate": "alignsim.cli.core:cmd_validate",
-    "shocks": "alignsim.cli.core:cmd_shocks",
-    "new": "alignsim.cli.core:cmd_new",
+    "shocks": "alignsim.cli.shocks:cmd_shocks",
+    "new": "alignsim.cli.new:cmd_new",
     "check": "alignsim.cli.check:cmd_check",
     "compare": "alignsim.cli.compare:cmd_compare",
     "landscape": "alignsim.cli.landscape:cmd_landscape",
