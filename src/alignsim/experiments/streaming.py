@@ -48,7 +48,7 @@ from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
-from alignsim.experiments.simulate import _as_run, gather, run_replicate
+from alignsim.experiments.simulate import scenario_as_run, gather, run_replicate
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
@@ -103,7 +103,7 @@ def stream_scenario(
     n = scenario.replicates if replicates is None else replicates
     if n < 1:
         raise ValueError("replicates must be 1 or more")
-    run = _as_run(scenario, seed, n)
+    run = scenario_as_run(scenario, seed, n)
     manifest = make_manifest(scenario, run_seed, source_text, replicates=n)
 
     def write(folder: Path) -> None:
