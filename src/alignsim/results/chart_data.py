@@ -3,6 +3,9 @@ that :mod:`alignsim.viz.charts` draws; and the run folder's charts."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -237,6 +240,26 @@ def save_charts(result: RunResult, folder: Path, *, show_runs: int = 0) -> list[
     """The run folder's charts; an ensemble's show the median across runs and its 5–95% band
     (``show_runs`` individual runs drawn on the tracked pairs)."""
     folder.mkdir(parents=True, exist_ok=True)
+    with _cyclic_gc_paused():
+        return _save_charts(result, folder, show_runs)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Drawing the charts allocates some 10^5 short-lived matplotlib objects, and each pass of the
+    cyclic garbage collector they trigger walks every object alive, the run's tables included:
+    a sixth of the drawing time. Paused while drawing (reference counting still frees at once
+    what is no longer used), and the collector back on, as it was, afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _save_charts(result: RunResult, folder: Path, show_runs: int) -> list[Path]:
     if result.is_ensemble:
         figures = {
             "tracked_pairs.png": plot_band(band_data(result, runs=show_runs)),
