@@ -7,7 +7,6 @@ every case passes, 1 when one fails (the report is written either way), 2 on a b
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from alignsim.validation.check import format_value, run_check
 

@@ -27,7 +27,7 @@ from alignsim.world.spec import WorldSpec, merge_world, shipped_world_path, ship
 
 WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
 
-Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
+Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007 (a Union built at run time)
 
 
 def add_months(start: dt.date, months: int) -> dt.date:

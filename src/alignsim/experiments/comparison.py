@@ -221,7 +221,7 @@ def compare_scenarios(
         "scenarios_order": names,
         "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
         "at": [str(d) for d in at],
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return CompareResult(
         runs=runs,

@@ -486,7 +486,7 @@ def run_sweep(
         if spec.replicates > 1 else "every point uses the seed itself",
         "design_seed": f"SALib sampler seed={sweep_seed}" if spec.design != "grid" else "a grid has no randomness",
         "never": {o.name: (scenario.steps if o.never is None else o.never) for o in spec.outcomes if o.kind == "first_event"},
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     result = SweepResult(scenario, spec, design, results, pd.DataFrame(), manifest)
     result.indices = analyse(result, sweep_seed)

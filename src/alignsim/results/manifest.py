@@ -29,7 +29,7 @@ def make_manifest(scenario: Scenario, seed: int, source_text: str | None = None,
     if replicates > 1:
         manifest["replicates"] = replicates
         manifest["replicate_seeds"] = "numpy SeedSequence(seed).spawn(replicates); replicate k uses child k"
-    manifest["created"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    manifest["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return manifest
 
 
