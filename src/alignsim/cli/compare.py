@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from alignsim.cli.arguments import check_ensemble_options
+from alignsim.cli.output import output_folder
 from alignsim.config.scenario import load_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import compare_scenarios
-from alignsim.results.folders import free_folder
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -17,11 +17,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise InputError("give at least two scenario files; the first is the reference", field="SCENARIO")
     scenarios = [load_scenario(path) for path in args.scenarios]
-    out = args.out or free_folder(Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120])
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    out = output_folder(args.out, Path("runs") / ("compare_" + "_vs_".join(s.name for s in scenarios))[:120], overwrite=args.overwrite)
     result = compare_scenarios(
         scenarios, replicates=args.replicates, seed=args.seed, workers=args.workers, at=args.at,
         progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios], scheduler=args.scheduler,

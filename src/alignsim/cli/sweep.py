@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
+from alignsim.cli.output import output_folder
 from alignsim.errors import InputError
 from alignsim.experiments.sweep import INDEX_FILES, design_size, load_sweep_scenario, run_sweep
-from alignsim.results.folders import free_folder
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -19,11 +19,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         raise InputError("must be 0 or more", field="--seed")
     scenario = load_sweep_scenario(args.scenario)
-    out = args.out or free_folder(Path("runs") / f"sweep_{scenario.name}")
-    if out.exists() and out.is_file():
-        raise InputError("is a file, not a folder", path=out)
-    if args.out and out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise InputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+    out = output_folder(args.out, Path("runs") / f"sweep_{scenario.name}", overwrite=args.overwrite)
     started = time.perf_counter()
     result = run_sweep(
         scenario, seed=args.seed, replicates=args.replicates, samples=args.samples, workers=args.workers,

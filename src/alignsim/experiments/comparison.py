@@ -32,7 +32,7 @@ import yaml
 from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
-from alignsim.results.chart_data import ensemble_drift_data
+from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
@@ -249,8 +249,7 @@ def tracked_pairs(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def _default_pairs(run: RunResult) -> list[str]:
-    drift = ensemble_drift_data(run)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(ensemble_drift_data(run))
 
 
 def _pair_values(run: RunResult, pair: str) -> np.ndarray | None:

@@ -73,9 +73,18 @@ def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
     return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
 
 
+#: How many pairs a chart shows when the scenario tracks none: the largest drifts from the start.
+DEFAULT_PAIRS = 6
+
+
+def largest_drift_pairs(drift: pd.DataFrame, count: int = DEFAULT_PAIRS) -> list[str]:
+    """The pairs charted when a scenario tracks none: the first ``count`` rows of a drift table
+    (:func:`drift_data` or :func:`ensemble_drift_data`, largest drift first), written 'SRC-TGT'."""
+    return [f"{s}-{t}" for s, t in zip(drift.source[:count], drift.target[:count])]
+
+
 def _default_pairs(result: RunResult) -> list[str]:
-    drift = drift_data(result)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(drift_data(result))
 
 
 def _label(e: Any) -> str:
@@ -165,8 +174,7 @@ def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 
 
 
 def _default_ensemble_pairs(result: RunResult) -> list[str]:
-    drift = ensemble_drift_data(result)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(ensemble_drift_data(result))
 
 
 def ensemble_matrices_data(result: RunResult) -> MatricesData:
