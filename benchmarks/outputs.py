@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from engine import scenario_for
+from engine import scenario_for  # noqa: E402  (the benchmark folder on the path first)
 
-from alignsim.config.scenario import load_scenario
-from alignsim.experiments.simulate import run_scenario
-from alignsim.results.chart_data import save_charts
-from alignsim.results.scaling import fast_yaml
+from alignsim.config.scenario import load_scenario  # noqa: E402
+from alignsim.experiments.simulate import run_scenario  # noqa: E402
+from alignsim.results.chart_data import save_charts  # noqa: E402
+from alignsim.results.scaling import fast_yaml  # noqa: E402
 
 UN193 = ROOT / "scenarios" / "un193_baseline.yaml"
 TARGET_RATIO = 2.0

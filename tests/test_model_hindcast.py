@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alignsim.cli.arguments import HINDCAST_DEFAULTS
 from alignsim.cli.main import main
 from alignsim.validation import model_hindcast as mh
 from alignsim.validation.hindcast import SECTIONS, Settings, build_hindcast, write_hindcast
@@ -87,3 +88,8 @@ def test_hindcast_refuses_bad_model_options(tmp_path, capsys):
     assert main(["hindcast", "--states", "2", "--out", str(tmp_path / "r")]) == 2
     assert "--states" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_the_command_line_defaults_are_the_settings_defaults() -> None:
+    """cli/arguments.py spells the hindcast's defaults out (it may not import pandas); they must agree."""
+    assert HINDCAST_DEFAULTS == {name: getattr(Settings, name) for name in HINDCAST_DEFAULTS}

@@ -10,39 +10,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
-from typing import Any
 
 from alignsim.errors import InputError
 from alignsim.validation.hindcast import Settings, run_hindcast
 
 EXIT_ROW_FAILED = 1
-
-
-def register(sub: Any) -> None:
-    cmd = sub.add_parser(
-        "hindcast",
-        help="test the thesis against history (alliances, rivalries, disputes, UN votes); writes a report folder",
-        description=(
-            "Do alliances of states whose UN votes diverge end sooner (Cox models)? Are real signed networks more balanced "
-            "than chance, and do imbalanced triads change sooner? Do ties out of line with interests end sooner? "
-            "Does the model, run from worlds built for 1990, 2000 and 2010, predict the ties of five and ten years later "
-            "better than persistence and than X0 alone? "
-            "Writes report.md, report.html, charts/*.png and tables/*.csv. Exits with 1 when a row fails its threshold "
-            "declared in docs/validation.md."
-        ),
-    )
-    cmd.add_argument("--out", type=Path, default=Path("hindcast-report"), help="report folder (default: hindcast-report/); an earlier report there is replaced")
-    cmd.add_argument("--seed", type=int, default=0, help="seed of the null networks and the bootstrap (default 0)")
-    cmd.add_argument("--null-samples", type=int, default=Settings.null_samples, metavar="N", help=f"randomised networks per year (default {Settings.null_samples})")
-    cmd.add_argument("--resamples", type=int, default=Settings.resamples, metavar="N", help=f"bootstrap samples (default {Settings.resamples})")
-    cmd.add_argument("--replicates", type=int, default=Settings.replicates, metavar="N",
-                     help=f"runs of the model per start year in the model's hindcast (default {Settings.replicates})")
-    cmd.add_argument("--states", type=int, default=Settings.states, metavar="N",
-                     help=f"the N most capable states of each start year's world in the model's hindcast (default {Settings.states})")
-    cmd.add_argument("--workers", type=int, default=None, metavar="N", help="processes for the model's ensembles (default: all cores; the results do not depend on it)")
-    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
-    cmd.set_defaults(func=cmd_hindcast)
 
 
 def cmd_hindcast(args: argparse.Namespace) -> int:

@@ -9,22 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from alignsim.errors import InputError
 from alignsim.experiments.loading import READ_ERRORS, load
 from alignsim.results.integrity import read_manifest, verify_folder
 
 EXIT_DAMAGED = 2
-
-
-def register(sub: Any) -> None:
-    cmd = sub.add_parser("verify", help="check run, comparison and sweep folders for missing, truncated or changed files",
-                         description="Recompute the size and sha256 of every file a folder's manifest.json records and "
-                                     "report the first that is missing or differs. A folder written before checksums "
-                                     "existed is read back whole instead.")
-    cmd.add_argument("folders", type=Path, nargs="+")
-    cmd.set_defaults(func=cmd_verify)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

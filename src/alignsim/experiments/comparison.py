@@ -32,7 +32,7 @@ import yaml
 from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
-from alignsim.results.chart_data import ensemble_drift_data
+from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
@@ -225,7 +225,7 @@ def compare_scenarios(
         "scenarios_order": names,
         "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
         "at": [str(d) for d in at],
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return CompareResult(
         runs=runs,
@@ -265,8 +265,7 @@ def tracked_pairs(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def _default_pairs(run: RunResult) -> list[str]:
-    drift = ensemble_drift_data(run)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(ensemble_drift_data(run))
 
 
 def _pair_values(run: RunResult, pair: str) -> np.ndarray | None:

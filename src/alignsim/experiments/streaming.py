@@ -47,7 +47,7 @@ from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
-from alignsim.experiments.simulate import _as_run, gather, run_replicate
+from alignsim.experiments.simulate import gather, run_replicate, scenario_as_run
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
@@ -104,7 +104,7 @@ def stream_scenario(
     n = scenario.replicates if replicates is None else replicates
     if n < 1:
         raise ValueError("replicates must be 1 or more")
-    run = _as_run(scenario, seed, n)
+    run = scenario_as_run(scenario, seed, n)
     manifest = make_manifest(scenario, run_seed, source_text, replicates=n)
 
     def write(folder: Path) -> None:
@@ -116,25 +116,8 @@ def stream_scenario(
         # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
         stream = map_replicates(partial(run_replicate, scenario), replicate_seeds(run_seed, n), workers, progress=bar, scheduler=scheduler,
                                 chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))))
-        parts = 0
-        ends: RelationCube | None = None  # first and last month of every replicate, for the charts
         try:
-            for start in range(0, n, part_replicates):
-                size = min(part_replicates, n - start)
-                cube, events, metrics = gather(itertools.islice(stream, size), size)
-                name = f"part-{parts:05d}.parquet"
-                _write_relations_part(cube, start, folder / "relations" / name)
-                for table, frame in (("events", events), ("metrics", metrics)):
-                    frame["replicate"] += start
-                    frame.to_parquet(folder / table / name, index=False)
-                if ends is None:
-                    ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
-                                        {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
-                for c, v in cube.values.items():
-                    ends.values[c][start : start + size] = v[:, [0, -1]]
-                parts += 1
-                del cube, events, metrics  # let the part go before the next one is gathered
-                _release_arrow_memory()
+            parts, ends = _write_parts(stream, folder, n, part_replicates)
         finally:
             stream.close()
         info = {**manifest, "storage": STORAGE, "part_replicates": part_replicates, "parts": parts}
@@ -145,6 +128,31 @@ def stream_scenario(
         write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
+
+
+def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: int) -> tuple[int, RelationCube | None]:
+    """Gather the replicates arriving from ``stream`` into parts of ``part_replicates`` and write
+    each table's part as it is complete; return the number of parts and the cube of every
+    replicate's first and last month (what the charts need), held while the parts go to disk."""
+    parts = 0
+    ends: RelationCube | None = None
+    for start in range(0, n, part_replicates):
+        size = min(part_replicates, n - start)
+        cube, events, metrics = gather(itertools.islice(stream, size), size)
+        name = f"part-{parts:05d}.parquet"
+        _write_relations_part(cube, start, folder / "relations" / name)
+        for table, frame in (("events", events), ("metrics", metrics)):
+            frame["replicate"] += start
+            frame.to_parquet(folder / table / name, index=False)
+        if ends is None:
+            ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
+                                {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
+        for c, v in cube.values.items():
+            ends.values[c][start : start + size] = v[:, [0, -1]]
+        parts += 1
+        del cube, events, metrics  # let the part go before the next one is gathered
+        _release_arrow_memory()
+    return parts, ends
 
 
 def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: RelationCube | None = None, show_runs: int = 0) -> list[Path]:
@@ -183,7 +191,7 @@ def chart_view(result: PartedRunResult, ends: RelationCube | None = None) -> Run
 def chart_pairs(result: RunResult, drift: pd.DataFrame) -> list[str]:
     """The pairs of the tracked-pairs chart: the scenario's ``track``, else the six largest drifts
     (as :func:`alignsim.results.chart_data.band_data` picks them)."""
-    return list(result.scenario.track) or [f"{a}-{b}" for a, b in zip(drift.source[:6], drift.target[:6])]
+    return list(result.scenario.track) or chart_data.largest_drift_pairs(drift)
 
 
 def read_ends(result: PartedRunResult) -> RelationCube:

@@ -281,7 +281,7 @@ def load_run(folder: Path) -> RunResult:
     data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     scenario = Scenario.model_validate(data)
     tables = {name: read_table(folder, name) for name in TABLES}
-    for name, frame in tables.items():
+    for frame in tables.values():
         if "replicate" not in frame.columns:  # folders written before ensembles existed
             frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
     return RunResult(scenario, manifest=manifest, **tables)
