@@ -10,14 +10,14 @@ CAMEO table and whether both parties act), and the parameters.
 ``tests/test_equivalence.py`` runs it beside :class:`alignsim.model.model.AlignmentModel` on random worlds
 and checks that both log the same events and give the same relations (to 1e-12).
 
-The random-number contract (docs/model.md, "Equivalence with the reference implementation"): both
-start from the same Generator state, and each step draws, in this order,
+The random-number contract (docs/model.md, "The random-number contract"): three independent
+streams, children of the run's seed, start in the same states as the engine's, and each step draws
 
-1. with agents on: one ``rng.permutation(N)`` (the order in which states decide);
-2. one ``rng.random()`` per counter-courting chance that is reached (all its conditions met), in
-   decision order, news order within a state;
-3. N*N standard normals for the noise, pair (i, j) in row-major order, diagonal included -- the
-   same numbers as one ``rng.standard_normal((N, N))``.
+1. from ``order``, with agents on: one ``permutation(N)`` (the order in which states decide);
+2. from ``draws``: one ``random()`` per counter-courting chance that is reached (all its conditions
+   met), in decision order, news order within a state;
+3. from ``noise``: N*N standard normals, pair (i, j) in row-major order, diagonal included -- the
+   same numbers as one ``standard_normal((N, N))``.
 """
 
 from __future__ import annotations
@@ -26,17 +26,26 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from alignsim.config.scenario import Scenario
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
+from alignsim.world.events.hostile import (
+    Condemn,
+    MilitaryPosture,
+    RallySupport,
+    Threaten,
+    UseForce,
+)
 from alignsim.world.events.material import Aid
 
 VISIT_LEVEL_SCALE = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
-TIE_KINDS = ("diplomatic", "treaty", "alliance", "sanction")
+TIE_KINDS = ("diplomatic", "treaty", "alliance", "rivalry", "sanction")
 # Event types without persistent effects (they act through impulses only).
-IMPULSE_ONLY = {"visit", "invitation", "talks", "security_dialogue", "media_freeze", "aid"}
+IMPULSE_ONLY = {"visit", "invitation", "talks", "security_dialogue", "media_freeze", "aid",
+                "condemn", "threaten", "expel_diplomats", "military_posture", "use_force", "external_attack", "rally_support"}
+ANSWERS = ("reciprocate", "retaliate", "solidarity", "cool")
+# The retaliation ladder, most severe first: Goldstein of the rung's CAMEO code / 10, the event, its form.
+LADDER = ((1.0, UseForce, "strike"), (0.72, MilitaryPosture, "exercise"), (0.7, Threaten, "force"), (0.2, Condemn, "condemn"))
 # Event types whose persistent effects are written out in ReferenceModel.apply.
 PERSISTENT = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift", "capability_change",
               "border_closure", "border_reopening", "disaster"}
@@ -63,9 +72,9 @@ def matrix(n: int, value: float = 0.0) -> list[list[float]]:
 class ReferenceModel:
     """The model of docs/model.md, state by state and pair by pair."""
 
-    def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
+    def __init__(self, scenario: Scenario, streams: Any) -> None:
         self.p = scenario.params
-        self.rng = rng
+        self.streams = streams  # .noise, .order, .draws: numpy Generators
         spec = scenario.world_spec
         self.codes = [s.code for s in spec.states]
         n = self.n = len(self.codes)
@@ -92,7 +101,7 @@ class ReferenceModel:
             self.W[i][j] = float(r.weight)
             self.W[j][i] = float(r.weight if r.reverse is None else r.reverse)
         self.ties = {kind: matrix(n) for kind in TIE_KINDS}
-        for kind in ("diplomatic", "treaty", "alliance"):
+        for kind in ("diplomatic", "treaty", "alliance", "rivalry"):
             for t in getattr(spec.ties, kind):
                 self.ties[kind][at[t.a]][at[t.b]] = self.ties[kind][at[t.b]][at[t.a]] = 1.0
         for z in spec.ties.sanction:
@@ -101,12 +110,19 @@ class ReferenceModel:
         for i, s in enumerate(spec.states):
             if s.border.closed:
                 self.close_border(i, [at[c] for c in s.border.open_to])
+        self.M = matrix(n)  # memory of hostility
+        self.pending_M = matrix(n)  # agents' hostile acts of the month
         self.X0 = self.baseline()
+        if self.p.initial_relations == "equilibrium":
+            self.spin_up()
         self.month = 0
         self.log: list[RefEntry] = []
         self.pending = matrix(n)  # the month's summed impulses
         self.grievance_until = [[-1] * n for _ in range(n)]
         self.courted_at = [[-(10**6)] * n for _ in range(n)]
+        self.acted_at = [[-1] * n for _ in range(n)]
+        self.attacked_until = [[-1] * n for _ in range(n)]
+        self.attack_severity = matrix(n)
         self.remembered = [self.support(i) for i in range(n)]
         self.plan = scenario.schedule()
 
@@ -130,7 +146,8 @@ class ReferenceModel:
                     continue
                 x = (p.interest_weight * self.similarity(i, j) + p.tie_diplomatic * t["diplomatic"][i][j]
                      + p.tie_treaty * t["treaty"][i][j] + p.tie_alliance * t["alliance"][i][j]
-                     + p.tie_sanction * max(t["sanction"][i][j], t["sanction"][j][i]))
+                     + p.tie_rivalry * t["rivalry"][i][j]
+                     + p.tie_sanction * max(t["sanction"][i][j], t["sanction"][j][i]) - self.M[i][j])
                 x0[i][j] = min(1.0, max(-1.0, x))
         return x0
 
@@ -140,30 +157,65 @@ class ReferenceModel:
             self.act(shock, origin="scenario", rule="scripted")
         if self.p.agents:
             news = [e for e in self.log if e.step == self.month - 1]
-            for i in self.rng.permutation(self.n):
+            for e in news:  # victims remember their attackers
+                a, v = self.aggressor(e.event), self.victim(e.event)
+                if e.rule not in ANSWERS and a is not None and v is not None and a != v:
+                    self.attacked_until[v][a] = self.month + self.p.grievance_months
+                    self.attack_severity[v][a] = self.severity(e.event)
+            for i in self.streams.order.permutation(self.n):
                 self.decide(int(i), news)
         self.update_relations()
+        self.fade_memory()
         self.month += 1
 
-    def update_relations(self) -> None:
-        """W <- clip(W + dt [-beta (W - X0) + L tanh(alpha B / L)] + impulses + noise sqrt(dt) z, -1, 1), W_ii = 0,
-        with B_ij = sum_k W_ik W_jk (traag) or sum_k W_ik W_kj (marvel), B_ii = 0; one z per pair, row-major."""
-        p, n, W = self.p, self.n, self.W
-        dt = 1.0
-        z = [[float(self.rng.standard_normal()) for _ in range(n)] for _ in range(n)]
+    def fade_memory(self) -> None:
+        """M <- (M + the month's agent acts) 2^(-1 / memory_half_life); entries below 1e-4 forgotten; X0 rebuilt."""
+        for i in range(self.n):
+            for j in range(self.n):
+                self.M[i][j] += self.pending_M[i][j]
+        self.pending_M = matrix(self.n)
+        if not any(any(row) for row in self.M):
+            return
+        decay = 2.0 ** (-1.0 / self.p.memory_half_life)
+        for i in range(self.n):
+            for j in range(self.n):
+                self.M[i][j] *= decay
+                if self.M[i][j] < 1e-4:
+                    self.M[i][j] = 0.0
+        self.X0 = self.baseline()
+
+    def spin_up(self) -> None:
+        """The noise-free, shock-free map from the given relations until no relation moves by 1e-10."""
+        zero = matrix(self.n)
+        for _ in range(6000):
+            old = self.W
+            self.W = self.next_relations(old, zero)
+            if max((abs(self.W[i][j] - old[i][j]) for i in range(self.n) for j in range(self.n)), default=0.0) < 1e-10:
+                break
+
+    def next_relations(self, W: list[list[float]], pending: list[list[float]], z: list[list[float]] | None = None) -> list[list[float]]:
+        """One Euler month: clip(W + dt [-beta (W - X0) + L tanh(alpha B / L)] + pending + noise sqrt(dt) z, -1, 1)."""
+        p, n, dt = self.p, self.n, 1.0
         new = matrix(n)
         for i in range(n):
             for j in range(n):
                 if i == j:
-                    continue  # B_ii = 0 and W_ii = 0 after the step
+                    continue
                 if p.balance_kernel == "traag":
                     b = sum(W[i][k] * W[j][k] for k in range(n))
                 else:
                     b = sum(W[i][k] * W[k][j] for k in range(n))
                 rate = -p.beta * (W[i][j] - self.X0[i][j]) + p.saturation * math.tanh(p.alpha * b / p.saturation)
-                value = W[i][j] + dt * rate + self.pending[i][j] + p.noise * math.sqrt(dt) * z[i][j]
+                value = W[i][j] + dt * rate + pending[i][j] + (p.noise * math.sqrt(dt) * z[i][j] if z is not None else 0.0)
                 new[i][j] = min(1.0, max(-1.0, value))
-        self.W = new
+        return new
+
+    def update_relations(self) -> None:
+        """W <- clip(W + dt [-beta (W - X0) + L tanh(alpha B / L)] + impulses + noise sqrt(dt) z, -1, 1), W_ii = 0,
+        with B_ij = sum_k W_ik W_jk (traag) or sum_k W_ik W_kj (marvel), B_ii = 0; one z per pair, row-major."""
+        n = self.n
+        z = [[float(self.streams.noise.standard_normal()) for _ in range(n)] for _ in range(n)]
+        self.W = self.next_relations(self.W, self.pending, z)
         self.pending = matrix(n)
 
     # ------------------------------------------------------------------ events
@@ -171,12 +223,26 @@ class ReferenceModel:
         """Persistent effects now (X0 rebuilt when interests or ties change), impulses at the end of the month."""
         if event.type not in SUPPORTED_TYPES:
             raise NotImplementedError(f"event type '{event.type}' is not in the reference model: write out its effects in tests/reference_model.py")
-        if self.apply(event):
+        rebuild = self.apply(event)
+        a, v = self.aggressor(event), self.victim(event)
+        if a is not None and v is not None and a != v and self.p.memory_weight != 0:
+            # memory of hostility: memory_weight x severity, both ways -- a scripted act at once,
+            # an agent's at the end of the month
+            M = self.pending_M if origin == "agent" else self.M
+            M[a][v] += self.p.memory_weight * self.severity(event)
+            M[v][a] += self.p.memory_weight * self.severity(event)
+            rebuild = rebuild or origin != "agent"
+        if rebuild:
             self.X0 = self.baseline()
         source = self.at[event.source or ""]
         target = self.at[event.target] if event.target else source
         impulse = 0.0
-        if event.target is not None:
+        if event.type == "external_attack":
+            if event.sponsor is not None:  # type: ignore[attr-defined]
+                # the victim's regard of the sponsor: kappa_reciprocal g / 10 x intensity
+                impulse = self.p.kappa_reciprocal * event.goldstein() * event.intensity / 10.0
+                self.pending[source][self.at[event.sponsor]] += impulse  # type: ignore[attr-defined]
+        elif event.target is not None:
             # kappa g/10 x intensity x scale on W_st (the actor), kappa_reciprocal g'/10 x intensity x scale on W_ts.
             common = event.intensity * self.scale(event, target) / 10.0
             actor = self.p.kappa * event.goldstein() * common
@@ -187,6 +253,24 @@ class ReferenceModel:
         self.log.append(RefEntry(self.month, event, source, target, origin, rule, impulse))
         if event.goldstein() < 0 and target != source:
             self.grievance_until[source][target] = self.month + self.p.grievance_months
+        if origin == "agent" and target != source:
+            self.acted_at[source][target] = self.month
+
+    # ------------------------------------------------------------------ hostility
+    def severity(self, event: Event) -> float:
+        """max(0, -g) / 10 x intensity."""
+        return max(0.0, -event.goldstein()) / 10.0 * event.intensity
+
+    def aggressor(self, event: Event) -> int | None:
+        """Who acted with hostility: the source of a two-state act with g < 0; an external attack's sponsor."""
+        if event.type == "external_attack":
+            return self.at[event.sponsor] if event.sponsor is not None else None  # type: ignore[attr-defined]
+        return self.at[event.source or ""] if event.target is not None and event.goldstein() < 0 else None
+
+    def victim(self, event: Event) -> int | None:
+        if event.type == "external_attack":
+            return self.at[event.source or ""]
+        return self.at[event.target] if event.target is not None and event.goldstein() < 0 else None
 
     def scale(self, event: Event, target: int) -> float:
         """Aid counts (1 + need of the target) times; a visit by its level; others once."""
@@ -266,7 +350,8 @@ class ReferenceModel:
         return self.grievance_until[i][j] >= self.month
 
     def may_court(self, i: int, j: int) -> bool:
-        return not self.grieves(i, j) and self.month - self.courted_at[i][j] >= self.p.court_interval
+        return (not self.grieves(i, j) and self.acted_at[i][j] != self.month
+                and self.month - self.courted_at[i][j] >= self.p.court_interval)
 
     # ------------------------------------------------------------------ the four rules
     def decide(self, i: int, news: list[RefEntry]) -> None:
@@ -274,14 +359,24 @@ class ReferenceModel:
         budget = p.max_actions
         lost = False
         for e in news:
-            warming = e.event.goldstein() > 0
-            if e.target == i and warming and e.rule != "reciprocate":
+            warming = e.event.goldstein() > 0 and e.source != e.target
+            a, v = self.aggressor(e.event), self.victim(e.event)
+            if e.target == i and warming and e.rule not in ANSWERS:
                 self.reciprocate(i, e)
             elif i not in (e.source, e.target) and warming:
                 lost = self.cool(i, e) or lost
                 budget -= self.counter_court(i, e, budget)
+            elif v is not None and e.rule not in ANSWERS and a != v:
+                if i == v and a is not None:
+                    self.retaliate(i, e, a, news)
+                    if budget > 0:
+                        budget -= self.balance(i, e, a, budget)
+                elif i not in (v, a):
+                    self.solidarity(i, e, v, a)
         support = self.support(i)
-        if support < self.remembered[i] - p.support_drop:
+        others = [self.capability[j] for j in range(self.n) if j != i]
+        sd = p.noise_sd * math.sqrt(sum(c * c for c in others)) / sum(others)  # SD of the friendly share under noise
+        if support < self.remembered[i] - max(p.support_drop, p.noise_z * sd):
             lost = True
         self.remembered[i] += (support - self.remembered[i]) / p.support_memory
         if lost and budget > 0:
@@ -294,10 +389,13 @@ class ReferenceModel:
         actors = [(e.source, e.target)] + ([(e.target, e.source)] if e.event.mutual else [])
         lost = False
         for friend, other in actors:
-            if friend == i or other == i or self.grieves(i, friend):
+            if friend == i or other == i or self.grieves(i, friend) or self.acted_at[i][friend] == self.month:
                 continue
-            if W[i][friend] >= p.friend_threshold and W[i][other] <= -p.enemy_threshold:
-                score = W[i][friend] * -W[i][other] * self.loyalty[i]
+            # an attacker (a hostile act remembered) counts as an adversary, as hostile as its act was severe
+            attacked = self.attacked_until[i][other] >= self.month and self.attack_severity[i][other] > 0
+            if W[i][friend] >= p.friend_threshold and (W[i][other] <= -p.enemy_threshold or attacked):
+                hostility = max(-W[i][other], self.attack_severity[i][other] if attacked else 0.0)
+                score = W[i][friend] * hostility * self.loyalty[i]
                 if score < p.cool_threshold:
                     continue
                 intensity = min(1.5, 0.5 * score / p.cool_threshold)
@@ -310,13 +408,15 @@ class ReferenceModel:
         """My adversary c courted t: court t too, with chance min(1, 2 (-W_ic) X0_it)."""
         p, W, X0 = self.p, self.W, self.X0
         c, t = e.source, e.target
-        if budget <= 0 or e.rule == "reciprocate" or t == i or W[i][c] > -p.enemy_threshold:
+        if budget <= 0 or e.rule in ANSWERS or t == i or W[i][c] > -p.enemy_threshold:
+            return 0
+        if abs(e.impulse) < p.noise_z * p.noise:  # not noticed above the noise
             return 0
         if W[i][t] <= -p.enemy_threshold or X0[i][t] <= 0 or not self.may_court(i, t):
             return 0
         if W[t][c] <= -p.enemy_threshold:
             return 0
-        if self.rng.random() >= min(1.0, 2.0 * -W[i][c] * X0[i][t]):
+        if self.streams.draws.random() >= min(1.0, 2.0 * -W[i][c] * X0[i][t]):
             return 0
         return int(self.approach(i, t, rule="counter_court"))
 
@@ -325,8 +425,9 @@ class ReferenceModel:
         court_gap), and the wedge second."""
         gap = [self.X0[i][j] - self.W[i][j] for j in range(self.n)]
         plan = []
+        least = max(self.p.court_gap, self.p.noise_z * self.p.noise_sd)  # a gap above the noise
         for j in sorted(range(self.n), key=lambda j: -gap[j]):
-            if gap[j] < self.p.court_gap:
+            if gap[j] < least:
                 break
             if j != i and self.W[i][j] < self.p.friend_threshold and self.may_court(i, j):
                 plan.append(j)
@@ -355,7 +456,7 @@ class ReferenceModel:
         or talks through a broker when the two cannot meet."""
         p, j = self.p, e.source
         base = self.X0[i][j]
-        if base <= 0 or p.reciprocity == 0 or self.grieves(i, j):
+        if base <= 0 or p.reciprocity == 0 or self.grieves(i, j) or self.acted_at[i][j] == self.month:
             return
         intensity = min(2.0, max(0.2, p.reciprocity * base / p.friend_threshold))
         if self.can_meet(i, j):
@@ -366,6 +467,51 @@ class ReferenceModel:
                 return
             event = Talks(source=self.codes[i], target=self.codes[j], via=self.codes[broker], intensity=intensity)
         self.act(event, rule="reciprocate")
+
+    def retaliate(self, i: int, e: RefEntry, a: int, news: list[RefEntry]) -> None:
+        """In kind: the most severe rung with severity <= severity x min(1, c_i / c_a); condemn at least --
+        unless i's own acts of last month already hit a that hard."""
+        p = self.p
+        if p.retaliation == 0 or self.acted_at[i][a] == self.month:
+            return
+        reach = self.severity(e.event) * min(1.0, self.capability[i] / self.capability[a])
+        rung = next((r for r in LADDER if r[0] <= reach), LADDER[-1])
+        if any(self.aggressor(n.event) == i and self.victim(n.event) == a and self.severity(n.event) >= rung[0] for n in news):
+            return
+        self.act(rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation), rule="retaliate")
+
+    def balance(self, i: int, e: RefEntry, a: int, budget: int) -> int:
+        """After an attack of severity >= balance_threshold: court a's adversaries that are neither
+        mine nor my friends, most hostile to a first."""
+        p, W = self.p, self.W
+        if self.severity(e.event) < p.balance_threshold:
+            return 0
+        foes = [j for j in range(self.n) if j not in (i, a) and W[j][a] <= -p.enemy_threshold
+                and -p.enemy_threshold < W[i][j] < p.friend_threshold]
+        taken = 0
+        for j in sorted(foes, key=lambda j: W[j][a]):
+            if taken >= budget:
+                break
+            if self.may_court(i, j):
+                taken += int(self.approach(i, j, rule="balance"))
+        return taken
+
+    def solidarity(self, i: int, e: RefEntry, v: int, a: int | None) -> None:
+        """Commitment k = max(W_iv, 0) + alliance_commitment A_iv; when k x severity >= solidarity_threshold
+        (and W_ia < W_iv): condemn a, or rally support for v when the attacker is not modelled."""
+        p, W = self.p, self.W
+        k = max(W[i][v], 0.0) + p.alliance_commitment * self.ties["alliance"][i][v]
+        score = k * self.severity(e.event)
+        if score < p.solidarity_threshold or (a is not None and W[i][a] >= W[i][v]):
+            return
+        toward = v if a is None else a
+        if self.acted_at[i][toward] == self.month:
+            return
+        intensity = min(1.5, 0.5 * score / p.solidarity_threshold)
+        if a is None:
+            self.act(RallySupport(source=self.codes[i], target=self.codes[v], intensity=intensity), rule="solidarity")
+        else:
+            self.act(Condemn(source=self.codes[i], target=self.codes[a], intensity=intensity), rule="solidarity")
 
     def approach(self, i: int, j: int, *, rule: str) -> bool:
         """Talks through a broker without contact; aid to a needy state (need >= need_threshold) that is

@@ -63,8 +63,10 @@ def test_outcomes_are_the_statistics_of_the_runs(comparison: CompareResult) -> N
         row = end[(end.pair == "KOR-CUB") & (end.scenario == name)].iloc[0]
         assert row["mean"] == pytest.approx(values.mean())
         assert row.p5 == pytest.approx(np.quantile(values, 0.05)) and row.p95 == pytest.approx(np.quantile(values, 0.95))
-        assert row.start == pytest.approx(0.1)  # the world's initial relation
-        assert row.p_sign_change == pytest.approx(float((values < 0).mean()))
+        first = run.relation("KOR", "CUB").loc["2024-01-01"].to_numpy()
+        assert (first == first[0]).all()  # the spin-up draws nothing: every run starts alike
+        assert row.start == pytest.approx(first[0])  # the steady state (about -0.45), not the world's given 0.1
+        assert row.p_sign_change == pytest.approx(float((np.sign(values) != np.sign(first[0])).mean()))
         assert row.p_positive == pytest.approx(float((values > 0).mean()))
     ref = end[end.scenario == "baseline_2024"]
     assert ref.diff_mean.isna().all()
@@ -72,7 +74,13 @@ def test_outcomes_are_the_statistics_of_the_runs(comparison: CompareResult) -> N
     paired = (comparison.runs["seoul_havana_recognition"].relation("KOR", "CUB") - comparison.runs["baseline_2024"].relation("KOR", "CUB")).loc["2027-01-01"]
     assert rec.diff_mean == pytest.approx(paired.mean())
     assert rec.diff_p5 > 0  # recognition leaves Seoul warmer to Havana in every run
-    never = out[(out.pair == "PRK-MNG")]  # PRK -> MNG starts at exactly 0: no sign to change
+
+
+
+def test_a_pair_that_starts_at_zero_has_no_sign_to_change(three: list[Scenario]) -> None:
+    given = [s.model_copy(update={"params": s.params.model_copy(update={"initial_relations": "given"})}) for s in three[:2]]
+    out = compare_scenarios(given, replicates=2, workers=1).outcomes
+    never = out[(out.pair == "PRK-MNG")]  # PRK -> MNG is given as exactly 0
     assert never.p_sign_change.isna().all()
 
 

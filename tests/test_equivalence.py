@@ -34,6 +34,11 @@ def _pair(rng: np.random.Generator, codes: Codes) -> dict[str, str]:
     return {"source": codes[a], "target": codes[b]}
 
 
+def _pair_ab(rng: np.random.Generator, codes: Codes) -> dict[str, str]:
+    pair = _pair(rng, codes)
+    return {"a": pair["source"], "b": pair["target"]}
+
+
 def _one(rng: np.random.Generator, codes: Codes) -> str:
     return codes[int(rng.integers(len(codes)))]
 
@@ -65,6 +70,20 @@ def _interest_shift(rng: np.random.Generator, codes: Codes, dims: list[str]) -> 
     return shock
 
 
+def _external_attack(rng: np.random.Generator, codes: Codes, dims: list[str]) -> dict[str, Any]:
+    pair = _pair(rng, codes)
+    shock: dict[str, Any] = {"source": pair["target"], "attacker": "an armed group", "form": str(rng.choice(["armed_attack", "bombing", "strike"]))}
+    if rng.random() < 0.6:
+        shock["sponsor"] = pair["source"]
+    return shock
+
+
+def _border(rng: np.random.Generator, codes: Codes, field: str) -> dict[str, Any]:
+    """A border event: its partners are other states (a state's border is never closed to itself)."""
+    source = _one(rng, codes)
+    return {"source": source, field: _some(rng, [c for c in codes if c != source])}
+
+
 #: How to draw a shock of each registered event type (fields beyond type and step).
 SHOCKS: dict[str, ShockMaker] = {
     "recognition": lambda rng, codes, dims: _pair(rng, codes),
@@ -79,11 +98,19 @@ SHOCKS: dict[str, ShockMaker] = {
     "sanction": lambda rng, codes, dims: {**_pair(rng, codes), "action": str(rng.choice(["impose", "lift"]))},
     "interest_shift": _interest_shift,
     "capability_change": lambda rng, codes, dims: {"source": _one(rng, codes), "factor": float(np.round(rng.uniform(0.3, 3), 2))},
-    "border_closure": lambda rng, codes, dims: {"source": _one(rng, codes), "open_to": _some(rng, codes)},
-    "border_reopening": lambda rng, codes, dims: {"source": _one(rng, codes), "partners": _some(rng, codes)},
+    "border_closure": lambda rng, codes, dims: _border(rng, codes, "open_to"),
+    "border_reopening": lambda rng, codes, dims: _border(rng, codes, "partners"),
     "disaster": lambda rng, codes, dims: {"source": _one(rng, codes), "need": float(np.round(rng.uniform(0, 1), 2))},
+    "condemn": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["condemn", "protest"])), "intensity": _intensity(rng)},
+    "threaten": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["force", "sanctions", "relations"]))},
+    "expel_diplomats": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["expel", "withdraw"]))},
+    "military_posture": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["exercise", "alert", "mobilization"]))},
+    "use_force": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["strike", "ground", "blockade", "occupation"])), "intensity": _intensity(rng)},
+    "external_attack": _external_attack,
+    "rally_support": lambda rng, codes, dims: {**_pair(rng, codes), "intensity": _intensity(rng)},
 }
 WARMING = ("visit", "invitation", "talks", "aid", "security_dialogue", "recognition")
+HOSTILE = ("condemn", "threaten", "use_force", "external_attack", "military_posture")
 
 
 def random_params(rng: np.random.Generator) -> dict[str, Any]:
@@ -109,6 +136,14 @@ def random_params(rng: np.random.Generator) -> dict[str, Any]:
         "aid_capacity_ratio": float(rng.uniform(1.0, 5.0)),
         "need_threshold": float(rng.uniform(0.2, 0.6)),
         "reciprocity": float(rng.choice([0.0, 0.5, 1.0, 2.0], p=[0.1, 0.3, 0.3, 0.3])),
+        "noise_z": float(rng.choice([0.0, 1.0, 2.0, 3.0])),
+        "retaliation": float(rng.choice([0.0, 0.5, 1.0], p=[0.1, 0.3, 0.6])),
+        "solidarity_threshold": float(rng.uniform(0.05, 0.5)),
+        "alliance_commitment": float(rng.uniform(0.0, 1.0)),
+        "balance_threshold": float(rng.uniform(0.1, 1.0)),
+        "tie_rivalry": float(rng.uniform(-0.5, 0.0)),
+        "memory_weight": float(rng.uniform(0.0, 0.3)),
+        "memory_half_life": float(rng.uniform(2.0, 120.0)),
     }
 
 
@@ -136,13 +171,21 @@ def random_scenario(n: int, seed: int, steps: int) -> Scenario:
             state["economy"] = None  # GDP implied by capability
     codes = [s["code"] for s in world["states"]]
     dims = [d["id"] for d in world["dimensions"]]
+    rivals = [_pair_ab(rng, codes) for _ in range(int(rng.integers(0, 3)))]
+    world["ties"]["rivalry"] = list({frozenset(r.values()): r for r in rivals}.values())  # a pair is listed once
     kinds = [kind for kind in EVENT_TYPES if kind in SHOCKS]
     shocks = [{"type": kind, "step": int(rng.integers(steps)), **SHOCKS[kind](rng, codes, dims)} for kind in kinds]
     for step in range(steps):
         for _ in range(int(rng.integers(0, 3))):
             kind = str(rng.choice(WARMING))
             shocks.append({"type": kind, "step": step, **SHOCKS[kind](rng, codes, dims)})
-    data = {"name": f"random_{n}_{seed}", "world": world, "params": random_params(rng), "steps": steps, "seed": seed, "shocks": shocks}
+        if rng.random() < 0.3:
+            kind = str(rng.choice(HOSTILE))
+            shocks.append({"type": kind, "step": step, **SHOCKS[kind](rng, codes, dims)})
+    params = random_params(rng)
+    if n <= 12 and rng.random() < 0.4:  # the spin-up (the reference's is slow beyond a dozen states)
+        params["initial_relations"] = "equilibrium"
+    data = {"name": f"random_{n}_{seed}", "world": world, "params": params, "steps": steps, "seed": seed, "shocks": shocks}
     return Scenario.model_validate(data)
 
 
@@ -158,7 +201,7 @@ def same_event(engine: LoggedEvent, ref: RefEntry) -> bool:
 
 def run_side_by_side(scenario: Scenario) -> AlignmentModel:
     model = AlignmentModel(scenario)
-    ref = ReferenceModel(scenario, copy.deepcopy(model.rng))  # the same generator state after construction
+    ref = ReferenceModel(scenario, copy.deepcopy(model.streams))  # the same stream states after construction
     np.testing.assert_allclose(model.baseline, np.array(ref.X0), rtol=0, atol=TOL, err_msg="X0 at the start")
     for t in range(scenario.steps):
         model.step()
@@ -169,8 +212,9 @@ def run_side_by_side(scenario: Scenario) -> AlignmentModel:
         np.testing.assert_allclose(model.relations, np.array(ref.W), rtol=0, atol=TOL, err_msg=f"W after step {t}")
         np.testing.assert_allclose(model.baseline, np.array(ref.X0), rtol=0, atol=TOL, err_msg=f"X0 after step {t}")
         np.testing.assert_allclose(model.remembered_support, ref.remembered, rtol=0, atol=TOL, err_msg=f"support memory after step {t}")
-    # Both consumed the same random numbers: the generators end in the same state.
-    assert model.rng.bit_generator.state == ref.rng.bit_generator.state
+    # Both consumed the same random numbers: every stream ends in the same state.
+    for name in ("noise", "order", "draws"):
+        assert getattr(model.streams, name).bit_generator.state == getattr(ref.streams, name).bit_generator.state, name
     return model
 
 
@@ -206,10 +250,12 @@ def test_the_random_worlds_exercise_every_rule_and_event_type() -> None:
         kinds.update(e.event.type for e in model.log)
         kinds.update(f"{e.event.type} by {e.rule}" for e in model.log if e.origin == "agent")
         kinds.update("wedge" for e in model.log if "wedge:" in e.cause)
-    for rule in ("scripted", "cool", "counter_court", "court", "reciprocate"):
+        kinds.update("cool toward an attacker's friend" for e in model.log if e.rule == "cool" and "(attacker," in e.cause)
+    for rule in ("scripted", "cool", "counter_court", "court", "reciprocate", "retaliate", "solidarity", "balance"):
         assert rules[rule] > 0, f"no '{rule}' in the random worlds: {rules}"
     for kind in (*EVENT_TYPES, "talks by reciprocate", "talks by court", "aid by court", "visit by court",
-                 "invitation by reciprocate", "wedge"):
+                 "invitation by reciprocate", "wedge", "use_force by retaliate", "condemn by retaliate",
+                 "condemn by solidarity", "rally_support by solidarity", "cool toward an attacker's friend"):
         assert kinds[kind] > 0, f"no '{kind}' in the random worlds: {kinds}"
 
 

@@ -45,6 +45,15 @@ IMPULSE_TABLE: list[tuple[str, dict[str, Any], float, float, float]] = [
     ("agreement", {"action": "abandon"}, -7.0, -7.0, 1.0),
     ("sanction", {"action": "impose"}, -8.0, -8.0, 1.0),
     ("sanction", {"action": "lift"}, 7.0, 7.0, 1.0),
+    ("condemn", {}, -2.0, -2.0, 1.0),
+    ("condemn", {"form": "protest"}, -2.0, -2.0, 1.0),
+    ("threaten", {}, -7.0, -7.0, 1.0),
+    ("threaten", {"form": "sanctions"}, -5.8, -5.8, 1.0),
+    ("expel_diplomats", {}, -7.0, -7.0, 1.0),
+    ("military_posture", {}, -7.2, -7.2, 1.0),
+    ("use_force", {}, -10.0, -10.0, 1.0),
+    ("use_force", {"form": "blockade"}, -9.5, -9.5, 1.0),
+    ("rally_support", {}, 3.8, 3.8, 1.0),
 ]
 IMPULSE_IDS = [f"{t}-{'-'.join(map(str, f.values())) or 'default'}" for t, f, *_ in IMPULSE_TABLE]
 
@@ -84,7 +93,7 @@ def test_impulse_is_kappa_g_over_10_with_target_side_kappa_reciprocal(type_: str
 @pytest.mark.parametrize(("type_", "fields", "g", "g_target", "scale"), IMPULSE_TABLE, ids=IMPULSE_IDS)
 def test_scripted_shock_moves_relations_by_its_impulse(type_: str, fields: dict[str, Any], g: float, g_target: float, scale: float) -> None:
     """One Euler step with alpha = 0 is linear: W1(shock) - W1(no shock) = impulse + beta (X0' - X0)."""
-    params = {**QUIET, **KAPPAS, "alpha": 0.0, "beta": 0.2}
+    params = {**QUIET, **KAPPAS, "alpha": 0.0, "beta": 0.2, "memory_weight": 0.0}  # the memory of hostility: tested below
     plain = AlignmentModel(make_scenario(params=params, steps=1)).run()
     shocked = AlignmentModel(make_scenario(params=params, steps=1, shocks=[shock(type_, **fields)])).run()
     moved_x0 = 0.2 * (shocked.recorder.baselines[1] - plain.recorder.baselines[1])
@@ -183,7 +192,7 @@ PERSISTENCE_TABLE: list[tuple[dict[str, Any], set[str], bool]] = [
 
 @pytest.mark.parametrize(("data", "changes", "x0_moves"), PERSISTENCE_TABLE, ids=lambda v: v["type"] if isinstance(v, dict) else "")
 def test_persistent_effects_and_x0_moves_only_when_it_should(data: dict[str, Any], changes: set[str], x0_moves: bool) -> None:
-    model = AlignmentModel(make_scenario(params=QUIET, steps=2, shocks=[data])).run()
+    model = AlignmentModel(make_scenario(params={**QUIET, "memory_weight": 0.0}, steps=2, shocks=[data])).run()
     assert world_changes(fresh_world(), model.world) == changes
     baselines = model.recorder.baselines
     assert (not np.array_equal(baselines[0], baselines[1])) == x0_moves
@@ -369,19 +378,34 @@ def test_every_event_type_has_a_literal_type_matching_its_registry_name() -> Non
 
 def _required(cls: type[Event]) -> dict[str, Any]:
     return {"interest_shift": {"dimension": "bloc", "delta": 0.1}, "capability_change": {"factor": 1.5},
-            "disaster": {"need": 0.3}}.get(cls.model_fields["type"].default, {})
+            "disaster": {"need": 0.3}, "external_attack": {"attacker": "an armed group"}}.get(cls.model_fields["type"].default, {})
 
 
 def test_in_the_flagship_x0_moves_only_in_months_with_a_tie_or_interest_event() -> None:
     """Agents act (visits, aid, invitations, talks, media freezes) but never move X0; only the
-    scripted abandonment and recognition of February 2024 do."""
+    scripted abandonment and recognition of February 2024 do -- and, after the abandonment (a
+    hostile act), the fading memory of hostility, which is all that moves X0 in later months."""
     from conftest import FLAGSHIP
 
     from alignsim.config.scenario import load_scenario
 
-    model = AlignmentModel(load_scenario(FLAGSHIP)).run()
+    scenario = load_scenario(FLAGSHIP)
+    forgetful = scenario.model_copy(update={"params": scenario.params.model_copy(update={"memory_weight": 0.0})})
+    model = AlignmentModel(forgetful).run()
     x0_types = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift"}
     moved = {t for t in range(model.config.steps) if not np.array_equal(model.recorder.baselines[t], model.recorder.baselines[t + 1])}
     expected = {e.step for e in model.log if e.event.type in x0_types}
     assert moved == expected == {7}
     assert any(e.origin == "agent" for e in model.log)
+    remembering = AlignmentModel(scenario).run()
+    kor, prk = remembering.world.index("KOR"), remembering.world.index("PRK")
+    x0 = remembering.recorder.baselines
+    assert x0[8][prk, kor] < x0[7][prk, kor] and x0[-1][prk, kor] > x0[8][prk, kor]  # remembered, then fading
+    steps_after = x0[9:] - x0[8:-1]
+    assert np.count_nonzero(steps_after[:, [prk, kor], :][:, :, [kor, prk]]) > 0
+    changed = np.abs(steps_after).sum(axis=0) > 0
+    hostile = {(e.source, e.target) for e in remembering.log if e.event.goldstein() < 0 and e.source != e.target}
+    expected_pairs = np.zeros_like(changed)
+    for a, b in hostile:
+        expected_pairs[a, b] = expected_pairs[b, a] = True
+    np.testing.assert_array_equal(changed, expected_pairs)  # only the pairs that remember a hostile act

@@ -2,9 +2,11 @@
 
 The article's reactions must come out of the agents' rules, logged with origin ``agent`` and a cause
 naming what triggered them: Pyongyang's media freeze on Havana after Seoul's recognition, its
-courting of Mongolia and its channel to Japan through Mongolia, Seoul's counter-courting of Mongolia
-with aid, and Mongolia's answer to Pyongyang. These are asserted on the events table's content,
-not on floats. The (step, type, source, target, origin, rule) columns are also compared with a
+courting (after the loss) and its channel to Japan through Mongolia, and the answers to its
+abandonment of the inter-Korean agreements. These are asserted on the events table's content, not
+on floats. Since the start at the steady state (issue 11), Pyongyang's visit to Mongolia, Seoul's
+aid to Mongolia and Mongolia's answer no longer come out at this seed; docs/model.md section 7
+reports how often each happens across 200 runs. The (step, type, source, target, origin, rule) columns are also compared with a
 stored golden file; after an intended change of behaviour, regenerate it with
 
     ALIGNSIM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
@@ -66,11 +68,14 @@ def test_pyongyang_freezes_havana_for_recognising_seoul(events: pd.DataFrame) ->
     assert freeze.step > step_of(events, type="recognition", source="KOR", target="CUB")
 
 
-def test_pyongyang_courts_mongolia_after_losing_havana(events: pd.DataFrame) -> None:
-    court = only(events, source="PRK", target="MNG", origin="agent", rule="court")
-    assert court.type in ("visit", "talks", "aid")
-    assert "CUB" in court.cause  # it courts because it lost a partner
-    assert court.step >= step_of(events, type="media_freeze", source="PRK", target="CUB")
+def test_pyongyang_courts_after_losing_havana(events: pd.DataFrame) -> None:
+    """It courts because it lost a partner. (Its visit to Ulaanbaatar no longer comes out at this
+    seed: from the steady state its relation to Mongolia lies no farther below its baseline than
+    the noise; docs/model.md section 7 gives the frequencies.)"""
+    court = events[(events.source == "PRK") & (events.origin == "agent") & (events.rule == "court")]
+    assert len(court) >= 1
+    assert court.cause.str.contains("lost partner CUB").all()
+    assert court.step.min() >= step_of(events, type="media_freeze", source="PRK", target="CUB")
 
 
 def test_pyongyang_talks_with_tokyo_through_mongolia(events: pd.DataFrame) -> None:
@@ -80,23 +85,21 @@ def test_pyongyang_talks_with_tokyo_through_mongolia(events: pd.DataFrame) -> No
     assert "MNG" in talks.cause and "channel" in talks.cause
 
 
-def test_seoul_counter_courts_mongolia_with_aid(events: pd.DataFrame) -> None:
-    aid = only(events, type="aid", source="KOR", target="MNG", origin="agent")
-    assert aid.rule == "counter_court"
-    assert "PRK" in aid.cause  # the adversary whose courting it answers
-    assert aid.step > step_of(events, source="PRK", target="MNG", origin="agent", rule="court")
-
-
-def test_mongolia_reciprocates_toward_pyongyang(events: pd.DataFrame) -> None:
-    answer = only(events, source="MNG", target="PRK", origin="agent", rule="reciprocate")
-    assert "PRK" in answer.cause
-    assert answer.step > step_of(events, source="PRK", target="MNG", origin="agent", rule="court")
+def test_seoul_answers_the_abandoned_agreements_and_its_friends_condemn_it(events: pd.DataFrame) -> None:
+    """North Korea's abandonment of the inter-Korean agreements (CAMEO 164, Goldstein -7.0) is a
+    hostile act: Seoul retaliates in kind, limited by capability, and states committed to Seoul condemn Pyongyang."""
+    abandoned = step_of(events, type="agreement", source="PRK", target="KOR")
+    answer = only(events, source="KOR", target="PRK", origin="agent", rule="retaliate")
+    assert answer.step == abandoned + 1 and "agreement" in answer.cause
+    condemning = set(events[(events.rule == "solidarity") & (events.target == "PRK")].source)
+    assert {"USA", "JPN"} <= condemning
+    assert not (events[(events.origin == "agent") & (events.source == "PRK")].rule == "retaliate").any()  # answers are not answered
 
 
 def test_every_agent_event_has_a_cause_and_a_known_rule(events: pd.DataFrame) -> None:
     agent = events[events.origin == "agent"]
     assert len(agent) >= 5
-    assert set(agent.rule) <= {"court", "counter_court", "cool", "reciprocate"}
+    assert set(agent.rule) <= {"court", "counter_court", "cool", "reciprocate", "retaliate", "solidarity", "balance"}
     assert (agent.cause.str.len() > 20).all()
 
 

@@ -122,7 +122,7 @@ def test_landscape_blocs_exact_match_local_minima() -> None:
     codes = [f"S{i}" for i in range(n)]
     problem = landscape_of_world(w, cap, codes)
     best = local_minima(problem.sizes, problem.propensity)[0]
-    assert M.landscape_bloc_labels(w, cap, codes, step=0) == M.side_names(np.array(best.sides), cap, codes)
+    assert M.landscape_bloc_labels(w, cap, codes, step=0) == M.side_names(np.array(best.sides), cap, codes, w)
 
 
 def test_landscape_blocs_heuristic_is_seeded_by_step_and_finds_planted_blocs() -> None:
@@ -316,3 +316,28 @@ def test_stacked_metrics_in_blocks_equal_the_step_by_step_rows(monkeypatch: pyte
     assert len(columns["polarization"]) == steps
     for t in range(steps):
         _assert_rows_equal(M.step_metrics(w[t], x0[t], w[0], capability, codes, step=t, **kwargs), columns, t)
+
+
+def test_a_state_committed_to_neither_side_is_non_aligned_and_names_cannot_mislead() -> None:
+    """Two blocs {A, B} and {C, D}; E is lukewarm to everyone; F, the most capable, sits on the
+    eigenvector's side of C and D but is only slightly warmer to them: both are non-aligned, and
+    the side is named after its most capable committed member (C), not after F."""
+    codes = ["A", "B", "C", "D", "E", "F"]
+    cap = np.array([0.1, 0.1, 0.2, 0.1, 0.05, 0.5])
+    w = np.zeros((6, 6))
+    w[0, 1] = w[2, 3] = 0.8
+    w[0, 2] = w[0, 3] = w[1, 2] = w[1, 3] = -0.6
+    w[4, :4] = 0.05
+    w[5, 2] = w[5, 3] = 0.15
+    w[5, 0] = w[5, 1] = 0.05
+    w = w + w.T
+    labels = M.bloc_labels(w, cap, codes)
+    assert labels[:4] == ["A", "A", "C", "C"] or labels[:4] == ["B", "B", "C", "C"]
+    assert labels[4] == labels[5] == M.NONALIGNED
+    assert M.side_names(np.array([0, 0, 1, 1, 0, 1]), cap, codes) == ["A", "A", "F", "F", "A", "F"]  # without relations: the old naming
+
+
+def test_one_lukewarm_bloc_is_all_non_aligned() -> None:
+    w = np.full((4, 4), 0.1)
+    np.fill_diagonal(w, 0.0)
+    assert M.bloc_labels(w, np.ones(4) / 4, ["A", "B", "C", "D"]) == [M.NONALIGNED] * 4

@@ -114,6 +114,10 @@ def shock_strategy(draw: st.DrawFn, steps: int) -> dict[str, Any]:
             shock[field_name] = draw(st.lists(st.sampled_from([c for c in CODES if c != source]), unique=True, max_size=4))
         elif field_name == "via":
             shock["via"] = draw(st.one_of(st.none(), st.sampled_from([c for c in CODES if c not in (source, shock.get("target"))])))
+        elif field_name == "sponsor":
+            shock["sponsor"] = draw(st.one_of(st.none(), st.sampled_from([c for c in CODES if c != source])))
+        elif field_name == "attacker":
+            shock["attacker"] = draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12))
         elif field.annotation is str:
             shock[field_name] = draw(text())
         elif name == "interest_shift":

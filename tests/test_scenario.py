@@ -18,7 +18,6 @@ from alignsim.config.scenario import Scenario, load_scenario, parse_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenario
 from alignsim.world.events.base import EVENT_TYPES
-from alignsim.world.params import Params
 from alignsim.world.spec import WorldState
 
 # ---------------------------------------------------------------------------- validation messages
@@ -195,6 +194,13 @@ def every_event_type_shocks() -> list[dict[str, Any]]:
         {"type": "border_closure", "step": 6, "source": "CCC", "open_to": ["BBB"]},
         {"type": "border_reopening", "step": 8, "source": "CCC", "partners": ["AAA"]},
         {"type": "disaster", "step": 6, "source": "CCC", "need": 0.9, "kind": "flood"},
+        {"type": "condemn", "step": 7, "source": "BBB", "target": "CCC", "form": "protest"},
+        {"type": "threaten", "step": 7, "source": "CCC", "target": "BBB", "form": "sanctions", "intensity": 0.7},
+        {"type": "expel_diplomats", "step": 8, "source": "AAA", "target": "CCC", "form": "withdraw"},
+        {"type": "military_posture", "step": 8, "source": "CCC", "target": "AAA", "form": "mobilization"},
+        {"type": "use_force", "step": 9, "source": "AAA", "target": "CCC", "form": "blockade"},
+        {"type": "external_attack", "step": 9, "source": "BBB", "attacker": "an armed group", "sponsor": "CCC", "form": "bombing"},
+        {"type": "rally_support", "step": 9, "source": "AAA", "target": "BBB", "intensity": 0.8},
     ]
     assert {s["type"] for s in shocks} == set(EVENT_TYPES), "add the new event type here"
     return shocks

@@ -80,11 +80,12 @@ def test_ties_and_initial_relations_come_from_atop_and_the_rivalry_data(korea: d
     assert ("KOR", "USA") in alliances and not any("PRK" in p for p in alliances)
     rel = {(r["source"], r["target"]): r for r in korea["relations"]}
     prk_kor = rel[("PRK", "KOR")]
-    assert "North Korea-South Korea" in prk_kor["note"] and "-0.30" in prk_kor["note"]
+    assert "North Korea-South Korea" in prk_kor["note"] and "rivalry tie, in X0" in prk_kor["note"]
+    assert {frozenset((t["a"], t["b"])) for t in korea["ties"]["rivalry"]} >= {frozenset(("PRK", "KOR"))}  # the rivalry is a tie of the world
     x0 = float(prk_kor["note"].split()[1])
     igo_part = next(part for part in prk_kor["note"].split("; ") if part.startswith("COW IGO"))
     igo = float(igo_part.split(": ")[-1])
-    assert prk_kor["weight"] == pytest.approx(np.clip(x0 - 0.3 + igo, -1, 1), abs=2e-3)
+    assert prk_kor["weight"] == pytest.approx(np.clip(x0 + igo, -1, 1), abs=2e-3)  # X0 holds the rivalry; no second term
 
 
 def test_diplomatic_relations_are_an_assumption_the_user_can_override() -> None:

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-from importlib.resources import files
 from pathlib import Path
 
-import country_converter as coco
 import numpy as np
 import pandas as pd
 
 from alignsim.measures.similarity import s_score
+from alignsim.world.from_data import converter
 
 FIRST_YEAR, LAST_YEAR = 1946, 2018
 MIN_COMMON_VOTES = 10
@@ -43,12 +42,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _converter() -> coco.CountryConverter:
-    # coco's own table read with Namibia's ISO2 'NA' kept as text (pandas 3 turns it into a missing value)
-    table = pd.read_csv(files("country_converter") / "country_data.tsv", sep="\t", dtype=str, keep_default_na=False, na_values=[""])
-    return coco.CountryConverter(country_data=table)
-
-
 def iso2_to_cow(raw: Path) -> pd.DataFrame:
     """(session, country_code, country) -> COW ccode: ISO2 (or, for the three states without one, the
     name) -> ISO3 with country_converter, then (session, ISO3) -> ccode from the BSV ideal points
@@ -56,7 +49,7 @@ def iso2_to_cow(raw: Path) -> pd.DataFrame:
     unmatched (historical states) is matched on the country name shared by the two UN files."""
     countries = pd.read_csv(raw / "unga/countries.csv", keep_default_na=False)
     bsv = pd.read_csv(raw / "unga/ideal_points_bsv_2020.csv.gz", keep_default_na=False, usecols=["ccode", "session", "iso3c", "Countryname"])
-    cc = _converter()
+    cc = converter()  # one home for the workaround that keeps Namibia's ISO2 code 'NA'
     iso3 = [cc.convert(code, src="ISO2", to="ISO3", not_found=None) if code else cc.convert(name, to="ISO3", not_found=None)
             for code, name in zip(countries.country_code, countries.country)]
     countries["iso3"] = [c if isinstance(c, str) and c.isupper() and len(c) == 3 else "" for c in iso3]

@@ -24,6 +24,12 @@ class InputError(Exception):
         return f"{where}:{what} {self.message}"
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, as ``kill`` and ``timeout`` send). A
+    KeyboardInterrupt, so that everything Ctrl-C cleans up (temporary folders, worker processes)
+    is cleaned up the same way."""
+
+
 class OutputError(InputError):
     """An output folder that cannot be written (no permission, a file in the way, a full disk).
     ``exit_status`` is 2 when another ``--out`` fixes it, 1 when the machine does (disk full, I/O error)."""

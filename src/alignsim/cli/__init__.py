@@ -1,1 +1,1 @@
-"""Subcommands of ``alignsim``: each module has ``register(subparsers)``."""
+"""The ``alignsim`` command: arguments in :mod:`.arguments`, dispatch in :mod:`.main`, one module per command."""

@@ -7,29 +7,10 @@ every case passes, 1 when one fails (the report is written either way), 2 on a b
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
 
 from alignsim.validation.check import format_value, run_check
 
 EXIT_CASE_FAILED = 1
-
-
-def register(sub: Any) -> None:
-    cmd = sub.add_parser(
-        "check",
-        help="check the model against published results; writes report.md, report.html and plots",
-        description=(
-            "Recompute every published number alignsim is validated against (Signorino & Ritter 1999; "
-            "Antal, Krapivsky & Redner 2006; Marvel et al. 2011; Morrison, Kutz & Gabbay 2023; hand-checked "
-            "Axelrod & Bennett 1993 landscapes; UN-vote interests against ATOP alliances and strategic rivalries) "
-            "and write a report with one plot per source. "
-            "Exits with 1 when a case fails. See docs/validation.md."
-        ),
-    )
-    cmd.add_argument("--out", type=Path, default=Path("check-report"),
-                     help="report folder (default: check-report/); an earlier report there is replaced")
-    cmd.set_defaults(func=cmd_check)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
 
-from alignsim.cli.core import (
-    add_ensemble_options,
-    check_ensemble_options,
-    numbered_note,
-    print_warnings,
-)
+from alignsim.cli.common import check_ensemble_options, print_warnings
+from alignsim.cli.output import numbered_note
 from alignsim.config.scenario import load_scenario
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import compare_scenarios
 from alignsim.results.folders import check_out, default_folder
-
-
-def register(sub: Any) -> None:
-    cmp = sub.add_parser(
-        "compare",
-        help="run scenarios as ensembles with the same seeds and write a comparison folder",
-        description=(
-            "Run every scenario as an ensemble in which replicate k of every scenario uses the same seed, "
-            "align them by date and write a comparison folder: per tracked pair each scenario's band and the "
-            "difference from the first scenario; outcome tables (CSV and Markdown); how often each agent "
-            "reaction happened; the blocs of each scenario."
-        ),
-    )
-    cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files; the first is the reference")
-    cmp.add_argument("--out", type=Path, help="comparison folder (default: runs/compare_<names>, numbered if taken)")
-    cmp.add_argument("--seed", type=int, help="seed of every scenario's ensemble (default: the first scenario's)")
-    cmp.add_argument("--at", action="append", default=[], metavar="DATE", help="also report outcomes in this month (YYYY-MM or YYYY-MM-DD); repeatable")
-    cmp.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    cmp.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    cmp.add_argument("--no-runs", action="store_true", help="do not keep each scenario's run folder in runs/")
-    add_ensemble_options(cmp, default_replicates="the largest 'replicates' among the scenarios, else 100")
-    cmp.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -16,27 +16,7 @@ import numpy as np
 from alignsim.config.landscape_file import landscape_report, load_landscape_file
 from alignsim.errors import InputError
 
-
 MAX_DESCENT_CELLS = 20_000_000  # starts x actors: the descents advance in lockstep, ~10 float64 arrays of that size
-
-
-def register(sub: Any) -> None:
-    cmd = sub.add_parser(
-        "landscape",
-        help="local minima of an Axelrod-Bennett landscape file",
-        description=(
-            "Split the actors of a landscape file (sizes, symmetric propensities) into two sides and "
-            "list every local minimum of the energy with its basin of attraction and each actor's "
-            "frustration (Axelrod & Bennett 1993). Exact up to --exact-limit actors; above, the "
-            "minima reached by --starts random descents."
-        ),
-    )
-    cmd.add_argument("file", metavar="FILE.yaml", help="landscape file: actors (name, size), propensity, optional offset")
-    cmd.add_argument("--json", action="store_true", help='print {"minima": [...], "global_minimum": {...}} as JSON')
-    cmd.add_argument("--exact-limit", type=int, default=20, help="enumerate every configuration up to this many actors (default 20, at most 30)")
-    cmd.add_argument("--starts", type=int, default=2000, help="random descents above --exact-limit (default 2000)")
-    cmd.add_argument("--seed", type=int, default=0, help="seed of the random descents above --exact-limit (default 0)")
-    cmd.set_defaults(func=cmd_landscape)
 
 
 def cmd_landscape(args: argparse.Namespace) -> int:

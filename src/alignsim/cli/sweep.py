@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
-from typing import Any
 
-from alignsim.cli.core import MAX_WORKERS, numbered_note
+from alignsim.cli.common import MAX_WORKERS
+from alignsim.cli.output import numbered_note
 from alignsim.config.scenario import check_option
 from alignsim.errors import InputError
 from alignsim.experiments.sweep import (
@@ -18,31 +17,6 @@ from alignsim.experiments.sweep import (
     run_sweep,
 )
 from alignsim.results.folders import check_out, default_folder
-
-
-def register(sub: Any) -> None:
-    sweep = sub.add_parser(
-        "sweep",
-        help="vary parameters and shock magnitudes (grid, Sobol or Morris design) and measure which drive the outcomes",
-        description=(
-            "Run the scenario's 'sweep:' block: every point of the design (a grid, a Sobol/Saltelli or a Morris design "
-            "over parameters and shock magnitudes) is run with replicates that share their seeds across points. Writes a "
-            "folder with design.csv, results.csv (one row per point and replicate; also Parquet), the sensitivity table "
-            "(sobol.csv: S1, ST and their confidence intervals; morris.csv; or effects.csv for a grid) as CSV and "
-            "Markdown, a chart per outcome and manifest.json. See docs/sensitivity.md."
-        ),
-    )
-    sweep.add_argument("scenario", type=Path, metavar="SCENARIO", help="a scenario file with a 'sweep:' block")
-    sweep.add_argument("--out", type=Path, help="sweep folder (default: runs/sweep_<scenario name>, numbered if taken)")
-    sweep.add_argument("--seed", type=int, help="seed of the design and the replicates (default: the block's, else the scenario's)")
-    sweep.add_argument("--replicates", type=int, metavar="N", help="runs per point (default: the block's)")
-    sweep.add_argument("--samples", type=int, metavar="N", help="sobol: base samples (a power of 2); morris: trajectories (default: the block's)")
-    sweep.add_argument("--workers", type=int, metavar="N", help="processes that run the points (default: all cores; 1: no subprocesses)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)")
-    sweep.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    sweep.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
-    sweep.set_defaults(func=cmd_sweep)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -52,7 +52,7 @@ from alignsim.world.types import Int
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
 WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
 
-Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
+Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007 (a Union built at run time)
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -117,7 +117,7 @@ class Scenario(BaseModel):
         if add_months(self.start, self.steps).year > LAST_YEAR:
             problems.append((("steps",), f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}"))
         for n, shock in enumerate(self.shocks):
-            for field in ("source", "target", "via"):
+            for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
             for field in ("open_to", "partners"):
                 for code in getattr(shock, field, ()):

@@ -32,8 +32,9 @@ import yaml
 from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
-from alignsim.results.chart_data import ensemble_drift_data
+from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
 from alignsim.viz import report_html, style
@@ -182,7 +183,7 @@ class CompareResult:
                 run._write(folder / "runs" / name, charts=False, parquet=parquet)
         (folder / "README.md").write_text(self.to_markdown(), encoding="utf-8")
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, manifest)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def compare_scenarios(
         "scenarios_order": names,
         "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
         "at": [str(d) for d in at],
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return CompareResult(
         runs=runs,
@@ -266,8 +267,7 @@ def tracked_pairs(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def _default_pairs(run: RunResult) -> list[str]:
-    drift = ensemble_drift_data(run)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(ensemble_drift_data(run))
 
 
 def _pair_values(run: RunResult, pair: str) -> np.ndarray | None:
@@ -485,7 +485,7 @@ def blocs_markdown(blocs: pd.DataFrame, names: list[str]) -> str:
         if len(mine) > 4:
             rows.append(["", f"{len(mine) - 4} other partitions", _share(mine.share.iloc[4:].sum())])
     return (
-        _md_table(["scenario", "blocs at the end (named after the most capable member)", "share of runs"], rows)
+        _md_table(["scenario", "blocs at the end (named after the most capable committed member)", "share of runs"], rows)
         + "\n\nBlocs are the sign pattern of the leading eigenvector of W (docs/model.md, Measures)."
     )
 

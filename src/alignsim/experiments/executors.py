@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import select
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from alignsim.experiments.progress import Progress
+from alignsim.results.folders import process_exists
 
 PRELOAD = ["alignsim.experiments.simulate", "alignsim.results.run"]
 
@@ -46,6 +51,33 @@ def workers_skip_main(fn: Callable[..., object]) -> Iterator[None]:
         main.__dict__.update(saved)
 
 
+def exit_with_parent(pid: int) -> None:
+    """Worker initializer: end this worker as soon as process ``pid`` (the one that started the
+    pool) is gone. A forkserver worker is the fork server's child, not ours, and it keeps its own
+    end of the task queue open, so without this a ``kill -9`` of the parent leaves it running."""
+    threading.Thread(target=_exit_when_gone, args=(pid,), name="alignsim-exit-with-parent", daemon=True).start()
+
+
+def _exit_when_gone(pid: int) -> None:
+    try:
+        handle = os.pidfd_open(pid)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        while process_exists(pid):
+            time.sleep(0.5)
+    else:
+        select.select([handle], [], [])
+    os._exit(1)
+
+
+def stop_workers(executor: Executor) -> None:
+    """End a process pool's workers now (SIGTERM), not when their current chunk is done: the run
+    was interrupted or its consumer stopped listening."""
+    processes = getattr(executor, "_processes", None) or {}  # ProcessPoolExecutor's pid -> Process
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+
+
 def local_executor(workers: int) -> Executor:
     """The pool that runs replicates: local processes that never fork the caller (notebook-safe)."""
     methods = multiprocessing.get_all_start_methods()
@@ -55,7 +87,7 @@ def local_executor(workers: int) -> Executor:
         context.set_forkserver_preload(PRELOAD)
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),))
 
 
 def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, progress: Progress | None = None, chunksize: int | None = None) -> Iterator[R]:
@@ -72,9 +104,11 @@ def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, p
     size = chunksize or max(1, math.ceil(n / (workers * 16)))
     chunks = [items[k : k + size] for k in range(0, n, size)]
     executor = local_executor(workers)
+    futures: dict[Future[list[R]], int] = {}
     try:
         with workers_skip_main(fn):  # workers start during the first submits
-            futures: dict[Future[list[R]], int] = {executor.submit(run_chunk, fn, chunk): k for k, chunk in enumerate(chunks)}
+            for k, chunk in enumerate(chunks):
+                futures[executor.submit(run_chunk, fn, chunk)] = k
         ready: dict[int, list[R]] = {}
         next_chunk = 0
         for future in as_completed(futures):
@@ -91,5 +125,9 @@ def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, p
             "workers run is defined in your script, put the script's top-level code under "
             "`if __name__ == \"__main__\":`; or pass workers=1 to run in this process"
         ) from err
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or the caller stopped early: no orphans
+        if futures:  # work still queued or running (a caller closing us after the last item leaves none)
+            stop_workers(executor)
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

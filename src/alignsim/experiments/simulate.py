@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from alignsim.config.scenario import Scenario
+from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import SeedLike, map_replicates, replicate_seeds
 from alignsim.model.cube import RelationCube
@@ -65,7 +66,7 @@ def run_scenarios(
         n = scenario.replicates if replicates is None else replicates
         if n < 1:
             raise ValueError("replicates must be 1 or more")
-        plans.append((scenario, run_seed, n, _as_run(scenario, seed, n), make_manifest(scenario, run_seed, text, replicates=n)))
+        plans.append((scenario, run_seed, n, scenario_as_run(scenario, seed, n), make_manifest(scenario, run_seed, text, replicates=n)))
     tasks = [(k, s) for k, (_, run_seed, n, _, _) in enumerate(plans) if n > 1 for s in replicate_seeds(run_seed, n)]
     label = plans[0][0].name if len(plans) == 1 else f"{len(plans)} scenarios"
     bar = Progress(f"{label}: replicates", enabled=progress)
@@ -74,10 +75,8 @@ def run_scenarios(
     try:
         for scenario, run_seed, n, run, manifest in plans:
             if n == 1:
-                relations, events, metrics = replicate_tables(scenario, run_seed)
-                for frame in (relations, events, metrics):
-                    frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
-                results.append(RunResult(scenario=run, relations=relations, events=events, metrics=metrics, manifest=manifest))
+                cube, events, metrics = single_run(scenario, run_seed)
+                results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
             else:
                 cube, events, metrics = gather(itertools.islice(stream, n), n)
                 results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
@@ -91,22 +90,25 @@ def _run_task(scenarios: Sequence[Scenario], task: tuple[int, SeedLike]) -> Repl
     return run_replicate(scenarios[k], seed)
 
 
-def _as_run(scenario: Scenario, seed: int | None, replicates: int) -> Scenario:
+def scenario_as_run(scenario: Scenario, seed: int | None, replicates: int) -> Scenario:
     """The scenario as run: with the seed and replicate count that produced the result."""
     if seed is None and replicates == scenario.replicates:
         return scenario
-    data = scenario.resolved()
-    if seed is not None:
-        data["seed"] = seed
-    data["replicates"] = replicates
-    return Scenario.model_validate(data)
+    if seed is not None and not 0 <= seed <= 2**63 - 1:
+        raise InputError(f"must be a whole number from 0 to 2**63 - 1 (got {seed})", field="seed")
+    # a copy with the world inlined, as resolved() writes it; validating a 193-state world again would cost a second
+    update = {"world": scenario.world_spec.model_dump(mode="json"), "replicates": replicates}
+    return scenario.model_copy(update=update if seed is None else {**update, "seed": seed})
 
 
-def replicate_tables(scenario: Scenario, seed: SeedLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One replicate's relations, events and metrics tables (without a replicate column)."""
-    model = AlignmentModel(scenario, seed=seed).run()
-    rec = model.recorder
-    return rec.relations_frame(), rec.events_frame(), rec.metrics_frame()
+def single_run(scenario: Scenario, seed: SeedLike) -> tuple[RelationCube, pd.DataFrame, pd.DataFrame]:
+    """A single run's relations as arrays (the long table is built only when asked for: 4.5 million
+    rows at N = 193), and its events and metrics tables, each with a ``replicate`` column of 0."""
+    rec = AlignmentModel(scenario, seed=seed).run().recorder
+    events, metrics = rec.events_frame(), rec.metrics_frame()
+    for frame in (events, metrics):
+        frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
+    return rec.relation_cube(), events, metrics
 
 
 @dataclass

@@ -42,18 +42,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
-from alignsim.experiments.simulate import _as_run, gather, run_replicate
+from alignsim.experiments.simulate import gather, run_replicate, scenario_as_run
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
+from alignsim.results.scaling import is_large_world, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
 
 #: ``alignsim run`` streams an ensemble of this many replicates or more (when pyarrow is installed).
@@ -103,37 +104,20 @@ def stream_scenario(
     n = scenario.replicates if replicates is None else replicates
     if n < 1:
         raise ValueError("replicates must be 1 or more")
-    run = _as_run(scenario, seed, n)
+    run = scenario_as_run(scenario, seed, n)
     manifest = make_manifest(scenario, run_seed, source_text, replicates=n)
 
     def write(folder: Path) -> None:
         resolved = run.resolved()
-        (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
         for table in TABLES:
             (folder / table).mkdir()
         bar = Progress(f"{scenario.name}: replicates", enabled=progress)
         # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
         stream = map_replicates(partial(run_replicate, scenario), replicate_seeds(run_seed, n), workers, progress=bar, scheduler=scheduler,
                                 chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))))
-        parts = 0
-        ends: RelationCube | None = None  # first and last month of every replicate, for the charts
         try:
-            for start in range(0, n, part_replicates):
-                size = min(part_replicates, n - start)
-                cube, events, metrics = gather(itertools.islice(stream, size), size)
-                name = f"part-{parts:05d}.parquet"
-                _write_relations_part(cube, start, folder / "relations" / name)
-                for table, frame in (("events", events), ("metrics", metrics)):
-                    frame["replicate"] += start
-                    frame.to_parquet(folder / table / name, index=False)
-                if ends is None:
-                    ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
-                                        {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
-                for c, v in cube.values.items():
-                    ends.values[c][start : start + size] = v[:, [0, -1]]
-                parts += 1
-                del cube, events, metrics  # let the part go before the next one is gathered
-                _release_arrow_memory()
+            parts, ends = _write_parts(stream, folder, n, part_replicates)
         finally:
             stream.close()
         info = {**manifest, "storage": STORAGE, "part_replicates": part_replicates, "parts": parts}
@@ -141,9 +125,34 @@ def stream_scenario(
         if charts:
             save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
         info["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json") + ["manifest.json"]
-        (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
+
+
+def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: int) -> tuple[int, RelationCube | None]:
+    """Gather the replicates arriving from ``stream`` into parts of ``part_replicates`` and write
+    each table's part as it is complete; return the number of parts and the cube of every
+    replicate's first and last month (what the charts need), held while the parts go to disk."""
+    parts = 0
+    ends: RelationCube | None = None
+    for start in range(0, n, part_replicates):
+        size = min(part_replicates, n - start)
+        cube, events, metrics = gather(itertools.islice(stream, size), size)
+        name = f"part-{parts:05d}.parquet"
+        _write_relations_part(cube, start, folder / "relations" / name)
+        for table, frame in (("events", events), ("metrics", metrics)):
+            frame["replicate"] += start
+            frame.to_parquet(folder / table / name, index=False)
+        if ends is None:
+            ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
+                                {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
+        for c, v in cube.values.items():
+            ends.values[c][start : start + size] = v[:, [0, -1]]
+        parts += 1
+        del cube, events, metrics  # let the part go before the next one is gathered
+        _release_arrow_memory()
+    return parts, ends
 
 
 def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: RelationCube | None = None, show_runs: int = 0) -> list[Path]:
@@ -153,10 +162,11 @@ def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: Relatio
     small = chart_view(result, ends)
     folder.mkdir(parents=True, exist_ok=True)
     drift = chart_data.ensemble_drift_data(small)
+    large = is_large_world(result.scenario)  # the views of chart_data.large_world_figures
     figures = {
         "tracked_pairs.png": lambda: viz.plot_band(chart_data.band_data(result, chart_pairs(result, drift), runs=show_runs)),
-        "relations_start_end.png": lambda: viz.plot_matrices(chart_data.ensemble_matrices_data(small)),
-        "alignment_network_end.png": lambda: viz.plot_network(chart_data.ensemble_network_data(small)),
+        "relations_start_end.png": lambda: viz.plot_matrices((chart_data.large_matrices_data if large else chart_data.ensemble_matrices_data)(small)),
+        "alignment_network_end.png": lambda: viz.plot_network((chart_data.large_network_data if large else chart_data.ensemble_network_data)(small)),
         "blocs_over_time.png": lambda: viz.plot_blocs(chart_data.ensemble_blocs_data(small)),
         "drift.png": lambda: viz.plot_drift(drift),
     }
@@ -181,7 +191,7 @@ def chart_view(result: PartedRunResult, ends: RelationCube | None = None) -> Run
 def chart_pairs(result: RunResult, drift: pd.DataFrame) -> list[str]:
     """The pairs of the tracked-pairs chart: the scenario's ``track``, else the six largest drifts
     (as :func:`alignsim.results.chart_data.band_data` picks them)."""
-    return list(result.scenario.track) or [f"{a}-{b}" for a, b in zip(drift.source[:6], drift.target[:6])]
+    return list(result.scenario.track) or chart_data.largest_drift_pairs(drift)
 
 
 def read_ends(result: PartedRunResult) -> RelationCube:
@@ -254,7 +264,7 @@ def load_parts(folder: str | Path) -> PartedRunResult:
     if not has_pyarrow():
         raise InputError("this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'", path=folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
 
 
@@ -388,6 +398,9 @@ class PartedRunResult(RunResult):
                 if path.name == "charts" and not charts:
                     continue
                 (shutil.copytree if path.is_dir() else shutil.copy2)(path, folder / path.name)
+            if not charts:  # the copy's manifest lists (and checks) what the copy holds
+                files = [f for f in self.manifest.get("files", []) if not f.startswith("charts/")]
+                write_manifest(folder, {k: v for k, v in self.manifest.items() if k != "checksums"} | {"files": files})
 
         return write_folder(out, copy, overwrite=overwrite)
 

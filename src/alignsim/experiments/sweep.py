@@ -68,6 +68,7 @@ from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder
+from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.viz.charts import SAVE_OPTIONS
 from alignsim.viz.sensitivity import EffectsData, IndexData, plot_effects, plot_morris, plot_sobol
@@ -422,7 +423,7 @@ class SweepResult:
                     fig = self.plot_indices(outcome)
                     fig.savefig(folder / "charts" / f"{kind}_{outcome}.png", **SAVE_OPTIONS)
             files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-            (folder / "manifest.json").write_text(json.dumps({**self.manifest, "files": [*files, "manifest.json"]}, indent=2) + "\n", encoding="utf-8")
+            write_manifest(folder, {**self.manifest, "files": [*files, "manifest.json"]})
 
         return write_folder(out, write, overwrite=overwrite)
 
@@ -443,9 +444,29 @@ def run_sweep(
 ) -> SweepResult:
     """Run the scenario's ``sweep:`` block and analyse it. ``seed``, ``replicates`` and ``samples``
     override the block's; ``workers`` / ``scheduler`` say where the runs go (as for ensembles)."""
+    scenario = _with_options(scenario, replicates=replicates, samples=samples, seed=seed)
+    spec = scenario.sweep
+    assert spec is not None
+    sweep_seed = scenario.seed if spec.seed is None else spec.seed
+    design, _ = make_design(spec, sweep_seed)
+    applied = applied_values(spec, design)
+    tasks = _tasks(spec, applied, sweep_seed)
+    bar = Progress(f"{scenario.name}: sweep runs", enabled=progress)
+    runner = PointRunner(base_data(scenario), spec.outcomes)
+    values = np.array(list(map_replicates(runner, tasks, workers, progress=bar, scheduler=scheduler)), dtype=float).reshape(len(tasks), len(spec.outcomes))
+    results = _results_table(spec, applied, values)
+    manifest = _sweep_manifest(scenario, spec, sweep_seed, source_text, points=len(design), runs=len(tasks), outcomes=list(results.columns[2 + len(spec.parameters):]))
+    result = SweepResult(scenario, spec, design, results, pd.DataFrame(), manifest)
+    result.indices = analyse(result, sweep_seed)
+    return result
+
+
+def _with_options(scenario: Scenario, **options: int | None) -> Scenario:
+    """The scenario with the command line's --replicates / --samples / --seed in its sweep block,
+    checked against it; every mistake an InputError."""
     if scenario.sweep is None:
         raise InputError("the scenario has no 'sweep:' block", field="sweep")
-    updates = {k: v for k, v in (("replicates", replicates), ("samples", samples), ("seed", seed)) if v is not None}
+    updates = {k: v for k, v in options.items() if v is not None}
     try:
         spec = SweepSpec.model_validate({**scenario.sweep.model_dump(), **updates}) if updates else scenario.sweep
     except Exception as err:  # pydantic's message names the option's rule (e.g. a power of 2)
@@ -456,41 +477,47 @@ def run_sweep(
     problems = check_sweep(scenario)
     if problems:
         raise InputError("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems), field="sweep")
-    sweep_seed = scenario.seed if spec.seed is None else spec.seed
-    design, _ = make_design(spec, sweep_seed)
-    applied = applied_values(spec, design)
+    return scenario
+
+
+def _tasks(spec: SweepSpec, applied: pd.DataFrame, sweep_seed: int) -> list[tuple[int, tuple[tuple[str, float], ...], Any]]:
+    """One task per point and replicate: (point, the swept values, the replicate's seed); replicate
+    k of every point has the same seed (common random numbers)."""
     paths = [p.path for p in spec.parameters]
     seeds = replicate_seeds(sweep_seed, spec.replicates)
     tasks = []
     for row in applied.itertuples(index=False):
         overrides = tuple(zip(paths, (float(v) for v in row[1:])))
         tasks.extend((int(row[0]), overrides, seeds[k]) for k in range(spec.replicates))
-    bar = Progress(f"{scenario.name}: sweep runs", enabled=progress)
-    runner = PointRunner(base_data(scenario), spec.outcomes)
-    values = np.array(list(map_replicates(runner, tasks, workers, progress=bar, scheduler=scheduler)), dtype=float).reshape(len(tasks), len(spec.outcomes))
+    return tasks
+
+
+def _results_table(spec: SweepSpec, applied: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+    """point, replicate, the applied values and one column per outcome: a row per run."""
     results = applied.loc[applied.index.repeat(spec.replicates)].reset_index(drop=True)
     results.insert(1, "replicate", np.tile(np.arange(spec.replicates, dtype=np.int64), len(applied)))
     for j, o in enumerate(spec.outcomes):
         results[o.name] = values[:, j]
-    manifest = {
+    return results
+
+
+def _sweep_manifest(scenario: Scenario, spec: SweepSpec, sweep_seed: int, source_text: str | None, *, points: int, runs: int, outcomes: list[str]) -> dict[str, Any]:
+    return {
         "kind": "sweep",
         **{k: v for k, v in make_manifest(scenario, sweep_seed, source_text).items() if k != "created"},
         "design": spec.design,
         "samples": spec.samples if spec.design != "grid" else None,
-        "points": len(design),
+        "points": points,
         "replicates": spec.replicates,
-        "runs": len(tasks),
+        "runs": runs,
         "parameters": {p.column: p.path for p in spec.parameters},
-        "outcomes": list(results.columns[2 + len(spec.parameters):]),
+        "outcomes": outcomes,
         "replicate_seeds": "common random numbers: replicate k of every point uses child k of numpy SeedSequence(seed).spawn(replicates)"
         if spec.replicates > 1 else "every point uses the seed itself",
         "design_seed": f"SALib sampler seed={sweep_seed}" if spec.design != "grid" else "a grid has no randomness",
         "never": {o.name: (scenario.steps if o.never is None else o.never) for o in spec.outcomes if o.kind == "first_event"},
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    result = SweepResult(scenario, spec, design, results, pd.DataFrame(), manifest)
-    result.indices = analyse(result, sweep_seed)
-    return result
 
 
 def _first_message(err: Exception) -> str:

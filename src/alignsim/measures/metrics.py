@@ -88,15 +88,43 @@ def isolation(relations: np.ndarray, capability: np.ndarray, friend_threshold: f
     return 1.0 - friendly / others.sum(axis=1)
 
 
-def side_names(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> list[str]:
-    """Name each state's side (0/1 labels) after the most capable member of that side."""
-    return _side_names_of_stack(np.asarray(sides)[None], np.asarray(capability, dtype=float), codes)[0].tolist()
+#: The label of a state committed to neither side.
+NONALIGNED = "non-aligned"
+#: A state is committed to its side when its mean symmetrised relation to the side's other members
+#: exceeds its mean relation to the other side by at least this (the default friend threshold).
+BLOC_MARGIN = 0.3
+
+
+def side_names(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str], relations: np.ndarray | None = None,
+               margin: float = BLOC_MARGIN) -> list[str]:
+    """Name each state's side (0/1 labels) after the most capable member of that side. With
+    ``relations``, only committed members count (:func:`committed`): the others are ``non-aligned``,
+    and a side is named after its most capable committed member."""
+    stack = None if relations is None else np.asarray(relations, dtype=float)[None]
+    return _side_names_of_stack(np.asarray(sides)[None], np.asarray(capability, dtype=float), codes, stack, margin)[0].tolist()
+
+
+def committed(sides: np.ndarray, relations: np.ndarray, margin: float = BLOC_MARGIN) -> np.ndarray:
+    """T x N: state i is committed to its side when mean_{j on its side, j != i} S_ij -
+    mean_{j on the other side} S_ij >= margin, S = (W + W^T) / 2 (an empty side's mean is 0).
+    ``sides`` T x N of 0/1, ``relations`` T x N x N."""
+    sym = (relations + relations.transpose(0, 2, 1)) / 2.0
+    n = sides.shape[1]
+    same = (sides[:, :, None] == sides[:, None, :]) & ~np.eye(n, dtype=bool)[None]
+    other = sides[:, :, None] != sides[:, None, :]
+
+    def mean(mask: np.ndarray) -> np.ndarray:
+        count = mask.sum(axis=2)
+        return np.where(count > 0, np.where(mask, sym, 0.0).sum(axis=2) / np.maximum(count, 1), 0.0)
+
+    return mean(same) - mean(other) >= margin
 
 
 def bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> list[str]:
-    """Each state's bloc, named after the most capable member of its faction (leading eigenvector,
-    :func:`alignsim.measures.balance.factions`)."""
-    return side_names(kernels.factions(relations, capability), capability, codes)
+    """Each state's bloc (leading eigenvector, :func:`alignsim.measures.balance.factions`), named
+    after the most capable committed member of its faction; ``non-aligned`` for a state committed
+    to neither side (:func:`committed`)."""
+    return side_names(kernels.factions(relations, capability), capability, codes, relations)
 
 
 def landscape_bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: Sequence[str], *, step: int) -> list[str] | None:
@@ -114,7 +142,7 @@ def landscape_bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: 
     problem = landscape_of_world(relations, capability, codes)
     rng = None if n <= LANDSCAPE_EXACT_MAX_N else np.random.default_rng((_LANDSCAPE_SEED_TAG, step))
     sides = global_minimum(problem.sizes, problem.propensity, exact_limit=LANDSCAPE_EXACT_MAX_N, rng=rng, starts=LANDSCAPE_STARTS)
-    return side_names(np.asarray(sides), problem.sizes, codes)
+    return side_names(np.asarray(sides), problem.sizes, codes, relations)
 
 
 def profile_similarity(relations: np.ndarray) -> np.ndarray:
@@ -220,8 +248,9 @@ def bloc_metrics(relations: np.ndarray, capability: np.ndarray, codes: Sequence[
     blocs), ``bloc_<CODE>`` (:func:`bloc_labels`) and ``landscape_bloc_<CODE>``
     (:func:`landscape_bloc_labels`; omitted above ``LANDSCAPE_MAX_N`` states).
     """
-    blocs = bloc_labels(relations, capability, codes)
-    within, across = bloc_similarity(relations, blocs)
+    sides = kernels.factions(relations, capability)
+    blocs = side_names(sides, capability, codes, relations)
+    within, across = bloc_similarity(relations, [str(side) for side in sides])  # the two sides, as in stacked_metrics
     row: dict[str, object] = {"similarity_within": within, "similarity_across": across}
     row.update({f"bloc_{code}": bloc for code, bloc in zip(codes, blocs, strict=True)})
     landscape = landscape_bloc_labels(relations, capability, codes, step=step)
@@ -279,11 +308,11 @@ def stacked_metrics(
     }
     labels = kernels.factions_of_stack(w, cap, vectors)
     cols["similarity_within"], cols["similarity_across"] = _stacked_bloc_similarity(w, labels)
-    names = _side_names_of_stack(labels, cap, codes)
+    names = _side_names_of_stack(labels, cap, codes, w)
     cols.update({f"bloc_{code}": names[:, k] for k, code in enumerate(codes)})
     if n <= LANDSCAPE_EXACT_MAX_N:
         sym = (w + w.transpose(0, 2, 1)) / 2.0
-        landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes)
+        landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes, w)
     elif n <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
         landscape = np.array([landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(steps)], dtype=object)
     else:
@@ -303,12 +332,16 @@ def _stacked_tipping_ratio(baselines: np.ndarray, alpha: float, beta: float) -> 
     return ratios[np.cumsum(changed) - 1]
 
 
-def _side_names_of_stack(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str]) -> np.ndarray:
-    """:func:`side_names` of every row of a T x N array of 0/1 sides (a T x N array of codes)."""
-    names = np.empty(sides.shape, dtype=object)
+def _side_names_of_stack(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str], relations: np.ndarray | None = None,
+                         margin: float = BLOC_MARGIN) -> np.ndarray:
+    """:func:`side_names` of every row of a T x N array of 0/1 sides (a T x N array of codes);
+    with ``relations`` (T x N x N), states not :func:`committed` are ``non-aligned``."""
+    sides = np.asarray(sides)
+    names = np.full(sides.shape, NONALIGNED, dtype=object)
     code_of = np.array(codes, dtype=object)
+    sure = np.ones(sides.shape, dtype=bool) if relations is None else committed(sides, np.asarray(relations, dtype=float), margin)
     for side in (0, 1):
-        member = sides == side
+        member = (sides == side) & sure
         lead = np.argmax(np.where(member, capability[None, :], -np.inf), axis=1)  # first among equals
         names = np.where(member, code_of[lead][:, None], names)
     return names

@@ -22,6 +22,7 @@ The decisions, their order and their random draws are those of the rules as stat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import mesa
@@ -29,13 +30,46 @@ import numpy as np
 
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
+from alignsim.world.events.hostile import (
+    Condemn,
+    MilitaryPosture,
+    RallySupport,
+    Threaten,
+    UseForce,
+)
 from alignsim.world.events.material import Aid
+from alignsim.world.params import Params
 
 if TYPE_CHECKING:
     from alignsim.model.model import AlignmentModel, LoggedEvent
 
 
-REPLY, COOL, COUNTER = 1, 2, 4  # what a news item may make a state do (flags)
+REPLY, COOL, COUNTER, STRUCK, SOLIDARITY = 1, 2, 4, 8, 16  # what a news item may make a state do (flags)
+ANSWERS = frozenset({"reciprocate", "retaliate", "solidarity", "cool"})  # answers are not answered
+
+#: The retaliation ladder, most severe first: (severity |g| / 10 of the rung, the event it takes).
+@cache
+def ladder() -> tuple[tuple[float, type[Event], str], ...]:
+    """Rungs of retaliation, most severe first: (severity, event type, form)."""
+    rungs = [(UseForce, "strike"), (MilitaryPosture, "exercise"), (Threaten, "force"), (Condemn, "condemn")]
+    out = []
+    for cls, form in rungs:
+        probe = cls(source="AAA", target="BBB", form=form)
+        out.append((probe.severity(), cls, form))
+    return tuple(out)
+
+
+def court_gap(p: Params) -> float:
+    """The smallest gap X0 - W a state courts: max(court_gap, noise_z x noise_sd)."""
+    return max(p.court_gap, p.noise_z * p.noise_sd)
+
+
+def noise_floor_support(m: AlignmentModel) -> np.ndarray:
+    """The support drop each state needs before it courts: max(support_drop, noise_z x SD of its
+    friendly share under the noise), SD = noise_sd x sqrt(sum_{j != i} c_j^2) / sum_{j != i} c_j."""
+    p, c = m.params, m.world.capability
+    sd = p.noise_sd * np.sqrt((c**2).sum() - c**2) / (c.sum() - c)
+    return np.maximum(p.support_drop, p.noise_z * sd)
 
 
 @dataclass(frozen=True)
@@ -88,10 +122,13 @@ def read_news(m: AlignmentModel) -> Briefing:
     n, loyalty = m.world.n, m.world.loyalty
     ft, et = p.friend_threshold, p.enemy_threshold
     news = m.news()
-    usable = np.array([k for k, e in enumerate(news) if e.source != e.target and e.event.warming], dtype=np.intp)
+    noticed = p.noise_z * p.noise  # a warming act must move the actor's relation more than this
+    warm_k = [k for k, e in enumerate(news) if e.source != e.target and e.event.warming]
+    hostile_k = [k for k, e in enumerate(news) if e.rule not in ANSWERS and e.event.victim is not None]
+    usable = np.array(sorted(set(warm_k) | set(hostile_k)), dtype=np.intp)
     support = m.friendly_support_all()
     remembered = m.remembered_support.copy()
-    dropped = support < remembered - p.support_drop
+    dropped = support < remembered - noise_floor_support(m)
     updated = remembered + (support - remembered) / p.support_memory
     meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
     if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
@@ -100,33 +137,38 @@ def read_news(m: AlignmentModel) -> Briefing:
                         support, remembered, dropped, updated, W >= ft, meet)
     src = np.array([news[k].source for k in usable], dtype=np.intp)
     tgt = np.array([news[k].target for k in usable], dtype=np.intp)
-    answer = np.array([news[k].rule == "reciprocate" for k in usable], dtype=bool)
+    answer = np.array([news[k].rule in ANSWERS for k in usable], dtype=bool)
     mutual = np.array([bool(news[k].event.mutual) for k in usable], dtype=bool)
+    warm = np.isin(usable, warm_k)
+    loud = np.array([abs(news[k].impulse) >= noticed for k in usable], dtype=bool)
     friends = W >= ft
     # Row s of these: which states regard s as a friend / an adversary / with X0 > 0. The screens
     # run on booleans, item by state; scores are computed only for the pairs that pass them.
     friend_of = np.ascontiguousarray(friends.T)
     enemy_of = np.ascontiguousarray((W <= -et).T)
+    # An attacker counts as an adversary for the cool rule, as hostile as its act was severe.
+    attacked = (m.attacked_until >= m.month) & (m.attack_severity > 0)
+    hostility = np.maximum(-W, np.where(attacked, m.attack_severity, 0.0))
+    foe_of = np.ascontiguousarray(((W <= -et) | attacked).T)
     owed = np.ascontiguousarray((X0 > 0).T)
     found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (items, states, flag)
 
     def third(items: np.ndarray, states: np.ndarray) -> np.ndarray:
         return (states != src[items]) & (states != tgt[items])
 
-    for actor, other, only in ((src, tgt, None), (tgt, src, mutual)):
-        screen = friend_of[actor] & enemy_of[other]
-        if only is not None:
-            screen &= only[:, None]
+    for actor, other, only in ((src, tgt, warm), (tgt, src, mutual & warm)):
+        screen = friend_of[actor] & foe_of[other] & only[:, None]
         k, i = np.nonzero(screen)
-        score = W[i, actor[k]] * -W[i, other[k]] * loyalty[i]
+        score = W[i, actor[k]] * hostility[i, other[k]] * loyalty[i]
         keep = (score >= p.cool_threshold) & third(k, i)
         found.append((k[keep], i[keep], COOL))
-    contested = ~answer & (W[tgt, src] > -et)
+    contested = warm & loud & ~answer & (W[tgt, src] > -et)
     k, i = np.nonzero(enemy_of[src] & ~enemy_of[tgt] & owed[tgt] & contested[:, None])
     keep = third(k, i)
     found.append((k[keep], i[keep], COUNTER))
-    asked = np.flatnonzero(~answer)
+    asked = np.flatnonzero(warm & ~answer)
     found.append((asked, tgt[asked], REPLY))
+    found += _hostile_pairs(m, news, usable)
     items = np.concatenate([f[0] for f in found])
     states = np.concatenate([f[1] for f in found])
     kinds = np.concatenate([np.full(len(f[0]), f[2], dtype=np.int8) for f in found])
@@ -140,6 +182,37 @@ def read_news(m: AlignmentModel) -> Briefing:
     item = usable[col]
     first = np.searchsorted(who, np.arange(n + 1))
     return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
+
+
+def _hostile_pairs(m: AlignmentModel, news: list[LoggedEvent], usable: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """(items, states, flag) for hostile items that are not answers: STRUCK for the victim of a
+    known aggressor (retaliate, balance); SOLIDARITY for third states committed to the victim --
+    commitment k_iv = max(W_iv, 0) + alliance_commitment A_iv, k_iv x severity >= solidarity_threshold,
+    and W_ia < W_iv (more committed to the victim than to the aggressor, if there is one)."""
+    p, W = m.params, m.relations
+    at = m.world.index
+    commitment = np.maximum(W, 0.0) + p.alliance_commitment * m.world.ties["alliance"]
+    items, states, kinds = [], [], []
+    for pos, k in enumerate(usable.tolist()):
+        e = news[k]
+        if e.rule in ANSWERS or e.event.victim is None:
+            continue
+        v = at(e.event.victim)
+        a = at(e.event.aggressor) if e.event.aggressor is not None else -1
+        if a == v:
+            continue
+        if a >= 0:
+            items.append(pos), states.append(v), kinds.append(STRUCK)
+        rally = commitment[:, v] * e.event.severity() >= p.solidarity_threshold
+        if a >= 0:
+            rally &= W[:, a] < W[:, v]
+        rally[v] = False
+        if a >= 0:
+            rally[a] = False
+        for i in np.flatnonzero(rally).tolist():
+            items.append(pos), states.append(i), kinds.append(SOLIDARITY)
+    item_arr, state_arr, kind_arr = (np.array(x, dtype=np.intp) for x in (items, states, kinds))
+    return [(item_arr[kind_arr == flag], state_arr[kind_arr == flag], flag) for flag in (STRUCK, SOLIDARITY)]
 
 
 class StateAgent(mesa.Agent):
@@ -179,6 +252,12 @@ class StateAgent(mesa.Agent):
                 lost += self._cool(e)
             if flags & COUNTER and budget > 0 and free:
                 budget -= self._counter_court(e, chance)
+            if flags & STRUCK:
+                self._retaliate(e)
+                if budget > 0:
+                    budget -= self._balance(e, budget)
+            if flags & SOLIDARITY:
+                self._solidarity(e)
         if brief.dropped[i]:
             lost.append(f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}")
         if lost and budget > 0:
@@ -192,16 +271,19 @@ class StateAgent(mesa.Agent):
         actors = [(e.source, e.target)] + ([(e.target, e.source)] if e.event.mutual else [])
         lost = []
         for friend, other in actors:
-            if friend == i or other == i or m.grieves(i, friend):
+            if friend == i or other == i or m.grieves(i, friend) or m.answered(i, friend):
                 continue
-            if W[i, friend] >= p.friend_threshold and W[i, other] <= -p.enemy_threshold:
-                score = W[i, friend] * -W[i, other] * m.world.loyalty[i]
+            attacked = m.attacked_until[i, other] >= m.month and m.attack_severity[i, other] > 0
+            if W[i, friend] >= p.friend_threshold and (W[i, other] <= -p.enemy_threshold or attacked):
+                hostility = max(-W[i, other], m.attack_severity[i, other] if attacked else 0.0)
+                score = W[i, friend] * hostility * m.world.loyalty[i]
                 if score < p.cool_threshold:
                     continue
+                role = "attacker" if attacked else "adversary"
                 why = (
                     f"{m.code(friend)} (friend, {W[i, friend]:+.2f}) acted warmly with {m.code(other)} "
-                    f"(adversary, {W[i, other]:+.2f}): {e.event.type} at step {e.step}; "
-                    f"loyalty {m.world.loyalty[i]:.2f} x friendship x hostility = {score:.2f}"
+                    f"({role}, {W[i, other]:+.2f}): {e.event.type} at step {e.step}; "
+                    f"loyalty {m.world.loyalty[i]:.2f} x friendship x hostility {hostility:.2f} = {score:.2f}"
                 )
                 intensity = min(1.5, 0.5 * score / p.cool_threshold)
                 m.act(MediaFreeze(source=self.code, target=m.code(friend), intensity=intensity), rule="cool", cause=why)
@@ -218,9 +300,9 @@ class StateAgent(mesa.Agent):
         ``chance`` min(1, 2 x my hostility x my interest baseline toward the courted)."""
         m, i = self.model, self.index
         c, target = e.source, e.target
-        if m.grievance_until[i, target] >= m.month or m.month - m.courted_at[i, target] < m.params.court_interval:
+        if m.grievance_until[i, target] >= m.month or m.month - m.courted_at[i, target] < m.params.court_interval or m.acted_at[i, target] == m.month:
             return 0  # not m.may_court(i, target), inline: this is the innermost loop of a busy month
-        if m.rng.random() >= chance:
+        if m.streams.draws.random() >= chance:
             return 0
         W, X0 = m.relations, m.baseline
         why = (
@@ -237,7 +319,7 @@ class StateAgent(mesa.Agent):
         order = np.argsort(-gap, kind="stable")  # largest gap first, lowest index among equals
         # a lost partner is replaced by new friends: states not yet friends, below what interests justify
         new_friend = m.relations[i, order] < m.params.friend_threshold
-        order = order[(gap[order] >= m.params.court_gap) & (order != i) & new_friend]
+        order = order[(gap[order] >= court_gap(m.params)) & (order != i) & new_friend]
         plan: list[int] = order[m.may_court_all(i, order)].tolist()
         wedge = self._weakest_link() if m.params.wedge else None
         if wedge is not None and wedge not in plan:
@@ -275,7 +357,7 @@ class StateAgent(mesa.Agent):
         m, i, p = self.model, self.index, self.model.params
         j = e.source
         baseline = m.baseline[i, j]
-        if baseline <= 0 or p.reciprocity == 0 or m.grieves(i, j):
+        if baseline <= 0 or p.reciprocity == 0 or m.grieves(i, j) or m.answered(i, j):
             return
         intensity = float(min(2.0, max(0.2, p.reciprocity * baseline / p.friend_threshold)))  # clip to [0.2, 2]
         why = f"answering {m.code(j)}'s {e.event.type} at step {e.step}; interest baseline toward it {baseline:+.2f}"
@@ -288,6 +370,67 @@ class StateAgent(mesa.Agent):
                 return
             event = Talks(source=self.code, target=m.code(j), via=m.code(broker), intensity=intensity)
         m.act(event, rule="reciprocate", cause=why)
+
+    def _retaliate(self, e: LoggedEvent) -> None:
+        """Answer a hostile act in kind, in proportion to its severity and limited by capability:
+        the most severe rung of the ladder whose severity is at most severity x min(1, c_me / c_aggressor)."""
+        m, i, p = self.model, self.index, self.model.params
+        a = m.world.index(e.event.aggressor or "")
+        if p.retaliation == 0 or m.answered(i, a):
+            return
+        c = m.world.capability
+        ratio = min(1.0, float(c[i] / c[a]))
+        reach = e.event.severity() * ratio
+        rung = next((r for r in ladder() if r[0] <= reach), ladder()[-1])
+        news = m.briefing.news if m.briefing is not None else m.news()
+        if any(n.event.aggressor == self.code and n.event.victim == m.code(a) and n.event.severity() >= rung[0] for n in news):
+            return  # already answered in kind that month (a scripted counter-strike, say)
+        why = (
+            f"retaliating for {m.code(a)}'s {e.event.type} at step {e.step} (severity {e.event.severity():.2f}); "
+            f"capability ratio {ratio:.2f} allows severity {reach:.2f}"
+        )
+        m.act(rung[1](source=self.code, target=m.code(a), form=rung[2], intensity=p.retaliation), rule="retaliate", cause=why)
+
+    def _balance(self, e: LoggedEvent, budget: int) -> int:
+        """After a serious attack, court the aggressor's adversaries that are not mine nor yet my
+        friends (balance of threat, Walt 1987), most hostile to the aggressor first. Returns actions taken."""
+        m, i, p = self.model, self.index, self.model.params
+        if e.event.severity() < p.balance_threshold:
+            return 0
+        a = m.world.index(e.event.aggressor or "")
+        W = m.relations
+        foes = np.flatnonzero((W[:, a] <= -p.enemy_threshold) & (W[i] > -p.enemy_threshold) & (W[i] < p.friend_threshold))
+        foes = foes[(foes != i) & (foes != a)]
+        foes = foes[np.argsort(W[foes, a], kind="stable")]
+        taken = 0
+        for j in foes[m.may_court_all(i, foes)].tolist():
+            if taken >= budget:
+                break
+            why = f"balancing: {m.code(a)} attacked it ({e.event.type} at step {e.step}); {m.code(j)} regards {m.code(a)} at {W[j, a]:+.2f}"
+            taken += int(self._approach(j, rule="balance", cause=why))
+        return taken
+
+    def _solidarity(self, e: LoggedEvent) -> None:
+        """Stand by a victim I am committed to: condemn its aggressor, or rally support for it when
+        the attacker is not a state of the world (intensity min(1.5, 0.5 score / solidarity_threshold))."""
+        m, i, p = self.model, self.index, self.model.params
+        v = m.world.index(e.event.victim or "")
+        a = m.world.index(e.event.aggressor) if e.event.aggressor is not None else None
+        toward = v if a is None else a
+        if m.answered(i, toward):
+            return
+        allied = bool(m.world.ties["alliance"][i, v])
+        commitment = max(float(m.relations[i, v]), 0.0) + p.alliance_commitment * allied
+        score = commitment * e.event.severity()
+        intensity = min(1.5, 0.5 * score / p.solidarity_threshold)
+        why = (
+            f"solidarity with {m.code(v)} ({'ally, ' if allied else ''}relation {m.relations[i, v]:+.2f}) after "
+            f"{e.event.type} at step {e.step}: commitment x severity = {score:.2f}"
+        )
+        if a is None:
+            m.act(RallySupport(source=self.code, target=m.code(v), intensity=intensity), rule="solidarity", cause=why)
+        else:
+            m.act(Condemn(source=self.code, target=m.code(a), intensity=intensity), rule="solidarity", cause=why)
 
     # ------------------------------------------------------------------ the form of an approach
     def _approach(self, j: int, *, rule: str, cause: str) -> bool:

@@ -119,8 +119,12 @@ class RelationCube:
     def _from_recorder_order(cls, frame: pd.DataFrame, columns: tuple[str, ...]) -> RelationCube | None:
         """One replicate in the recorder's order (step by step, the same pairs in the same order at
         every step): a reshape. ``None`` when the frame is laid out otherwise."""
-        if "replicate" in frame.columns or len(frame) == 0:
+        if len(frame) == 0:
             return None
+        if "replicate" in frame.columns:  # one replicate's table with its replicate column
+            rep = frame["replicate"].to_numpy()
+            if not (rep == rep[0]).all():
+                return None
         step = frame["step"].to_numpy()
         steps = np.unique(step)
         t = len(steps)

@@ -47,21 +47,56 @@ def step_relations(
     saturation: float,
     noise: float,
     kernel: Kernel,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
+    shocks: np.ndarray | None = None,
     dt: float = 1.0,
 ) -> np.ndarray:
     """One Euler step of the relation dynamics; returns the new matrix (input untouched).
 
     ``impulses`` are the summed event impulses of the step, added once (they are jumps, not rates).
-    The noise is drawn for every entry, diagonal included, so that the number of draws per step is
-    fixed at N*N whatever happens -- this keeps random streams aligned across scenarios.
+    The noise is ``shocks`` (N x N standard normals) or, without them, drawn from ``rng`` for every
+    entry, diagonal included, so that the number of draws per step is fixed at N*N whatever happens.
     """
-    shocks = rng.standard_normal(relations.shape)
+    if shocks is None:
+        if rng is None:
+            raise ValueError("step_relations needs rng or shocks")
+        shocks = rng.standard_normal(relations.shape)
     new = relations + dt * drift(relations, baseline, beta=beta, alpha=alpha, saturation=saturation, kernel=kernel)
     new += impulses + noise * np.sqrt(dt) * shocks
     np.clip(new, -1.0, 1.0, out=new)
     np.fill_diagonal(new, 0.0)
     return new
+
+
+def steady_state(
+    relations: np.ndarray, baseline: np.ndarray, *, beta: float, alpha: float, saturation: float, kernel: Kernel,
+    tol: float = 1e-10, max_steps: int = 6000,
+) -> tuple[np.ndarray, int]:
+    """The spin-up: the noise-free, shock-free monthly map iterated from ``relations`` until no
+    relation moves by more than ``tol`` (or ``max_steps`` months). Returns (W*, months taken).
+
+    W* solves W = clip(W - beta (W - X0) + L tanh(alpha B(W) / L), -1, 1): the steady state of the
+    basin the given relations lie in (Morrison et al. 2023 -- below the tipping point, the peaceful
+    branch near X0; above it, the polarized one)."""
+    w = relations.copy()
+    for months in range(1, max_steps + 1):
+        new = w + drift(w, baseline, beta=beta, alpha=alpha, saturation=saturation, kernel=kernel)
+        np.clip(new, -1.0, 1.0, out=new)
+        np.fill_diagonal(new, 0.0)
+        moved = float(np.max(np.abs(new - w))) if w.size else 0.0
+        w = new
+        if moved < tol:
+            return w, months
+    return w, max_steps
+
+
+def far_from(relations: np.ndarray, steady: np.ndarray, codes: list[str], threshold: float) -> list[tuple[str, str, float, float]]:
+    """Directed pairs whose relation lies at least ``threshold`` from the steady state: (i, j, W_ij, W*_ij),
+    farthest first."""
+    gap = np.abs(relations - steady)
+    i, j = np.nonzero(gap >= threshold)
+    order = np.argsort(-gap[i, j], kind="stable")
+    return [(codes[a], codes[b], float(relations[a, b]), float(steady[a, b])) for a, b in zip(i[order], j[order], strict=True)]
 
 
 def leading_eigenvalue(matrix: np.ndarray) -> float:

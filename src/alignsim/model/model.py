@@ -27,12 +27,31 @@ import numpy as np
 
 from alignsim import blas
 from alignsim.config.scenario import Scenario
-from alignsim.model.agents import Briefing, StateAgent, read_news
-from alignsim.model.dynamics import step_relations
+from alignsim.model.agents import ANSWERS, Briefing, StateAgent, read_news
+from alignsim.model.dynamics import far_from, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldState, interest_baseline
+
+
+@dataclass(frozen=True)
+class Streams:
+    """Independent random streams, children of the run's seed (``Generator.spawn``)."""
+
+    noise: np.random.Generator  # N x N standard normals every step, nothing else
+    order: np.random.Generator  # one permutation per step: the order in which states decide
+    draws: np.random.Generator  # the agents' chance decisions (counter-courting)
+
+    @classmethod
+    def of(cls, root: np.random.Generator) -> Streams:
+        """Children of the root's SeedSequence with spawn keys (..., STREAM_KEY, k), k = 0, 1, 2:
+        a pure function of the seed. (``SeedSequence.spawn`` would count earlier spawns, so a seed
+        object used twice -- replicate k at every point of a sweep -- would give other streams.)"""
+        seq = root.bit_generator.seed_seq
+        keys = (*getattr(seq, "spawn_key", ()), STREAM_KEY)
+        entropy, pool = getattr(seq, "entropy", None), getattr(seq, "pool_size", 4)
+        return cls(*(np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*keys, k), pool_size=pool)) for k in range(3)))
 
 
 @dataclass(frozen=True)
@@ -45,9 +64,13 @@ class LoggedEvent:
     source: int
     target: int  # equals source for single-state events
     origin: str  # "scenario" or "agent"
-    rule: str  # "scripted", "court", "counter_court", "cool" or "reciprocate"
+    rule: str  # "scripted", "court", "counter_court", "cool", "reciprocate", "retaliate", "solidarity" or "balance"
     cause: str
     impulse: float  # change of W[source, target] from this event
+
+
+STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
+MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops changing)
 
 
 class AlignmentModel(mesa.Model):
@@ -55,13 +78,20 @@ class AlignmentModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> None:
         run_seed = scenario.seed if seed is None else seed
-        super().__init__(rng=np.random.default_rng(run_seed))
+        root = np.random.default_rng(run_seed)
+        # One stream per purpose, derived from the seed (docs/model.md, the random-number contract):
+        # the noise of step t is the same in two scenarios whatever their agents do.
+        self.streams = Streams.of(root)
+        super().__init__(rng=root)
         self.config = scenario  # Mesa reserves `scenario` for its own class
         self.params: Params = scenario.params
         self.world = WorldState.from_spec(scenario.world_spec)
-        self.relations = self.world.relations.copy()
-        self.initial_relations = self.relations.copy()
         self.baseline = interest_baseline(self.world, self.params)
+        self._steady: tuple[np.ndarray, int] | None = None
+        self._initial_baseline = self.baseline.copy()
+        start = self.steady if self.params.initial_relations == "equilibrium" else self.world.relations
+        self.relations = start.copy()
+        self.initial_relations = self.relations.copy()
         self.month = 0  # steps taken; Mesa's own counter is avoided (it changes in Mesa 4)
         self._date = (0, scenario.date_of(0))
         self.log: list[LoggedEvent] = []
@@ -69,8 +99,12 @@ class AlignmentModel(mesa.Model):
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
+        self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -10**6)
+        self.acted_at = np.full((n, n), -1)  # the month i last acted toward j: one answer per pair per month
+        self.attacked_until = np.full((n, n), -1)  # v remembers a hostile act of a until then
+        self.attack_severity = np.zeros((n, n))  # ... of this severity (|g| / 10 x intensity)
         # What each state remembers of its friendly capability share (exponential average).
         self.remembered_support = self.friendly_support_all()
         self.briefing: Briefing | None = None
@@ -84,19 +118,62 @@ class AlignmentModel(mesa.Model):
         for shock in self._plan.get(self.month, []):
             self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
         if self.params.agents:
+            self.remember_attacks()
             self.briefing = read_news(self)
             self.remembered_support = self.briefing.updated
-            for k in self.rng.permutation(self.world.n):
+            for k in self.streams.order.permutation(self.world.n):
                 self.state_agents[int(k)].decide()
             self.briefing = None
         p = self.params
         self.relations = step_relations(
             self.relations, self.baseline, self.impulses,
-            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, rng=self.rng,
+            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, shocks=self.draw_noise(),
         )
         self.impulses[:] = 0.0
+        self.fade_memory()
         self.month += 1
         self.recorder.collect()
+
+    def remember_attacks(self) -> None:
+        """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
+        for ``grievance_months``, with the act's severity."""
+        for e in self.news():
+            if e.rule in ANSWERS or e.event.aggressor is None or e.event.victim is None:
+                continue
+            v, a = self._index[e.event.victim], self._index[e.event.aggressor]
+            if v != a:
+                self.attacked_until[v, a] = self.month + self.params.grievance_months
+                self.attack_severity[v, a] = e.event.severity()
+
+    def fade_memory(self) -> None:
+        """The month's agent acts enter the memory of hostility, which then fades by ``memory_decay``;
+        entries below 1e-4 are dropped."""
+        memory = self.world.memory
+        if memory is None:
+            return
+        if self._pending_memory.any():
+            memory += self._pending_memory
+            self._pending_memory[:] = 0.0
+        if not memory.any():
+            return
+        memory *= self.params.memory_decay
+        memory[memory < MEMORY_FLOOR] = 0.0
+        self.baseline = interest_baseline(self.world, self.params)
+
+    @property
+    def steady(self) -> np.ndarray:
+        """The model's own steady state under no shocks, spun up from the world's relations (computed once)."""
+        if self._steady is None:
+            p = self.params
+            with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
+                self._steady = steady_state(self.world.relations, self._initial_baseline,
+                                            beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
+        return self._steady[0]
+
+    def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
+        """Pairs whose given initial relation lies far from the model's steady state (default: 5 noise SDs, at least 0.1)."""
+        far = max(0.1, 5 * self.params.noise_sd) if threshold is None else threshold
+        return far_from(self.world.relations, self.steady, self.world.codes, far)
 
     def run(self) -> AlignmentModel:
         """All the scenario's steps (with BLAS held to ``alignsim.blas.BLAS_THREADS`` threads)."""
@@ -105,11 +182,19 @@ class AlignmentModel(mesa.Model):
                 self.step()
         return self
 
+    def draw_noise(self) -> np.ndarray:
+        """The step's N x N standard normals, from the noise stream alone."""
+        n = self.world.n
+        return self.streams.noise.standard_normal((n, n))
+
     # ------------------------------------------------------------------ the one way events enter
     def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
-        if event.apply(w):
+        rebuild = event.apply(w)
+        if self._remember_hostility(event, deferred=origin == "agent"):
+            rebuild = True
+        if rebuild:
             self.baseline = interest_baseline(w, self.params)
         deltas = event.impulses(w, self.params)
         for i, j, delta in deltas:
@@ -123,7 +208,23 @@ class AlignmentModel(mesa.Model):
         self._log_by_step.setdefault(self.month, []).append(entry)
         if event.goldstein() < 0 and target != source:
             self.hold_grievance(source, target)
+        if origin == "agent" and target != source:
+            self.acted_at[source, target] = self.month
         return entry
+
+    def _remember_hostility(self, event: Event, *, deferred: bool) -> bool:
+        """A hostile act between two states adds memory_weight x severity to their memory M (both
+        ways): a scripted act at once, an agent's at the end of the month (so that X0 stays fixed
+        while states decide). Returns True when X0 must be rebuilt now."""
+        a, v = event.aggressor, event.victim
+        if a is None or v is None or a == v or self.params.memory_weight == 0 or self.world.memory is None:
+            return False
+        i, j = self._index[a], self._index[v]
+        add = self.params.memory_weight * event.severity()
+        memory = self._pending_memory if deferred else self.world.memory
+        memory[i, j] += add
+        memory[j, i] += add
+        return not deferred
 
     # ------------------------------------------------------------------ what agents read
     @property
@@ -173,12 +274,16 @@ class AlignmentModel(mesa.Model):
 
     def may_court(self, i: int, j: int) -> bool:
         """Not a state i holds a grievance against, nor one it courted within ``court_interval``."""
-        return not self.grieves(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
+        return not self.grieves(i, j) and not self.answered(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
 
     def may_court_all(self, i: int, targets: np.ndarray) -> np.ndarray:
         """:meth:`may_court` for an array of targets."""
-        free = self.grievance_until[i, targets] < self.month
+        free = (self.grievance_until[i, targets] < self.month) & (self.acted_at[i, targets] != self.month)
         return free & (self.month - self.courted_at[i, targets] >= self.params.court_interval)
+
+    def answered(self, i: int, j: int) -> bool:
+        """i has already acted toward j this month (one answer per pair per month)."""
+        return bool(self.acted_at[i, j] == self.month)
 
     def note_courted(self, i: int, j: int) -> None:
         self.courted_at[i, j] = self.month

@@ -3,12 +3,16 @@ that :mod:`alignsim.viz.charts` draws; and the run folder's charts."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from alignsim.results.scaling import is_large_world
 from alignsim.viz.charts import (
     SAVE_OPTIONS,
     BandData,
@@ -70,9 +74,18 @@ def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
     return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
 
 
+#: How many pairs a chart shows when the scenario tracks none: the largest drifts from the start.
+DEFAULT_PAIRS = 6
+
+
+def largest_drift_pairs(drift: pd.DataFrame, count: int = DEFAULT_PAIRS) -> list[str]:
+    """The pairs charted when a scenario tracks none: the first ``count`` rows of a drift table
+    (:func:`drift_data` or :func:`ensemble_drift_data`, largest drift first), written 'SRC-TGT'."""
+    return [f"{s}-{t}" for s, t in zip(drift.source[:count], drift.target[:count])]
+
+
 def _default_pairs(result: RunResult) -> list[str]:
-    drift = drift_data(result)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(drift_data(result))
 
 
 def _label(e: Any) -> str:
@@ -162,8 +175,7 @@ def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 
 
 
 def _default_ensemble_pairs(result: RunResult) -> list[str]:
-    drift = ensemble_drift_data(result)
-    return [f"{s}-{t}" for s, t in zip(drift.source[:6], drift.target[:6])]
+    return largest_drift_pairs(ensemble_drift_data(result))
 
 
 def ensemble_matrices_data(result: RunResult) -> MatricesData:
@@ -235,9 +247,32 @@ def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95
 
 def save_charts(result: RunResult, folder: Path, *, show_runs: int = 0) -> list[Path]:
     """The run folder's charts; an ensemble's show the median across runs and its 5–95% band
-    (``show_runs`` individual runs drawn on the tracked pairs)."""
+    (``show_runs`` individual runs drawn on the tracked pairs). A world of more than
+    :data:`~alignsim.results.scaling.LARGE_WORLD_STATES` states gets the views of :func:`large_world_figures`."""
     folder.mkdir(parents=True, exist_ok=True)
-    if result.is_ensemble:
+    with _cyclic_gc_paused():
+        return _save_charts(result, folder, show_runs)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Drawing the charts allocates some 10^5 short-lived matplotlib objects, and each pass of the
+    cyclic garbage collector they trigger walks every object alive, the run's tables included:
+    a sixth of the drawing time. Paused while drawing (reference counting still frees at once
+    what is no longer used), and the collector back on, as it was, afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _save_charts(result: RunResult, folder: Path, show_runs: int) -> list[Path]:
+    if is_large_world(result.scenario):
+        figures = large_world_figures(result, show_runs=show_runs)
+    elif result.is_ensemble:
         figures = {
             "tracked_pairs.png": plot_band(band_data(result, runs=show_runs)),
             "relations_start_end.png": plot_matrices(ensemble_matrices_data(result)),
@@ -258,3 +293,99 @@ def save_charts(result: RunResult, folder: Path, *, show_runs: int = 0) -> list[
         fig.savefig(folder / name, **SAVE_OPTIONS)
         paths.append(folder / name)
     return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# large worlds: views fit for N, computed from the relation arrays (never the long table)
+
+#: Ties drawn per state on a large world's network (its strongest), before the threshold |W| >= 0.2.
+NETWORK_TIES_PER_STATE = 2
+
+
+def large_world_figures(result: RunResult, *, show_runs: int = 0) -> dict[str, Any]:
+    """The same five charts for a world of hundreds of states, each in a view that stays readable
+    and costs time in proportion to N x N once: the tracked pairs (or the largest drifts); both
+    matrices with the states ordered by their bloc at the end and no numbers in the cells; the
+    network of each state's strongest ties; blocs over time; the largest drifts."""
+    drift = large_drift_data(result)
+    pairs = list(result.scenario.track) or [f"{a}-{b}" for a, b in zip(drift.source[:6], drift.target[:6])]
+    tracked = plot_band(band_data(result, pairs, runs=show_runs)) if result.is_ensemble else plot_pairs(large_pairs_data(result, pairs))
+    return {
+        "tracked_pairs.png": tracked,
+        "relations_start_end.png": plot_matrices(large_matrices_data(result)),
+        "alignment_network_end.png": plot_network(large_network_data(result)),
+        "blocs_over_time.png": plot_blocs(ensemble_blocs_data(result) if result.is_ensemble else blocs_data(result)),
+        "drift.png": plot_drift(drift),
+    }
+
+
+def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
+    """:func:`pairs_data` of a single run, read from the relation arrays."""
+    cube = result.relation_cube
+    dates = pd.to_datetime(pd.Series(cube.dates)).to_numpy()
+    threshold = result.scenario.params.friend_threshold
+    frames = []
+    for pair in pairs:
+        a, b = pair.split("-")
+        w = cube.series(a, b)[0]
+        frames.append(pd.DataFrame({"pair": pair, "date": dates, "weight": w, "reverse": cube.series(b, a)[0],
+                                    "baseline": cube.series(a, b, "baseline")[0], "old_friend": bool(w[0] >= threshold)}))
+    ev = result.events
+    scripted = ev[ev.origin == "scenario"]
+    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
+    rows = []
+    for pair in pairs:
+        a, b = pair.split("-")
+        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
+        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
+    return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
+
+
+def large_drift_data(result: RunResult) -> pd.DataFrame:
+    """:func:`ensemble_drift_data` (from the arrays); a single run's has no interval columns."""
+    drift = ensemble_drift_data(result)
+    return drift if result.is_ensemble else drift.drop(columns=["drift_p5", "drift_p95"])
+
+
+def _end_blocs(result: RunResult) -> dict[str, str]:
+    """Each state's bloc at the last step: the most common one across runs (ties to the
+    alphabetically first, as :func:`modal_blocs`), from that step's rows only."""
+    m = result.metrics
+    end = m[m.step == m.step.max()]
+    out = {}
+    for column in (c for c in m.columns if c.startswith("bloc_")):
+        counts = end[column].astype(str).value_counts()
+        out[column.removeprefix("bloc_")] = str(min(counts.index[counts == counts.max()]))
+    return out
+
+
+def large_matrices_data(result: RunResult) -> MatricesData:
+    """The start and end matrices (median across runs), states ordered by bloc at the end and,
+    within a bloc, by capability: the bloc structure shows as blocks on the diagonal."""
+    data = ensemble_matrices_data(result)
+    blocs = _end_blocs(result)
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    order = sorted(range(len(data.codes)), key=lambda i: (str(blocs.get(data.codes[i], "")), -caps[data.codes[i]], data.codes[i]))
+    runs = data.note if result.is_ensemble else ""
+    note = f"{runs}\n{len(order)} states, ordered by their bloc at the end"
+    return MatricesData([data.codes[i] for i in order], data.start[np.ix_(order, order)], data.end[np.ix_(order, order)], data.start_date, data.end_date, note)
+
+
+def large_network_data(result: RunResult) -> NetworkData:
+    """The end network (median across runs) with each state's strongest ties only: at most
+    :data:`NETWORK_TIES_PER_STATE` per state, each with |W| >= 0.2, so every state shows and the
+    drawing has O(N) edges, not O(N^2)."""
+    data = ensemble_matrices_data(result)
+    codes, mat = data.codes, data.end
+    sym = np.abs((mat + mat.T) / 2)
+    np.fill_diagonal(sym, 0.0)
+    keep = np.zeros_like(sym, dtype=bool)
+    strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
+    keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
+    keep = (keep | keep.T) & (sym >= 0.2)
+    signed = (mat + mat.T) / 2
+    edges = [(codes[i], codes[j], float(signed[i, j])) for i, j in zip(*np.nonzero(np.triu(keep, 1)))]
+    blocs = _end_blocs(result)
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    runs = f"median of {result.replicates} runs, " if result.is_ensemble else ""
+    return NetworkData(codes, [caps[c] for c in codes], [str(blocs[c]) for c in codes], edges, f"\n({runs}{NETWORK_TIES_PER_STATE} strongest ties per state)")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import importlib.util
+import logging
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ from alignsim.errors import OutputError
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 
 FLOAT_FORMAT = "%.10g"
+LOG = logging.getLogger("alignsim")
 
 
 ROWS_PER_CHUNK = 100_000  # rows of the relations table formatted at a time when saving
@@ -90,6 +93,7 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
     try:
         with _folder_lock(out):
             check_out(out, overwrite=overwrite)  # again: another run may have written it meanwhile
+            remove_stale_temps(out)
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
             made = True
@@ -104,6 +108,35 @@ def write_folder(out: str | Path, write: Callable[[Path], None], *, overwrite: b
         if not done:
             _remove_empty(created)
     return out
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Remove the temporary siblings of ``out`` (``.NAME.tmp-PID``, ``.NAME.old-PID``) left by runs
+    that were killed before they could clean up (``kill -9``, a power cut): those whose process no
+    longer exists. Each removal is logged as a warning; returns the folders removed."""
+    removed = []
+    for path in sorted(out.parent.glob(f".{glob.escape(out.name)}.*-*")):
+        kind, _, pid = path.name.removeprefix(f".{out.name}.").partition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or process_exists(int(pid)) or not path.is_dir():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+            LOG.warning("removed %s, left by an interrupted run (process %s no longer exists)", path, pid)
+    return removed
+
+
+def process_exists(pid: int) -> bool:
+    """True while process ``pid`` runs (ours, or anyone's we may not signal)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:

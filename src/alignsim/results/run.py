@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.model.cube import RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks, write_relations_csv, write_relations_parquet
+from alignsim.results.integrity import write_manifest
+from alignsim.results.scaling import csv_by_default, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
 from alignsim.viz import report_html
 
@@ -171,16 +172,35 @@ class RunResult:
         return viz.plot_drift(data, ax=ax)
 
     # ------------------------------------------------------------------ saving
-    def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None, show_runs: int = 0) -> Path:
+    def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None, show_runs: int = 0,
+             csv: bool | None = None) -> Path:
         """Write the run folder: written into a temporary sibling, then renamed into place, so the
         folder appears whole or not at all. An existing non-empty folder is kept unless ``overwrite``.
 
         Tables are always written as CSV. ``parquet`` adds Parquet copies (needs pyarrow, the
         ``parquet`` extra); by default they are written for ensembles when pyarrow is installed,
         and a single run's folder stays as it was. ``show_runs`` draws that many individual
-        replicates on the ensemble's tracked-pairs chart."""
-        parquet = self._wants_parquet(parquet)
-        return write_folder(out, lambda folder: self._write(folder, charts=charts, parquet=parquet, show_runs=show_runs), overwrite=overwrite)
+        replicates on the ensemble's tracked-pairs chart.
+
+        A large world's relations (more than :data:`~alignsim.results.scaling.CSV_ROWS_PER_REPLICATE`
+        rows per replicate) are written as Parquet only, with the other tables in both forms;
+        ``csv=True`` writes relations.csv too, ``parquet=False`` (or no pyarrow) keeps CSV."""
+        csv, parquet = self._table_formats(csv, parquet)
+        return write_folder(out, lambda folder: self._write(folder, charts=charts, parquet=parquet, show_runs=show_runs, csv=csv), overwrite=overwrite)
+
+    def _table_formats(self, csv: bool | None, parquet: bool | None) -> tuple[bool, bool]:
+        """(relations as CSV, tables as Parquet): Parquet first for a large world, CSV when asked."""
+        if csv is False and parquet is False:
+            raise InputError("without CSV and without Parquet no relations table would be written", field="csv")
+        large = not csv_by_default(self._rows_per_replicate())
+        if csv is None:
+            csv = not (large and has_pyarrow() and parquet is not False)
+        return csv, self._wants_parquet(True if not csv else parquet)
+
+    def _rows_per_replicate(self) -> int:
+        if self._cube is not None:
+            return len(self._cube.steps) * len(self._cube.sources)
+        return len(self.relations) // max(1, self.replicates)
 
     def _wants_parquet(self, parquet: bool | None) -> bool:
         if parquet is None:
@@ -189,12 +209,14 @@ class RunResult:
             raise InputError("Parquet output needs pyarrow: pip install 'alignsim[parquet]'", field="parquet")
         return parquet
 
-    def _write(self, folder: Path, *, charts: bool, parquet: bool, show_runs: int = 0) -> None:
+    def _write(self, folder: Path, *, charts: bool, parquet: bool, show_runs: int = 0, csv: bool = True) -> None:
         resolved = self.scenario.resolved()
         if resolved.get("replicates") == 1:
             del resolved["replicates"]  # the default; a single run's folder stays as it always was
-        (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        if self._frame is not None or self._cube is None:
+        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
+        if not csv:
+            pass  # a large world: relations.parquet only (see _table_formats)
+        elif self._frame is not None or self._cube is None:
             write_csv(self.relations, folder / "relations.csv")
         else:
             write_relations_csv(self._cube, folder / "relations.csv")
@@ -206,7 +228,7 @@ class RunResult:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
             report_html.write_report(self, folder)  # the interactive twin of the charts
         manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(folder, manifest)
 
     def _write_parquet(self, folder: Path) -> None:
         if self._frame is None and self._cube is not None:
@@ -256,10 +278,10 @@ def reaction_frequencies(events: pd.DataFrame, replicates: int) -> pd.DataFrame:
 
 def load_run(folder: Path) -> RunResult:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     scenario = Scenario.model_validate(data)
     tables = {name: read_table(folder, name) for name in TABLES}
-    for name, frame in tables.items():
+    for frame in tables.values():
         if "replicate" not in frame.columns:  # folders written before ensembles existed
             frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
     return RunResult(scenario, manifest=manifest, **tables)
@@ -269,4 +291,6 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
     """``name``.parquet when present and readable, else ``name``.csv."""
     if (folder / f"{name}.parquet").is_file() and has_pyarrow():
         return pd.read_parquet(folder / f"{name}.parquet")
+    if not (folder / f"{name}.csv").is_file() and (folder / f"{name}.parquet").is_file():
+        raise InputError(f"this folder holds {name} as Parquet only (a large world); reading it needs pyarrow: pip install 'alignsim[parquet]'", path=folder / f"{name}.parquet")
     return pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[])

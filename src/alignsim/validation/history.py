@@ -42,7 +42,10 @@ class HistoryData:
 def load_history() -> HistoryData:
     """The tables written by tools/prepare_history_data.py (src/alignsim/data/history/README.md)."""
     root = files("alignsim") / "data" / "history"
-    read = lambda name: pd.read_csv(root / name, compression="gzip")
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(root / name, compression="gzip")
+
     return HistoryData(add_interest_columns(read("dyad_years.csv.gz"), read("s_by_year.csv.gz")), read("s_by_year.csv.gz"), read("state_years.csv.gz"))
 
 

@@ -19,6 +19,11 @@ from matplotlib.lines import Line2D
 
 from alignsim.viz import style
 
+#: The matrices chart writes each cell's value up to this many states, and labels rows and columns up to LABELLED_STATES.
+ANNOTATED_STATES = 20
+LABELLED_STATES = 40
+#: The network names at most this many states (the most capable).
+LABELLED_NODES = 100
 RULE_MARKERS = style.REACTIONS
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 
@@ -157,9 +162,10 @@ def plot_matrices(data: MatricesData) -> Figure:
     for a, mat, when in ((axes[0], data.start, data.start_date), (axes[1], data.end, data.end_date)):
         image = a.imshow(mat, cmap=style.RELATION_CMAP, vmin=-1, vmax=1)
         n = len(data.codes)
-        a.set_xticks(range(n), data.codes)
-        a.set_yticks(range(n), data.codes)
-        for i in range(n):
+        labels = data.codes if n <= LABELLED_STATES else []  # hundreds of labels would be a black bar
+        a.set_xticks(range(n) if labels else [], labels)
+        a.set_yticks(range(n) if labels else [], labels)
+        for i in range(n if n <= ANNOTATED_STATES else 0):
             for j in range(n):
                 if i != j:
                     a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color=style.PAPER if abs(mat[i, j]) > 0.6 else style.INK)
@@ -189,8 +195,10 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
         g.add_edge(u, v, weight=w, strength=abs(w) if w > 0 else 0.05)
     pos = nx.spring_layout(g, weight="strength", seed=1)
     blocs = sorted(set(data.blocs))
-    colors = [style.bloc_color(blocs.index(b)) for b in data.blocs]
-    sizes = [300 + 4000 * np.sqrt(c / max(data.capability)) for c in data.capability]
+    palette = style.bloc_colors(blocs)
+    colors = [palette[blocs.index(b)] for b in data.blocs]
+    scale = min(1.0, 24 / max(1, len(data.codes)))  # a large world: smaller nodes
+    sizes = [scale * (300 + 4000 * np.sqrt(c / max(data.capability))) for c in data.capability]
     for u, v, w in sorted(data.edges, key=lambda e: e[2]):  # hostile first: friendly edges on top
         (x1, y1), (x2, y2) = pos[u], pos[v]
         if w > 0:
@@ -198,13 +206,14 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
         else:
             a.plot([x1, x2], [y1, y2], color=style.HOSTILE, lw=0.4 + 1.2 * abs(w), ls=(0, (3, 3)), alpha=0.35, zorder=1)
     a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors=style.INK, linewidths=0.6)
-    for c, size in zip(data.codes, sizes):
+    labelled = set(sorted(range(len(data.codes)), key=lambda i: -data.capability[i])[:LABELLED_NODES])  # the most capable
+    for c, size in (pair for i, pair in enumerate(zip(data.codes, sizes)) if i in labelled):
         inside = np.sqrt(size) >= 8.5 * len(c)  # the code fits in the node (points): else beside it
         a.annotate(c, pos[c], xytext=(0, 0) if inside else (0, -np.sqrt(size) / 2 - 1), textcoords="offset points", ha="center",
                    va="center" if inside else "top", color=style.BLOC_TEXT, fontsize=8.5, fontweight="bold", zorder=3)
     handles = [Line2D([], [], color=style.FRIENDLY, lw=2.5, label="friendly (W > 0)"),
                Line2D([], [], color=style.HOSTILE, lw=1.2, ls=(0, (3, 3)), alpha=0.6, label="hostile (W < 0)")]
-    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=style.bloc_color(k), markeredgecolor=style.INK, label=f"bloc of {b}")
+    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=palette[k], markeredgecolor=style.INK, label=style.bloc_label(b))
                 for k, b in enumerate(blocs)]
     a.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(4, len(handles)), frameon=False)
     a.set_axis_off()
@@ -228,25 +237,25 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     agreement never changes) a plain statement of the blocs instead of flat bands."""
     if _no_bloc_change(data):
         return _plot_no_bloc_change(data, ax)
-    fig, a = figure(ax, (10, 0.4 * len(data.codes) + 1.6))
+    fig, a = figure(ax, (10, min(0.4 * len(data.codes), 0.08 * len(data.codes) + 6) + 1.6))
     k = max(1, len(data.names))
+    colors = style.bloc_colors(data.names)
     if data.agreement is None:
-        palette = [style.bloc_color(i) for i in range(k)]
-        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(palette), vmin=0, vmax=k - 1 + 1e-9, interpolation="nearest")
+        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(colors), vmin=0, vmax=k - 1 + 1e-9, interpolation="nearest")
     else:  # an ensemble: the most common bloc, paler where fewer runs agree
-        rgb = np.array([to_rgb(style.bloc_color(i)) for i in range(k)])[data.blocs]
+        rgb = np.array([to_rgb(c) for c in colors])[data.blocs]
         strength = data.agreement[..., None]
         a.imshow(strength * rgb + (1 - strength) * 1.0, aspect="auto", interpolation="nearest")
-    a.set_yticks(range(len(data.codes)), data.codes)
+    a.set_yticks(range(len(data.codes)), data.codes, fontsize=10 if len(data.codes) <= 40 else 4)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
-    handles = [Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor=style.bloc_color(i), markeredgecolor=style.INK, label=f"bloc of {n}")
+    handles = [Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor=colors[i], markeredgecolor=style.INK, label=style.bloc_label(n))
                for i, n in enumerate(data.names)]
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     moved = int((data.blocs != data.blocs[:, :1]).any(axis=1).sum())
-    title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable member)"
+    title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable committed member; grey: non-aligned)"
     if data.agreement is not None:
-        title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable member)"
+        title = "Most common bloc over time across runs (paler: fewer runs agree; named after the most capable committed member)"
     a.set_title(f"{title}\n{moved} of {len(data.codes)} states change bloc at least once", fontsize=9)
     return fig
 
@@ -263,7 +272,8 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
     members: dict[int, list[str]] = {}
     for code, row in zip(data.codes, data.blocs):
         members.setdefault(int(row[0]) if row.size else 0, []).append(code)
-    blocs = [(k, textwrap.fill(f"bloc of {data.names[k]}: {', '.join(codes)}", 100, subsequent_indent="    ")) for k, codes in sorted(members.items())]
+    colors = style.bloc_colors(data.names)
+    blocs = [(k, textwrap.fill(f"{style.bloc_label(data.names[k])}: {', '.join(codes)}", 100, subsequent_indent="    ")) for k, codes in sorted(members.items())]
     span = f" from {data.dates[0][:10]} to {data.dates[-1][:10]}" if data.dates else ""
     across = " (the most common bloc across runs, and as many runs agree throughout)" if data.agreement is not None else ""
     heading = textwrap.fill(f"No bloc change: every state stays in the same bloc{span}.{across}", 90)
@@ -273,7 +283,7 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
     a.annotate(heading, (0, 1), xycoords="axes fraction", va="top", fontsize=11, fontweight="bold", color=style.INK)
     y = -32.0 - 17 * heading.count("\n")  # points below the top of the axes
     for k, text in blocs:
-        a.annotate("■", (0, 1), xycoords="axes fraction", xytext=(0, y), textcoords="offset points", va="top", fontsize=13, color=style.bloc_color(k))
+        a.annotate("■", (0, 1), xycoords="axes fraction", xytext=(0, y), textcoords="offset points", va="top", fontsize=13, color=colors[k])
         a.annotate(text, (0, 1), xycoords="axes fraction", xytext=(18, y - 1), textcoords="offset points", va="top", fontsize=9.5, color=style.INK)
         y -= 16 * (text.count("\n") + 1)
     return fig
@@ -357,9 +367,25 @@ def draw_band(a: Axes, dates: Any, low: Any, mid: Any, high: Any, *, color: str,
 
 
 def _date_axis(a: Axes) -> None:
-    locator = AutoDateLocator(maxticks=8)
+    locator = _ViewCachedDateLocator(maxticks=8)
     a.xaxis.set_major_locator(locator)
     a.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+class _ViewCachedDateLocator(AutoDateLocator):
+    """AutoDateLocator that keeps its ticks for the view they were computed for. Drawing a figure
+    (its constrained layout most of all) asks every axis for its ticks dozens of times while the
+    view stays put, and each answer walks a dateutil rrule: about a third of drawing the eight-panel tracked-pairs chart.
+    The ticks depend on the view interval alone, so the cache changes no picture."""
+
+    _view: tuple[float, float] | None = None
+    _ticks: Any = None
+
+    def __call__(self) -> Any:
+        view = tuple(self.axis.get_view_interval()) if self.axis is not None else None
+        if view is None or view != self._view:
+            self._view, self._ticks = view, super().__call__()  # type: ignore[assignment]
+        return self._ticks
 
 
 def _panels(count: int, ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, list[Axes]]:

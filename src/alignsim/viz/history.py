@@ -80,3 +80,29 @@ def plot_reversion(rates: pd.DataFrame) -> Figure:
 
 def _plural(tie: str) -> str:
     return tie[:-1] + "ies" if tie.endswith("y") else tie + "s"
+
+
+def plot_hindcast(scores: pd.DataFrame) -> Figure:
+    """AUC and Brier score per predictor and horizon, pooled over start years (rows with start
+    ``all``; columns horizon, predictor, auc, auc_lo95, auc_hi95, brier, brier_lo95, brier_hi95)."""
+    pooled = scores[scores.start == "all"]
+    predictors = list(dict.fromkeys(pooled.predictor))
+    horizons = sorted(pooled.horizon.unique())
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    axes = fig.subplots(1, 2)
+    width = 0.8 / max(len(predictors), 1)
+    for ax, col, label, title in ((axes[0], "auc", "chance a future ally is ranked above\na future enemy (AUC; 0.5 = a coin toss)",
+                                   "Ranking future friends above future enemies"),
+                                  (axes[1], "brier", "error of the predicted chance of a\nfriendly tie (Brier score; lower is better)",
+                                   "Predicted chance of a friendly tie")):
+        for k, (name, color) in enumerate(zip(predictors, COLORS)):
+            part = pooled[pooled.predictor == name].set_index("horizon").loc[horizons]
+            x = np.arange(len(horizons)) + (k - (len(predictors) - 1) / 2) * width
+            ax.bar(x, part[col], width=width, color=color, alpha=0.85, label=name,
+                   yerr=[part[col] - part[f"{col}_lo95"], part[f"{col}_hi95"] - part[col]], capsize=4)
+        ax.set_xticks(np.arange(len(horizons)), [f"{h} years later" for h in horizons])
+        ax.set(ylabel=label, title=title)
+    axes[0].axhline(0.5, color="grey", linestyle="--", linewidth=1)
+    axes[0].set_ylim(0, 1)
+    axes[0].legend(fontsize=9, loc="lower right")
+    return fig

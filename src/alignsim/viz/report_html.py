@@ -219,7 +219,7 @@ def _add_pair_events(fig: Any, result: Any, s: str, t: str, mid: np.ndarray, col
 
 def _ensemble_markers(events: pd.DataFrame, replicates: int) -> tuple[list[int], list[str], list[float]]:
     steps, texts, sizes = [], [], []
-    for (source, target, kind, rule), group in events.groupby(["source", "target", "type", "rule"], dropna=False, sort=True):
+    for _, group in events.groupby(["source", "target", "type", "rule"], dropna=False, sort=True):
         first = group.sort_values("step").drop_duplicates("replicate")
         share = first.replicate.nunique() / replicates
         lo, med, hi = np.quantile(first.step, [0.05, 0.5, 0.95]).astype(int)

@@ -36,6 +36,8 @@ REACTION_EDGE = INK
 SERIES = ("#332288", "#44AA99", "#999933", "#CC6677", "#88CCEE", "#117733", "#DDCC77", "#AA4499")  # scenarios, pairs
 BLOCS = ("#EEDD88", "#44BB99", "#BBCC33", "#DDDDDD", "#FFAABB", "#99DDFF", "#AAAA00", "#EE8866", "#77AADD")  # pale fills, none blue first
 BLOC_TEXT = INK  # labels written on a bloc's fill
+NONALIGNED = "#BBBBBB"  # a state committed to neither side (mid grey, apart from every bloc fill)
+NONALIGNED_NAME = "non-aligned"  # the label alignsim.measures.metrics gives such a state
 
 # the relation scale -1 hostile ... +1 friendly, built from the concept colours themselves
 RELATION_CMAP = LinearSegmentedColormap.from_list("alignsim_relation", [HOSTILE, MIDPOINT, FRIENDLY])
@@ -55,3 +57,16 @@ LABEL_X0 = "what interests justify (X0)"
 LABEL_SCALE = "relation (W): −1 hostile … +1 friendly"
 LABEL_DRIFT = "change of relation (W), start to end"
 LABEL_DIFF = "difference of relation (W)"
+
+
+def bloc_colors(names: list[str]) -> list[str]:
+    """One fill per bloc name, in order; the non-aligned get their own grey and use up no bloc colour."""
+    out, k = [], 0
+    for name in names:
+        out.append(NONALIGNED if name == NONALIGNED_NAME else bloc_color(k))
+        k += name != NONALIGNED_NAME
+    return out or [bloc_color(0)]
+
+
+def bloc_label(name: str) -> str:
+    return name if name == NONALIGNED_NAME else f"bloc of {name}"

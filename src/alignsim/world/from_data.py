@@ -48,10 +48,10 @@ IDEAL = "us_led_order"
 # The vote data run to 14 January 2020 (one roll call in 2020): 2019 is the last full year.
 FIRST_YEAR, LAST_YEAR = 1946, 2019
 MAX_WINDOW = 20
-# Initial-relation terms on top of X0 (docs/model.md section 10): a strategic rivalry mirrors an
-# alliance tie (-t_a), a militarized dispute in the window weighs like a sanction tie (t_s), shared
+# Initial-relation terms on top of X0 (docs/model.md section 10): a strategic rivalry is a tie in X0
+# itself (tie_rivalry), a militarized dispute in the window weighs like a sanction tie (t_s), shared
 # IGOs at most like a diplomatic tie (t_d); contiguity has no sign of its own and only is recorded.
-RIVALRY_TERM, MID_TERM, IGO_TERM = -0.3, -0.15, 0.1
+MID_TERM, IGO_TERM = -0.15, 0.1
 ATOP_ALLIANCE = ("atop_defense", "atop_offense")
 ATOP_TREATY = ("atop_neutral", "atop_nonagg", "atop_consul")
 
@@ -341,8 +341,14 @@ def pair_facts(codes: Sequence[str], w: Window) -> dict[tuple[str, str], dict[st
     return facts
 
 
+def rivalry_ties(facts: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, str]]:
+    """A strategic rivalry active in the year is a rivalry tie: it lowers X0 both ways (docs/model.md §1)."""
+    return [{"a": a, "b": b, "note": f"{fact['rivalry']}."} for (a, b), fact in sorted(facts.items()) if "rivalry" in fact]
+
+
 def initial_relations(spec_raw: dict[str, Any], facts: dict[tuple[str, str], dict[str, Any]], w: Window, min_abs: float) -> list[dict[str, Any]]:
-    """W0 = clip(X0 + rivalry + MID + IGO terms, -1, 1), symmetric; X0 with the default parameters."""
+    """W0 = clip(X0 + MID + IGO terms, -1, 1), symmetric; X0 with the default parameters (a rivalry
+    enters X0 as a tie, so it is not added again)."""
     state = WorldState.from_spec(WorldSpec.model_validate(spec_raw))
     x0 = interest_baseline(state, Params())
     codes, out = state.codes, []
@@ -358,8 +364,7 @@ def initial_relations(spec_raw: dict[str, Any], facts: dict[tuple[str, str], dic
 def relation_terms(x0: float, fact: dict[str, Any], w: Window) -> tuple[float, list[str]]:
     total, parts = x0, [f"X0 {x0:+.3f} (votes and ties, default params)"]
     if "rivalry" in fact:
-        total += RIVALRY_TERM
-        parts.append(f"{fact['rivalry']}: {RIVALRY_TERM:+.2f}")
+        parts.append(f"{fact['rivalry']}: a rivalry tie, in X0")
     if "mid" in fact:
         total += MID_TERM
         parts.append(f"{fact['mid']}: {MID_TERM:+.2f}")
@@ -434,7 +439,9 @@ def build_world(
         "relations": [],
         "ties": {"diplomatic": diplomatic_ties(codes, absent), "treaty": treaty, "alliance": alliance},
     }
-    raw["relations"] = initial_relations(raw, pair_facts(codes, w), w, min_relation)
+    facts = pair_facts(codes, w)
+    raw["ties"]["rivalry"] = rivalry_ties(facts)
+    raw["relations"] = initial_relations(raw, facts, w, min_relation)
     return Built(raw, header(codes, w, atop_year, overrides, min_relation, command))
 
 
@@ -458,8 +465,9 @@ def header(codes: Sequence[str], w: Window, atop_year: int, overrides: list[dict
         "  us_led_order position = BSV ideal point (window mean) rescaled over all states to [-1, 1]; salience = votes cast / held;",
         "  capability = CINC of the latest year <= Y; economy = primary energy consumption (proxy, not GDP);",
         "  alliance tie = ATOP defence or offence pact; treaty tie = ATOP neutrality, non-aggression or consultation only;",
+        "  rivalry tie = a Thompson-Sakuwa-Suzuki strategic rivalry active in Y (tie_rivalry in X0);",
         "  diplomatic ties = ASSUMED for every pair (the data have none) except --no-diplomatic overrides; no sanctions;",
-        f"  initial relation W0 = clip(X0 {RIVALRY_TERM:+} rivalry {MID_TERM:+} MID-in-window + {IGO_TERM} * shared IGOs / most shared, -1, 1),",
+        f"  initial relation W0 = clip(X0 {MID_TERM:+} MID-in-window + {IGO_TERM} * shared IGOs / most shared, -1, 1),",
         "  symmetric, X0 from this file with the default parameters; contiguity is recorded in notes, without a term.",
     ]
     if min_relation > 0:

@@ -136,8 +136,33 @@ def generate_world(
     if len(codes) != n:
         raise ValueError(f"facts give {len(codes)} codes for n = {n}")
     names = list(facts.names) if facts is not None and facts.names is not None else [f"State {c}" for c in codes]
-    k = r.dimensions
+    # the draws come in this order, whatever facts are given: one seed, one world
+    capability, economy, loyalty, need = _attributes(n, rng, r, facts)
+    bloc, positions, salience = _interests(n, rng, r, facts)
+    diplomatic, treaty, alliance, sanction = _ties(n, rng, r, facts, codes, capability, bloc)
+    # Round to what the file keeps before X0 is built, so that X0 from the file equals the X0 the
+    # initial relations were drawn around.
+    if r.decimals is not None:
+        positions, salience = np.round(positions, r.decimals), np.round(salience, r.decimals)
+    states = [
+        _state(codes[i], names[i], capability[i], economy[i], loyalty[i], need[i], positions[i], salience[i])
+        for i in range(n)
+    ]
+    dims = [{"id": f"dim_{d + 1}", "meaning": f"Synthetic interest dimension {d + 1} (+1 and -1 are opposed stances)."} for d in range(r.dimensions)]
+    ties: dict[str, Any] = {
+        "diplomatic": _pairs(diplomatic, codes),
+        "treaty": _pairs(treaty, codes),
+        "alliance": _pairs(alliance, codes),
+        "sanction": [{"source": codes[i], "target": codes[j]} for i, j in zip(*np.nonzero(sanction), strict=True)],
+    }
+    data: dict[str, Any] = {"name": name or f"synthetic_{n}", "description": description, "dimensions": dims, "states": states, "ties": ties}
+    data["relations"] = _initial_relations(n, rng, r, data, codes)
+    return WorldSpec.model_validate(data)
 
+
+def _attributes(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Capability shares (log-normal), economies (capability times a log-normal scatter), loyalty
+    (beta) and need (a share of needy states); known facts replace the draws after they are made."""
     raw = rng.lognormal(0.0, r.capability_sigma, n)
     capability = raw / raw.sum()
     if facts is not None and facts.capability is not None:
@@ -150,7 +175,13 @@ def generate_world(
     loyalty = rng.beta(r.loyalty_a, r.loyalty_b, n)
     needy = rng.random(n) < r.need_share
     need = np.where(needy, rng.uniform(0.5, 1.0, n), 0.0)
+    return capability, economy, loyalty, need
 
+
+def _interests(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each state's bloc, its interest positions (scattered around its bloc's centre; the blocs'
+    centres split into two camps on the aligned dimensions) and their salience."""
+    k = r.dimensions
     bloc = rng.integers(0, r.blocs, n)
     if facts is not None and facts.blocs is not None:
         bloc = np.asarray(facts.blocs, dtype=int)
@@ -163,7 +194,15 @@ def generate_world(
     centres = np.where(aligned, camp[:, None] * axis, free)
     positions = np.clip(centres[bloc] + rng.normal(0.0, r.interest_spread, (n, k)), -1.0, 1.0)
     salience = rng.uniform(r.salience_low, r.salience_high, (n, k))
+    return bloc, positions, salience
 
+
+def _ties(
+    n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None, codes: list[str], capability: np.ndarray, bloc: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Diplomatic relations (likelier between strong states), treaties and alliances (likelier
+    within a bloc), sanctions (by strong states, across blocs), as upper-triangle masks (sanctions
+    directed); known alliances and sanctions replace the draws."""
     rank = np.empty(n)
     rank[np.argsort(capability, kind="stable")] = np.arange(n) / max(n - 1, 1)
     same = bloc[:, None] == bloc[None, :]
@@ -179,23 +218,12 @@ def generate_world(
     if facts is not None and facts.sanctions is not None:
         sanction = _pair_matrix(facts.sanctions, codes, symmetric=False)
     diplomatic |= treaty | alliance
+    return diplomatic, treaty, alliance, sanction
 
-    # Round to what the file keeps before X0 is built, so that X0 from the file equals the X0 the
-    # initial relations were drawn around.
-    if r.decimals is not None:
-        positions, salience = np.round(positions, r.decimals), np.round(salience, r.decimals)
-    states = [
-        _state(codes[i], names[i], capability[i], economy[i], loyalty[i], need[i], positions[i], salience[i])
-        for i in range(n)
-    ]
-    dims = [{"id": f"dim_{d + 1}", "meaning": f"Synthetic interest dimension {d + 1} (+1 and -1 are opposed stances)."} for d in range(k)]
-    ties: dict[str, Any] = {
-        "diplomatic": _pairs(diplomatic, codes),
-        "treaty": _pairs(treaty, codes),
-        "alliance": _pairs(alliance, codes),
-        "sanction": [{"source": codes[i], "target": codes[j]} for i, j in zip(*np.nonzero(sanction), strict=True)],
-    }
-    data: dict[str, Any] = {"name": name or f"synthetic_{n}", "description": description, "dimensions": dims, "states": states, "ties": ties}
+
+def _initial_relations(n: int, rng: np.random.Generator, r: WorldRecipe, data: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
+    """Initial relations: the interest baseline X0 of the world in ``data`` plus noise, clipped to
+    [-1, 1]; pairs whose relation stays below the cutoff both ways are left out (no relation)."""
     x0 = interest_baseline(WorldState.from_spec(WorldSpec.model_validate(data)), r.params)
     noise = rng.normal(0.0, r.relation_noise, (n, n))
     if not r.directed_relations:
@@ -204,12 +232,12 @@ def generate_world(
     if r.decimals is not None:
         w0 = np.round(w0, r.decimals)
     np.fill_diagonal(w0, 0.0)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
     keep = upper & ((np.abs(w0) >= r.relation_cutoff) | (np.abs(w0.T) >= r.relation_cutoff)) & ((w0 != 0) | (w0.T != 0))
-    data["relations"] = [
+    return [
         {"source": codes[i], "target": codes[j], "weight": float(w0[i, j])} | ({"reverse": float(w0[j, i])} if r.directed_relations else {})
         for i, j in zip(*np.nonzero(keep), strict=True)
     ]
-    return WorldSpec.model_validate(data)
 
 
 def _state(code: str, name: str, capability: float, economy: float, loyalty: float, need: float,

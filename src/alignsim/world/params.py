@@ -31,6 +31,11 @@ class Params(BaseModel):
     tie_treaty: float = Field(0.15, ge=-1, le=1, description="Added to X0 of a pair bound by a cooperation treaty or agreement.")
     tie_alliance: float = Field(0.3, ge=-1, le=1, description="Added to X0 of allied pairs.")
     tie_sanction: float = Field(-0.15, ge=-1, le=1, description="Added to X0 of a pair where one sanctions the other (both directions).")
+    tie_rivalry: float = Field(-0.3, ge=-1, le=1, description="Added to X0 of a pair in an enduring rivalry (a 'rivalry' tie): the alliance term's mirror.")
+    memory_weight: float = Field(0.1, ge=0, le=1, description="A hostile act of severity h (|Goldstein| / 10 x intensity) adds memory_weight x h to the pair's memory of hostility M, which X0 subtracts.")
+    memory_half_life: float = Field(24.0, gt=0, le=1200, description="Months for the memory of hostility to halve: 24, the half-life of the excess risk of a renewed militarized dispute after one (docs/model.md).")
+    # --- the start ---
+    initial_relations: Literal["given", "equilibrium"] = Field("given", description="Start from the world file's relations ('given') or from the model's own steady state under no shocks ('equilibrium', a noise-free spin-up from them).")
     # --- agents' decision rules ---
     agents: bool = Field(True, description="Let states decide (court, cool, counter-court, reciprocate); false leaves only scripted shocks.")
     friend_threshold: float = Field(0.3, gt=0, le=1, description="A relation at or above this counts as friendship (above 0: reciprocity is scaled by it).")
@@ -46,6 +51,24 @@ class Params(BaseModel):
     aid_capacity_ratio: float = Field(10.0, ge=1, le=1e6, description="A state gives aid only to states whose economy (GDP) is at least this many times smaller.")
     need_threshold: float = Field(0.5, ge=0, le=1, description="A target's humanitarian need from which courting takes the form of aid.")
     reciprocity: float = Field(1.0, ge=0, le=5, description="Scale of a courted state's answer: its intensity is reciprocity x X0 toward the courter / friend_threshold, within [0.2, 2].")
+    noise_z: float = Field(2.0, ge=0, le=10, description="Triggers stand this many noise standard deviations above the noise: court gaps, support drops and the impulses states react to (0: unscaled).")
+    # --- answers to hostility ---
+    retaliation: float = Field(1.0, ge=0, le=5, description="Intensity of a victim's retaliation (0: none); its kind is the attack's severity limited by the capability ratio.")
+    solidarity_threshold: float = Field(0.3, gt=0, le=5, description="A third state condemns an attacker when its commitment to the victim x the attack's severity reaches this.")
+    alliance_commitment: float = Field(0.5, ge=0, le=2, description="Added to a state's commitment to a victim it is allied with.")
+    balance_threshold: float = Field(0.7, ge=0, le=1, description="A victim courts its attacker's adversaries after an attack of at least this severity (0.7: a threat of force).")
+
+    @property
+    def noise_sd(self) -> float:
+        """Stationary SD of a relation under the noise alone: sigma / sqrt(1 - (1 - beta)^2)
+        (the monthly step is an AR(1) with coefficient 1 - beta), written sigma / sqrt(beta (2 - beta))
+        so that it stays finite for the smallest beta."""
+        return self.noise / math.sqrt(self.beta * (2.0 - self.beta))
+
+    @property
+    def memory_decay(self) -> float:
+        """Monthly factor of the memory of hostility: 2^(-1 / memory_half_life)."""
+        return 2.0 ** (-1.0 / self.memory_half_life)
 
     @property
     def half_life(self) -> float:

@@ -22,7 +22,7 @@ from alignsim.measures.similarity import s_score, s_score_matrix
 from alignsim.world.params import Params
 from alignsim.world.types import Flag, Real
 
-TIE_KINDS = ("diplomatic", "treaty", "alliance")
+TIE_KINDS = ("diplomatic", "treaty", "alliance", "rivalry")
 
 
 class _Frozen(BaseModel):
@@ -85,6 +85,7 @@ class TiesSpec(_Frozen):
     diplomatic: tuple[TieSpec, ...] = ()
     treaty: tuple[TieSpec, ...] = ()
     alliance: tuple[TieSpec, ...] = ()
+    rivalry: tuple[TieSpec, ...] = Field((), description="Enduring rivalries (e.g. Thompson's strategic rivalries): each adds tie_rivalry to X0 both ways.")
     sanction: tuple[SanctionSpec, ...] = ()
 
 
@@ -317,6 +318,7 @@ class WorldState:
     relations: np.ndarray  # N x N, zero diagonal
     ties: dict[str, np.ndarray] = field(default_factory=dict)
     contact: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    memory: np.ndarray | None = None  # N x N symmetric memory of hostility M (docs/model.md, X0); zeros if None
 
     @property
     def n(self) -> int:
@@ -377,6 +379,7 @@ class WorldState:
             relations=relations,
             ties=ties,
             contact=contact,
+            memory=np.zeros((n, n)),
         )
 
 
@@ -419,8 +422,9 @@ def interest_similarity(interests: np.ndarray, salience: np.ndarray) -> np.ndarr
 def interest_baseline(world: WorldState, params: Params) -> np.ndarray:
     """X0: the relations that interests and formal ties alone justify, clipped to [-1, 1].
 
-    X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_s max(Z_ij, Z_ji), -1, 1), zero diagonal,
-    with S the interest similarity, D/T/A diplomatic, treaty and alliance ties and Z sanctions.
+    X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_r R_ij + t_s max(Z_ij, Z_ji) - M_ij, -1, 1),
+    zero diagonal, with S the interest similarity, D/T/A/R diplomatic, treaty, alliance and rivalry
+    ties, Z sanctions and M the fading memory of hostility.
     """
     t = world.ties
     sanctions = np.maximum(t["sanction"], t["sanction"].T)
@@ -429,8 +433,11 @@ def interest_baseline(world: WorldState, params: Params) -> np.ndarray:
         + params.tie_diplomatic * t["diplomatic"]
         + params.tie_treaty * t["treaty"]
         + params.tie_alliance * t["alliance"]
+        + params.tie_rivalry * t["rivalry"]
         + params.tie_sanction * sanctions
     )
+    if world.memory is not None:
+        x0 = x0 - world.memory
     x0 = np.clip(x0, -1.0, 1.0)
     np.fill_diagonal(x0, 0.0)
     return x0

@@ -110,6 +110,20 @@ class Event(BaseModel):
         own = set(type(self).model_fields) - set(Event.model_fields)
         return " ".join(f"{k}={getattr(self, k)}" for k in sorted(own) if getattr(self, k) not in (None, (), ""))
 
+    def severity(self) -> float:
+        """How hostile the act is: max(0, -g) / 10 x intensity (1 for a full use of force)."""
+        return max(0.0, -self.goldstein()) / 10.0 * self.intensity
+
+    @property
+    def aggressor(self) -> str | None:
+        """The state that acted with hostility (the source of a two-state act of negative score)."""
+        return self.source if self.target is not None and self.goldstein() < 0 else None
+
+    @property
+    def victim(self) -> str | None:
+        """The state a hostile act was aimed at (None for acts that are not hostile)."""
+        return self.target if self.goldstein() < 0 else None
+
     @property
     def warming(self) -> bool:
         """A cooperative act (positive Goldstein score): what other states read as courting."""
