@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import alignsim
 from alignsim.cli.main import main
 from alignsim.config.scenario import Scenario, load_scenario
-from alignsim.experiments.simulate import replicate_tables, run_scenario
+from alignsim.experiments.simulate import run_scenario
+from alignsim.model.model import AlignmentModel
 from alignsim.results import chart_data, scaling
 from alignsim.results.scaling import fast_yaml, resolved_yaml
 from alignsim.viz.charts import plot_matrices, plot_network
@@ -60,7 +61,8 @@ def test_the_un_worlds_resolved_scenario_reads_back_equal() -> None:
 
 def test_a_large_single_run_keeps_arrays_with_the_tables_of_a_recorded_run(large: Scenario, single) -> None:  # noqa: ANN001
     assert single._cube is not None  # no long table built unless asked
-    tables = replicate_tables(large, large.seed)
+    rec = AlignmentModel(large, seed=large.seed).run().recorder  # the tables of a recorded run
+    tables = (rec.relations_frame(), rec.events_frame(), rec.metrics_frame())
     for frame, ours in zip(tables, (single.relations, single.events, single.metrics)):
         frame.insert(0, "replicate", np.zeros(len(frame), dtype=np.int64))
         pd.testing.assert_frame_equal(ours, frame)

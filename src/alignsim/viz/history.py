@@ -102,7 +102,7 @@ def plot_hindcast(scores: pd.DataFrame) -> Figure:
                    yerr=[part[col] - part[f"{col}_lo95"], part[f"{col}_hi95"] - part[col]], capsize=4)
         ax.set_xticks(np.arange(len(horizons)), [f"{h} years later" for h in horizons])
         ax.set(ylabel=label, title=title)
-    axes[0].axhline(0.5, color="grey", linestyle="--", linewidth=1)
+    axes[0].axhline(0.5, color=style.ZERO_LINE, linestyle="--", linewidth=1)  # a coin toss
     axes[0].set_ylim(0, 1)
     axes[0].legend(fontsize=9, loc="lower right")
     return fig
