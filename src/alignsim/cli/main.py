@@ -97,27 +97,5 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
-def _stop_on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
-    """Make SIGTERM raise :class:`Terminated` (a KeyboardInterrupt) so that it cleans up as Ctrl-C
-    does; returns the handler it replaced (None when not in the main thread, where it cannot)."""
-    try:
-        return signal.signal(signal.SIGTERM, _raise_terminated) or signal.SIG_DFL
-    except ValueError:  # signal only works in the main thread
-        return None
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that flushing it at exit raises no second BrokenPipeError."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is no real file (a test's capture): nothing to flush
-        pass
-
-
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -63,15 +63,7 @@ def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
             "pair": pair, "date": pd.to_datetime(fwd.date.to_numpy()), "weight": fwd.weight.to_numpy(),
             "reverse": back.weight.to_numpy(), "baseline": fwd.baseline.to_numpy(), "old_friend": (a, b) in friends,
         }))
-    ev = result.events
-    scripted = ev[ev.origin == "scenario"]
-    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
-    rows = []
-    for pair in pairs:
-        a, b = pair.split("-")
-        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
-        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
-    return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
+    return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
 
 
 #: How many pairs a chart shows when the scenario tracks none: the largest drifts from the start.
@@ -86,6 +78,19 @@ def largest_drift_pairs(drift: pd.DataFrame, count: int = DEFAULT_PAIRS) -> list
 
 def _default_pairs(result: RunResult) -> list[str]:
     return largest_drift_pairs(drift_data(result))
+
+
+def shocks_and_reactions(ev: pd.DataFrame, pairs: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A single run's scripted shocks (date, label) and the agent reactions inside each tracked pair
+    (pair, date, rule, label)."""
+    scripted = ev[ev.origin == "scenario"]
+    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
+    rows = []
+    for pair in pairs:
+        a, b = pair.split("-")
+        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
+        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
+    return shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"])
 
 
 def _label(e: Any) -> str:
@@ -330,15 +335,7 @@ def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
         w = cube.series(a, b)[0]
         frames.append(pd.DataFrame({"pair": pair, "date": dates, "weight": w, "reverse": cube.series(b, a)[0],
                                     "baseline": cube.series(a, b, "baseline")[0], "old_friend": bool(w[0] >= threshold)}))
-    ev = result.events
-    scripted = ev[ev.origin == "scenario"]
-    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
-    rows = []
-    for pair in pairs:
-        a, b = pair.split("-")
-        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
-        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
-    return PairsData(pd.concat(frames, ignore_index=True), shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"]))
+    return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
 
 
 def large_drift_data(result: RunResult) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alignsim.errors import OutputError
+from alignsim.errors import InputError, OutputError
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 
 FLOAT_FORMAT = "%.10g"
@@ -306,3 +306,14 @@ def write_parquet_chunks(chunks: Iterator[pd.DataFrame], path: Path) -> None:
     finally:
         if writer is not None:
             writer.close()
+
+
+def report_folder(out: str | Path) -> Path:
+    """``out`` as the folder of a report (``check``, ``hindcast``): one that holds an earlier report,
+    or nothing, may be replaced; any other existing folder or file is refused."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file, not a folder", path=out, field="--out")
+    if out.is_dir() and any(out.iterdir()) and not (out / "report.md").is_file():
+        raise InputError("the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out")
+    return out

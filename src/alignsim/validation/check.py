@@ -43,7 +43,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
-from alignsim.errors import InputError
 from alignsim.measures.analytics import (
     alpha_critical,
     eigen_equilibria,
@@ -57,7 +56,7 @@ from alignsim.measures.balance import factions, pair_signs, triad_census
 from alignsim.measures.landscape import energy, frustration, global_minimum, local_minima
 from alignsim.measures.similarity import cohens_kappa, kendall_tau_b, s_score, scotts_pi
 from alignsim.model.dynamics import step_relations
-from alignsim.results.folders import write_folder
+from alignsim.results.folders import report_folder, write_folder
 from alignsim.validation import interests_vs_ties as ivt
 from alignsim.validation.data import ANTAL_ACTORS, load_antal_panels
 from alignsim.world.params import Params
@@ -932,11 +931,7 @@ def write_report(report: Report, drawn: dict[str, Figure], out: str | Path) -> P
     """Write report.md, report.html and the PNGs into ``out``: into a temporary sibling first, then
     renamed into place, so the folder appears whole or not at all. A folder that holds an earlier
     report (or nothing) is replaced; any other existing folder or file is refused."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("is a file, not a folder", path=out, field="--out")
-    if out.is_dir() and any(out.iterdir()) and not (out / "report.md").is_file():
-        raise InputError("the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out")
+    out = report_folder(out)
     def write(folder: Path) -> None:
         for name, fig in drawn.items():
             fig.savefig(folder / name, **SAVE_OPTIONS)

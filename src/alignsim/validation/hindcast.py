@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
-from alignsim.results.folders import write_csv, write_folder
+from alignsim.results.folders import report_folder, write_csv, write_folder
 from alignsim.validation.history import (
     MID_LAST_YEAR,
     HistoryData,
@@ -299,11 +298,7 @@ def render_html(sections: list[Section], settings: Settings) -> str:
 def write_hindcast(sections: list[Section], settings: Settings, out: str | Path) -> Path:
     """report.md, report.html, charts/*.png and tables/*.csv, whole or not at all. A folder holding an
     earlier report (or nothing) is replaced; any other existing folder or file is refused."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("is a file, not a folder", path=out, field="--out")
-    if out.is_dir() and any(out.iterdir()) and not (out / "report.md").is_file():
-        raise InputError("the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out")
+    out = report_folder(out)
 
     def write(folder: Path) -> None:
         (folder / "charts").mkdir()
