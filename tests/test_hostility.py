@@ -119,7 +119,7 @@ def test_a_victim_balances_by_courting_its_attackers_adversaries() -> None:
 def test_a_friend_warm_with_my_attacker_is_cooled_toward() -> None:
     """AAA does not count CCC as an adversary by relations alone (-0.2 > -0.3), but CCC struck it:
     BBB's visit to CCC that month costs BBB AAA's media coverage."""
-    world = four(relations=[*FOUR["relations"][:1], {"source": "AAA", "target": "BBB", "weight": 0.6}, *FOUR["relations"][1:]])
+    world = four(relations=[{"source": "AAA", "target": "BBB", "weight": 0.6}, *FOUR["relations"][1:]])  # AAA-BBB warmer than in FOUR
     shocks = [{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
               {"type": "visit", "source": "BBB", "target": "CCC", "step": 0}]
     model = run(shocks, world=world, initial_relations="given")

@@ -21,10 +21,10 @@ from alignsim.results.folders import check_out, default_folder
 def cmd_run(args: argparse.Namespace) -> int:
     check_ensemble_options(args)
     scenario = load_scenario(args.scenario)
+    out = args.out or default_folder(scenario.name)
+    check_out(out, overwrite=args.overwrite)  # before any work: a folder that cannot be written fails at once
     print_warnings(scenario.warnings)
     warn_far_from_steady_state(scenario)
-    out = args.out or default_folder(scenario.name)
-    check_out(out, overwrite=args.overwrite)
     started = time.perf_counter()
     n = scenario.replicates if args.replicates is None else args.replicates
     if _streams(args, n):
