@@ -57,7 +57,9 @@ def time_command(args: list[str], runs: int) -> tuple[float, float]:
     env = {**os.environ, "MPLBACKEND": "Agg"}
     for _ in range(runs):
         cpu, wall = child_cpu(), time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
         walls.append(time.perf_counter() - wall)
         cpus.append(child_cpu() - cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -92,16 +94,27 @@ def bench_charts(runs: int) -> None:
     import alignsim
     from alignsim.results import chart_data
 
-    print(f"charts of a single run (flagship, in one process, median of {runs}; target <= {CHARTS_TARGET} CPU-s together)")
+    print(
+        f"charts of a single run (flagship, in one process, median of {runs}; target <= {CHARTS_TARGET} CPU-s together)"
+    )
     result = alignsim.run(FLAGSHIP, progress=False)
     with tempfile.TemporaryDirectory() as tmp:
         chart_data.save_charts(result, Path(tmp) / "warm-up")  # imports matplotlib, loads its fonts
         count = iter(range(runs))
         wall, cpu = time_call(lambda: chart_data.save_charts(result, Path(tmp) / f"charts-{next(count)}"), runs)
         files = sorted(p.name for p in (Path(tmp) / "charts-0").iterdir())
-    row(f"{len(files)} charts ({', '.join(files)})"[:56], wall, cpu, f"target {CHARTS_TARGET} CPU-s", cpu <= CHARTS_TARGET)
+    row(
+        f"{len(files)} charts ({', '.join(files)})"[:56],
+        wall,
+        cpu,
+        f"target {CHARTS_TARGET} CPU-s",
+        cpu <= CHARTS_TARGET,
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        wall, cpu = time_command(["-m", "alignsim", "run", str(FLAGSHIP.relative_to(ROOT)), "--out", str(Path(tmp) / "run"), "--overwrite"], max(1, runs // 2))
+        wall, cpu = time_command(
+            ["-m", "alignsim", "run", str(FLAGSHIP.relative_to(ROOT)), "--out", str(Path(tmp) / "run"), "--overwrite"],
+            max(1, runs // 2),
+        )
     row("alignsim run (flagship, 36 steps, charts; fresh process)", wall, cpu)
 
 
@@ -110,7 +123,9 @@ def bench_api(runs: int) -> None:
     from alignsim.config.scenario import load_scenario
     from alignsim.model.model import AlignmentModel
 
-    print(f"the Python API at N = 193 (un193_baseline, 120 steps, median of {runs}; target API <= {API_RATIO_TARGET} x engine)")
+    print(
+        f"the Python API at N = 193 (un193_baseline, 120 steps, median of {runs}; target API <= {API_RATIO_TARGET} x engine)"
+    )
     scenario = load_scenario(UN193)
 
     def engine() -> None:
@@ -121,7 +136,13 @@ def bench_api(runs: int) -> None:
     row("engine: AlignmentModel(scenario).run() + metrics", e_wall, e_cpu)
     a_wall, a_cpu = time_call(lambda: alignsim.run(scenario, progress=False), runs)
     ratio = a_cpu / e_cpu
-    row("alignsim.run(scenario)  (a loaded Scenario)", a_wall, a_cpu, f"{ratio:.2f} x engine (target {API_RATIO_TARGET})", ratio <= API_RATIO_TARGET)
+    row(
+        "alignsim.run(scenario)  (a loaded Scenario)",
+        a_wall,
+        a_cpu,
+        f"{ratio:.2f} x engine (target {API_RATIO_TARGET})",
+        ratio <= API_RATIO_TARGET,
+    )
     wall, cpu = time_call(lambda: alignsim.run(scenario, seed=7, progress=False), runs)
     row("alignsim.run(scenario, seed=7)", wall, cpu, f"{cpu / e_cpu:.2f} x engine")
     wall, cpu = time_call(lambda: load_scenario(UN193), runs)

@@ -121,8 +121,13 @@ def scenario_for(n: int, steps: int, *, busy: bool) -> tuple[Scenario, str]:
         label = "UN world, scenarios/un193_baseline.yaml"
     else:
         world = generate_world(n, rng).model_dump(mode="json")
-        data = {"name": f"bench_{n}", "world": world, "seed": n, "start": "2024-01-01",
-                "params": {"alpha": half_tipping_alpha(world, Params().beta)}}
+        data = {
+            "name": f"bench_{n}",
+            "world": world,
+            "seed": n,
+            "start": "2024-01-01",
+            "params": {"alpha": half_tipping_alpha(world, Params().beta)},
+        }
         label = f"synthetic world (worldgen, seed {n})"
     data["steps"] = steps
     if busy:
@@ -159,8 +164,17 @@ def time_bare(scenario: Scenario) -> float:
     rng = np.random.default_rng(0)
 
     def once() -> None:
-        step_relations(w, x0, impulses, beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise,
-                       kernel=p.balance_kernel, rng=rng)
+        step_relations(
+            w,
+            x0,
+            impulses,
+            beta=p.beta,
+            alpha=p.alpha,
+            saturation=p.saturation,
+            noise=p.noise,
+            kernel=p.balance_kernel,
+            rng=rng,
+        )
 
     once()
     start = time.perf_counter()
@@ -204,8 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-busy", action="store_true", help="skip the workloads with scripted acts")
     args = parser.parse_args(argv)
 
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, BLAS limited to 1 thread", flush=True)
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, BLAS limited to 1 thread",
+        flush=True,
+    )
     rows: list[Row] = []
     for n in args.sizes:
         bare = float("nan")
@@ -219,19 +236,28 @@ def main(argv: list[str] | None = None) -> int:
             # whatever the workload: it is timed once per size, on the quiet workload.
             reference = time_reference(scenario, ref_steps) if not busy or n <= 200 else float("nan")
             rows.append(Row(n, label, events, build, full, cpu, bare, reference, ref_steps, args.steps))
-            print(f"  N={n} {'busy' if busy else 'quiet'}: full {ms(full)} ms/step, bare {ms(bare)} ms/step, "
-                  f"reference {ms(reference)} ms/step", flush=True)
+            print(
+                f"  N={n} {'busy' if busy else 'quiet'}: full {ms(full)} ms/step, bare {ms(bare)} ms/step, "
+                f"reference {ms(reference)} ms/step",
+                flush=True,
+            )
 
     print()
-    print(f"| N | world and workload | events in {args.steps} steps | full model, ms/step (CPU) | bare update, ms/step "
-          f"| reference, ms/step | reference / full | full / bare | {args.steps} steps, s |")
+    print(
+        f"| N | world and workload | events in {args.steps} steps | full model, ms/step (CPU) | bare update, ms/step "
+        f"| reference, ms/step | reference / full | full / bare | {args.steps} steps, s |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         ratio = "-" if r.reference != r.reference else f"{r.reference / r.full:,.{0 if r.reference >= r.full else 1}f}"
-        print(f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} ({ms(r.cpu)}) | {ms(r.bare)} | {ms(r.reference)} "
-              f"| {ratio} | {r.full / r.bare:,.0f} | {r.run_seconds:.2f} |")
-    print(f"(reference steps timed: {', '.join(f'N={r.n}: {r.reference_steps}' for r in rows if r.reference == r.reference)}; "
-          f"building the model: {', '.join(f'N={r.n}: {r.build:.2f} s' for r in rows)})")
+        print(
+            f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} ({ms(r.cpu)}) | {ms(r.bare)} | {ms(r.reference)} "
+            f"| {ratio} | {r.full / r.bare:,.0f} | {r.run_seconds:.2f} |"
+        )
+    print(
+        f"(reference steps timed: {', '.join(f'N={r.n}: {r.reference_steps}' for r in rows if r.reference == r.reference)}; "
+        f"building the model: {', '.join(f'N={r.n}: {r.build:.2f} s' for r in rows)})"
+    )
 
     print()
     ok = True
@@ -241,12 +267,16 @@ def main(argv: list[str] | None = None) -> int:
         if r.n == 193 and r.reference == r.reference:
             ratio = r.reference / r.full
             met = ratio >= TARGET_RATIO_193
-            print(f"target N=193{note}: full model >= {TARGET_RATIO_193:.0f}x faster than the reference: {ratio:,.0f}x {'met' if met else 'NOT MET'}")
+            print(
+                f"target N=193{note}: full model >= {TARGET_RATIO_193:.0f}x faster than the reference: {ratio:,.0f}x {'met' if met else 'NOT MET'}"
+            )
             ok &= met or busy
         if r.n in TARGET_SECONDS:
             limit = TARGET_SECONDS[r.n] * args.steps / 120
             met = r.run_seconds <= limit
-            print(f"target N={r.n}{note}: {args.steps} steps <= {limit:g} s: {r.run_seconds:.2f} s {'met' if met else 'NOT MET'}")
+            print(
+                f"target N={r.n}{note}: {args.steps} steps <= {limit:g} s: {r.run_seconds:.2f} s {'met' if met else 'NOT MET'}"
+            )
             ok &= met or busy
     print(f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0 if ok else 1

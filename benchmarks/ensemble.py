@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="default: all cores")
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "article_timeline_2024.yaml")
     parser.add_argument("--no-save", action="store_true", help="time the simulation only")
-    parser.add_argument("--stream", action="store_true", help="stream the run to Parquet parts (with charts) and report peak memory")
+    parser.add_argument(
+        "--stream", action="store_true", help="stream the run to Parquet parts (with charts) and report peak memory"
+    )
     args = parser.parse_args(argv)
     if args.stream:
         return stream_benchmark(args)
@@ -108,14 +110,18 @@ def main(argv: list[str] | None = None) -> int:
 
     scenario = load_scenario(args.scenario)
     workers = resolve_workers(args.workers, args.replicates)
-    print(f"alignsim ensemble benchmark: {scenario.name}, {args.replicates} replicates x {scenario.steps} months, "
-          f"{workers} workers on a {default_workers()}-core machine, Python {sys.version.split()[0]}")
+    print(
+        f"alignsim ensemble benchmark: {scenario.name}, {args.replicates} replicates x {scenario.steps} months, "
+        f"{workers} workers on a {default_workers()}-core machine, Python {sys.version.split()[0]}"
+    )
 
     started, cpu = time.perf_counter(), time.process_time()
     for k in range(5):
         run_replicate(scenario, k)
     one, one_cpu = (time.perf_counter() - started) / 5, (time.process_time() - cpu) / 5
-    print(f"  one replicate in one process:   {one * 1000:6.1f} ms ({one_cpu * 1000:.1f} ms of CPU; model, recorder, tables)")
+    print(
+        f"  one replicate in one process:   {one * 1000:6.1f} ms ({one_cpu * 1000:.1f} ms of CPU; model, recorder, tables)"
+    )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  load average before the run:    {load:6.2f} (other processes compete for the cores when it is above 0)")
 
@@ -125,10 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         simulated, parent_cpu = time.perf_counter() - started, time.process_time() - cpu
         after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         worker_cpu = memory.cpu_seconds(exclude=os.getpid())
-        print(f"  simulate {args.replicates} replicates:     {simulated:6.1f} s  ({simulated / args.replicates * workers * 1000:.1f} ms per replicate per worker)")
+        print(
+            f"  simulate {args.replicates} replicates:     {simulated:6.1f} s  ({simulated / args.replicates * workers * 1000:.1f} ms per replicate per worker)"
+        )
         if worker_cpu:
-            print(f"    CPU used: workers {worker_cpu:.1f} s, parent {parent_cpu:.1f} s; on {workers} idle cores that is "
-                  f"{max(worker_cpu / workers, parent_cpu):.1f} s of simulation")
+            print(
+                f"    CPU used: workers {worker_cpu:.1f} s, parent {parent_cpu:.1f} s; on {workers} idle cores that is "
+                f"{max(worker_cpu / workers, parent_cpu):.1f} s of simulation"
+            )
         saved = 0.0
         if not args.no_save:
             folder = Path(tempfile.mkdtemp(prefix="alignsim-bench-"))
@@ -138,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
                 saved = time.perf_counter() - started
                 size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
                 formats = "CSV + Parquet" if has_pyarrow() else "CSV"
-                print(f"  save the run folder:            {saved:6.1f} s  ({formats} + 5 charts, {size / 1e6:.0f} MB on disk)")
+                print(
+                    f"  save the run folder:            {saved:6.1f} s  ({formats} + 5 charts, {size / 1e6:.0f} MB on disk)"
+                )
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
     total = simulated + saved
@@ -146,8 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  total:                          {total:6.1f} s  (target <= {TARGET_SECONDS:.0f} s: {verdict})")
     unit = 1 if sys.platform == "darwin" else 1024
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
-    print(f"  peak memory: parent {after_run * unit / 2**20:.0f} MiB after the run, {parent / 2**20:.0f} MiB after saving"
-          + (f"; parent + workers {memory.peak / 2**20:.0f} MiB (sampled; pages shared with the fork server counted in each)" if memory.peak else ""))
+    print(
+        f"  peak memory: parent {after_run * unit / 2**20:.0f} MiB after the run, {parent / 2**20:.0f} MiB after saving"
+        + (
+            f"; parent + workers {memory.peak / 2**20:.0f} MiB (sampled; pages shared with the fork server counted in each)"
+            if memory.peak
+            else ""
+        )
+    )
     return 0
 
 
@@ -199,22 +217,34 @@ def stream_benchmark(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     workers = resolve_workers(args.workers, args.replicates)
-    print(f"alignsim streamed ensemble benchmark: {scenario.name}, {args.replicates} replicates x {scenario.steps} months, "
-          f"{workers} workers on a {default_workers()}-core machine, parts of {PART_REPLICATES} replicates, Python {sys.version.split()[0]}")
+    print(
+        f"alignsim streamed ensemble benchmark: {scenario.name}, {args.replicates} replicates x {scenario.steps} months, "
+        f"{workers} workers on a {default_workers()}-core machine, parts of {PART_REPLICATES} replicates, Python {sys.version.split()[0]}"
+    )
     folder = Path(tempfile.mkdtemp(prefix="alignsim-bench-"))
     try:
         with PeakSampler() as memory:
             started = time.perf_counter()
-            result = stream_scenario(scenario, folder / "run", replicates=args.replicates, workers=workers,
-                                     progress=sys.stderr.isatty(), charts=not args.no_save)
+            result = stream_scenario(
+                scenario,
+                folder / "run",
+                replicates=args.replicates,
+                workers=workers,
+                progress=sys.stderr.isatty(),
+                charts=not args.no_save,
+            )
             elapsed = time.perf_counter() - started
         size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
-        print(f"  simulate and write {args.replicates} replicates: {elapsed:6.1f} s  ({result.manifest['parts']} parts per table"
-              f"{' + 5 charts' if not args.no_save else ''}, {size / 1e6:.0f} MB on disk)")
+        print(
+            f"  simulate and write {args.replicates} replicates: {elapsed:6.1f} s  ({result.manifest['parts']} parts per table"
+            f"{' + 5 charts' if not args.no_save else ''}, {size / 1e6:.0f} MB on disk)"
+        )
         started = time.perf_counter()
         band = result.band("PRK", "CUB")
-        print(f"  lazy load, band of PRK->CUB:    {time.perf_counter() - started:6.2f} s  (end: median {band['median'].iloc[-1]:+.3f}, "
-              f"5-95% [{band['p5'].iloc[-1]:+.3f}, {band['p95'].iloc[-1]:+.3f}])")
+        print(
+            f"  lazy load, band of PRK->CUB:    {time.perf_counter() - started:6.2f} s  (end: median {band['median'].iloc[-1]:+.3f}, "
+            f"5-95% [{band['p5'].iloc[-1]:+.3f}, {band['p95'].iloc[-1]:+.3f}])"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     unit = 1 if sys.platform == "darwin" else 1024
@@ -224,11 +254,15 @@ def stream_benchmark(args: argparse.Namespace) -> int:
     worker = max([children, *others.values()])
     total = memory.pss_peak or memory.peak
     verdict = "met" if max(parent, worker, total) < MEMORY_TARGET else "MISSED"
-    print(f"  peak memory: parent {parent / 2**20:.0f} MiB (getrusage RUSAGE_SELF), largest worker {worker / 2**20:.0f} MiB "
-          f"(VmHWM / RUSAGE_CHILDREN); parent + fork server + workers together {total / 2**20:.0f} MiB "
-          f"(sampled PSS: pages they share counted once)  (target < 1024 MiB each: {verdict})")
+    print(
+        f"  peak memory: parent {parent / 2**20:.0f} MiB (getrusage RUSAGE_SELF), largest worker {worker / 2**20:.0f} MiB "
+        f"(VmHWM / RUSAGE_CHILDREN); parent + fork server + workers together {total / 2**20:.0f} MiB "
+        f"(sampled PSS: pages they share counted once)  (target < 1024 MiB each: {verdict})"
+    )
     if memory.peak:
-        print(f"    (summing their resident sizes instead, which counts every shared page in each process: {memory.peak / 2**20:.0f} MiB)")
+        print(
+            f"    (summing their resident sizes instead, which counts every shared page in each process: {memory.peak / 2**20:.0f} MiB)"
+        )
     return 0
 
 

@@ -24,8 +24,11 @@ def bomb() -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cases = {"alias bomb (9^9 values)": bomb(), "nesting 3,000 deep": "description: " + "[" * 3000 + "]" * 3000 + "\n",
-                 "21 MiB file": "# " + "x" * (21 * 2**20) + "\n"}
+        cases = {
+            "alias bomb (9^9 values)": bomb(),
+            "nesting 3,000 deep": "description: " + "[" * 3000 + "]" * 3000 + "\n",
+            "21 MiB file": "# " + "x" * (21 * 2**20) + "\n",
+        }
         paths = {}
         for name, text in cases.items():
             paths[name] = folder / f"{len(paths)}.yaml"

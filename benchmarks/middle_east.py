@@ -41,15 +41,25 @@ def main() -> None:
     result = alignsim.run(PATH, replicates=args.replicates, seed=args.seed, progress=False)
     agent = result.events[result.events.origin == "agent"]
     top = agent.groupby(["source", "type", "target", "rule"]).replicate.nunique().sort_values(ascending=False)
-    print(f"{args.replicates} replicates of the Middle-East scenario, seed {args.seed}; agent reactions (share of runs):")
+    print(
+        f"{args.replicates} replicates of the Middle-East scenario, seed {args.seed}; agent reactions (share of runs):"
+    )
     print((top.head(25) / args.replicates).to_string(float_format=lambda x: f"{x:.0%}"))
     scenario = load_scenario(PATH)
-    no_deal = scenario.model_copy(update={"shocks": tuple(s for s in scenario.shocks if {s.source, s.target} != {"SAU", "IRN"})})
+    no_deal = scenario.model_copy(
+        update={"shocks": tuple(s for s in scenario.shocks if {s.source, s.target} != {"SAU", "IRN"})}
+    )
     seeds = np.random.SeedSequence(args.seed).spawn(args.replicates)
     print("without the Beijing deal: SAU->IRN or IRN->SAU above 0 within 36 months, share of runs")
-    for label, update in [("defaults", {}), ("no rivalry tie", {"tie_rivalry": 0.0}),
-                          ("no rivalry tie, no memory", {"tie_rivalry": 0.0, "memory_weight": 0.0}),
-                          ("no rivalry tie, no memory, given start", {"tie_rivalry": 0.0, "memory_weight": 0.0, "initial_relations": "given"})]:
+    for label, update in [
+        ("defaults", {}),
+        ("no rivalry tie", {"tie_rivalry": 0.0}),
+        ("no rivalry tie, no memory", {"tie_rivalry": 0.0, "memory_weight": 0.0}),
+        (
+            "no rivalry tie, no memory, given start",
+            {"tie_rivalry": 0.0, "memory_weight": 0.0, "initial_relations": "given"},
+        ),
+    ]:
         variant = no_deal.model_copy(update={"params": no_deal.params.model_copy(update=update)})
         print(f"  {label:42} {turned_positive(variant, seeds):6.0%}")
 

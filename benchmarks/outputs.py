@@ -48,7 +48,9 @@ def measured(args: list[str]) -> tuple[float, float, int, str]:
     gives that one child's CPU time and peak memory)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *args], stdout=out, stderr=err, env={**os.environ, "MPLBACKEND": "Agg"})
+        proc = subprocess.Popen(
+            [sys.executable, *args], stdout=out, stderr=err, env={**os.environ, "MPLBACKEND": "Agg"}
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -90,7 +92,11 @@ def report(label: str, wall: float, cpu: float, peak: int, size: int) -> None:
 def breakdown(path: Path, out: Path) -> dict[str, tuple[float, float]]:
     _, _, peak, text = measured([__file__, "--phases", str(path), str(out)])
     marks = json.loads(text.strip().splitlines()[-1])
-    print("  in one process: " + ", ".join(f"{k} {w:.1f} s ({c:.1f} s CPU)" for k, (w, c) in marks.items()) + f"; peak {peak / 2**20:.0f} MB")
+    print(
+        "  in one process: "
+        + ", ".join(f"{k} {w:.1f} s ({c:.1f} s CPU)" for k, (w, c) in marks.items())
+        + f"; peak {peak / 2**20:.0f} MB"
+    )
     return marks
 
 
@@ -100,7 +106,9 @@ def un_world(tmp: Path) -> None:
     marks = breakdown(UN193, tmp / "un193-phases")
     sim_wall, sim_cpu = (sum(marks[k][i] for k in ("load", "simulate")) for i in (0, 1))
     for what, ratio in (("wall", wall / sim_wall), ("CPU", cpu / sim_cpu)):
-        print(f"  whole process / (load + simulate) ({what}): {ratio:.2f}x  (target <= {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+        print(
+            f"  whole process / (load + simulate) ({what}): {ratio:.2f}x  (target <= {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})"
+        )
 
 
 def generated(tmp: Path, n: int, steps: int) -> None:
@@ -108,13 +116,20 @@ def generated(tmp: Path, n: int, steps: int) -> None:
     path = tmp / f"bench_{n}.yaml"
     path.write_text(fast_yaml(scenario.resolved()), encoding="utf-8")
     wall, cpu, peak, _ = measured(["-m", "alignsim", "run", str(path), "--out", str(tmp / f"bench_{n}")])
-    report(f"{n} states x {steps} steps ({label}; scenario file {path.stat().st_size / 2**20:.0f} MB): alignsim run with charts",
-           wall, cpu, peak, folder_bytes(tmp / f"bench_{n}"))
+    report(
+        f"{n} states x {steps} steps ({label}; scenario file {path.stat().st_size / 2**20:.0f} MB): alignsim run with charts",
+        wall,
+        cpu,
+        peak,
+        folder_bytes(tmp / f"bench_{n}"),
+    )
     marks = breakdown(path, tmp / f"bench_{n}-phases")
     outputs = sum(marks[k][0] for k in ("simulate", "write tables", "charts"))
     if n == 500 and steps == 12:
         for what, seconds in (("whole process", wall), ("simulate + write + charts", outputs)):
-            print(f"  {what}: {seconds:.1f} s (target <= {TARGET_SECONDS:.0f} s: {'met' if seconds <= TARGET_SECONDS else 'NOT met'})")
+            print(
+                f"  {what}: {seconds:.1f} s (target <= {TARGET_SECONDS:.0f} s: {'met' if seconds <= TARGET_SECONDS else 'NOT met'})"
+            )
         print(f"  peak {peak / 2**20:.0f} MB (target <= 1 GB: {'met' if peak <= TARGET_BYTES else 'NOT met'})")
 
 
@@ -128,7 +143,9 @@ def main() -> None:
     if args.phases:
         phases(*args.phases)
         return
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start (wall times grow with it, CPU times do not)")
+    print(
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start (wall times grow with it, CPU times do not)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         if not args.no_un:
             un_world(Path(tmp))

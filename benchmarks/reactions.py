@@ -33,10 +33,22 @@ ARTICLE = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", nargs="?", type=Path, default=FLAGSHIP, help="scenario file (default: the flagship article timeline)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=FLAGSHIP,
+        help="scenario file (default: the flagship article timeline)",
+    )
     parser.add_argument("--replicates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter (YAML value), e.g. noise_z=0")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (YAML value), e.g. noise_z=0",
+    )
     args = parser.parse_args()
     overrides = {k: yaml.safe_load(v) for k, v in (item.split("=", 1) for item in args.set)}
     try:

@@ -27,8 +27,10 @@ def main() -> None:
         text = world_data.world_text(built)
         t2 = time.perf_counter()
         n = len(built.world["states"])
-        print(f"{n} states, year {args.year}: build {t1 - t0:.2f} s, validate + YAML {t2 - t1:.2f} s, "
-              f"total {t2 - t0:.2f} s ({len(text) / 1e6:.1f} MB of YAML)")
+        print(
+            f"{n} states, year {args.year}: build {t1 - t0:.2f} s, validate + YAML {t2 - t1:.2f} s, "
+            f"total {t2 - t0:.2f} s ({len(text) / 1e6:.1f} MB of YAML)"
+        )
 
 
 if __name__ == "__main__":

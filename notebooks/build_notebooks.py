@@ -427,7 +427,9 @@ national interests endure.
 
 Exercises at the end change one cell each. Run the cells from top to bottom (about a minute).
 """),
-    code(SETUP + """
+    code(
+        SETUP
+        + """
 from matplotlib.figure import Figure
 
 from alignsim.experiments.lesson import ARTICLE_STATES, assumptions, gap_to_interests, half_life, random_start, world_scenario
@@ -437,7 +439,8 @@ from alignsim.validation.evidence import evidence_summary
 from alignsim.validation.model_hindcast import hindcast_dyads, score_dyads
 from alignsim.viz.history import plot_alliance_survival, plot_hindcast, plot_reversion
 from alignsim.world.spec import WorldState, interest_baseline
-"""),
+"""
+    ),
     md("""
 ## Part 1 — What the model assumes
 

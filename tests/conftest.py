@@ -36,12 +36,30 @@ THREE_STATE_WORLD: dict[str, Any] = {
         {"id": "trade", "meaning": "+1 free trade, -1 autarky."},
     ],
     "states": [
-        {"code": "AAA", "name": "Alpha", "capability": 0.5, "economy": 100, "loyalty": 0.8,
-         "interests": {"bloc": {"position": 1.0, "salience": 1.0}, "trade": {"position": 0.5, "salience": 0.5}}},
-        {"code": "BBB", "name": "Beta", "capability": 0.3, "economy": 50, "loyalty": 0.3,
-         "interests": {"bloc": {"position": 0.5, "salience": 1.0}, "trade": {"position": -0.5, "salience": 0.5}}},
-        {"code": "CCC", "name": "Gamma", "capability": 0.2, "economy": 5, "need": 0.4,
-         "interests": {"bloc": {"position": -1.0, "salience": 1.0}, "trade": {"position": 0.0, "salience": 0.5}}},
+        {
+            "code": "AAA",
+            "name": "Alpha",
+            "capability": 0.5,
+            "economy": 100,
+            "loyalty": 0.8,
+            "interests": {"bloc": {"position": 1.0, "salience": 1.0}, "trade": {"position": 0.5, "salience": 0.5}},
+        },
+        {
+            "code": "BBB",
+            "name": "Beta",
+            "capability": 0.3,
+            "economy": 50,
+            "loyalty": 0.3,
+            "interests": {"bloc": {"position": 0.5, "salience": 1.0}, "trade": {"position": -0.5, "salience": 0.5}},
+        },
+        {
+            "code": "CCC",
+            "name": "Gamma",
+            "capability": 0.2,
+            "economy": 5,
+            "need": 0.4,
+            "interests": {"bloc": {"position": -1.0, "salience": 1.0}, "trade": {"position": 0.0, "salience": 0.5}},
+        },
     ],
     "relations": [
         {"source": "AAA", "target": "BBB", "weight": 0.4},
@@ -87,7 +105,10 @@ def alignsim_cli(*args: str | os.PathLike[str], cwd: Path, check: bool = False) 
     """Run ``python -m alignsim ARGS`` in ``cwd``; returns the completed process (text mode)."""
     proc = subprocess.run(
         [sys.executable, "-m", "alignsim", *map(str, args)],
-        cwd=cwd, capture_output=True, text=True, timeout=180,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     if check and proc.returncode != 0:
@@ -95,7 +116,9 @@ def alignsim_cli(*args: str | os.PathLike[str], cwd: Path, check: bool = False) 
     return proc
 
 
-def alignsim_cli_many(calls: list[tuple[str | os.PathLike[str], ...]], *, cwd: Path | list[Path]) -> list[subprocess.CompletedProcess[str]]:
+def alignsim_cli_many(
+    calls: list[tuple[str | os.PathLike[str], ...]], *, cwd: Path | list[Path]
+) -> list[subprocess.CompletedProcess[str]]:
     """Run several independent ``python -m alignsim`` commands in parallel (one cwd, or one per call)."""
     cwds = cwd if isinstance(cwd, list) else [cwd] * len(calls)
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
@@ -160,41 +183,130 @@ def _registered() -> tuple[str, ...]:
 
 
 BAD_CASES: list[BadCase] = [
-    BadCase("unknown_state", "steps: 12\nshocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: XXX\n",
-            6, "shocks[0].target", ("'XXX'", KNOWN_KOREA)),
-    BadCase("unknown_state_inline_world", INLINE_WORLD_YAML + "    - {source: AAA, target: CCC, weight: 0.5}\n",
-            9, "world.relations[0].target", ("'CCC'", "known states: AAA, BBB")),
+    BadCase(
+        "unknown_state",
+        "steps: 12\nshocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: XXX\n",
+        6,
+        "shocks[0].target",
+        ("'XXX'", KNOWN_KOREA),
+    ),
+    BadCase(
+        "unknown_state_inline_world",
+        INLINE_WORLD_YAML + "    - {source: AAA, target: CCC, weight: 0.5}\n",
+        9,
+        "world.relations[0].target",
+        ("'CCC'", "known states: AAA, BBB"),
+    ),
     BadCase("unknown_state_in_track", "track: [PRK-CUB, PRK-XYZ]\n", 1, "track[1]", ("'XYZ'", KNOWN_KOREA)),
-    BadCase("unknown_shock_type", "shocks:\n  - step: 1\n    type: hug\n    source: PRK\n    target: KOR\n",
-            3, "shocks[0].type", ("'hug'", "registered types:", *_registered())),
-    BadCase("shock_without_type", "shocks:\n  - step: 1\n    source: PRK\n    target: KOR\n",
-            2, "shocks[0]", ("type", *_registered())),
-    BadCase("weight_out_of_range", INLINE_WORLD_YAML + "    - {source: AAA, target: BBB, weight: 1.7}\n",
-            9, "world.relations[0].weight", ("1.7", ">= -1", "<= 1")),
-    BadCase("unknown_key", "steps: 3\nstpes: 4\n", 2, "stpes", ("'stpes'", "allowed keys:", "steps", "shocks", "params")),
-    BadCase("unknown_param", "params:\n  beta: 0.1\n  betta: 0.2\n", 3, "params.betta", ("'betta'", "beta", "alpha", "kappa_reciprocal")),
-    BadCase("unknown_shock_key", "shocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: KOR\n    levle: minister\n",
-            6, "shocks[0].levle", ("'levle'", "level", "intensity")),
-    BadCase("unknown_world_key", INLINE_WORLD_YAML.replace("capability: 0.5}", "capability: 0.5, loyalti: 0.2}", 1) + "    - {source: AAA, target: BBB, weight: 0.5}\n",
-            6, "world.states[AAA].loyalti", ("'loyalti'", "loyalty", "capability", "interests")),
-    BadCase("unknown_override_key", "world:\n  base: korea_2024\n  states:\n    - {code: KOR, loyalti: 0.6}\n",
-            4, "world.states[KOR].loyalti", ("'loyalti'", "loyalty")),
-    BadCase("override_out_of_range", "world:\n  base: korea_2024\n  states:\n    - code: KOR\n      loyalty: 3\n",
-            5, "world.states[KOR].loyalty", ("3", ">= 0", "<= 1")),
-    BadCase("missing_date_and_step", "shocks:\n  - type: visit\n    source: PRK\n    target: KOR\n",
-            2, "shocks[0]", ("'date'", "'step'")),
-    BadCase("both_date_and_step", "shocks:\n  - type: visit\n    step: 1\n    date: 2024-02-01\n    source: PRK\n    target: KOR\n",
-            2, "shocks[0]", ("'date'", "'step'")),
-    BadCase("date_outside_run", "start: 2024-01-01\nsteps: 12\nshocks:\n  - type: visit\n    date: 2026-01-15\n    source: PRK\n    target: KOR\n",
-            5, "shocks[0].date", ("step 24", "0..11", "2024-01", "2024-12")),
-    BadCase("date_before_start", "start: 2024-06-01\nsteps: 12\nshocks:\n  - {type: visit, date: 2024-03-01, source: PRK, target: KOR}\n",
-            4, "shocks[0].date", ("step -3", "0..11", "2024-06", "2025-05")),
-    BadCase("step_outside_run", "steps: 5\nshocks:\n  - type: visit\n    step: 5\n    source: PRK\n    target: KOR\n",
-            4, "shocks[0].step", ("step 5", "0..4")),
-    BadCase("until_before_first", "steps: 12\nshocks:\n  - {type: visit, step: 5, every: 2, until: 3, source: PRK, target: KOR}\n",
-            3, "shocks[0].until", ("'until'", "step 5", "never fire")),
-    BadCase("impossible_date", "shocks:\n  - type: visit\n    date: 2024-02-30\n    source: PRK\n    target: KOR\n",
-            3, "shocks[0].date", ("2024-02-30", "YYYY-MM-DD")),
+    BadCase(
+        "unknown_shock_type",
+        "shocks:\n  - step: 1\n    type: hug\n    source: PRK\n    target: KOR\n",
+        3,
+        "shocks[0].type",
+        ("'hug'", "registered types:", *_registered()),
+    ),
+    BadCase(
+        "shock_without_type",
+        "shocks:\n  - step: 1\n    source: PRK\n    target: KOR\n",
+        2,
+        "shocks[0]",
+        ("type", *_registered()),
+    ),
+    BadCase(
+        "weight_out_of_range",
+        INLINE_WORLD_YAML + "    - {source: AAA, target: BBB, weight: 1.7}\n",
+        9,
+        "world.relations[0].weight",
+        ("1.7", ">= -1", "<= 1"),
+    ),
+    BadCase(
+        "unknown_key", "steps: 3\nstpes: 4\n", 2, "stpes", ("'stpes'", "allowed keys:", "steps", "shocks", "params")
+    ),
+    BadCase(
+        "unknown_param",
+        "params:\n  beta: 0.1\n  betta: 0.2\n",
+        3,
+        "params.betta",
+        ("'betta'", "beta", "alpha", "kappa_reciprocal"),
+    ),
+    BadCase(
+        "unknown_shock_key",
+        "shocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: KOR\n    levle: minister\n",
+        6,
+        "shocks[0].levle",
+        ("'levle'", "level", "intensity"),
+    ),
+    BadCase(
+        "unknown_world_key",
+        INLINE_WORLD_YAML.replace("capability: 0.5}", "capability: 0.5, loyalti: 0.2}", 1)
+        + "    - {source: AAA, target: BBB, weight: 0.5}\n",
+        6,
+        "world.states[AAA].loyalti",
+        ("'loyalti'", "loyalty", "capability", "interests"),
+    ),
+    BadCase(
+        "unknown_override_key",
+        "world:\n  base: korea_2024\n  states:\n    - {code: KOR, loyalti: 0.6}\n",
+        4,
+        "world.states[KOR].loyalti",
+        ("'loyalti'", "loyalty"),
+    ),
+    BadCase(
+        "override_out_of_range",
+        "world:\n  base: korea_2024\n  states:\n    - code: KOR\n      loyalty: 3\n",
+        5,
+        "world.states[KOR].loyalty",
+        ("3", ">= 0", "<= 1"),
+    ),
+    BadCase(
+        "missing_date_and_step",
+        "shocks:\n  - type: visit\n    source: PRK\n    target: KOR\n",
+        2,
+        "shocks[0]",
+        ("'date'", "'step'"),
+    ),
+    BadCase(
+        "both_date_and_step",
+        "shocks:\n  - type: visit\n    step: 1\n    date: 2024-02-01\n    source: PRK\n    target: KOR\n",
+        2,
+        "shocks[0]",
+        ("'date'", "'step'"),
+    ),
+    BadCase(
+        "date_outside_run",
+        "start: 2024-01-01\nsteps: 12\nshocks:\n  - type: visit\n    date: 2026-01-15\n    source: PRK\n    target: KOR\n",
+        5,
+        "shocks[0].date",
+        ("step 24", "0..11", "2024-01", "2024-12"),
+    ),
+    BadCase(
+        "date_before_start",
+        "start: 2024-06-01\nsteps: 12\nshocks:\n  - {type: visit, date: 2024-03-01, source: PRK, target: KOR}\n",
+        4,
+        "shocks[0].date",
+        ("step -3", "0..11", "2024-06", "2025-05"),
+    ),
+    BadCase(
+        "step_outside_run",
+        "steps: 5\nshocks:\n  - type: visit\n    step: 5\n    source: PRK\n    target: KOR\n",
+        4,
+        "shocks[0].step",
+        ("step 5", "0..4"),
+    ),
+    BadCase(
+        "until_before_first",
+        "steps: 12\nshocks:\n  - {type: visit, step: 5, every: 2, until: 3, source: PRK, target: KOR}\n",
+        3,
+        "shocks[0].until",
+        ("'until'", "step 5", "never fire"),
+    ),
+    BadCase(
+        "impossible_date",
+        "shocks:\n  - type: visit\n    date: 2024-02-30\n    source: PRK\n    target: KOR\n",
+        3,
+        "shocks[0].date",
+        ("2024-02-30", "YYYY-MM-DD"),
+    ),
     BadCase("bad_yaml_syntax", "steps: 3\nshocks: [\n  - type: visit\n", 3, None, ("not valid YAML",)),
     BadCase("tab_indent", "steps: 3\n\tseed: 1\n", 2, None, ("not valid YAML", "tab")),
     BadCase("duplicate_key", "steps: 3\nseed: 1\nsteps: 4\n", 3, "steps", ("'steps'", "twice", "line 1")),
@@ -204,17 +316,46 @@ BAD_CASES: list[BadCase] = [
     BadCase("beta_not_number", "params:\n  beta: high\n", 2, "params.beta", ("'high'", "number")),
     BadCase("beta_out_of_range", "params:\n  beta: 5\n", 2, "params.beta", ("5", "> 0", "<= 1")),
     BadCase("agents_not_boolean", "params: {agents: maybe}\n", 1, "params.agents", ("'maybe'", "boolean")),
-    BadCase("kernel_not_allowed", "params:\n  balance_kernel: heider\n", 2, "params.balance_kernel", ("'heider'", "'traag'", "'marvel'")),
-    BadCase("level_not_allowed", "shocks:\n  - {type: visit, step: 1, source: PRK, target: KOR, level: king}\n",
-            2, "shocks[0].level", ("'king'", "'head_of_state'", "'minister'", "'deputy_minister'")),
+    BadCase(
+        "kernel_not_allowed",
+        "params:\n  balance_kernel: heider\n",
+        2,
+        "params.balance_kernel",
+        ("'heider'", "'traag'", "'marvel'"),
+    ),
+    BadCase(
+        "level_not_allowed",
+        "shocks:\n  - {type: visit, step: 1, source: PRK, target: KOR, level: king}\n",
+        2,
+        "shocks[0].level",
+        ("'king'", "'head_of_state'", "'minister'", "'deputy_minister'"),
+    ),
     BadCase("shocks_not_a_list", "shocks: 3\n", 1, "shocks", ("list",)),
     BadCase("params_not_a_mapping", "params: [beta, 0.2]\n", 1, "params", ("mapping",)),
     BadCase("world_wrong_type", "world: 3\n", 1, "world", ("korea_2024", "world file", "mapping")),
     BadCase("world_not_found", "world: nowhere.yaml\n", 1, "world", ("'nowhere.yaml'", "korea_2024", "nor a file")),
-    BadCase("unknown_dimension", "shocks:\n  - {type: interest_shift, step: 1, source: MNG, dimension: arctic, position: 0.5}\n",
-            2, "shocks[0].dimension", ("'arctic'", "us_alliance", "partner_diversification")),
+    BadCase(
+        "unknown_dimension",
+        "shocks:\n  - {type: interest_shift, step: 1, source: MNG, dimension: arctic, position: 0.5}\n",
+        2,
+        "shocks[0].dimension",
+        ("'arctic'", "us_alliance", "partner_diversification"),
+    ),
     BadCase("track_not_a_pair", "track: [PRKCUB]\n", 1, "track", ("'PRKCUB'", "'PRK-CUB'")),
     BadCase("seed_negative", "seed: -1\n", 1, "seed", ("-1", ">= 0")),
-    BadCase("world_file_error", "world: my_world.yaml\nsteps: 3\n", 6, "states[BBB].capability", ("1.5", "> 0", "<= 1"),
-            error_file="my_world.yaml", files=(("my_world.yaml", "name: mine\ndimensions:\n  - {id: bloc, meaning: x}\nstates:\n  - {code: AAA, name: A, capability: 0.5}\n  - {code: BBB, name: B, capability: 1.5}\n"),)),
+    BadCase(
+        "world_file_error",
+        "world: my_world.yaml\nsteps: 3\n",
+        6,
+        "states[BBB].capability",
+        ("1.5", "> 0", "<= 1"),
+        error_file="my_world.yaml",
+        files=(
+            (
+                "my_world.yaml",
+                "name: mine\ndimensions:\n  - {id: bloc, meaning: x}\nstates:\n  - "
+                "{code: AAA, name: A, capability: 0.5}\n  - {code: BBB, name: B, capability: 1.5}\n",
+            ),
+        ),
+    ),
 ]

@@ -41,14 +41,41 @@ from alignsim.world.events.material import Aid
 VISIT_LEVEL_SCALE = {"head_of_state": 1.5, "minister": 1.0, "deputy_minister": 0.7}
 TIE_KINDS = ("diplomatic", "treaty", "alliance", "rivalry", "sanction")
 # Event types without persistent effects (they act through impulses only).
-IMPULSE_ONLY = {"visit", "invitation", "talks", "security_dialogue", "media_freeze", "aid",
-                "condemn", "threaten", "expel_diplomats", "military_posture", "use_force", "external_attack", "rally_support"}
+IMPULSE_ONLY = {
+    "visit",
+    "invitation",
+    "talks",
+    "security_dialogue",
+    "media_freeze",
+    "aid",
+    "condemn",
+    "threaten",
+    "expel_diplomats",
+    "military_posture",
+    "use_force",
+    "external_attack",
+    "rally_support",
+}
 ANSWERS = ("reciprocate", "retaliate", "solidarity", "cool")
 # The retaliation ladder, most severe first: Goldstein of the rung's CAMEO code / 10, the event, its form.
-LADDER = ((1.0, UseForce, "strike"), (0.72, MilitaryPosture, "exercise"), (0.7, Threaten, "force"), (0.2, Condemn, "condemn"))
+LADDER = (
+    (1.0, UseForce, "strike"),
+    (0.72, MilitaryPosture, "exercise"),
+    (0.7, Threaten, "force"),
+    (0.2, Condemn, "condemn"),
+)
 # Event types whose persistent effects are written out in ReferenceModel.apply.
-PERSISTENT = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift", "capability_change",
-              "border_closure", "border_reopening", "disaster"}
+PERSISTENT = {
+    "recognition",
+    "sever_relations",
+    "agreement",
+    "sanction",
+    "interest_shift",
+    "capability_change",
+    "border_closure",
+    "border_reopening",
+    "disaster",
+}
 SUPPORTED_TYPES = IMPULSE_ONLY | PERSISTENT
 
 
@@ -86,7 +113,9 @@ class ReferenceModel:
         # GDP; a state without one gets the GDP per unit of capability of those that have one.
         known = [(s.economy, s.capability) for s in spec.states if s.economy is not None]
         per_capability = sum(g for g, _ in known) / sum(c for _, c in known) if known else 1.0
-        self.economy = [float(s.economy) if s.economy is not None else s.capability * per_capability for s in spec.states]
+        self.economy = [
+            float(s.economy) if s.economy is not None else s.capability * per_capability for s in spec.states
+        ]
         self.loyalty = [float(s.loyalty) for s in spec.states]
         self.need = [float(s.need) for s in spec.states]
         self.interest = [[0.0] * len(dims) for _ in range(n)]
@@ -144,10 +173,15 @@ class ReferenceModel:
             for j in range(self.n):
                 if i == j:
                     continue
-                x = (p.interest_weight * self.similarity(i, j) + p.tie_diplomatic * t["diplomatic"][i][j]
-                     + p.tie_treaty * t["treaty"][i][j] + p.tie_alliance * t["alliance"][i][j]
-                     + p.tie_rivalry * t["rivalry"][i][j]
-                     + p.tie_sanction * max(t["sanction"][i][j], t["sanction"][j][i]) - self.M[i][j])
+                x = (
+                    p.interest_weight * self.similarity(i, j)
+                    + p.tie_diplomatic * t["diplomatic"][i][j]
+                    + p.tie_treaty * t["treaty"][i][j]
+                    + p.tie_alliance * t["alliance"][i][j]
+                    + p.tie_rivalry * t["rivalry"][i][j]
+                    + p.tie_sanction * max(t["sanction"][i][j], t["sanction"][j][i])
+                    - self.M[i][j]
+                )
                 x0[i][j] = min(1.0, max(-1.0, x))
         return x0
 
@@ -193,7 +227,9 @@ class ReferenceModel:
             if max((abs(self.W[i][j] - old[i][j]) for i in range(self.n) for j in range(self.n)), default=0.0) < 1e-10:
                 break
 
-    def next_relations(self, W: list[list[float]], pending: list[list[float]], z: list[list[float]] | None = None) -> list[list[float]]:
+    def next_relations(
+        self, W: list[list[float]], pending: list[list[float]], z: list[list[float]] | None = None
+    ) -> list[list[float]]:
         """One Euler month: clip(W + dt [-beta (W - X0) + L tanh(alpha B / L)] + pending + noise sqrt(dt) z, -1, 1)."""
         p, n, dt = self.p, self.n, 1.0
         new = matrix(n)
@@ -206,7 +242,9 @@ class ReferenceModel:
                 else:
                     b = sum(W[i][k] * W[k][j] for k in range(n))
                 rate = -p.beta * (W[i][j] - self.X0[i][j]) + p.saturation * math.tanh(p.alpha * b / p.saturation)
-                value = W[i][j] + dt * rate + pending[i][j] + (p.noise * math.sqrt(dt) * z[i][j] if z is not None else 0.0)
+                value = (
+                    W[i][j] + dt * rate + pending[i][j] + (p.noise * math.sqrt(dt) * z[i][j] if z is not None else 0.0)
+                )
                 new[i][j] = min(1.0, max(-1.0, value))
         return new
 
@@ -222,7 +260,9 @@ class ReferenceModel:
     def act(self, event: Event, *, origin: str = "agent", rule: str) -> None:
         """Persistent effects now (X0 rebuilt when interests or ties change), impulses at the end of the month."""
         if event.type not in SUPPORTED_TYPES:
-            raise NotImplementedError(f"event type '{event.type}' is not in the reference model: write out its effects in tests/reference_model.py")
+            raise NotImplementedError(
+                f"event type '{event.type}' is not in the reference model: write out its effects in tests/reference_model.py"
+            )
         rebuild = self.apply(event)
         a, v = self.aggressor(event), self.victim(event)
         if a is not None and v is not None and a != v and self.p.memory_weight != 0:
@@ -309,7 +349,7 @@ class ReferenceModel:
             self.close_border(s, [at[c] for c in e.open_to])
             return False
         elif e.type == "border_reopening":
-            for j in ([at[c] for c in e.partners] if e.partners else range(self.n)):
+            for j in [at[c] for c in e.partners] if e.partners else range(self.n):
                 self.contact[s][j] = self.contact[j][s] = 1.0
             return False
         elif e.type == "disaster":
@@ -350,8 +390,11 @@ class ReferenceModel:
         return self.grievance_until[i][j] >= self.month
 
     def may_court(self, i: int, j: int) -> bool:
-        return (not self.grieves(i, j) and self.acted_at[i][j] != self.month
-                and self.month - self.courted_at[i][j] >= self.p.court_interval)
+        return (
+            not self.grieves(i, j)
+            and self.acted_at[i][j] != self.month
+            and self.month - self.courted_at[i][j] >= self.p.court_interval
+        )
 
     # ------------------------------------------------------------------ the four rules
     def decide(self, i: int, news: list[RefEntry]) -> None:
@@ -445,9 +488,13 @@ class ReferenceModel:
         p, W = self.p, self.W
         adversaries = [k for k in range(self.n) if W[i][k] <= -p.enemy_threshold]
         candidates = [
-            j for j in range(self.n)
-            if j != i and W[j][i] < 0 and W[i][j] < 0
-            and any(W[j][k] >= p.friend_threshold for k in adversaries) and self.may_court(i, j)
+            j
+            for j in range(self.n)
+            if j != i
+            and W[j][i] < 0
+            and W[i][j] < 0
+            and any(W[j][k] >= p.friend_threshold for k in adversaries)
+            and self.may_court(i, j)
         ]
         return max(candidates, key=lambda j: W[j][i]) if candidates else None
 
@@ -476,9 +523,14 @@ class ReferenceModel:
             return
         reach = self.severity(e.event) * min(1.0, self.capability[i] / self.capability[a])
         rung = next((r for r in LADDER if r[0] <= reach), LADDER[-1])
-        if any(self.aggressor(n.event) == i and self.victim(n.event) == a and self.severity(n.event) >= rung[0] for n in news):
+        if any(
+            self.aggressor(n.event) == i and self.victim(n.event) == a and self.severity(n.event) >= rung[0]
+            for n in news
+        ):
             return
-        self.act(rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation), rule="retaliate")
+        self.act(
+            rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation), rule="retaliate"
+        )
 
     def balance(self, i: int, e: RefEntry, a: int, budget: int) -> int:
         """After an attack of severity >= balance_threshold: court a's adversaries that are neither
@@ -486,8 +538,11 @@ class ReferenceModel:
         p, W = self.p, self.W
         if self.severity(e.event) < p.balance_threshold:
             return 0
-        foes = [j for j in range(self.n) if j not in (i, a) and W[j][a] <= -p.enemy_threshold
-                and -p.enemy_threshold < W[i][j] < p.friend_threshold]
+        foes = [
+            j
+            for j in range(self.n)
+            if j not in (i, a) and W[j][a] <= -p.enemy_threshold and -p.enemy_threshold < W[i][j] < p.friend_threshold
+        ]
         taken = 0
         for j in sorted(foes, key=lambda j: W[j][a]):
             if taken >= budget:

@@ -144,9 +144,7 @@ def test_alpha_critical_bounded_below_and_blowup_above() -> None:
     assert np.all(np.isfinite(below)) and np.max(np.abs(below)) < 10 * np.max(np.abs(X0))
     # Converged to the equilibrium: each mode sits at the stable (low) root of
     # -beta (x - lam_k) + alpha x^2 = 0.
-    expected = sorted(
-        next(x for x, s in eigen_equilibria(lk, 0.9 * a_c, beta) if s == "stable") for lk in lam
-    )
+    expected = sorted(next(x for x, s in eigen_equilibria(lk, 0.9 * a_c, beta) if s == "stable") for lk in lam)
     np.testing.assert_allclose(np.linalg.eigvalsh(below), expected, rtol=1e-8, atol=1e-10)
 
     above = integrate(X0, X0, alpha=1.1 * a_c, beta=beta, dt=0.01, steps=20000, max_abs=1e6)

@@ -32,7 +32,9 @@ def test_docstring_examples_run(name: str, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_the_package_exports_the_four_functions_and_imports_lightly() -> None:
-    assert {"load_scenario", "run", "load", "compare"} <= set(alignsim.__all__) and {"run", "compare"} <= set(dir(alignsim))
+    assert {"load_scenario", "run", "load", "compare"} <= set(alignsim.__all__) and {"run", "compare"} <= set(
+        dir(alignsim)
+    )
     for name in ("load_scenario", "run", "load", "compare"):
         assert callable(getattr(alignsim, name)) and getattr(alignsim, name).__doc__
     with pytest.raises(AttributeError):

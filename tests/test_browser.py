@@ -26,8 +26,15 @@ from conftest import FLAGSHIP, SCENARIOS, alignsim_cli
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DZUD = SCENARIOS / "dzud_aid.yaml"
 AID = "aid KOR → MNG"
 TIMEOUT_MS = 60_000  # generous: two cores shared with other jobs
@@ -157,22 +164,28 @@ def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server:
         with_aid = kor_mng(page)
         latency = untick_aid(page)
         without = kor_mng(page)
-        print(f"\nrerun latency in the browser (click to new KOR→MNG chart): {latency:.2f} s; "
-              f"{page.get_by_text('Ran one run').inner_text()}")
+        print(
+            f"\nrerun latency in the browser (click to new KOR→MNG chart): {latency:.2f} s; "
+            f"{page.get_by_text('Ran one run').inner_text()}"
+        )
         assert not aid_checkbox(page).is_checked()
         # Without Seoul's aid (March 2024), Seoul's regard for Ulaanbaatar stays lower afterwards.
         aid_step = 2  # the scenario starts in January 2024
-        assert max(a - b for a, b in zip(with_aid[aid_step + 1:], without[aid_step + 1:])) > 0.05
-        assert with_aid[: aid_step] == without[: aid_step]  # the past before the aid is unchanged
+        assert max(a - b for a, b in zip(with_aid[aid_step + 1 :], without[aid_step + 1 :])) > 0.05
+        assert with_aid[:aid_step] == without[:aid_step]  # the past before the aid is unchanged
         assert latency < 30  # generous: it is printed, not timed
         page.get_by_role("tab", name="Compared with the scenario as shipped").click()
         page.wait_for_function(DIFFERENCE_SHOWN)  # the difference from the scenario as shipped
         assert page.get_by_text("No edit yet").count() == 0
 
 
-def test_a_broken_upload_shows_the_validate_message_and_the_app_keeps_working(browser: Any, server: str, tmp_path: Path) -> None:
+def test_a_broken_upload_shows_the_validate_message_and_the_app_keeps_working(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("steps: 12\nshocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: XXX\n", encoding="utf-8")
+    broken.write_text(
+        "steps: 12\nshocks:\n  - type: visit\n    step: 1\n    source: PRK\n    target: XXX\n", encoding="utf-8"
+    )
     validate = alignsim_cli("validate", broken.name, cwd=tmp_path)
     expected = validate.stderr.strip()
     assert validate.returncode == 2 and expected.startswith("error: broken.yaml:6")
@@ -249,7 +262,9 @@ def test_report_renders_offline_and_a_hover_shows_a_cause(browser: Any, tmp_path
     with screenshots_on_failure("report", [page]):
         assert page.locator(".js-plotly-plot").count() == 5
         assert page.locator(".js-plotly-plot .main-svg").count() >= 5  # every chart drew
-        events = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'events PRK–CUB').text")
+        events = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'events PRK–CUB').text"
+        )
         point = next(k for k, text in enumerate(events) if "media_freeze" in text)
         label = hover_text(page, 0, "events PRK–CUB", point)
         assert "PRK media_freeze → CUB" in label and "cause: CUB (friend" in label and "acted warmly with KOR" in label

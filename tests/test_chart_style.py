@@ -20,7 +20,9 @@ SRC = Path(alignsim.__file__).parent
 HEX = re.compile(r"#[0-9a-fA-F]{3,8}\b")
 
 
-@pytest.mark.parametrize("module", ["viz/charts.py", "viz/sensitivity.py", "viz/history.py", "experiments/comparison.py"])
+@pytest.mark.parametrize(
+    "module", ["viz/charts.py", "viz/sensitivity.py", "viz/history.py", "experiments/comparison.py"]
+)
 def test_chart_modules_take_every_colour_from_the_style_module(module: str) -> None:
     text = (SRC / module).read_text(encoding="utf-8")
     assert not HEX.findall(text), f"{module} spells colours itself; use alignsim.viz.style"
@@ -31,19 +33,32 @@ def test_chart_modules_take_every_colour_from_the_style_module(module: str) -> N
 def test_the_interactive_report_uses_the_same_palettes() -> None:
     assert report_html.PALETTE is style.SERIES and report_html.BLOC_COLORS is style.BLOCS
     script = (SRC / "viz/report_html.py").read_text(encoding="utf-8")
-    assert not HEX.findall(script.replace(report_html.STYLE, "")), "report_html spells chart colours outside its stylesheet"
+    assert not HEX.findall(script.replace(report_html.STYLE, "")), (
+        "report_html spells chart colours outside its stylesheet"
+    )
 
 
 def test_concepts_have_distinct_colours() -> None:
     concepts = [style.RELATION, style.REVERSE, style.BASELINE, style.OLD_FRIEND, style.FRIENDLY, style.HOSTILE]
     concepts += [c for _, c in style.REACTIONS.values()]
     assert len({c.lower() for c in concepts}) == len(concepts)
-    assert not {c.lower() for c in concepts} & {c.lower() for c in style.BLOCS}  # a bloc is never "hostile" or "old friend"
+    assert not {c.lower() for c in concepts} & {
+        c.lower() for c in style.BLOCS
+    }  # a bloc is never "hostile" or "old friend"
 
 
 def _pairs(shocks: int) -> charts.PairsData:
     dates = pd.date_range("2024-01-01", periods=24, freq="MS")
-    series = pd.DataFrame({"pair": "AAA-BBB", "date": dates, "weight": np.linspace(0.1, 0.5, 24), "reverse": 0.2, "baseline": 0.3, "old_friend": False})
+    series = pd.DataFrame(
+        {
+            "pair": "AAA-BBB",
+            "date": dates,
+            "weight": np.linspace(0.1, 0.5, 24),
+            "reverse": 0.2,
+            "baseline": 0.3,
+            "old_friend": False,
+        }
+    )
     when = [dates[1], dates[1], dates[2], dates[2]] + list(dates[3 : 3 + shocks - 4])  # four crowd into two months
     labels = [f"shock_{k} AAA" for k in range(1, shocks + 1)]
     reactions = pd.DataFrame({"pair": ["AAA-BBB"], "date": [dates[5]], "rule": ["court"], "label": ["AAA: visit"]})
@@ -81,7 +96,9 @@ def test_the_pairs_legend_is_outside_the_panels_and_in_plain_words() -> None:
 
 
 def test_no_bloc_change_is_said_not_drawn() -> None:
-    data = charts.BlocsData(["AAA", "BBB", "CCC"], ["2024-01-01", "2024-06-01"], np.array([[0, 0], [1, 1], [0, 0]]), ["AAA", "BBB"])
+    data = charts.BlocsData(
+        ["AAA", "BBB", "CCC"], ["2024-01-01", "2024-06-01"], np.array([[0, 0], [1, 1], [0, 0]]), ["AAA", "BBB"]
+    )
     fig = charts.plot_blocs(data)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "No bloc change" in texts and "bloc of AAA: AAA, CCC" in texts and "bloc of BBB: BBB" in texts
@@ -91,20 +108,39 @@ def test_no_bloc_change_is_said_not_drawn() -> None:
 
 
 def test_the_drift_chart_lists_each_pair_of_states_once() -> None:
-    rows = [("AAA", "BBB", 0.5), ("BBB", "AAA", 0.45), ("AAA", "CCC", -0.3), ("CCC", "AAA", -0.2), ("BBB", "CCC", 0.1), ("CCC", "BBB", 0.05)]
+    rows = [
+        ("AAA", "BBB", 0.5),
+        ("BBB", "AAA", 0.45),
+        ("AAA", "CCC", -0.3),
+        ("CCC", "AAA", -0.2),
+        ("BBB", "CCC", 0.1),
+        ("CCC", "BBB", 0.05),
+    ]
     data = pd.DataFrame(rows, columns=["source", "target", "drift"]).assign(interest_pull=0.0, old_friend=False)
     fig = charts.plot_drift(data)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == ["AAA → BBB", "AAA → CCC", "BBB → CCC"]
     assert "3 of 3 pairs of states" in fig.axes[0].get_title()
-    reverse = dict(zip(labels, fig.axes[0].collections[0].get_offsets()[:, 0]))  # the hollow markers: the other direction
+    reverse = dict(
+        zip(labels, fig.axes[0].collections[0].get_offsets()[:, 0])
+    )  # the hollow markers: the other direction
     assert reverse == pytest.approx({"AAA → BBB": 0.45, "AAA → CCC": -0.2, "BBB → CCC": 0.05})
 
 
 def test_the_comparison_reactions_chart_says_how_many_it_shows() -> None:
     rules = ["court", "cool", "reciprocate"]
-    rows = [{"source": f"S{k:02d}", "rule": rules[k % 3], "target": "TGT", "forms": "visit", "scenario": name, "share": (k + 1) / 20}
-            for k in range(18) for name in ("base", "shock")]
+    rows = [
+        {
+            "source": f"S{k:02d}",
+            "rule": rules[k % 3],
+            "target": "TGT",
+            "forms": "visit",
+            "scenario": name,
+            "share": (k + 1) / 20,
+        }
+        for k in range(18)
+        for name in ("base", "shock")
+    ]
     cmp = SimpleNamespace(reactions=pd.DataFrame(rows), names=["base", "shock"], replicates=20)
     title = CompareResult.plot_reactions(cmp).axes[0].get_title()  # type: ignore[arg-type]
     assert "the 12 most frequent of 18" in title

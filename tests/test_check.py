@@ -20,8 +20,14 @@ from alignsim.validation import check as V
 def report_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """``alignsim check --out tmp/report`` run once, through a subprocess, as a user would."""
     work = tmp_path_factory.mktemp("check")
-    proc = subprocess.run([sys.executable, "-m", "alignsim", "check", "--out", "report"], cwd=work,
-                          capture_output=True, text=True, timeout=600, env={**os.environ, "MPLBACKEND": "Agg"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "alignsim", "check", "--out", "report"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     return work / "report", proc
 
 
@@ -38,7 +44,9 @@ def test_check_passes_and_writes_the_report(report_dir: tuple[Path, subprocess.C
     assert not list(out.parent.glob(".report.*"))  # no temporary folder left behind
 
 
-def test_report_lists_each_case_with_published_ours_tolerance_result(report_dir: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_report_lists_each_case_with_published_ours_tolerance_result(
+    report_dir: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
     out, _ = report_dir
     md = (out / "report.md").read_text(encoding="utf-8")
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -98,7 +106,9 @@ def test_matches_tolerance_edges() -> None:
     assert V.matches("friendly", "friendly", None) and not V.matches("friendly", "hostile", 1.0)
 
 
-def test_check_exits_1_and_reports_the_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_exits_1_and_reports_the_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     wrong = dataclasses.replace(case("sr-s-unweighted"), published=0.55, published_text="0.55")
     chosen = [case("sr-tau-b"), wrong]
     monkeypatch.setattr(V, "cases", lambda: chosen)
@@ -106,7 +116,9 @@ def test_check_exits_1_and_reports_the_failure(tmp_path: Path, monkeypatch: pyte
     assert main(["check", "--out", str(out)]) == 1
     assert "1 of 2 cases pass" in capsys.readouterr().out
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "1 FAIL" in md and re.search(r"\| S, unweighted \(d_max = 3\) \| 0\.55 \| 0\.4 \| ± 0\.005 \| \*\*FAIL\*\* \|", md)
+    assert "1 FAIL" in md and re.search(
+        r"\| S, unweighted \(d_max = 3\) \| 0\.55 \| 0\.4 \| ± 0\.005 \| \*\*FAIL\*\* \|", md
+    )
     assert (out / "similarity.png").is_file() and not (out / "hysteresis.png").exists()
 
 

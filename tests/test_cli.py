@@ -12,7 +12,9 @@ from conftest import BAD_CASES, FLAGSHIP, SHIPPED_SCENARIOS, BadCase, alignsim_c
 
 from alignsim.world.events.base import EVENT_TYPES
 
-SHORT = "name: short\nworld: korea_2024\nsteps: 3\nseed: 1\nshocks:\n  - {type: visit, step: 1, source: KOR, target: MNG}\n"
+SHORT = (
+    "name: short\nworld: korea_2024\nsteps: 3\nseed: 1\nshocks:\n  - {type: visit, step: 1, source: KOR, target: MNG}\n"
+)
 
 
 def test_python_dash_m_alignsim_help_lists_the_commands(tmp_path: Path) -> None:
@@ -36,8 +38,15 @@ def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
 # entry point in-process (alignsim.cli.main.main), which is what makes the subprocess exit 2. (A failing
 # `alignsim run` costs ~2 s of imports before it reads the file, so all cases as subprocesses would
 # dominate the suite's time.)
-SUBPROCESS_CASES = {"unknown_state", "unknown_shock_type", "weight_out_of_range", "impossible_date", "bad_yaml_syntax",
-                    "missing_file", "world_file_error"}
+SUBPROCESS_CASES = {
+    "unknown_state",
+    "unknown_shock_type",
+    "weight_out_of_range",
+    "impossible_date",
+    "bad_yaml_syntax",
+    "missing_file",
+    "world_file_error",
+}
 
 
 def check_bad_run(case: BadCase, returncode: int, stdout: str, stderr: str, folder: Path) -> None:
@@ -73,8 +82,9 @@ def test_bad_scenarios_exit_2_without_traceback_or_output_folder(tmp_path: Path)
 
 
 @pytest.mark.parametrize("case", BAD_CASES, ids=lambda c: c.id)
-def test_every_bad_scenario_exits_2_through_the_cli_entry_point(case: BadCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_bad_scenario_exits_2_through_the_cli_entry_point(
+    case: BadCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     case.write(tmp_path)
     monkeypatch.chdir(tmp_path)
     code, out, err = cli_main("run", case.filename, "--out", "X", capsys=capsys)
@@ -110,7 +120,13 @@ def test_run_writes_a_run_folder_and_summarises(tmp_path: Path) -> None:
     proc = alignsim_cli("run", FLAGSHIP, "--out", tmp_path / "out", "--no-charts", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["events.csv", "manifest.json", "metrics.csv", "relations.csv", "scenario.resolved.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "events.csv",
+        "manifest.json",
+        "metrics.csv",
+        "relations.csv",
+        "scenario.resolved.yaml",
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 2024 and manifest["steps"] == 36 and manifest["scenario"] == "article_timeline_2024"
     assert sorted(manifest["files"]) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
@@ -128,7 +144,9 @@ def cli_main(*args: str | Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
     return code, out, err
 
 
-def test_run_default_folder_is_runs_name_then_numbered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_default_folder_is_runs_name_then_numbered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "short.yaml").write_text(SHORT)
     monkeypatch.chdir(tmp_path)
     first = cli_main("run", "short.yaml", "--no-charts", capsys=capsys)
@@ -139,7 +157,9 @@ def test_run_default_folder_is_runs_name_then_numbered(tmp_path: Path, monkeypat
     assert "wrote runs/short-2" in second[1]
 
 
-def test_run_keeps_an_existing_folder_unless_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_keeps_an_existing_folder_unless_overwrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "short.yaml").write_text(SHORT)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "taken"
@@ -154,12 +174,20 @@ def test_run_keeps_an_existing_folder_unless_overwrite(tmp_path: Path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["short.yaml", "taken"]  # no temporary leftovers
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--seed", "-1"), "--seed"),
-    (("--out", "a_file.txt"), "a_file.txt"),
-])
-def test_run_rejects_bad_options_with_exit_2(args: tuple[str, ...], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--seed", "-1"), "--seed"),
+        (("--out", "a_file.txt"), "a_file.txt"),
+    ],
+)
+def test_run_rejects_bad_options_with_exit_2(
+    args: tuple[str, ...],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "short.yaml").write_text(SHORT)
     (tmp_path / "a_file.txt").write_text("not a folder")
     monkeypatch.chdir(tmp_path)

@@ -32,7 +32,9 @@ def comparison(three: list[Scenario]) -> CompareResult:
     return compare_scenarios(three, replicates=6, workers=1, at=["2024-06"])
 
 
-def test_common_random_numbers_make_a_scenario_compared_with_itself_differ_by_exactly_zero(three: list[Scenario]) -> None:
+def test_common_random_numbers_make_a_scenario_compared_with_itself_differ_by_exactly_zero(
+    three: list[Scenario],
+) -> None:
     same = compare_scenarios([three[0], three[0]], replicates=4, workers=1)
     assert same.names == ["baseline_2024", "baseline_2024-2"]
     other = same.outcomes[same.outcomes.scenario == "baseline_2024-2"]
@@ -62,7 +64,9 @@ def test_outcomes_are_the_statistics_of_the_runs(comparison: CompareResult) -> N
         values = run.relation("KOR", "CUB").loc["2027-01-01"].to_numpy()
         row = end[(end.pair == "KOR-CUB") & (end.scenario == name)].iloc[0]
         assert row["mean"] == pytest.approx(values.mean())
-        assert row.p5 == pytest.approx(np.quantile(values, 0.05)) and row.p95 == pytest.approx(np.quantile(values, 0.95))
+        assert row.p5 == pytest.approx(np.quantile(values, 0.05)) and row.p95 == pytest.approx(
+            np.quantile(values, 0.95)
+        )
         first = run.relation("KOR", "CUB").loc["2024-01-01"].to_numpy()
         assert (first == first[0]).all()  # the spin-up draws nothing: every run starts alike
         assert row.start == pytest.approx(first[0])  # the steady state (about -0.45), not the world's given 0.1
@@ -71,14 +75,18 @@ def test_outcomes_are_the_statistics_of_the_runs(comparison: CompareResult) -> N
     ref = end[end.scenario == "baseline_2024"]
     assert ref.diff_mean.isna().all()
     rec = end[(end.scenario == "seoul_havana_recognition") & (end.pair == "KOR-CUB")].iloc[0]
-    paired = (comparison.runs["seoul_havana_recognition"].relation("KOR", "CUB") - comparison.runs["baseline_2024"].relation("KOR", "CUB")).loc["2027-01-01"]
+    paired = (
+        comparison.runs["seoul_havana_recognition"].relation("KOR", "CUB")
+        - comparison.runs["baseline_2024"].relation("KOR", "CUB")
+    ).loc["2027-01-01"]
     assert rec.diff_mean == pytest.approx(paired.mean())
     assert rec.diff_p5 > 0  # recognition leaves Seoul warmer to Havana in every run
 
 
-
 def test_a_pair_that_starts_at_zero_has_no_sign_to_change(three: list[Scenario]) -> None:
-    given = [s.model_copy(update={"params": s.params.model_copy(update={"initial_relations": "given"})}) for s in three[:2]]
+    given = [
+        s.model_copy(update={"params": s.params.model_copy(update={"initial_relations": "given"})}) for s in three[:2]
+    ]
     out = compare_scenarios(given, replicates=2, workers=1).outcomes
     never = out[(out.pair == "PRK-MNG")]  # PRK -> MNG is given as exactly 0
     assert never.p_sign_change.isna().all()
@@ -95,7 +103,9 @@ def test_dzud_aid_shows_as_a_band_that_fades(comparison: CompareResult) -> None:
 
 def test_reactions_count_how_often_each_agent_reaction_happened(comparison: CompareResult) -> None:
     r = comparison.reactions
-    cool = r[(r.scenario == "seoul_havana_recognition") & (r.source == "PRK") & (r.rule == "cool") & (r.target == "CUB")]
+    cool = r[
+        (r.scenario == "seoul_havana_recognition") & (r.source == "PRK") & (r.rule == "cool") & (r.target == "CUB")
+    ]
     events = comparison.runs["seoul_havana_recognition"].events
     hits = events[(events.source == "PRK") & (events.rule == "cool") & (events.target == "CUB")]
     assert len(cool) == 1 and cool.share.iloc[0] == pytest.approx(hits.replicate.nunique() / 6)
@@ -133,7 +143,11 @@ def test_bad_requests_are_input_errors(three: list[Scenario]) -> None:
 
 
 def test_markdown_tables_have_one_cell_per_column(comparison: CompareResult) -> None:
-    for text in (outcomes_markdown(comparison.outcomes, comparison.names), reactions_markdown(comparison.reactions, comparison.names), comparison.to_markdown()):
+    for text in (
+        outcomes_markdown(comparison.outcomes, comparison.names),
+        reactions_markdown(comparison.reactions, comparison.names),
+        comparison.to_markdown(),
+    ):
         table: list[str] = []
         for line in [*text.splitlines(), ""]:
             if line.startswith("|"):
@@ -146,10 +160,25 @@ def test_markdown_tables_have_one_cell_per_column(comparison: CompareResult) -> 
 def test_cli_compare_writes_the_comparison_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cmp"
     files = [str(SCENARIOS / f"{n}.yaml") for n in NAMES]
-    assert main(["compare", *files, "--replicates", "4", "--workers", "1", "--quiet", "--at", "2024-06", "--out", str(out)]) == 0
+    assert (
+        main(
+            ["compare", *files, "--replicates", "4", "--workers", "1", "--quiet", "--at", "2024-06", "--out", str(out)]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "4 replicates each" in printed and "KOR -> MNG" in printed
-    for name in ("README.md", "manifest.json", "outcomes.csv", "outcomes.md", "reactions.csv", "reactions.md", "blocs.csv", "blocs.md", "bands.csv"):
+    for name in (
+        "README.md",
+        "manifest.json",
+        "outcomes.csv",
+        "outcomes.md",
+        "reactions.csv",
+        "reactions.md",
+        "blocs.csv",
+        "blocs.md",
+        "bands.csv",
+    ):
         assert (out / name).is_file(), name
     pairs = list(dict.fromkeys(p for n in NAMES for p in load_scenario(SCENARIOS / f"{n}.yaml").track))
     charts = {p.name for p in (out / "charts").iterdir()}
@@ -164,7 +193,10 @@ def test_cli_compare_writes_the_comparison_folder(tmp_path: Path, capsys: pytest
     assert "dzud_aid − baseline_2024" in (out / "outcomes.md").read_text()
     again = load(out)
     assert isinstance(again, CompareResult) and again.names == NAMES
-    pd.testing.assert_frame_equal(again.outcomes, pd.read_parquet(out / "outcomes.parquet") if (out / "outcomes.parquet").exists() else again.outcomes)
+    pd.testing.assert_frame_equal(
+        again.outcomes,
+        pd.read_parquet(out / "outcomes.parquet") if (out / "outcomes.parquet").exists() else again.outcomes,
+    )
     assert len(again.relations) == 3 * 4 * 37 * 56
     # mistakes: one scenario; an existing folder
     assert main(["compare", files[0], "--out", str(tmp_path / "one")]) == 2

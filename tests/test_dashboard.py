@@ -61,7 +61,13 @@ def test_a_broken_upload_gives_alignsim_validates_message(tmp_path: Path) -> Non
 
 def test_the_run_folder_zip_and_the_differences(dzud) -> None:  # type: ignore[no-untyped-def]
     shipped = alignsim.run(dzud, replicates=4, seed=1, workers=1, progress=False)
-    no_aid = alignsim.run(ed.edited(dzud, [ed.ShockEdit(), ed.ShockEdit(enabled=False), ed.ShockEdit()], {}), replicates=4, seed=1, workers=1, progress=False)
+    no_aid = alignsim.run(
+        ed.edited(dzud, [ed.ShockEdit(), ed.ShockEdit(enabled=False), ed.ShockEdit()], {}),
+        replicates=4,
+        seed=1,
+        workers=1,
+        progress=False,
+    )
     same = ed.paired_differences(shipped, shipped, ["KOR-MNG"])
     assert (same[["median", "p5", "p95"]] == 0).all().all()  # common random numbers: itself minus itself is zero
     diff = ed.paired_differences(no_aid, shipped, ["KOR-MNG"])

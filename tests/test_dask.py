@@ -74,9 +74,28 @@ def start_cluster(folder: Path, workers: int = 2) -> Cluster:
 
     def spawn(args: list[str], log: str) -> subprocess.Popen[bytes]:
         with (folder / log).open("wb") as out:
-            return subprocess.Popen([sys.executable, "-m", *args], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=folder, start_new_session=True)
+            return subprocess.Popen(
+                [sys.executable, "-m", *args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=folder,
+                start_new_session=True,
+            )
 
-    scheduler = spawn(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)], "scheduler.log")
+    scheduler = spawn(
+        [
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(info),
+        ],
+        "scheduler.log",
+    )
     cluster = Cluster("", scheduler)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -86,9 +105,26 @@ def start_cluster(folder: Path, workers: int = 2) -> Cluster:
             time.sleep(0.1)
         cluster.address = json.loads(info.read_text())["address"]
         for k in range(workers):
-            cluster.workers.append(spawn(
-                ["distributed.cli.dask_worker", cluster.address, "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1",
-                 "--no-dashboard", "--memory-limit", "0", "--death-timeout", "60"], f"worker{k}.log"))
+            cluster.workers.append(
+                spawn(
+                    [
+                        "distributed.cli.dask_worker",
+                        cluster.address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        "--no-dashboard",
+                        "--memory-limit",
+                        "0",
+                        "--death-timeout",
+                        "60",
+                    ],
+                    f"worker{k}.log",
+                )
+            )
         with Client(cluster.address, set_as_default=False, timeout=STARTUP_SECONDS) as client:
             client.wait_for_workers(workers, timeout=STARTUP_SECONDS)
     except BaseException:
@@ -126,7 +162,9 @@ def test_an_ensemble_on_the_cluster_equals_the_local_run(cluster: Cluster, flags
     assert one_each == list(range(20, 0, -1))
 
 
-def test_the_python_api_reaches_the_cluster(cluster: Cluster, flagship: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_python_api_reaches_the_cluster(
+    cluster: Cluster, flagship: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import alignsim
     from alignsim.experiments import replicates
 
@@ -144,7 +182,10 @@ def test_the_python_api_reaches_the_cluster(cluster: Cluster, flagship: Scenario
     on_cluster_cmp = alignsim.compare(*pair, replicates=2, progress=False, scheduler=cluster.address)
     local_cmp = alignsim.compare(*pair, replicates=2, workers=1, progress=False)
     pd.testing.assert_frame_equal(on_cluster_cmp.outcomes, local_cmp.outcomes, check_exact=True)
-    assert addresses == [cluster.address, cluster.address]  # run and compare went to the cluster, the local twins did not
+    assert addresses == [
+        cluster.address,
+        cluster.address,
+    ]  # run and compare went to the cluster, the local twins did not
 
 
 def test_a_comparison_on_the_cluster_equals_the_local_one(cluster: Cluster) -> None:
@@ -169,9 +210,40 @@ def test_cli_run_and_sweep_on_the_cluster_write_the_same_bytes(cluster: Cluster,
     sweep_file = tmp_path / "sweep.yaml"
     sweep_file.write_text(SWEEP_YAML, encoding="utf-8")
     calls = [
-        ("run", FLAGSHIP, "--replicates", "6", "--out", tmp_path / "dask_run", "--no-charts", "--quiet", "--scheduler", cluster.address),
-        ("run", FLAGSHIP, "--replicates", "6", "--out", tmp_path / "local_run", "--no-charts", "--quiet", "--workers", "1"),
-        ("sweep", sweep_file, "--out", tmp_path / "dask_sweep", "--no-charts", "--quiet", "--scheduler", cluster.address),
+        (
+            "run",
+            FLAGSHIP,
+            "--replicates",
+            "6",
+            "--out",
+            tmp_path / "dask_run",
+            "--no-charts",
+            "--quiet",
+            "--scheduler",
+            cluster.address,
+        ),
+        (
+            "run",
+            FLAGSHIP,
+            "--replicates",
+            "6",
+            "--out",
+            tmp_path / "local_run",
+            "--no-charts",
+            "--quiet",
+            "--workers",
+            "1",
+        ),
+        (
+            "sweep",
+            sweep_file,
+            "--out",
+            tmp_path / "dask_sweep",
+            "--no-charts",
+            "--quiet",
+            "--scheduler",
+            cluster.address,
+        ),
         ("sweep", sweep_file, "--out", tmp_path / "local_sweep", "--no-charts", "--quiet", "--workers", "1"),
     ]
     procs = alignsim_cli_many(calls, cwd=tmp_path)
@@ -231,9 +303,13 @@ def test_a_run_survives_a_worker_killed_midway(tmp_path: Path, flagship: Scenari
         seeds = replicate_seeds(flagship.seed, n)
         progress = KillAfterFirstResults(running)
         # many small tasks (2 replicates each), so that most are still to run when the worker dies
-        stream = map_replicates(partial(run_replicate, flagship), seeds, scheduler=running.address, progress=progress, chunksize=2)
+        stream = map_replicates(
+            partial(run_replicate, flagship), seeds, scheduler=running.address, progress=progress, chunksize=2
+        )
         cube, events, metrics = gather(stream, n)
-        assert progress.killed_at is not None and progress.killed_at < n // 2, "the worker should die with most of the run to go"
+        assert progress.killed_at is not None and progress.killed_at < n // 2, (
+            "the worker should die with most of the run to go"
+        )
         assert progress.victim is not None and progress.victim.wait(timeout=10) == -signal.SIGKILL
         with Client(running.address, set_as_default=False) as client:
             assert len(client.scheduler_info()["workers"]) == 1  # it did not come back: one worker finished the run

@@ -22,10 +22,29 @@ def random_relations(n: int, rng: np.random.Generator, *, symmetric: bool = Fals
     return w
 
 
-def step(w: np.ndarray, x0: np.ndarray, *, beta: float = 0.1, alpha: float = 0.0, saturation: float = 1.0, noise: float = 0.0,
-         kernel: str = "traag", impulses: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    return step_relations(w, x0, np.zeros_like(w) if impulses is None else impulses, beta=beta, alpha=alpha,
-                          saturation=saturation, noise=noise, kernel=kernel, rng=np.random.default_rng(seed))  # type: ignore[arg-type]
+def step(
+    w: np.ndarray,
+    x0: np.ndarray,
+    *,
+    beta: float = 0.1,
+    alpha: float = 0.0,
+    saturation: float = 1.0,
+    noise: float = 0.0,
+    kernel: str = "traag",
+    impulses: np.ndarray | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    return step_relations(
+        w,
+        x0,
+        np.zeros_like(w) if impulses is None else impulses,
+        beta=beta,
+        alpha=alpha,
+        saturation=saturation,
+        noise=noise,
+        kernel=kernel,
+        rng=np.random.default_rng(seed),
+    )  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------- the balance force
@@ -47,7 +66,9 @@ def test_kernels_agree_on_symmetric_relations_and_differ_otherwise(rng: np.rando
     sym = random_relations(6, rng, symmetric=True)
     np.testing.assert_allclose(balance_force(sym, "traag"), balance_force(sym, "marvel"), atol=1e-14)
     x0 = random_relations(6, rng, symmetric=True)
-    np.testing.assert_allclose(step(sym, x0, alpha=0.3, kernel="traag"), step(sym, x0, alpha=0.3, kernel="marvel"), atol=1e-14)
+    np.testing.assert_allclose(
+        step(sym, x0, alpha=0.3, kernel="traag"), step(sym, x0, alpha=0.3, kernel="marvel"), atol=1e-14
+    )
     asym = random_relations(6, rng)
     assert not np.allclose(balance_force(asym, "traag"), balance_force(asym, "marvel"))
 
@@ -116,9 +137,15 @@ def test_relations_stay_in_bounds_with_zero_diagonal_under_huge_kicks_and_noise(
 
 
 def test_relations_stay_in_bounds_in_the_model_under_repeated_strong_shocks() -> None:
-    shocks = [{"type": "aid", "step": 0, "every": 1, "source": "AAA", "target": "CCC", "intensity": 5, "kind": "military"},
-              {"type": "sanction", "step": 0, "every": 1, "source": "BBB", "target": "CCC", "intensity": 5}]
-    s = make_scenario(params={"kappa": 2.0, "kappa_reciprocal": 2.0, "noise": 1.0, "alpha": 1.0, "saturation": 100.0}, steps=24, shocks=shocks)
+    shocks = [
+        {"type": "aid", "step": 0, "every": 1, "source": "AAA", "target": "CCC", "intensity": 5, "kind": "military"},
+        {"type": "sanction", "step": 0, "every": 1, "source": "BBB", "target": "CCC", "intensity": 5},
+    ]
+    s = make_scenario(
+        params={"kappa": 2.0, "kappa_reciprocal": 2.0, "noise": 1.0, "alpha": 1.0, "saturation": 100.0},
+        steps=24,
+        shocks=shocks,
+    )
     rel = AlignmentModel(s).run().recorder.relations
     assert np.isfinite(rel).all() and np.abs(rel).max() <= 1.0
     assert rel[:, 0, 2].max() == 1.0 and rel[:, 1, 2].min() == -1.0  # pinned at the bounds, not beyond
@@ -126,13 +153,19 @@ def test_relations_stay_in_bounds_in_the_model_under_repeated_strong_shocks() ->
 
 def test_the_two_kernels_give_the_same_run_on_a_symmetric_world() -> None:
     """A symmetric start with a symmetric X0 stays symmetric without noise or shocks, so W W^T = W^2."""
-    world = three_state_world(relations=[
-        {"source": "AAA", "target": "BBB", "weight": 0.6},
-        {"source": "AAA", "target": "CCC", "weight": -0.7},
-        {"source": "BBB", "target": "CCC", "weight": -0.2},
-    ])
-    runs = {k: AlignmentModel(make_scenario(world=world, params={**QUIET, "alpha": 0.2, "balance_kernel": k}, steps=30)).run()
-            for k in ("traag", "marvel")}
+    world = three_state_world(
+        relations=[
+            {"source": "AAA", "target": "BBB", "weight": 0.6},
+            {"source": "AAA", "target": "CCC", "weight": -0.7},
+            {"source": "BBB", "target": "CCC", "weight": -0.2},
+        ]
+    )
+    runs = {
+        k: AlignmentModel(
+            make_scenario(world=world, params={**QUIET, "alpha": 0.2, "balance_kernel": k}, steps=30)
+        ).run()
+        for k in ("traag", "marvel")
+    }
     rel = runs["traag"].recorder.relations
     np.testing.assert_allclose(rel, np.transpose(rel, (0, 2, 1)), atol=1e-14)
     np.testing.assert_allclose(rel, runs["marvel"].recorder.relations, atol=1e-12)
@@ -155,9 +188,11 @@ def test_same_seed_gives_common_random_numbers_across_scenarios() -> None:
     """Two scenarios that differ by one shock, with one seed: the noise cancels in their difference,
     so a comparison shows the shock's effect alone (alpha = 0 keeps the dynamics linear)."""
     shock = [{"type": "visit", "step": 2, "source": "AAA", "target": "BBB"}]
+
     def run(noise: float, shocks: list) -> np.ndarray:
         s = make_scenario(params={"agents": False, "alpha": 0.0, "noise": noise}, steps=12, shocks=shocks, seed=5)
         return AlignmentModel(s).run().recorder.relations
+
     noisy_effect = run(0.01, shock) - run(0.01, [])
     clean_effect = run(0.0, shock) - run(0.0, [])
     np.testing.assert_allclose(noisy_effect, clean_effect, atol=1e-12)
@@ -170,6 +205,7 @@ def test_no_global_random_state_is_used() -> None:
     first = AlignmentModel(s).run().recorder.relations
     np.random.seed(2)
     import random
+
     random.seed(2)
     second = AlignmentModel(s).run().recorder.relations
     np.testing.assert_array_equal(first, second)

@@ -54,7 +54,9 @@ def test_replicate_seeds_are_the_children_of_the_run_seed() -> None:
     children = np.random.SeedSequence(2024).spawn(4)
     assert [s.generate_state(4).tolist() for s in seeds] == [c.generate_state(4).tolist() for c in children]
     # replicate k does not depend on the ensemble's size: a small ensemble is the start of a large one
-    assert [s.generate_state(4).tolist() for s in replicate_seeds(2024, 2)] == [s.generate_state(4).tolist() for s in seeds[:2]]
+    assert [s.generate_state(4).tolist() for s in replicate_seeds(2024, 2)] == [
+        s.generate_state(4).tolist() for s in seeds[:2]
+    ]
     # one replicate is the plain seed: the same stream as the integer
     one = np.random.default_rng(replicate_seeds(2024, 1)[0]).random(3)
     assert one.tolist() == np.random.default_rng(2024).random(3).tolist()
@@ -198,13 +200,36 @@ def test_the_scenario_replicates_field_makes_an_ensemble() -> None:
 
 def test_cli_run_with_replicates_writes_an_ensemble_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ens"
-    assert main(["run", str(FLAGSHIP), "--replicates", "3", "--workers", "1", "--quiet", "--show-runs", "2", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(FLAGSHIP),
+                "--replicates",
+                "3",
+                "--workers",
+                "1",
+                "--quiet",
+                "--show-runs",
+                "2",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "3 replicates" in printed and "of runs" in printed
     rel = pd.read_csv(out / "relations.csv")
     assert rel.columns[0] == "replicate" and sorted(rel.replicate.unique()) == [0, 1, 2]
     assert json.loads((out / "manifest.json").read_text())["replicates"] == 3
-    assert {p.name for p in (out / "charts").iterdir()} == {"tracked_pairs.png", "relations_start_end.png", "alignment_network_end.png", "blocs_over_time.png", "drift.png"}
+    assert {p.name for p in (out / "charts").iterdir()} == {
+        "tracked_pairs.png",
+        "relations_start_end.png",
+        "alignment_network_end.png",
+        "blocs_over_time.png",
+        "drift.png",
+    }
     assert main(["run", str(FLAGSHIP), "--replicates", "0", "--out", str(tmp_path / "x")]) == 2
     assert main(["run", str(FLAGSHIP), "--workers", "0", "--out", str(tmp_path / "x")]) == 2
     assert "--replicates" in capsys.readouterr().err
@@ -227,7 +252,9 @@ def test_the_progress_bar_shows_time_left_on_a_terminal_and_nothing_elsewhere() 
     list(map_replicates(_square, list(range(4)), workers=1, progress=Progress("replicates", stream=piped)))
     assert piped.getvalue() == ""
     quiet = FakeTerminal()
-    list(map_replicates(_square, list(range(4)), workers=1, progress=Progress("replicates", stream=quiet, enabled=False)))
+    list(
+        map_replicates(_square, list(range(4)), workers=1, progress=Progress("replicates", stream=quiet, enabled=False))
+    )
     assert quiet.getvalue() == ""
 
 
@@ -235,7 +262,11 @@ def test_the_progress_bar_shows_time_left_on_a_terminal_and_nothing_elsewhere() 
 def test_band_data_are_the_quantiles_of_the_runs(ensemble) -> None:  # type: ignore[no-untyped-def]
     data = chart_data.band_data(ensemble, ["PRK-CUB"], runs=2)
     rel = ensemble.relations
-    values = rel[(rel.source == "PRK") & (rel.target == "CUB")].pivot(index="replicate", columns="step", values="weight").to_numpy()
+    values = (
+        rel[(rel.source == "PRK") & (rel.target == "CUB")]
+        .pivot(index="replicate", columns="step", values="weight")
+        .to_numpy()
+    )
     s = data.series
     np.testing.assert_allclose(s["median"], np.median(values, axis=0))
     np.testing.assert_allclose(s.p5, np.quantile(values, 0.05, axis=0))

@@ -22,8 +22,22 @@ from alignsim.world.generate import WorldRecipe, generate_world
 TOL = 1e-12
 
 # (states, seed, steps): sizes from 3 to 50; the seed draws the world, the parameters and the shocks.
-CASES = [(3, 1, 30), (3, 2, 30), (4, 3, 30), (5, 4, 30), (6, 5, 24), (8, 6, 24), (10, 7, 24), (12, 8, 24),
-         (16, 9, 24), (20, 10, 20), (25, 11, 16), (30, 12, 16), (40, 13, 12), (50, 14, 12)]
+CASES = [
+    (3, 1, 30),
+    (3, 2, 30),
+    (4, 3, 30),
+    (5, 4, 30),
+    (6, 5, 24),
+    (8, 6, 24),
+    (10, 7, 24),
+    (12, 8, 24),
+    (16, 9, 24),
+    (20, 10, 20),
+    (25, 11, 16),
+    (30, 12, 16),
+    (40, 13, 12),
+    (50, 14, 12),
+]
 
 Codes = list[str]
 ShockMaker = Callable[[np.random.Generator, Codes, list[str]], dict[str, Any]]
@@ -72,7 +86,11 @@ def _interest_shift(rng: np.random.Generator, codes: Codes, dims: list[str]) -> 
 
 def _external_attack(rng: np.random.Generator, codes: Codes, dims: list[str]) -> dict[str, Any]:
     pair = _pair(rng, codes)
-    shock: dict[str, Any] = {"source": pair["target"], "attacker": "an armed group", "form": str(rng.choice(["armed_attack", "bombing", "strike"]))}
+    shock: dict[str, Any] = {
+        "source": pair["target"],
+        "attacker": "an armed group",
+        "form": str(rng.choice(["armed_attack", "bombing", "strike"])),
+    }
     if rng.random() < 0.6:
         shock["sponsor"] = pair["source"]
     return shock
@@ -88,24 +106,47 @@ def _border(rng: np.random.Generator, codes: Codes, field: str) -> dict[str, Any
 SHOCKS: dict[str, ShockMaker] = {
     "recognition": lambda rng, codes, dims: _pair(rng, codes),
     "sever_relations": lambda rng, codes, dims: _pair(rng, codes),
-    "visit": lambda rng, codes, dims: {**_pair(rng, codes), "level": str(rng.choice(["head_of_state", "minister", "deputy_minister"]))},
+    "visit": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "level": str(rng.choice(["head_of_state", "minister", "deputy_minister"])),
+    },
     "invitation": lambda rng, codes, dims: {**_pair(rng, codes), "intensity": _intensity(rng)},
     "talks": _talks,
     "security_dialogue": lambda rng, codes, dims: _pair(rng, codes),
     "media_freeze": lambda rng, codes, dims: {**_pair(rng, codes), "intensity": _intensity(rng)},
-    "aid": lambda rng, codes, dims: {**_pair(rng, codes), "kind": str(rng.choice(["humanitarian", "economic", "military"]))},
+    "aid": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "kind": str(rng.choice(["humanitarian", "economic", "military"])),
+    },
     "agreement": lambda rng, codes, dims: {**_pair(rng, codes), "action": str(rng.choice(["sign", "abandon"]))},
     "sanction": lambda rng, codes, dims: {**_pair(rng, codes), "action": str(rng.choice(["impose", "lift"]))},
     "interest_shift": _interest_shift,
-    "capability_change": lambda rng, codes, dims: {"source": _one(rng, codes), "factor": float(np.round(rng.uniform(0.3, 3), 2))},
+    "capability_change": lambda rng, codes, dims: {
+        "source": _one(rng, codes),
+        "factor": float(np.round(rng.uniform(0.3, 3), 2)),
+    },
     "border_closure": lambda rng, codes, dims: _border(rng, codes, "open_to"),
     "border_reopening": lambda rng, codes, dims: _border(rng, codes, "partners"),
     "disaster": lambda rng, codes, dims: {"source": _one(rng, codes), "need": float(np.round(rng.uniform(0, 1), 2))},
-    "condemn": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["condemn", "protest"])), "intensity": _intensity(rng)},
-    "threaten": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["force", "sanctions", "relations"]))},
+    "condemn": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "form": str(rng.choice(["condemn", "protest"])),
+        "intensity": _intensity(rng),
+    },
+    "threaten": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "form": str(rng.choice(["force", "sanctions", "relations"])),
+    },
     "expel_diplomats": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["expel", "withdraw"]))},
-    "military_posture": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["exercise", "alert", "mobilization"]))},
-    "use_force": lambda rng, codes, dims: {**_pair(rng, codes), "form": str(rng.choice(["strike", "ground", "blockade", "occupation"])), "intensity": _intensity(rng)},
+    "military_posture": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "form": str(rng.choice(["exercise", "alert", "mobilization"])),
+    },
+    "use_force": lambda rng, codes, dims: {
+        **_pair(rng, codes),
+        "form": str(rng.choice(["strike", "ground", "blockade", "occupation"])),
+        "intensity": _intensity(rng),
+    },
     "external_attack": _external_attack,
     "rally_support": lambda rng, codes, dims: {**_pair(rng, codes), "intensity": _intensity(rng)},
 }
@@ -158,15 +199,28 @@ def random_scenario(n: int, seed: int, steps: int) -> Scenario:
     would give two states identical interests, and a state equal gaps X0 - W toward both, whose
     order is then decided by rounding)."""
     rng = np.random.default_rng(seed)
-    recipe = WorldRecipe(dimensions=int(rng.integers(2, 6)), blocs=int(rng.integers(2, 4)), loyalty_a=4.0, loyalty_b=2.0,
-                         need_share=0.3, interest_spread=0.3, diplomatic_base=0.3, relation_noise=0.3, alliance_within=0.2,
-                         sanction_rate=0.1, decimals=None)
+    recipe = WorldRecipe(
+        dimensions=int(rng.integers(2, 6)),
+        blocs=int(rng.integers(2, 4)),
+        loyalty_a=4.0,
+        loyalty_b=2.0,
+        need_share=0.3,
+        interest_spread=0.3,
+        diplomatic_base=0.3,
+        relation_noise=0.3,
+        alliance_within=0.2,
+        sanction_rate=0.1,
+        decimals=None,
+    )
     world = generate_world(n, rng, recipe).model_dump(mode="json")
     for state in world["states"]:
         for interest in state["interests"].values():
             interest["position"] *= float(rng.uniform(0.9, 1.0))
         if rng.random() < 0.15:  # a closed border: contact only through brokers
-            state["border"] = {"closed": True, "open_to": _some(rng, [s["code"] for s in world["states"] if s is not state])}
+            state["border"] = {
+                "closed": True,
+                "open_to": _some(rng, [s["code"] for s in world["states"] if s is not state]),
+            }
         if rng.random() < 0.1:
             state["economy"] = None  # GDP implied by capability
     codes = [s["code"] for s in world["states"]]
@@ -185,13 +239,26 @@ def random_scenario(n: int, seed: int, steps: int) -> Scenario:
     params = random_params(rng)
     if n <= 12 and rng.random() < 0.4:  # the spin-up (the reference's is slow beyond a dozen states)
         params["initial_relations"] = "equilibrium"
-    data = {"name": f"random_{n}_{seed}", "world": world, "params": params, "steps": steps, "seed": seed, "shocks": shocks}
+    data = {
+        "name": f"random_{n}_{seed}",
+        "world": world,
+        "params": params,
+        "steps": steps,
+        "seed": seed,
+        "shocks": shocks,
+    }
     return Scenario.model_validate(data)
 
 
 def same_event(engine: LoggedEvent, ref: RefEntry) -> bool:
     """Same step, parties, origin, rule and event fields (floats to TOL), and the same impulse."""
-    if (engine.step, engine.source, engine.target, engine.origin, engine.rule) != (ref.step, ref.source, ref.target, ref.origin, ref.rule):
+    if (engine.step, engine.source, engine.target, engine.origin, engine.rule) != (
+        ref.step,
+        ref.source,
+        ref.target,
+        ref.origin,
+        ref.rule,
+    ):
         return False
     a, b = engine.event.model_dump(), ref.event.model_dump()
     if a.keys() != b.keys() or abs(engine.impulse - ref.impulse) > TOL:
@@ -206,12 +273,18 @@ def run_side_by_side(scenario: Scenario) -> AlignmentModel:
     for t in range(scenario.steps):
         model.step()
         ref.step()
-        assert len(model.log) == len(ref.log), f"step {t}: engine logged {len(model.log)} events, reference {len(ref.log)}"
+        assert len(model.log) == len(ref.log), (
+            f"step {t}: engine logged {len(model.log)} events, reference {len(ref.log)}"
+        )
         for k, (e, r) in enumerate(zip(model.log, ref.log, strict=True)):
-            assert same_event(e, r), f"step {t}, event {k}: engine {e.rule} {e.event!r} vs reference {r.rule} {r.event!r}"
+            assert same_event(e, r), (
+                f"step {t}, event {k}: engine {e.rule} {e.event!r} vs reference {r.rule} {r.event!r}"
+            )
         np.testing.assert_allclose(model.relations, np.array(ref.W), rtol=0, atol=TOL, err_msg=f"W after step {t}")
         np.testing.assert_allclose(model.baseline, np.array(ref.X0), rtol=0, atol=TOL, err_msg=f"X0 after step {t}")
-        np.testing.assert_allclose(model.remembered_support, ref.remembered, rtol=0, atol=TOL, err_msg=f"support memory after step {t}")
+        np.testing.assert_allclose(
+            model.remembered_support, ref.remembered, rtol=0, atol=TOL, err_msg=f"support memory after step {t}"
+        )
     # Both consumed the same random numbers: every stream ends in the same state.
     for name in ("noise", "order", "draws"):
         assert getattr(model.streams, name).bit_generator.state == getattr(ref.streams, name).bit_generator.state, name
@@ -220,7 +293,9 @@ def run_side_by_side(scenario: Scenario) -> AlignmentModel:
 
 def test_every_registered_event_type_is_in_the_reference_and_drawn_here() -> None:
     missing = set(EVENT_TYPES) - (SUPPORTED_TYPES & set(SHOCKS))
-    assert not missing, f"event types {sorted(missing)}: write their effects in tests/reference_model.py and a SHOCKS entry here"
+    assert not missing, (
+        f"event types {sorted(missing)}: write their effects in tests/reference_model.py and a SHOCKS entry here"
+    )
 
 
 @pytest.mark.parametrize(("n", "seed", "steps"), CASES, ids=[f"N{n}-seed{s}" for n, s, _ in CASES])
@@ -228,7 +303,9 @@ def test_engine_matches_the_reference_implementation(n: int, seed: int, steps: i
     run_side_by_side(random_scenario(n, seed, steps))
 
 
-SMALL_SHIPPED = [p for p in sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml")) if "un193" not in p.name]
+SMALL_SHIPPED = [
+    p for p in sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml")) if "un193" not in p.name
+]
 
 
 @pytest.mark.parametrize("path", SMALL_SHIPPED, ids=[p.stem for p in SMALL_SHIPPED])
@@ -250,12 +327,25 @@ def test_the_random_worlds_exercise_every_rule_and_event_type() -> None:
         kinds.update(e.event.type for e in model.log)
         kinds.update(f"{e.event.type} by {e.rule}" for e in model.log if e.origin == "agent")
         kinds.update("wedge" for e in model.log if "wedge:" in e.cause)
-        kinds.update("cool toward an attacker's friend" for e in model.log if e.rule == "cool" and "(attacker," in e.cause)
+        kinds.update(
+            "cool toward an attacker's friend" for e in model.log if e.rule == "cool" and "(attacker," in e.cause
+        )
     for rule in ("scripted", "cool", "counter_court", "court", "reciprocate", "retaliate", "solidarity", "balance"):
         assert rules[rule] > 0, f"no '{rule}' in the random worlds: {rules}"
-    for kind in (*EVENT_TYPES, "talks by reciprocate", "talks by court", "aid by court", "visit by court",
-                 "invitation by reciprocate", "wedge", "use_force by retaliate", "condemn by retaliate",
-                 "condemn by solidarity", "rally_support by solidarity", "cool toward an attacker's friend"):
+    for kind in (
+        *EVENT_TYPES,
+        "talks by reciprocate",
+        "talks by court",
+        "aid by court",
+        "visit by court",
+        "invitation by reciprocate",
+        "wedge",
+        "use_force by retaliate",
+        "condemn by retaliate",
+        "condemn by solidarity",
+        "rally_support by solidarity",
+        "cool toward an attacker's friend",
+    ):
         assert kinds[kind] > 0, f"no '{kind}' in the random worlds: {kinds}"
 
 
@@ -301,7 +391,7 @@ def test_two_mirror_blocs_are_split_by_the_lanczos_path() -> None:
 
     n = 300
     w = np.ones((n, n))
-    w[: n // 2, n // 2:] = w[n // 2:, : n // 2] = -1.0
+    w[: n // 2, n // 2 :] = w[n // 2 :, : n // 2] = -1.0
     np.fill_diagonal(w, 0.0)
     assert metric_kernels.leading_eigenvalue(w) == pytest.approx(n - 1)
     assert metric_kernels.factions(w).tolist() == [0] * (n // 2) + [1] * (n // 2)

@@ -79,7 +79,9 @@ def fresh_world() -> WorldState:
 
 
 @pytest.mark.parametrize(("type_", "fields", "g", "g_target", "scale"), IMPULSE_TABLE, ids=IMPULSE_IDS)
-def test_impulse_is_kappa_g_over_10_with_target_side_kappa_reciprocal(type_: str, fields: dict[str, Any], g: float, g_target: float, scale: float) -> None:
+def test_impulse_is_kappa_g_over_10_with_target_side_kappa_reciprocal(
+    type_: str, fields: dict[str, Any], g: float, g_target: float, scale: float
+) -> None:
     event = make_event(shock(type_, **fields))
     params = Params(**KAPPAS)
     assert event.goldstein() == g
@@ -91,9 +93,17 @@ def test_impulse_is_kappa_g_over_10_with_target_side_kappa_reciprocal(type_: str
 
 
 @pytest.mark.parametrize(("type_", "fields", "g", "g_target", "scale"), IMPULSE_TABLE, ids=IMPULSE_IDS)
-def test_scripted_shock_moves_relations_by_its_impulse(type_: str, fields: dict[str, Any], g: float, g_target: float, scale: float) -> None:
+def test_scripted_shock_moves_relations_by_its_impulse(
+    type_: str, fields: dict[str, Any], g: float, g_target: float, scale: float
+) -> None:
     """One Euler step with alpha = 0 is linear: W1(shock) - W1(no shock) = impulse + beta (X0' - X0)."""
-    params = {**QUIET, **KAPPAS, "alpha": 0.0, "beta": 0.2, "memory_weight": 0.0}  # the memory of hostility: tested below
+    params = {
+        **QUIET,
+        **KAPPAS,
+        "alpha": 0.0,
+        "beta": 0.2,
+        "memory_weight": 0.0,
+    }  # the memory of hostility: tested below
     plain = AlignmentModel(make_scenario(params=params, steps=1)).run()
     shocked = AlignmentModel(make_scenario(params=params, steps=1, shocks=[shock(type_, **fields)])).run()
     moved_x0 = 0.2 * (shocked.recorder.baselines[1] - plain.recorder.baselines[1])
@@ -138,9 +148,17 @@ def test_aid_amount_is_recorded_but_does_not_scale_the_impulse() -> None:
 
 def test_aid_counts_more_after_a_disaster_raises_need() -> None:
     params = {**QUIET, "alpha": 0.0}
-    model = AlignmentModel(make_scenario(params=params, steps=3, shocks=[
-        shock("aid", step=0), shock("disaster", step=1, source="CCC", target=None, need=1.0), shock("aid", step=2),
-    ])).run()
+    model = AlignmentModel(
+        make_scenario(
+            params=params,
+            steps=3,
+            shocks=[
+                shock("aid", step=0),
+                shock("disaster", step=1, source="CCC", target=None, need=1.0),
+                shock("aid", step=2),
+            ],
+        )
+    ).run()
     before, after = model.log[0].impulse, model.log[2].impulse
     assert before == pytest.approx(0.3 * 7.4 / 10 * (1 + NEED_C))
     assert after == pytest.approx(0.3 * 7.4 / 10 * 2.0)
@@ -148,8 +166,11 @@ def test_aid_counts_more_after_a_disaster_raises_need() -> None:
 
 @pytest.mark.parametrize("type_", SINGLE_STATE_TYPES)
 def test_single_state_events_have_no_impulse(type_: str) -> None:
-    fields = {"interest_shift": {"dimension": "bloc", "delta": 0.1}, "capability_change": {"factor": 2.0},
-              "disaster": {"need": 0.5}}.get(type_, {})
+    fields = {
+        "interest_shift": {"dimension": "bloc", "delta": 0.1},
+        "capability_change": {"factor": 2.0},
+        "disaster": {"need": 0.5},
+    }.get(type_, {})
     event = make_event(shock(type_, target=None, **fields))
     assert event.goldstein() == 0.0
     assert event.impulses(fresh_world(), Params()) == []
@@ -160,8 +181,11 @@ def test_single_state_events_have_no_impulse(type_: str) -> None:
 
 def world_changes(before: WorldState, after: WorldState) -> set[str]:
     """Names of the world's arrays (and tie kinds) that differ."""
-    changed = {name for name in ("capability", "economy", "loyalty", "need", "interests", "salience", "contact")
-               if not np.array_equal(getattr(before, name), getattr(after, name))}
+    changed = {
+        name
+        for name in ("capability", "economy", "loyalty", "need", "interests", "salience", "contact")
+        if not np.array_equal(getattr(before, name), getattr(after, name))
+    }
     changed |= {f"ties.{k}" for k in before.ties if not np.array_equal(before.ties[k], after.ties[k])}
     return changed
 
@@ -190,8 +214,12 @@ PERSISTENCE_TABLE: list[tuple[dict[str, Any], set[str], bool]] = [
 ]
 
 
-@pytest.mark.parametrize(("data", "changes", "x0_moves"), PERSISTENCE_TABLE, ids=lambda v: v["type"] if isinstance(v, dict) else "")
-def test_persistent_effects_and_x0_moves_only_when_it_should(data: dict[str, Any], changes: set[str], x0_moves: bool) -> None:
+@pytest.mark.parametrize(
+    ("data", "changes", "x0_moves"), PERSISTENCE_TABLE, ids=lambda v: v["type"] if isinstance(v, dict) else ""
+)
+def test_persistent_effects_and_x0_moves_only_when_it_should(
+    data: dict[str, Any], changes: set[str], x0_moves: bool
+) -> None:
     model = AlignmentModel(make_scenario(params={**QUIET, "memory_weight": 0.0}, steps=2, shocks=[data])).run()
     assert world_changes(fresh_world(), model.world) == changes
     baselines = model.recorder.baselines
@@ -281,16 +309,24 @@ def test_border_closure_and_reopening_set_contact() -> None:
 
 
 def test_closed_border_stops_direct_contact_in_the_model() -> None:
-    model = AlignmentModel(make_scenario(params=QUIET, steps=1, shocks=[shock("border_closure", target=None, open_to=["BBB"])])).run()
+    model = AlignmentModel(
+        make_scenario(params=QUIET, steps=1, shocks=[shock("border_closure", target=None, open_to=["BBB"])])
+    ).run()
     assert model.can_meet(A, B)
     assert not model.can_meet(A, C) and not model.can_meet(C, A)
 
 
 def test_disaster_sets_need_and_recovery_lowers_it() -> None:
-    model = AlignmentModel(make_scenario(params=QUIET, steps=3, shocks=[
-        shock("disaster", source="CCC", target=None, need=0.9, kind="flood"),
-        shock("disaster", step=2, source="CCC", target=None, need=0.1, kind="recovery"),
-    ])).run()
+    model = AlignmentModel(
+        make_scenario(
+            params=QUIET,
+            steps=3,
+            shocks=[
+                shock("disaster", source="CCC", target=None, need=0.9, kind="flood"),
+                shock("disaster", step=2, source="CCC", target=None, need=0.1, kind="recovery"),
+            ],
+        )
+    ).run()
     assert model.world.need[C] == 0.1
     assert [e.event.need for e in model.log] == [0.9, 0.1]
 
@@ -304,17 +340,20 @@ def test_a_hostile_act_makes_the_actor_hold_a_grievance() -> None:
 # ---------------------------------------------------------------------------- event validation
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (shock("visit", target="AAA"), "same state"),
-    ({"type": "visit", "step": 0, "target": "CCC"}, "needs 'source'"),
-    (shock("visit", target=None), "needs 'target'"),
-    (shock("disaster", target="BBB", need=0.5), "give 'source' only"),
-    (shock("interest_shift", target=None, dimension="bloc"), "at least one of"),
-    (shock("interest_shift", target=None, dimension="bloc", position=0.1, delta=0.1), "not both"),
-    (shock("visit", until=5), "'until' needs 'every'"),
-    (shock("visit", intensity=0), "greater than 0"),
-    (shock("capability_change", target=None, factor=0), "greater than 0"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (shock("visit", target="AAA"), "same state"),
+        ({"type": "visit", "step": 0, "target": "CCC"}, "needs 'source'"),
+        (shock("visit", target=None), "needs 'target'"),
+        (shock("disaster", target="BBB", need=0.5), "give 'source' only"),
+        (shock("interest_shift", target=None, dimension="bloc"), "at least one of"),
+        (shock("interest_shift", target=None, dimension="bloc", position=0.1, delta=0.1), "not both"),
+        (shock("visit", until=5), "'until' needs 'every'"),
+        (shock("visit", intensity=0), "greater than 0"),
+        (shock("capability_change", target=None, factor=0), "greater than 0"),
+    ],
+)
 def test_event_validation(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=re.escape(message)):
         make_event(data)
@@ -352,15 +391,18 @@ def test_every_event_type_documents_its_source_and_goldstein_value(name: str) ->
     for g in goldstein_values(cls):
         assert f"{g:+.1f}" in doc or f"{g:.1f}" in doc, f"{name}: Goldstein value {g:+.1f} missing from the docstring"
     if not codes:
-        assert re.search(r"no CAMEO", doc) and re.search(r"Goldstein", doc), \
+        assert re.search(r"no CAMEO", doc) and re.search(r"Goldstein", doc), (
             f"{name}: without a CAMEO code the docstring should say so and give its Goldstein impulse (none)"
+        )
 
 
 @pytest.mark.parametrize("name", list(EVENT_TYPES))
 def test_every_event_type_appears_in_the_scenario_reference(name: str) -> None:
     readme = SCENARIOS / "README.md"
     assert readme.is_file(), "scenarios/README.md (the scenario reference) is missing"
-    assert f"`{name}`" in readme.read_text(encoding="utf-8"), f"event type `{name}` is not described in scenarios/README.md"
+    assert f"`{name}`" in readme.read_text(encoding="utf-8"), (
+        f"event type `{name}` is not described in scenarios/README.md"
+    )
 
 
 @pytest.mark.parametrize("name", list(EVENT_TYPES))
@@ -377,8 +419,12 @@ def test_every_event_type_has_a_literal_type_matching_its_registry_name() -> Non
 
 
 def _required(cls: type[Event]) -> dict[str, Any]:
-    return {"interest_shift": {"dimension": "bloc", "delta": 0.1}, "capability_change": {"factor": 1.5},
-            "disaster": {"need": 0.3}, "external_attack": {"attacker": "an armed group"}}.get(cls.model_fields["type"].default, {})
+    return {
+        "interest_shift": {"dimension": "bloc", "delta": 0.1},
+        "capability_change": {"factor": 1.5},
+        "disaster": {"need": 0.3},
+        "external_attack": {"attacker": "an armed group"},
+    }.get(cls.model_fields["type"].default, {})
 
 
 def test_in_the_flagship_x0_moves_only_in_months_with_a_tie_or_interest_event() -> None:
@@ -393,7 +439,11 @@ def test_in_the_flagship_x0_moves_only_in_months_with_a_tie_or_interest_event() 
     forgetful = scenario.model_copy(update={"params": scenario.params.model_copy(update={"memory_weight": 0.0})})
     model = AlignmentModel(forgetful).run()
     x0_types = {"recognition", "sever_relations", "agreement", "sanction", "interest_shift"}
-    moved = {t for t in range(model.config.steps) if not np.array_equal(model.recorder.baselines[t], model.recorder.baselines[t + 1])}
+    moved = {
+        t
+        for t in range(model.config.steps)
+        if not np.array_equal(model.recorder.baselines[t], model.recorder.baselines[t + 1])
+    }
     expected = {e.step for e in model.log if e.event.type in x0_types}
     assert moved == expected == {7}
     assert any(e.origin == "agent" for e in model.log)

@@ -35,7 +35,9 @@ def probe(*args: str, cwd: Path) -> dict[str, object]:
     return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("args", [("--help",), ("shocks",), ("shocks", "--markdown"), ("validate", str(FLAGSHIP))], ids=" ".join)
+@pytest.mark.parametrize(
+    "args", [("--help",), ("shocks",), ("shocks", "--markdown"), ("validate", str(FLAGSHIP))], ids=" ".join
+)
 def test_light_commands_import_no_heavy_library(args: tuple[str, ...], tmp_path: Path) -> None:
     result = probe(*args, cwd=tmp_path)
     assert result["code"] == 0
@@ -54,7 +56,15 @@ def test_validate_still_checks_a_sweep_block(tmp_path: Path) -> None:
     good = Path(__file__).resolve().parents[1] / "scenarios" / "sensitivity_article.yaml"
     assert probe("validate", str(good), cwd=tmp_path)["code"] == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text(good.read_text(encoding="utf-8").replace("metric: endurance", "metric: no_such_metric"), encoding="utf-8")
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace("metric: endurance", "metric: no_such_metric"), encoding="utf-8"
+    )
     assert "metric: no_such_metric" in bad.read_text(encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "alignsim", "validate", str(bad)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "alignsim", "validate", str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "no_such_metric" in done.stderr and "Traceback" not in done.stderr, done.stderr

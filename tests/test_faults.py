@@ -56,11 +56,33 @@ def _wait(condition: Callable[[], bool], what: str) -> None:
 def _start_big_run(cwd: Path) -> subprocess.Popen[str]:
     """A streamed ensemble that runs for minutes, once its temporary folder and two workers exist."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "alignsim", "run", str(BASELINE), "--out", "k", "--replicates", "20000", "--workers", "2", "--quiet", "--no-charts"],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env={**os.environ, "MPLBACKEND": "Agg"},
+        [
+            sys.executable,
+            "-m",
+            "alignsim",
+            "run",
+            str(BASELINE),
+            "--out",
+            "k",
+            "--replicates",
+            "20000",
+            "--workers",
+            "2",
+            "--quiet",
+            "--no-charts",
+        ],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
     )
     # the run, the fork server, the resource tracker and two workers
-    _wait(lambda: proc.poll() is not None or (len(_session(proc.pid)) >= 5 and any(cwd.glob(".k.tmp-*"))), "the run's workers and temporary folder")
+    _wait(
+        lambda: proc.poll() is not None or (len(_session(proc.pid)) >= 5 and any(cwd.glob(".k.tmp-*"))),
+        "the run's workers and temporary folder",
+    )
     assert proc.poll() is None, proc.communicate()
     return proc
 
@@ -85,7 +107,9 @@ def test_after_kill_9_the_workers_exit_and_the_next_run_removes_the_stale_folder
     stale = list(tmp_path.glob(".k.tmp-*"))
     assert len(stale) == 1  # a SIGKILL cannot be cleaned up after ...
 
-    done = alignsim_cli("run", BASELINE, "--out", "k", "--replicates", "2", "--workers", "1", "--quiet", "--no-charts", cwd=tmp_path)
+    done = alignsim_cli(
+        "run", BASELINE, "--out", "k", "--replicates", "2", "--workers", "1", "--quiet", "--no-charts", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert f"removed {Path('k').parent / stale[0].name}" in done.stderr and "no longer exists" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k"]  # ... but the next run into k removes it
@@ -119,6 +143,7 @@ def _truncate(size: int) -> Callable[[Path], None]:
     def damage(path: Path) -> None:
         with path.open("r+b") as fh:
             fh.truncate(size)
+
     return damage
 
 
@@ -176,9 +201,14 @@ DAMAGES = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "name", "damage", "says"), DAMAGES, ids=[f"{k}:{n}:{getattr(d, '__name__', 'edit')}" for k, n, d, _ in DAMAGES])
-def test_every_damage_is_an_input_error_naming_the_file(kind: str, name: str, damage: Callable[[Path], None], says: str,
-                                                        folders: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "name", "damage", "says"),
+    DAMAGES,
+    ids=[f"{k}:{n}:{getattr(d, '__name__', 'edit')}" for k, n, d, _ in DAMAGES],
+)
+def test_every_damage_is_an_input_error_naming_the_file(
+    kind: str, name: str, damage: Callable[[Path], None], says: str, folders: dict[str, Path], tmp_path: Path
+) -> None:
     folder = shutil.copytree(folders[kind], tmp_path / kind)
     damage(folder / name)
     with pytest.raises(InputError) as caught:
@@ -199,7 +229,9 @@ def test_a_truncated_table_reports_how_many_rows_are_left(folders: dict[str, Pat
 def test_the_manifest_records_every_file_with_size_checksum_and_rows(folders: dict[str, Path]) -> None:
     for folder in folders.values():
         records = json.loads((folder / "manifest.json").read_text())["checksums"]
-        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p != folder / "manifest.json")
+        on_disk = sorted(
+            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p != folder / "manifest.json"
+        )
         assert sorted(records) == on_disk
         for name, record in records.items():
             assert record["bytes"] == (folder / name).stat().st_size
@@ -220,8 +252,9 @@ def test_a_folder_without_checksums_still_names_what_is_broken(folders: dict[str
     assert caught.value.path == str(folder / "scenario.resolved.yaml")
 
 
-def test_cli_verify_passes_whole_folders_and_fails_a_damaged_one_with_exit_2(folders: dict[str, Path], tmp_path: Path,
-                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_verify_passes_whole_folders_and_fails_a_damaged_one_with_exit_2(
+    folders: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["verify", *map(str, folders.values())]) == 0
     out = capsys.readouterr().out
     assert out.count("ok: ") == 3 and "files match their checksums" in out

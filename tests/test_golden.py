@@ -93,7 +93,9 @@ def test_seoul_answers_the_abandoned_agreements_and_its_friends_condemn_it(event
     assert answer.step == abandoned + 1 and "agreement" in answer.cause
     condemning = set(events[(events.rule == "solidarity") & (events.target == "PRK")].source)
     assert {"USA", "JPN"} <= condemning
-    assert not (events[(events.origin == "agent") & (events.source == "PRK")].rule == "retaliate").any()  # answers are not answered
+    assert not (
+        events[(events.origin == "agent") & (events.source == "PRK")].rule == "retaliate"
+    ).any()  # answers are not answered
 
 
 def test_every_agent_event_has_a_cause_and_a_known_rule(events: pd.DataFrame) -> None:

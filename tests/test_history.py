@@ -112,7 +112,10 @@ def synthetic_dyads(effect: float, n: int = 600, seed: int = 0) -> tuple[pd.Data
             if rng.random() < 0.08 * np.exp(effect * z):
                 break
     dyads = pd.DataFrame(rows, columns=["year", "ccode1", "ccode2", "ally", "defense", "mid", "rival", "s_z"])
-    states = pd.DataFrame([(c, y) for c in [*range(1000, 1000 + n), *range(5000, 5000 + n)] for y in range(1946, 2019)], columns=["ccode", "year"])
+    states = pd.DataFrame(
+        [(c, y) for c in [*range(1000, 1000 + n), *range(5000, 5000 + n)] for y in range(1946, 2019)],
+        columns=["ccode", "year"],
+    )
     return dyads, states
 
 
@@ -128,11 +131,20 @@ def test_cox_models_recover_the_direction_of_a_known_effect(effect):
 
 
 def test_spells_split_at_gaps_and_a_vanished_state_is_censored():
-    rows = [(y, 2, 20, 1) for y in (1950, 1951, 1952, 1960, 1961)] + [(y, 2, 265, 1) for y in (1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990)]
+    rows = [(y, 2, 20, 1) for y in (1950, 1951, 1952, 1960, 1961)] + [
+        (y, 2, 265, 1) for y in (1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990)
+    ]
     dyads = pd.DataFrame(rows, columns=["year", "ccode1", "ccode2", "ally"]).assign(s_z=0.0)
-    states = pd.DataFrame([(c, y) for c in (2, 20) for y in range(1946, 2019)] + [(265, y) for y in range(1954, 1991)], columns=["ccode", "year"])
+    states = pd.DataFrame(
+        [(c, y) for c in (2, 20) for y in range(1946, 2019)] + [(265, y) for y in range(1954, 1991)],
+        columns=["ccode", "year"],
+    )
     spells = h.alliance_spells(dyads, states).sort_values("start")
-    assert spells[["start", "end", "duration", "event"]].values.tolist() == [[1950, 1952, 3, 1], [1960, 1961, 2, 1], [1980, 1990, 11, 0]]
+    assert spells[["start", "end", "duration", "event"]].values.tolist() == [
+        [1950, 1952, 3, 1],
+        [1960, 1961, 2, 1],
+        [1980, 1990, 11, 0],
+    ]
 
 
 def test_reversion_finds_that_out_of_line_ties_end_sooner():
@@ -145,8 +157,12 @@ def test_reversion_finds_that_out_of_line_ties_end_sooner():
             if rng.random() < (0.12 if low else 0.03):
                 break
     dyads = pd.DataFrame(rows, columns=["year", "ccode1", "ccode2", "ally", "mid", "rival", "s"])
-    dyads = h.add_interest_columns(dyads, pd.DataFrame({"year": range(1946, 2019), "mean": 0.5, "sd": 0.3, "median": 0.5}))
-    states = pd.DataFrame([(c, y) for c in [*range(1000, 1400), *range(5000, 5400)] for y in range(1946, 2019)], columns=["ccode", "year"])
+    dyads = h.add_interest_columns(
+        dyads, pd.DataFrame({"year": range(1946, 2019), "mean": 0.5, "sd": 0.3, "median": 0.5})
+    )
+    states = pd.DataFrame(
+        [(c, y) for c in [*range(1000, 1400), *range(5000, 5400)] for y in range(1946, 2019)], columns=["ccode", "year"]
+    )
     alliances = h.reversion_rates(dyads, states, resamples=300).set_index("tie").loc["alliance"]
     assert alliances.lo95 > 2 and alliances.rate_ratio == pytest.approx(4, rel=0.35)
 
@@ -178,18 +194,33 @@ def test_report_folder_holds_every_part_and_a_broken_section_fails_its_rows(tmp_
     def good(data, settings, advance):
         fig = Figure()
         fig.add_subplot().plot([0, 1])
-        return Section("good", "A good section", ["text"], [Row("good row", 0.5, 0.4, 0.6, "lower 95% bound > 0", True)],
-                       {"numbers": pd.DataFrame({"x": [1, 2]})}, {"good.png": fig})
+        return Section(
+            "good",
+            "A good section",
+            ["text"],
+            [Row("good row", 0.5, 0.4, 0.6, "lower 95% bound > 0", True)],
+            {"numbers": pd.DataFrame({"x": [1, 2]})},
+            {"good.png": fig},
+        )
 
     def broken(data, settings, advance):
         raise ValueError("no data")
 
-    specs = (SectionSpec("good", "A good section", good, lambda s: 1, ("good row",)),
-             SectionSpec("broken", "A broken section", broken, lambda s: 1, ("broken row",)))
-    sections = build_hindcast(Settings(), progress=False, data=h.HistoryData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame()), sections=specs)
+    specs = (
+        SectionSpec("good", "A good section", good, lambda s: 1, ("good row",)),
+        SectionSpec("broken", "A broken section", broken, lambda s: 1, ("broken row",)),
+    )
+    sections = build_hindcast(
+        Settings(), progress=False, data=h.HistoryData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame()), sections=specs
+    )
     out = write_hindcast(sections, Settings(), tmp_path / "report")
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == {
-        "report.md", "report.html", "charts/good.png", "tables/numbers.csv", "tables/checks.csv"}
+        "report.md",
+        "report.html",
+        "charts/good.png",
+        "tables/numbers.csv",
+        "tables/checks.csv",
+    }
     md = (out / "report.md").read_text()
     assert "1 of 2 rows pass" in md and "| broken row | — | — | **FAIL** |" in md and "ValueError: no data" in md
     checks = pd.read_csv(out / "tables" / "checks.csv")

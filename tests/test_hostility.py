@@ -21,10 +21,34 @@ FOUR: dict[str, Any] = {
     "name": "four_states",
     "dimensions": [{"id": "bloc", "meaning": "+1 west, -1 east."}],
     "states": [
-        {"code": "AAA", "name": "Alpha", "capability": 0.5, "loyalty": 0.8, "interests": {"bloc": {"position": 0.6, "salience": 1.0}}},
-        {"code": "BBB", "name": "Beta", "capability": 0.2, "loyalty": 0.3, "interests": {"bloc": {"position": 0.5, "salience": 1.0}}},
-        {"code": "CCC", "name": "Gamma", "capability": 0.1, "loyalty": 0.3, "interests": {"bloc": {"position": -0.6, "salience": 1.0}}},
-        {"code": "DDD", "name": "Delta", "capability": 0.2, "loyalty": 0.3, "interests": {"bloc": {"position": 0.1, "salience": 1.0}}},
+        {
+            "code": "AAA",
+            "name": "Alpha",
+            "capability": 0.5,
+            "loyalty": 0.8,
+            "interests": {"bloc": {"position": 0.6, "salience": 1.0}},
+        },
+        {
+            "code": "BBB",
+            "name": "Beta",
+            "capability": 0.2,
+            "loyalty": 0.3,
+            "interests": {"bloc": {"position": 0.5, "salience": 1.0}},
+        },
+        {
+            "code": "CCC",
+            "name": "Gamma",
+            "capability": 0.1,
+            "loyalty": 0.3,
+            "interests": {"bloc": {"position": -0.6, "salience": 1.0}},
+        },
+        {
+            "code": "DDD",
+            "name": "Delta",
+            "capability": 0.2,
+            "loyalty": 0.3,
+            "interests": {"bloc": {"position": 0.1, "salience": 1.0}},
+        },
     ],
     "relations": [
         {"source": "AAA", "target": "BBB", "weight": 0.35},
@@ -44,9 +68,17 @@ def four(**changes: Any) -> dict[str, Any]:
     return world
 
 
-def run(shocks: list[dict[str, Any]], *, world: dict[str, Any] | None = None, steps: int = 3, **params: Any) -> AlignmentModel:
-    return AlignmentModel(make_scenario(world=world or four(), params={**CALM, "initial_relations": "equilibrium", **params},
-                                        steps=steps, shocks=shocks)).run()
+def run(
+    shocks: list[dict[str, Any]], *, world: dict[str, Any] | None = None, steps: int = 3, **params: Any
+) -> AlignmentModel:
+    return AlignmentModel(
+        make_scenario(
+            world=world or four(),
+            params={**CALM, "initial_relations": "equilibrium", **params},
+            steps=steps,
+            shocks=shocks,
+        )
+    ).run()
 
 
 def agent_acts(model: AlignmentModel, rule: str | None = None) -> list[LoggedEvent]:
@@ -89,19 +121,30 @@ def test_solidarity_is_stronger_under_an_alliance(allied: bool, condemns: bool) 
     ties = copy.deepcopy(FOUR["ties"])
     if allied:
         ties["alliance"] = [{"a": "AAA", "b": "BBB"}]
-    model = run([{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0, "intensity": 0.5}],
-                world=four(ties=ties), initial_relations="given")
+    model = run(
+        [{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0, "intensity": 0.5}],
+        world=four(ties=ties),
+        initial_relations="given",
+    )
     rallied = [parties(model, e) for e in agent_acts(model, "solidarity")]
     assert (("BBB", "condemn", "CCC") in rallied) == condemns
 
 
 def test_an_attack_by_an_actor_outside_the_world_rallies_the_victims_friends() -> None:
     ties = {**copy.deepcopy(FOUR["ties"]), "alliance": [{"a": "AAA", "b": "BBB"}]}
-    model = run([{"type": "external_attack", "source": "AAA", "attacker": "an armed group", "step": 0}], world=four(ties=ties))
+    model = run(
+        [{"type": "external_attack", "source": "AAA", "attacker": "an armed group", "step": 0}], world=four(ties=ties)
+    )
     # BBB (an ally) and DDD (a friend at equilibrium, 0.62) stand by AAA
-    assert sorted(parties(model, e) for e in agent_acts(model, "solidarity")) == [("BBB", "rally_support", "AAA"), ("DDD", "rally_support", "AAA")]
+    assert sorted(parties(model, e) for e in agent_acts(model, "solidarity")) == [
+        ("BBB", "rally_support", "AAA"),
+        ("DDD", "rally_support", "AAA"),
+    ]
     assert not agent_acts(model, "retaliate")  # nobody in the world to answer
-    sponsored = run([{"type": "external_attack", "source": "AAA", "attacker": "an armed group", "sponsor": "CCC", "step": 0}], world=four(ties=ties))
+    sponsored = run(
+        [{"type": "external_attack", "source": "AAA", "attacker": "an armed group", "sponsor": "CCC", "step": 0}],
+        world=four(ties=ties),
+    )
     acts = {parties(sponsored, e) for e in agent_acts(sponsored)}
     assert {("AAA", "use_force", "CCC"), ("BBB", "condemn", "CCC")} <= acts
     assert sponsored.log[0].impulse < 0  # the victim's regard of the sponsor drops
@@ -119,9 +162,13 @@ def test_a_victim_balances_by_courting_its_attackers_adversaries() -> None:
 def test_a_friend_warm_with_my_attacker_is_cooled_toward() -> None:
     """AAA does not count CCC as an adversary by relations alone (-0.2 > -0.3), but CCC struck it:
     BBB's visit to CCC that month costs BBB AAA's media coverage."""
-    world = four(relations=[{"source": "AAA", "target": "BBB", "weight": 0.6}, *FOUR["relations"][1:]])  # AAA-BBB warmer than in FOUR
-    shocks = [{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
-              {"type": "visit", "source": "BBB", "target": "CCC", "step": 0}]
+    world = four(
+        relations=[{"source": "AAA", "target": "BBB", "weight": 0.6}, *FOUR["relations"][1:]]
+    )  # AAA-BBB warmer than in FOUR
+    shocks = [
+        {"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
+        {"type": "visit", "source": "BBB", "target": "CCC", "step": 0},
+    ]
     model = run(shocks, world=world, initial_relations="given")
     cools = agent_acts(model, "cool")
     assert [parties(model, e) for e in cools] == [("AAA", "media_freeze", "BBB")]
@@ -145,13 +192,21 @@ def test_one_answer_per_pair_per_month() -> None:
 
 def test_the_memory_of_hostility_fades_with_its_half_life() -> None:
     half_life = 24.0
-    model = AlignmentModel(make_scenario(world=four(), params={**QUIET, "memory_half_life": half_life}, steps=49,
-                                         shocks=[{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0}])).run()
+    model = AlignmentModel(
+        make_scenario(
+            world=four(),
+            params={**QUIET, "memory_half_life": half_life},
+            steps=49,
+            shocks=[{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0}],
+        )
+    ).run()
     a, c = model.world.index("AAA"), model.world.index("CCC")
     x0 = model.recorder.baselines
     plain = AlignmentModel(make_scenario(world=four(), params=QUIET, steps=1)).baseline
     dip = plain[a, c] - x0[:, a, c]  # the memory, as X0 sees it, after each month
-    assert dip[1] == pytest.approx(0.1 * 2 ** (-1 / half_life), rel=1e-12)  # memory_weight x severity 1, one month faded
+    assert dip[1] == pytest.approx(
+        0.1 * 2 ** (-1 / half_life), rel=1e-12
+    )  # memory_weight x severity 1, one month faded
     assert dip[25] == pytest.approx(dip[1] / 2, rel=1e-9) and dip[49] == pytest.approx(dip[1] / 4, rel=1e-9)
     np.testing.assert_allclose(x0[:, a, c], x0[:, c, a])  # both ways
 
@@ -173,7 +228,9 @@ def test_a_rivalry_tie_lowers_x0_both_ways() -> None:
 
 def test_a_start_at_equilibrium_does_not_drift_and_a_given_start_is_reported() -> None:
     quiet = {**QUIET, "alpha": 0.01}
-    steady = AlignmentModel(make_scenario(world=four(), params={**quiet, "initial_relations": "equilibrium"}, steps=24)).run()
+    steady = AlignmentModel(
+        make_scenario(world=four(), params={**quiet, "initial_relations": "equilibrium"}, steps=24)
+    ).run()
     np.testing.assert_allclose(steady.recorder.relations[-1], steady.recorder.relations[0], atol=1e-9)
     given = AlignmentModel(make_scenario(world=four(), params=quiet, steps=24))
     far = given.far_from_steady_state()
@@ -199,9 +256,15 @@ def test_noise_alone_makes_few_courtings_at_the_equilibrium() -> None:
     makes a state court; unscaled (noise_z = 0, support_drop = 0) it does so all the time."""
     counts = {}
     codes = [s["code"] for s in FOUR["states"]]
-    everyone = four(ties={"diplomatic": [{"a": a, "b": b} for k, a in enumerate(codes) for b in codes[k + 1:]]})
+    everyone = four(ties={"diplomatic": [{"a": a, "b": b} for k, a in enumerate(codes) for b in codes[k + 1 :]]})
     for z in (0.0, 2.0):
-        params = {"noise": 0.03, "noise_z": z, "initial_relations": "equilibrium", "support_drop": 0.0, "court_gap": 0.0}
+        params = {
+            "noise": 0.03,
+            "noise_z": z,
+            "initial_relations": "equilibrium",
+            "support_drop": 0.0,
+            "court_gap": 0.0,
+        }
         model = AlignmentModel(make_scenario(world=everyone, params=params, steps=60)).run()
         counts[z] = len(agent_acts(model, "court"))
     assert counts[2.0] <= 2 < counts[0.0]
@@ -227,12 +290,16 @@ def test_two_scenarios_differing_in_one_late_shock_draw_identical_noise(monkeypa
     plain = AlignmentModel(make_scenario(**base)).run()
     first = list(draws)
     draws.clear()
-    shocked = AlignmentModel(make_scenario(**base, shocks=[{"type": "use_force", "source": "CCC", "target": "AAA", "step": late}])).run()
+    shocked = AlignmentModel(
+        make_scenario(**base, shocks=[{"type": "use_force", "source": "CCC", "target": "AAA", "step": late}])
+    ).run()
     assert len(first) == len(draws) == 24
     for a, b in zip(first, draws, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(plain.recorder.relations[: late + 1], shocked.recorder.relations[: late + 1])
-    assert [(e.step, e.rule, e.event) for e in plain.log if e.step < late] == [(e.step, e.rule, e.event) for e in shocked.log if e.step < late]
+    assert [(e.step, e.rule, e.event) for e in plain.log if e.step < late] == [
+        (e.step, e.rule, e.event) for e in shocked.log if e.step < late
+    ]
     assert any(e.rule == "retaliate" for e in shocked.log)
     # a pair no event touched differs only through the dynamics (balance force), not through noise
     b, d = plain.world.index("BBB"), plain.world.index("DDD")
@@ -242,13 +309,22 @@ def test_two_scenarios_differing_in_one_late_shock_draw_identical_noise(monkeypa
 # ---------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize(("shock", "message"), [
-    ({"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "ZZZ", "step": 0}, "shocks.0.sponsor"),
-    ({"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "AAA", "step": 0}, "the sponsor is the attacked state itself"),
-    ({"type": "external_attack", "source": "AAA", "step": 0}, "attacker"),
-    ({"type": "use_force", "source": "AAA", "target": "CCC", "form": "nuclear", "step": 0}, "form"),
-    ({"type": "threaten", "source": "AAA", "step": 0}, "needs 'target'"),
-])
+@pytest.mark.parametrize(
+    ("shock", "message"),
+    [
+        (
+            {"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "ZZZ", "step": 0},
+            "shocks.0.sponsor",
+        ),
+        (
+            {"type": "external_attack", "source": "AAA", "attacker": "a militia", "sponsor": "AAA", "step": 0},
+            "the sponsor is the attacked state itself",
+        ),
+        ({"type": "external_attack", "source": "AAA", "step": 0}, "attacker"),
+        ({"type": "use_force", "source": "AAA", "target": "CCC", "form": "nuclear", "step": 0}, "form"),
+        ({"type": "threaten", "source": "AAA", "step": 0}, "needs 'target'"),
+    ],
+)
 def test_bad_hostile_shocks_are_refused_with_the_field_named(shock: dict[str, Any], message: str) -> None:
     from alignsim.errors import InputError
 
@@ -259,8 +335,10 @@ def test_bad_hostile_shocks_are_refused_with_the_field_named(shock: dict[str, An
 def test_a_scripted_counter_strike_is_not_doubled_by_the_agents() -> None:
     """Both struck the other in the same month (scripted): each act already answers the other's,
     so no agent retaliation comes on top; a strike answered only by a condemnation is still answered."""
-    shocks = [{"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
-              {"type": "use_force", "source": "AAA", "target": "CCC", "step": 0}]
+    shocks = [
+        {"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
+        {"type": "use_force", "source": "AAA", "target": "CCC", "step": 0},
+    ]
     assert not agent_acts(run(shocks), "retaliate")
     shocks[1] = {"type": "condemn", "source": "AAA", "target": "CCC", "step": 0}
     model = run(shocks)

@@ -16,7 +16,9 @@ from alignsim.world import from_data as F
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 
 
-def auc(pos: list[float], neg: list[float], pos_c: list[int] | None = None, neg_c: list[int] | None = None) -> tuple[float, float, float]:
+def auc(
+    pos: list[float], neg: list[float], pos_c: list[int] | None = None, neg_c: list[int] | None = None
+) -> tuple[float, float, float]:
     """Each item its own cluster unless told otherwise."""
     pc = list(range(len(pos))) if pos_c is None else pos_c
     nc = list(range(len(pos), len(pos) + len(neg))) if neg_c is None else neg_c
@@ -56,7 +58,9 @@ def test_bootstrap_resamples_dyads_not_dyad_years() -> None:
     pos, neg = rng.normal(0.5, 1, 30), rng.normal(0, 1, 20)
     pc, nc = np.arange(30), np.arange(30, 50)
     once = T.clustered_auc(pos, pc, neg, nc, resamples=300, seed=3)
-    thrice = T.clustered_auc(np.repeat(pos, 3), np.repeat(pc, 3), np.repeat(neg, 3), np.repeat(nc, 3), resamples=300, seed=3)
+    thrice = T.clustered_auc(
+        np.repeat(pos, 3), np.repeat(pc, 3), np.repeat(neg, 3), np.repeat(nc, 3), resamples=300, seed=3
+    )
     assert thrice == pytest.approx(once, abs=1e-12)
 
 
@@ -69,11 +73,21 @@ def test_no_negatives_is_refused() -> None:
 def test_the_threshold_is_the_declared_one() -> None:
     text = DOCS.read_text(encoding="utf-8")
     assert "**Pass: AUC >= 0.70 and the interval's lower bound > 0.5.**" in text
-    assert (T.THRESHOLD, T.LOWER_BOUND_ABOVE, T.BOOTSTRAP, T.SEED, T.YEARS) == (0.70, 0.5, 1000, 0, tuple(range(2010, 2019)))
+    assert (T.THRESHOLD, T.LOWER_BOUND_ABOVE, T.BOOTSTRAP, T.SEED, T.YEARS) == (
+        0.70,
+        0.5,
+        1000,
+        0,
+        tuple(range(2010, 2019)),
+    )
 
 
-@pytest.mark.parametrize(("value", "low", "passed"), [(0.75, 0.55, True), (0.70, 0.51, True), (0.69, 0.6, False), (0.80, 0.5, False)])
-def test_the_case_fails_below_the_threshold_or_with_an_interval_reaching_half(value: float, low: float, passed: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "low", "passed"), [(0.75, 0.55, True), (0.70, 0.51, True), (0.69, 0.6, False), (0.80, 0.5, False)]
+)
+def test_the_case_fails_below_the_threshold_or_with_an_interval_reaching_half(
+    value: float, low: float, passed: bool
+) -> None:
     case = next(c for c in V.cases() if c.key == "votes-auc")
     outcome = V.evaluate(dataclasses.replace(case, ours=lambda: T.Estimate(value, low, 0.95, 100, 10, 50)))
     assert outcome.passed is passed
@@ -83,9 +97,12 @@ def test_the_case_fails_below_the_threshold_or_with_an_interval_reaching_half(va
 
 # ------------------------------------------------------------------------------------ labels
 def test_a_dyad_both_allied_and_rival_counts_in_neither(monkeypatch: pytest.MonkeyPatch) -> None:
-    atop = pd.DataFrame({"a": ["AAA", "BBB", "AAA"], "b": ["BBB", "CCC", "CCC"], "year": [2012] * 3,
-                         "atop_defense": [1, 1, 0]})
-    tss = pd.DataFrame({"a": ["CCC", "AAA"], "b": ["BBB", "CCC"], "rivalry": ["x", "y"], "start": [2000, 2013], "end": [2020, 2020]})
+    atop = pd.DataFrame(
+        {"a": ["AAA", "BBB", "AAA"], "b": ["BBB", "CCC", "CCC"], "year": [2012] * 3, "atop_defense": [1, 1, 0]}
+    )
+    tss = pd.DataFrame(
+        {"a": ["CCC", "AAA"], "b": ["BBB", "CCC"], "rivalry": ["x", "y"], "start": [2000, 2013], "end": [2020, 2020]}
+    )
     monkeypatch.setattr(T, "table", {"atop_alliances.csv.gz": atop, "rivalries_tss.csv": tss}.__getitem__)
     lab = T._labels(2012)
     assert lab[["a", "b", "label"]].values.tolist() == [["AAA", "BBB", 1]]  # BBB-CCC in both; AAA-CCC not yet rivals

@@ -1,4 +1,5 @@
 """Tests for alignsim.measures.landscape (Axelrod & Bennett 1993)."""
+
 from __future__ import annotations
 
 import itertools
@@ -231,7 +232,13 @@ def test_load_example_scenario() -> None:
 # (description, file text, expected field, expected line, words in the message)
 BAD_FILES = [
     ("unknown top-level key", VALID + "colour: red\n", "colour", 10, ["unknown key"]),
-    ("unknown actor key", VALID.replace("{name: B, size: 20}", "{name: B, size: 20, color: 1}"), "actors[1].color", 3, ["unknown key"]),
+    (
+        "unknown actor key",
+        VALID.replace("{name: B, size: 20}", "{name: B, size: 20, color: 1}"),
+        "actors[1].color",
+        3,
+        ["unknown key"],
+    ),
     ("missing key", "actors:\n  - {name: A, size: 1}\n", "propensity", 1, ["missing"]),
     ("non-square", VALID.replace("[1, 0, -2]", "[1, 0]"), "propensity[1]", 7, ["square", "2 entries", "3 rows"]),
     ("row count", VALID.replace("  - {name: C, size: 5}\n", ""), "propensity", 5, ["3 rows", "2 actors"]),
@@ -247,7 +254,9 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "field", "line", "words"), [case[1:] for case in BAD_FILES], ids=[c[0] for c in BAD_FILES])
+@pytest.mark.parametrize(
+    ("text", "field", "line", "words"), [case[1:] for case in BAD_FILES], ids=[c[0] for c in BAD_FILES]
+)
 def test_loader_errors_name_field_and_line(tmp_path: Path, text: str, field: str, line: int, words: list[str]) -> None:
     path = write(tmp_path, text)
     with pytest.raises(InputError) as info:

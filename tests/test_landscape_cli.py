@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "landscape_example.yaml"
 NAMES = ["North", "NorthEast", "South", "SouthWest", "Middle"]
 
-GOOD = "actors:\n  - {name: A, size: 10}\n  - {name: B, size: 20}\n  - {name: C, size: 5}\npropensity:\n  - [0, 1, -0.5]\n  - [1, 0, -1.5]\n  - [-0.5, -1.5, 0]\n"
+GOOD = (
+    "actors:\n  - {name: A, size: 10}\n  - {name: B, size: 20}\n  - {name: C, size: 5}\n"
+    "propensity:\n  - [0, 1, -0.5]\n  - [1, 0, -1.5]\n  - [-0.5, -1.5, 0]\n"
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "land.yaml") -> Path:
@@ -43,8 +46,11 @@ def test_table_lists_every_minimum(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_table_shows_several_minima_with_basins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Three equal mutually hostile actors: three minima, basins 25 %, 25 %, 50 %.
-    path = write(tmp_path, "actors: [{name: X, size: 1}, {name: Y, size: 1}, {name: Z, size: 1}]\n"
-                           "propensity: [[0, -1, -1], [-1, 0, -1], [-1, -1, 0]]\n")
+    path = write(
+        tmp_path,
+        "actors: [{name: X, size: 1}, {name: Y, size: 1}, {name: Z, size: 1}]\n"
+        "propensity: [[0, -1, -1], [-1, 0, -1], [-1, -1, 0]]\n",
+    )
     assert main(["landscape", str(path)]) == 0
     out = capsys.readouterr().out
     assert "3 local minima" in out
@@ -75,20 +81,57 @@ def test_heuristic_above_exact_limit(capsys: pytest.CaptureFixture[str]) -> None
 
 
 BAD_FILES = [
-    ("asymmetric", "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, 1], [2, 0]]\n", "propensity[0][1]", "symmetric"),
-    ("not_square", "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, 1], [1]]\n", "propensity[1]", "square"),
-    ("rows_vs_actors", "actors: [{name: A, size: 1}, {name: B, size: 2}, {name: C, size: 1}]\npropensity: [[0, 1], [1, 0]]\n", "propensity", "3 actors"),
-    ("size_zero", "actors: [{name: A, size: 0}, {name: B, size: 2}]\npropensity: [[0, 1], [1, 0]]\n", "actors[0].size", "> 0"),
-    ("size_negative", "actors: [{name: A, size: 1}, {name: B, size: -2}]\npropensity: [[0, 1], [1, 0]]\n", "actors[1].size", "> 0"),
-    ("duplicate_name", "actors: [{name: A, size: 1}, {name: A, size: 2}]\npropensity: [[0, 1], [1, 0]]\n", "actors[1].name", "twice"),
-    ("not_a_number", "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, x], [1, 0]]\n", "propensity[0][1]", "number"),
+    (
+        "asymmetric",
+        "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, 1], [2, 0]]\n",
+        "propensity[0][1]",
+        "symmetric",
+    ),
+    (
+        "not_square",
+        "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, 1], [1]]\n",
+        "propensity[1]",
+        "square",
+    ),
+    (
+        "rows_vs_actors",
+        "actors: [{name: A, size: 1}, {name: B, size: 2}, {name: C, size: 1}]\npropensity: [[0, 1], [1, 0]]\n",
+        "propensity",
+        "3 actors",
+    ),
+    (
+        "size_zero",
+        "actors: [{name: A, size: 0}, {name: B, size: 2}]\npropensity: [[0, 1], [1, 0]]\n",
+        "actors[0].size",
+        "> 0",
+    ),
+    (
+        "size_negative",
+        "actors: [{name: A, size: 1}, {name: B, size: -2}]\npropensity: [[0, 1], [1, 0]]\n",
+        "actors[1].size",
+        "> 0",
+    ),
+    (
+        "duplicate_name",
+        "actors: [{name: A, size: 1}, {name: A, size: 2}]\npropensity: [[0, 1], [1, 0]]\n",
+        "actors[1].name",
+        "twice",
+    ),
+    (
+        "not_a_number",
+        "actors: [{name: A, size: 1}, {name: B, size: 2}]\npropensity: [[0, x], [1, 0]]\n",
+        "propensity[0][1]",
+        "number",
+    ),
     ("unknown_key", "actors: [{name: A, size: 1}]\npropensity: [[0]]\nofset: 1\n", "ofset", "unknown key"),
     ("empty", "", None, "empty"),
 ]
 
 
 @pytest.mark.parametrize(("name", "text", "field", "words"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_bad_files_exit_2_with_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, field: str | None, words: str) -> None:
+def test_bad_files_exit_2_with_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, field: str | None, words: str
+) -> None:
     path = write(tmp_path, text, f"{name}.yaml")
     assert main(["landscape", str(path)]) == 2
     captured = capsys.readouterr()
@@ -108,12 +151,24 @@ def test_missing_file_and_bad_options_exit_2(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_entry_point_runs_as_a_user_would(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "alignsim", "landscape", str(EXAMPLE), "--json"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, "MPLBACKEND": "Agg"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "alignsim", "landscape", str(EXAMPLE), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert sorted(np.concatenate(data["global_minimum"]["sides"]).tolist()) == sorted(NAMES)
     bad = write(tmp_path, BAD_FILES[0][1])
-    proc = subprocess.run([sys.executable, "-m", "alignsim", "landscape", str(bad)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, "MPLBACKEND": "Agg"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "alignsim", "landscape", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     assert proc.returncode == 2 and "symmetric" in proc.stderr and proc.stdout == ""

@@ -30,7 +30,9 @@ N = 40  # above LARGE_WORLD_STATES: the large-world paths, at the cost of a smal
 @pytest.fixture(scope="module")
 def large() -> Scenario:
     world = generate_world(N, np.random.default_rng(N)).model_dump(mode="json")
-    return Scenario.model_validate({"name": "large", "world": world, "seed": 3, "steps": 4, "start": "2024-01-01", "params": {"alpha": 0.0005}})
+    return Scenario.model_validate(
+        {"name": "large", "world": world, "seed": 3, "steps": 4, "start": "2024-01-01", "params": {"alpha": 0.0005}}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def single(large: Scenario):  # noqa: ANN201 - a RunResult
 
 
 plain = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=12),
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )
@@ -68,7 +70,9 @@ def test_a_large_single_run_keeps_arrays_with_the_tables_of_a_recorded_run(large
         pd.testing.assert_frame_equal(ours, frame)
 
 
-def test_a_large_worlds_relations_go_to_parquet_first_and_to_csv_when_asked(single, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_a_large_worlds_relations_go_to_parquet_first_and_to_csv_when_asked(
+    single, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     monkeypatch.setattr(scaling, "CSV_ROWS_PER_REPLICATE", 1000)  # this world's 7,800 rows count as large
     folder = single.save(tmp_path / "parquet", charts=False)
     names = {p.name for p in folder.iterdir()}
@@ -88,7 +92,13 @@ def test_a_large_worlds_relations_go_to_parquet_first_and_to_csv_when_asked(sing
 
 def test_large_world_charts_show_every_state_in_views_that_stay_readable(single, tmp_path: Path) -> None:  # noqa: ANN001
     paths = chart_data.save_charts(single, tmp_path / "charts")
-    assert sorted(p.name for p in paths) == ["alignment_network_end.png", "blocs_over_time.png", "drift.png", "relations_start_end.png", "tracked_pairs.png"]
+    assert sorted(p.name for p in paths) == [
+        "alignment_network_end.png",
+        "blocs_over_time.png",
+        "drift.png",
+        "relations_start_end.png",
+        "tracked_pairs.png",
+    ]
     net = chart_data.large_network_data(single)
     assert len(net.codes) == N and len(net.edges) <= N * chart_data.NETWORK_TIES_PER_STATE
     assert all(abs(w) >= 0.2 for _, _, w in net.edges)
@@ -102,8 +112,9 @@ def test_large_world_charts_show_every_state_in_views_that_stay_readable(single,
     assert len(plot_network(net).axes[0].texts) <= 100
 
 
-def test_cli_run_of_a_large_world_writes_parquet_and_csv_on_request(large: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_run_of_a_large_world_writes_parquet_and_csv_on_request(
+    large: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "large.yaml"
     path.write_text(resolved_yaml(large.resolved()), encoding="utf-8")
     monkeypatch.setattr(scaling, "CSV_ROWS_PER_REPLICATE", 1000)

@@ -12,7 +12,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "alignsim"
 
 
 def test_the_layers_import_downward_only() -> None:
-    done = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], cwd=SRC.parents[1], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))], cwd=SRC.parents[1], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "BROKEN" not in done.stdout and "Contracts: 2 kept, 0 broken." in done.stdout
 

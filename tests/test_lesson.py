@@ -20,7 +20,9 @@ def test_half_life_of_a_geometric_decay():
 
 def test_random_start_is_seeded_and_gap_to_interests_is_per_run():
     assert lesson.random_start(3) == lesson.random_start(3) != lesson.random_start(4)
-    run = alignsim.run(lesson.world_scenario(steps=6, relations=lesson.random_start(0)), replicates=3, workers=1, progress=False)
+    run = alignsim.run(
+        lesson.world_scenario(steps=6, relations=lesson.random_start(0)), replicates=3, workers=1, progress=False
+    )
     gap = lesson.gap_to_interests(run)
     assert gap.shape == (7, 3) and (gap.to_numpy() >= 0).all()
     assert gap.iloc[-1].mean() < gap.iloc[0].mean()  # random relations move toward what interests justify
@@ -34,11 +36,35 @@ def test_verdicts_follow_the_interval():
 
 
 def test_evidence_summary_has_a_row_per_claim():
-    hazards = pd.DataFrame({"model": ["S at formation", "S of each year (time-varying)"], "hazard_ratio_per_sd": [1.07, 0.72],
-                            "lo95": [0.93, 0.65], "hi95": [1.23, 0.79]})
-    reversion = pd.DataFrame({"tie": ["alliance", "rivalry"], "rate_ratio": [3.1, 1.6], "lo95": [2.3, 0.9], "hi95": [4.3, 3.1]})
-    triads = pd.DataFrame({"quantity": ["difference imbalanced - balanced"], "value": [0.7], "lo95": [0.67], "hi95": [0.75]})
-    hindcast = pd.DataFrame({"horizon": [5], "baseline": ["persistence"], "auc_difference": [-0.2], "auc_difference_lo95": [-0.3], "auc_difference_hi95": [-0.1]})
+    hazards = pd.DataFrame(
+        {
+            "model": ["S at formation", "S of each year (time-varying)"],
+            "hazard_ratio_per_sd": [1.07, 0.72],
+            "lo95": [0.93, 0.65],
+            "hi95": [1.23, 0.79],
+        }
+    )
+    reversion = pd.DataFrame(
+        {"tie": ["alliance", "rivalry"], "rate_ratio": [3.1, 1.6], "lo95": [2.3, 0.9], "hi95": [4.3, 3.1]}
+    )
+    triads = pd.DataFrame(
+        {"quantity": ["difference imbalanced - balanced"], "value": [0.7], "lo95": [0.67], "hi95": [0.75]}
+    )
+    hindcast = pd.DataFrame(
+        {
+            "horizon": [5],
+            "baseline": ["persistence"],
+            "auc_difference": [-0.2],
+            "auc_difference_lo95": [-0.3],
+            "auc_difference_hi95": [-0.1],
+        }
+    )
     table = evidence_summary(hazards, reversion, triads, hindcast)
-    assert table.verdict.tolist() == ["cannot tell (the interval includes no effect)", "supported", "supported",
-                                      "cannot tell (the interval includes no effect)", "supported", "contradicted"]
+    assert table.verdict.tolist() == [
+        "cannot tell (the interval includes no effect)",
+        "supported",
+        "supported",
+        "cannot tell (the interval includes no effect)",
+        "supported",
+        "contradicted",
+    ]

@@ -1,5 +1,6 @@
-"""The code passes ``ruff check`` with the rules in pyproject.toml ([tool.ruff]): unused names,
-unsorted imports, likely bugs and outdated syntax fail the build."""
+"""The code passes ``ruff check`` with the rules in pyproject.toml ([tool.ruff]) -- unused names,
+unsorted imports, likely bugs, outdated syntax and lines over 160 characters fail the build -- and
+is laid out as ``ruff format`` lays it out (code wrapped at 120)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = ["src", "tests", "benchmarks", "tools", "notebooks"]
 
 
-def test_ruff_check_is_clean() -> None:
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
+def test_ruff_is_clean(command: list[str]) -> None:
     ruff = Path(sys.executable).with_name("ruff")
-    done = subprocess.run([str(ruff), "check", "--no-cache", "src", "tests", "benchmarks", "notebooks"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([str(ruff), *command, "--no-cache", *FOLDERS], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -27,7 +27,9 @@ def test_a_run_from_a_scenario_records_the_sha256_of_its_resolved_form() -> None
     canonical = json.dumps(scenario.resolved(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     first = alignsim.run(scenario, progress=False).manifest["scenario_sha256"]
     assert first == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    assert alignsim.run(alignsim.load_scenario(FLAGSHIP), progress=False).manifest["scenario_sha256"] == first  # same data, same hash
+    assert (
+        alignsim.run(alignsim.load_scenario(FLAGSHIP), progress=False).manifest["scenario_sha256"] == first
+    )  # same data, same hash
     changed = alignsim.run(FLAGSHIP, progress=False, beta=0.2).manifest["scenario_sha256"]
     assert changed != first  # overridden parameters: the hash describes what ran
 

@@ -53,9 +53,17 @@ def test_new_columns_exist_and_lie_in_range(baseline_metrics: tuple[pd.DataFrame
 
 
 @pytest.mark.parametrize("prefix", ["bloc_", "landscape_bloc_"])
-def test_blocs_are_named_after_their_most_capable_member(baseline_metrics: tuple[pd.DataFrame, list[str]], prefix: str) -> None:
+def test_blocs_are_named_after_their_most_capable_member(
+    baseline_metrics: tuple[pd.DataFrame, list[str]], prefix: str
+) -> None:
     m, codes = baseline_metrics
-    capability = dict(zip(load_scenario(BASELINE).world_spec.codes, (s.capability for s in load_scenario(BASELINE).world_spec.states), strict=True))
+    capability = dict(
+        zip(
+            load_scenario(BASELINE).world_spec.codes,
+            (s.capability for s in load_scenario(BASELINE).world_spec.states),
+            strict=True,
+        )
+    )
     for _, row in m.iterrows():
         blocs = {c: row[f"{prefix}{c}"] for c in codes}
         for name in set(blocs.values()):
@@ -64,7 +72,9 @@ def test_blocs_are_named_after_their_most_capable_member(baseline_metrics: tuple
             assert max(members, key=capability.__getitem__) == name
 
 
-def test_landscape_blocs_agree_with_eigenvector_blocs_at_the_end(baseline_metrics: tuple[pd.DataFrame, list[str]]) -> None:
+def test_landscape_blocs_agree_with_eigenvector_blocs_at_the_end(
+    baseline_metrics: tuple[pd.DataFrame, list[str]],
+) -> None:
     m, codes = baseline_metrics
     last = m.iloc[-1]
     assert [last[f"landscape_bloc_{c}"] for c in codes] == [last[f"bloc_{c}"] for c in codes]
@@ -137,7 +147,9 @@ def test_landscape_blocs_heuristic_is_seeded_by_step_and_finds_planted_blocs() -
     assert first == M.landscape_bloc_labels(w, cap, codes, step=5)  # deterministic
     assert first is not None
     assert {frozenset(c for c, b in zip(codes, first, strict=True) if b == name) for name in set(first)} == {
-        frozenset(codes[:12]), frozenset(codes[12:])}
+        frozenset(codes[:12]),
+        frozenset(codes[12:]),
+    }
 
 
 def test_landscape_columns_are_skipped_above_the_size_limit() -> None:
@@ -152,7 +164,12 @@ def test_landscape_columns_are_skipped_above_the_size_limit() -> None:
 
 
 def test_side_names_use_the_most_capable_member() -> None:
-    assert M.side_names(np.array([0, 1, 1, 0]), np.array([0.1, 0.2, 0.5, 0.3]), ["A", "B", "C", "D"]) == ["D", "C", "C", "D"]
+    assert M.side_names(np.array([0, 1, 1, 0]), np.array([0.1, 0.2, 0.5, 0.3]), ["A", "B", "C", "D"]) == [
+        "D",
+        "C",
+        "C",
+        "D",
+    ]
 
 
 # ------------------------------------------------------------------------------ landscape of a state
@@ -280,8 +297,17 @@ def test_a_recorded_run_measures_every_step_as_the_step_by_step_rule_would() -> 
     columns = {c: table[c].to_numpy() for c in table.columns}
     assert len(table) == model.config.steps + 1
     for t in range(len(table)):
-        row = M.step_metrics(rec.relations[t], rec.baselines[t], model.initial_relations, w.capability, w.codes,
-                             step=t, alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold)
+        row = M.step_metrics(
+            rec.relations[t],
+            rec.baselines[t],
+            model.initial_relations,
+            w.capability,
+            w.codes,
+            step=t,
+            alpha=p.alpha,
+            beta=p.beta,
+            friend_threshold=p.friend_threshold,
+        )
         _assert_rows_equal(row, columns, t)
 
 
@@ -334,7 +360,14 @@ def test_a_state_committed_to_neither_side_is_non_aligned_and_names_cannot_misle
     labels = M.bloc_labels(w, cap, codes)
     assert labels[:4] == ["A", "A", "C", "C"] or labels[:4] == ["B", "B", "C", "C"]
     assert labels[4] == labels[5] == M.NONALIGNED
-    assert M.side_names(np.array([0, 0, 1, 1, 0, 1]), cap, codes) == ["A", "A", "F", "F", "A", "F"]  # without relations: the old naming
+    assert M.side_names(np.array([0, 0, 1, 1, 0, 1]), cap, codes) == [
+        "A",
+        "A",
+        "F",
+        "F",
+        "A",
+        "F",
+    ]  # without relations: the old naming
 
 
 def test_one_lukewarm_bloc_is_all_non_aligned() -> None:

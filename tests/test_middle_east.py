@@ -28,7 +28,14 @@ def without_deal(scenario: Scenario) -> Scenario:
 
 def test_every_scripted_event_has_its_provenance(scenario: Scenario) -> None:
     assert all(len(s.note) > 40 for s in scenario.shocks)
-    assert {s.type for s in scenario.shocks} >= {"use_force", "external_attack", "expel_diplomats", "condemn", "recognition", "visit"}
+    assert {s.type for s in scenario.shocks} >= {
+        "use_force",
+        "external_attack",
+        "expel_diplomats",
+        "condemn",
+        "recognition",
+        "visit",
+    }
 
 
 def test_the_strikes_draw_answers(scenario: Scenario) -> None:
@@ -39,10 +46,16 @@ def test_the_strikes_draw_answers(scenario: Scenario) -> None:
     assert answers, "no state answered the strikes"
     condemned = {(model.code(e.source), model.code(e.target)) for e in answers if e.event.type == "condemn"}
     assert ("USA", "IRN") in condemned  # Israel's ally condemns Iran's strikes on it
-    tower22 = [e for e in agent if e.rule == "retaliate" and model.code(e.source) == "USA" and model.code(e.target) == "IRN"]
+    tower22 = [
+        e for e in agent if e.rule == "retaliate" and model.code(e.source) == "USA" and model.code(e.target) == "IRN"
+    ]
     assert tower22 and "external_attack" in tower22[0].cause  # the sponsor of the militia's attack is answered
     # the scripted counter-strikes are not doubled by the agents: Iran's April 2024 strike answers Damascus
-    april = {e.step for e in model.log if e.event.type == "use_force" and model.code(e.source) == "ISR" and e.date.isoformat() == "2024-04-01"}
+    april = {
+        e.step
+        for e in model.log
+        if e.event.type == "use_force" and model.code(e.source) == "ISR" and e.date.isoformat() == "2024-04-01"
+    }
     assert not [e for e in agent if e.rule == "retaliate" and model.code(e.source) == "IRN" and e.step - 1 in april]
 
 

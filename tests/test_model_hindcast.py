@@ -40,8 +40,21 @@ def synthetic(perfect: bool) -> pd.DataFrame:
     for start in (1990, 2000):
         y = rng.integers(0, 2, 60)
         mean = np.where(y == 1, 0.5, -0.5) if perfect else rng.normal(0, 1, 60)  # no signal at all
-        rows.append(pd.DataFrame({"start": start, "horizon": 5, "a": "A", "b": "B", "positive": y, "model_p": (mean > 0).astype(float),
-                                  "model_mean": mean, "persistence": rng.choice([-1, 0, 1], 60), "x0": rng.normal(0, 1, 60)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "start": start,
+                    "horizon": 5,
+                    "a": "A",
+                    "b": "B",
+                    "positive": y,
+                    "model_p": (mean > 0).astype(float),
+                    "model_mean": mean,
+                    "persistence": rng.choice([-1, 0, 1], 60),
+                    "x0": rng.normal(0, 1, 60),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -52,7 +65,9 @@ def test_a_perfect_model_beats_both_baselines_and_a_noisy_one_does_not():
     assert set(scores.start) == {"all", "1990", "2000"}
     assert (diffs.auc_difference_lo95 > 0).all()
     _, noisy = mh.score_dyads(synthetic(False), seed=1, resamples=300)
-    assert (noisy.auc_difference_lo95 < 0).all()  # a model without signal is not declared better than baselines without one
+    assert (
+        noisy.auc_difference_lo95 < 0
+    ).all()  # a model without signal is not declared better than baselines without one
     again, _ = mh.score_dyads(synthetic(True), seed=1, resamples=300)
     assert again.equals(scores)
 
@@ -64,7 +79,9 @@ def tiny() -> Settings:
 
 def test_the_model_section_on_a_tiny_slice(tiny, tmp_path):
     (section,) = build_hindcast(tiny, progress=False, sections=(SECTIONS[-1],))
-    assert [r.name for r in section.rows] == [f"model hindcast, t + {h}: AUC of the model - AUC of {b}" for h in (1, 2) for b in ("persistence", "X0 alone")]
+    assert [r.name for r in section.rows] == [
+        f"model hindcast, t + {h}: AUC of the model - AUC of {b}" for h in (1, 2) for b in ("persistence", "X0 alone")
+    ]
     assert all(not r.error and r.lo <= r.value <= r.hi for r in section.rows)
     dyads = section.tables["hindcast_dyads"]
     assert section.tables["hindcast_worlds"].alpha_over_alpha_c.gt(0).all()

@@ -33,7 +33,9 @@ DIMS = [d["id"] for d in KOREA["dimensions"]]
 START = dt.date(2024, 1, 1)
 
 PHASES = (Phase.explicit, Phase.generate, *((Phase.shrink,) if os.environ.get("ALIGNSIM_SHRINK") else ()))
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, phases=PHASES)
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, phases=PHASES
+)
 
 
 def bounds(field: FieldInfo) -> dict[str, Any]:
@@ -49,10 +51,18 @@ def number(field: FieldInfo, kind: type) -> st.SearchStrategy[Any]:
     b = bounds(field)
     lo, hi = b.get("ge", b.get("gt")), b.get("le", b.get("lt"))
     if kind is int:
-        return st.integers(min_value=None if lo is None else math.ceil(lo) + ("gt" in b),
-                           max_value=None if hi is None else math.floor(hi) - ("lt" in b))
-    return st.floats(min_value=lo, max_value=hi if hi is not None else 1e12, exclude_min="gt" in b, exclude_max="lt" in b,
-                     allow_nan=False, allow_infinity=False)
+        return st.integers(
+            min_value=None if lo is None else math.ceil(lo) + ("gt" in b),
+            max_value=None if hi is None else math.floor(hi) - ("lt" in b),
+        )
+    return st.floats(
+        min_value=lo,
+        max_value=hi if hi is not None else 1e12,
+        exclude_min="gt" in b,
+        exclude_max="lt" in b,
+        allow_nan=False,
+        allow_infinity=False,
+    )
 
 
 def plain(ann: Any) -> Any:
@@ -111,9 +121,13 @@ def shock_strategy(draw: st.DrawFn, steps: int) -> dict[str, Any]:
         if field_name == "dimension":
             shock["dimension"] = draw(st.sampled_from(DIMS))
         elif field_name in ("open_to", "partners"):
-            shock[field_name] = draw(st.lists(st.sampled_from([c for c in CODES if c != source]), unique=True, max_size=4))
+            shock[field_name] = draw(
+                st.lists(st.sampled_from([c for c in CODES if c != source]), unique=True, max_size=4)
+            )
         elif field_name == "via":
-            shock["via"] = draw(st.one_of(st.none(), st.sampled_from([c for c in CODES if c not in (source, shock.get("target"))])))
+            shock["via"] = draw(
+                st.one_of(st.none(), st.sampled_from([c for c in CODES if c not in (source, shock.get("target"))]))
+            )
         elif field_name == "sponsor":
             shock["sponsor"] = draw(st.one_of(st.none(), st.sampled_from([c for c in CODES if c != source])))
         elif field_name == "attacker":

@@ -48,7 +48,9 @@ def test_report_is_deterministic(article) -> None:  # type: ignore[no-untyped-de
     assert run_page(article) == run_page(article)
 
 
-def test_without_plotly_the_folder_is_written_and_the_report_skipped(article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_without_plotly_the_folder_is_written_and_the_report_skipped(
+    article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(sys.modules, "plotly", None)  # `import plotly` now raises ImportError
     folder = article.save(tmp_path / "no_plotly")
     assert not (folder / REPORT_NAME).exists()
@@ -79,7 +81,13 @@ def test_ensemble_report_draws_medians_and_bands_not_every_run(tmp_path: Path) -
 
 
 def test_comparison_folder_holds_a_report(tmp_path: Path) -> None:
-    cmp = alignsim.compare(FLAGSHIP.with_name("baseline_2024.yaml"), FLAGSHIP.with_name("dzud_aid.yaml"), replicates=6, workers=1, progress=False)
+    cmp = alignsim.compare(
+        FLAGSHIP.with_name("baseline_2024.yaml"),
+        FLAGSHIP.with_name("dzud_aid.yaml"),
+        replicates=6,
+        workers=1,
+        progress=False,
+    )
     folder = cmp.save(tmp_path / "cmp", runs=False)
     text = (folder / REPORT_NAME).read_text(encoding="utf-8")
     assert REPORT_NAME in json.loads((folder / "manifest.json").read_text())["files"]

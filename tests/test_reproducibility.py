@@ -74,10 +74,13 @@ def test_seed_zero_is_a_seed_like_any_other() -> None:
 
 
 def test_cli_seed_override_is_used_and_recorded(short_flagship: Path, tmp_path: Path) -> None:
-    alignsim_cli("run", short_flagship, "--out", tmp_path / "zero", "--seed", "0", "--no-charts", cwd=tmp_path, check=True)
+    alignsim_cli(
+        "run", short_flagship, "--out", tmp_path / "zero", "--seed", "0", "--no-charts", cwd=tmp_path, check=True
+    )
     manifest = json.loads((tmp_path / "zero" / "manifest.json").read_text())
     resolved = yaml.safe_load((tmp_path / "zero" / "scenario.resolved.yaml").read_text())
     assert manifest["seed"] == 0 and resolved["seed"] == 0
     expected = run_scenario(load_scenario(short_flagship), seed=0)
-    assert (tmp_path / "zero" / "relations.csv").read_text().splitlines()[1:4] == \
-        expected.relations.head(3).to_csv(index=False, header=False, float_format="%.10g", lineterminator="\n").splitlines()
+    assert (tmp_path / "zero" / "relations.csv").read_text().splitlines()[1:4] == expected.relations.head(3).to_csv(
+        index=False, header=False, float_format="%.10g", lineterminator="\n"
+    ).splitlines()

@@ -46,7 +46,9 @@ def test_every_mistake_names_file_line_field_and_what_is_allowed(case: BadCase, 
 
 def test_several_mistakes_are_all_reported_each_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "two.yaml"
-    path.write_text("steps: 12\nshocks:\n  - {type: visit, step: 1, source: PRK, target: XXX}\n  - {type: visit, step: 40, source: PRK, target: KOR}\n")
+    path.write_text(
+        "steps: 12\nshocks:\n  - {type: visit, step: 1, source: PRK, target: XXX}\n  - {type: visit, step: 40, source: PRK, target: KOR}\n"
+    )
     with pytest.raises(InputError) as info:
         load_scenario(path)
     text = str(info.value)
@@ -79,17 +81,26 @@ def test_scenario_and_params_are_frozen() -> None:
 
 
 def test_a_date_fires_at_its_months_step() -> None:
-    s = make_scenario(start="2023-07-01", steps=36, shocks=[
-        {"type": "visit", "date": "2023-07-31", "source": "AAA", "target": "BBB"},
-        {"type": "visit", "date": "2023-09-01", "source": "AAA", "target": "BBB"},
-        {"type": "visit", "date": "2024-02-14", "source": "AAA", "target": "BBB"},
-    ])
+    s = make_scenario(
+        start="2023-07-01",
+        steps=36,
+        shocks=[
+            {"type": "visit", "date": "2023-07-31", "source": "AAA", "target": "BBB"},
+            {"type": "visit", "date": "2023-09-01", "source": "AAA", "target": "BBB"},
+            {"type": "visit", "date": "2024-02-14", "source": "AAA", "target": "BBB"},
+        ],
+    )
     assert sorted(s.schedule()) == [0, 2, 7]
 
 
 def test_date_of_step_zero_is_the_start_and_months_follow() -> None:
     s = make_scenario(start="2023-07-01")
-    assert [s.date_of(k) for k in (0, 1, 6, 12)] == [dt.date(2023, 7, 1), dt.date(2023, 8, 1), dt.date(2024, 1, 1), dt.date(2024, 7, 1)]
+    assert [s.date_of(k) for k in (0, 1, 6, 12)] == [
+        dt.date(2023, 7, 1),
+        dt.date(2023, 8, 1),
+        dt.date(2024, 1, 1),
+        dt.date(2024, 7, 1),
+    ]
 
 
 @pytest.mark.parametrize("start", ["2024-01-15", "2024-01-29", "2024-01-31", "2023-08-31"])
@@ -97,15 +108,20 @@ def test_date_of_step_zero_is_the_start_whatever_the_day(start: str) -> None:
     s = make_scenario(start=start)
     assert s.date_of(0) == dt.date.fromisoformat(start)
     dates = [s.date_of(k) for k in range(14)]
-    assert [(d.year * 12 + d.month) for d in dates] == list(range(dates[0].year * 12 + dates[0].month, dates[0].year * 12 + dates[0].month + 14))
+    assert [(d.year * 12 + d.month) for d in dates] == list(
+        range(dates[0].year * 12 + dates[0].month, dates[0].year * 12 + dates[0].month + 14)
+    )
 
 
 def test_repeating_shock_until_a_step_and_until_a_date() -> None:
-    s = make_scenario(steps=12, shocks=[
-        {"type": "visit", "step": 1, "every": 3, "until": 8, "source": "AAA", "target": "BBB"},
-        {"type": "aid", "date": "2024-02-10", "every": 4, "until": "2024-10-01", "source": "AAA", "target": "CCC"},
-        {"type": "invitation", "step": 10, "every": 5, "source": "BBB", "target": "AAA"},
-    ])
+    s = make_scenario(
+        steps=12,
+        shocks=[
+            {"type": "visit", "step": 1, "every": 3, "until": 8, "source": "AAA", "target": "BBB"},
+            {"type": "aid", "date": "2024-02-10", "every": 4, "until": "2024-10-01", "source": "AAA", "target": "CCC"},
+            {"type": "invitation", "step": 10, "every": 5, "source": "BBB", "target": "AAA"},
+        ],
+    )
     plan = {step: [e.type for e in events] for step, events in s.schedule().items()}
     assert plan == {1: ["visit", "aid"], 4: ["visit"], 5: ["aid"], 7: ["visit"], 9: ["aid"], 10: ["invitation"]}
 
@@ -120,7 +136,11 @@ def test_shocks_in_one_month_fire_in_file_order_and_are_logged_so() -> None:
 
 
 def test_scripted_shock_keeps_its_own_date_in_the_log() -> None:
-    s = make_scenario(steps=4, params={"agents": False}, shocks=[{"type": "visit", "date": "2024-02-17", "source": "AAA", "target": "BBB"}])
+    s = make_scenario(
+        steps=4,
+        params={"agents": False},
+        shocks=[{"type": "visit", "date": "2024-02-17", "source": "AAA", "target": "BBB"}],
+    )
     result = run_scenario(s)
     assert result.events.loc[0, ["step", "date"]].tolist() == [1, "2024-02-17"]
 
@@ -180,13 +200,29 @@ def every_event_type_shocks() -> list[dict[str, Any]]:
     shocks = [
         {"type": "recognition", "date": "2024-02-14", "source": "AAA", "target": "CCC", "note": "test"},
         {"type": "sever_relations", "step": 1, "source": "BBB", "target": "CCC"},
-        {"type": "visit", "step": 1, "every": 2, "until": 9, "source": "AAA", "target": "BBB", "level": "deputy_minister"},
+        {
+            "type": "visit",
+            "step": 1,
+            "every": 2,
+            "until": 9,
+            "source": "AAA",
+            "target": "BBB",
+            "level": "deputy_minister",
+        },
         {"type": "invitation", "step": 2, "source": "BBB", "target": "AAA", "occasion": "a forum"},
         {"type": "talks", "step": 2, "source": "AAA", "target": "CCC", "via": "BBB", "intensity": 0.5},
         {"type": "security_dialogue", "step": 3, "source": "AAA", "target": "BBB"},
         {"type": "media_freeze", "step": 3, "source": "CCC", "target": "AAA", "intensity": 1.25},
-        {"type": "aid", "date": "2024-03-11", "every": 3, "until": "2024-09-30", "source": "AAA", "target": "CCC",
-         "kind": "economic", "amount_usd": 200000},
+        {
+            "type": "aid",
+            "date": "2024-03-11",
+            "every": 3,
+            "until": "2024-09-30",
+            "source": "AAA",
+            "target": "CCC",
+            "kind": "economic",
+            "amount_usd": 200000,
+        },
         {"type": "agreement", "step": 4, "source": "AAA", "target": "BBB", "action": "abandon", "domain": "trade"},
         {"type": "sanction", "step": 4, "source": "AAA", "target": "CCC", "action": "lift"},
         {"type": "interest_shift", "step": 5, "source": "CCC", "dimension": "trade", "delta": -0.3, "salience": 2.0},
@@ -199,7 +235,14 @@ def every_event_type_shocks() -> list[dict[str, Any]]:
         {"type": "expel_diplomats", "step": 8, "source": "AAA", "target": "CCC", "form": "withdraw"},
         {"type": "military_posture", "step": 8, "source": "CCC", "target": "AAA", "form": "mobilization"},
         {"type": "use_force", "step": 9, "source": "AAA", "target": "CCC", "form": "blockade"},
-        {"type": "external_attack", "step": 9, "source": "BBB", "attacker": "an armed group", "sponsor": "CCC", "form": "bombing"},
+        {
+            "type": "external_attack",
+            "step": 9,
+            "source": "BBB",
+            "attacker": "an armed group",
+            "sponsor": "CCC",
+            "form": "bombing",
+        },
         {"type": "rally_support", "step": 9, "source": "AAA", "target": "BBB", "intensity": 0.8},
     ]
     assert {s["type"] for s in shocks} == set(EVENT_TYPES), "add the new event type here"
@@ -209,13 +252,16 @@ def every_event_type_shocks() -> list[dict[str, Any]]:
 def round_trip(s: Scenario) -> Scenario:
     """Through the resolved YAML text, as a run folder stores it (libyaml's dumper when present:
     the resolved 193-state world is a megabyte of YAML)."""
-    text = yaml.dump(s.resolved(), Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True)
+    text = yaml.dump(
+        s.resolved(), Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True
+    )
     return parse_scenario(text, path="scenario.resolved.yaml")
 
 
 def test_save_then_load_keeps_every_event_field() -> None:
-    s = make_scenario(steps=12, params={"beta": 0.2, "balance_kernel": "marvel"}, track=["AAA-BBB"],
-                      shocks=every_event_type_shocks())
+    s = make_scenario(
+        steps=12, params={"beta": 0.2, "balance_kernel": "marvel"}, track=["AAA-BBB"], shocks=every_event_type_shocks()
+    )
     back = round_trip(s)
     assert back.resolved() == s.resolved()
     assert back.shocks == s.shocks

@@ -1,4 +1,5 @@
 """Tests for alignsim.measures.similarity: Signorino & Ritter (1999) Table 6 and properties."""
+
 from __future__ import annotations
 
 import csv
@@ -147,7 +148,9 @@ def test_matrix_agrees_with_pairwise(data: tuple[np.ndarray, np.ndarray, bool]) 
         for j in range(n):
             assert shared[i, j] == pytest.approx(s_score(x[i], x[j], weights=w[0], d_max=2, squared=squared), abs=1e-12)
             pair_w = 0.5 * (w[i] + w[j])
-            assert per_row[i, j] == pytest.approx(s_score(x[i], x[j], weights=pair_w, d_max=2, squared=squared), abs=1e-12)
+            assert per_row[i, j] == pytest.approx(
+                s_score(x[i], x[j], weights=pair_w, d_max=2, squared=squared), abs=1e-12
+            )
             assert plain[i, j] == pytest.approx(s_score(x[i], x[j], d_max=2, squared=squared), abs=1e-12)
 
 

@@ -13,7 +13,15 @@ import pytest
 from alignsim.api import load
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.experiments.simulate import run_scenario
-from alignsim.experiments.streaming import STREAM_THRESHOLD, PartedRunResult, chart_pairs, chart_view, read_ends, stream_scenario, wants_stream
+from alignsim.experiments.streaming import (
+    STREAM_THRESHOLD,
+    PartedRunResult,
+    chart_pairs,
+    chart_view,
+    read_ends,
+    stream_scenario,
+    wants_stream,
+)
 from alignsim.results import chart_data
 from alignsim.results.run import RunResult
 
@@ -62,7 +70,14 @@ def test_the_folder_holds_parts_and_a_manifest_that_lists_them(streamed: Path) -
         assert all(f"{table}/{p}" in manifest["files"] for p in parts)
     assert not list(streamed.glob("*.csv"))  # no CSV: 10,000 replicates would be gigabytes of text
     assert sorted(p.name for p in (streamed / "charts").iterdir()) == sorted(
-        ["tracked_pairs.png", "relations_start_end.png", "alignment_network_end.png", "blocs_over_time.png", "drift.png"])
+        [
+            "tracked_pairs.png",
+            "relations_start_end.png",
+            "alignment_network_end.png",
+            "blocs_over_time.png",
+            "drift.png",
+        ]
+    )
     # pandas reads a table's folder of parts as one table
     assert len(pd.read_parquet(streamed / "metrics")) == REPLICATES * 37
 
@@ -79,7 +94,9 @@ def test_loading_reads_nothing_until_asked_and_then_only_what_is_asked(streamed:
     parts = list(loaded.iter_parts("metrics", columns=["replicate", "endurance"]))
     assert [sorted(p.replicate.unique()) for p in parts] == [[0, 1, 2], [3, 4, 5], [6]]
     assert loaded.dataset("relations").count_rows() == len(in_memory.relations)
-    pd.testing.assert_frame_equal(loaded.relation_cube.frame(2, 5), in_memory.relation_cube.frame(2, 5), check_exact=True)
+    pd.testing.assert_frame_equal(
+        loaded.relation_cube.frame(2, 5), in_memory.relation_cube.frame(2, 5), check_exact=True
+    )
     for column in ("weight", "baseline"):
         assert np.array_equal(loaded.relation_cube.values[column], in_memory.relation_cube.values[column])
     with pytest.raises(KeyError, match="no relation"):
@@ -90,9 +107,17 @@ def test_streamed_charts_show_the_data_of_the_whole_ensemble(streamed: Path, in_
     loaded = load(streamed)
     small = chart_view(loaded)
     ends = read_ends(loaded)
-    assert ends.replicates == REPLICATES and list(ends.dates) == [in_memory.relation_cube.dates[0], in_memory.relation_cube.dates[-1]]
+    assert ends.replicates == REPLICATES and list(ends.dates) == [
+        in_memory.relation_cube.dates[0],
+        in_memory.relation_cube.dates[-1],
+    ]
     a, b = chart_data.ensemble_matrices_data(small), chart_data.ensemble_matrices_data(in_memory)
-    assert a.codes == b.codes and np.array_equal(a.start, b.start) and np.array_equal(a.end, b.end) and (a.start_date, a.end_date) == (b.start_date, b.end_date)
+    assert (
+        a.codes == b.codes
+        and np.array_equal(a.start, b.start)
+        and np.array_equal(a.end, b.end)
+        and (a.start_date, a.end_date) == (b.start_date, b.end_date)
+    )
     pd.testing.assert_frame_equal(chart_data.ensemble_drift_data(small), chart_data.ensemble_drift_data(in_memory))
     assert chart_data.ensemble_network_data(small) == chart_data.ensemble_network_data(in_memory)
     blocs_a, blocs_b = chart_data.ensemble_blocs_data(small), chart_data.ensemble_blocs_data(in_memory)
@@ -117,14 +142,42 @@ def test_when_a_run_streams() -> None:
 
 
 def test_cli_run_streams_on_request_and_refuses_a_contradiction(tmp_path: Path) -> None:
-    streamed, contradiction, small = alignsim_cli_many([
-        ("run", FLAGSHIP, "--replicates", "3", "--stream", "--no-charts", "--quiet", "--workers", "1", "--out", tmp_path / "s"),
-        ("run", FLAGSHIP, "--replicates", "3", "--stream", "--no-parquet", "--out", tmp_path / "bad"),
-        ("run", FLAGSHIP, "--replicates", "3", "--no-charts", "--quiet", "--workers", "1", "--out", tmp_path / "plain"),
-    ], cwd=tmp_path)
+    streamed, contradiction, small = alignsim_cli_many(
+        [
+            (
+                "run",
+                FLAGSHIP,
+                "--replicates",
+                "3",
+                "--stream",
+                "--no-charts",
+                "--quiet",
+                "--workers",
+                "1",
+                "--out",
+                tmp_path / "s",
+            ),
+            ("run", FLAGSHIP, "--replicates", "3", "--stream", "--no-parquet", "--out", tmp_path / "bad"),
+            (
+                "run",
+                FLAGSHIP,
+                "--replicates",
+                "3",
+                "--no-charts",
+                "--quiet",
+                "--workers",
+                "1",
+                "--out",
+                tmp_path / "plain",
+            ),
+        ],
+        cwd=tmp_path,
+    )
     assert streamed.returncode == 0, streamed.stderr
     assert "Parquet parts" in streamed.stdout
     assert (tmp_path / "s" / "relations" / "part-00000.parquet").is_file()
     assert contradiction.returncode == 2 and "--stream" in contradiction.stderr and not (tmp_path / "bad").exists()
-    assert small.returncode == 0 and (tmp_path / "plain" / "relations.csv").is_file()  # below the threshold: CSV as before
+    assert (
+        small.returncode == 0 and (tmp_path / "plain" / "relations.csv").is_file()
+    )  # below the threshold: CSV as before
     pd.testing.assert_frame_equal(load(tmp_path / "s").metrics, load(tmp_path / "plain").metrics, check_exact=True)

@@ -26,12 +26,25 @@ from alignsim.viz.sensitivity import plot_sobol
 GOODWILL = [{"type": "aid", "step": 0, "source": "AAA", "target": "BBB"}]  # +7.4: W[AAA, BBB] += kappa * 0.74
 
 
-def tiny(sweep: dict[str, Any], *, params: dict[str, Any] | None = None, steps: int = 6, shocks: list[dict[str, Any]] | None = None) -> Scenario:
+def tiny(
+    sweep: dict[str, Any],
+    *,
+    params: dict[str, Any] | None = None,
+    steps: int = 6,
+    shocks: list[dict[str, Any]] | None = None,
+) -> Scenario:
     """The three-state world with a goodwill shock and a sweep block."""
-    return Scenario.model_validate({
-        "name": "tiny", "world": three_state_world(), "params": QUIET if params is None else params, "steps": steps, "seed": 3,
-        "shocks": copy.deepcopy(GOODWILL if shocks is None else shocks), "sweep": sweep,
-    })
+    return Scenario.model_validate(
+        {
+            "name": "tiny",
+            "world": three_state_world(),
+            "params": QUIET if params is None else params,
+            "steps": steps,
+            "seed": 3,
+            "shocks": copy.deepcopy(GOODWILL if shocks is None else shocks),
+            "sweep": sweep,
+        }
+    )
 
 
 def relation_outcome(name: str = "ab_end", pair: str = "AAA-BBB", **more: Any) -> dict[str, Any]:
@@ -41,22 +54,50 @@ def relation_outcome(name: str = "ab_end", pair: str = "AAA-BBB", **more: Any) -
 # ---------------------------------------------------------------------------------------------
 # designs
 def test_a_grid_runs_every_combination_with_its_replicates_and_measures_what_a_run_shows() -> None:
-    scenario = tiny({
-        "design": "grid", "replicates": 2,
-        "parameters": [{"path": "kappa", "values": [0.1, 0.4]}, {"path": "params.beta", "bounds": [0.1, 0.3]}, {"path": "shocks[0].intensity", "values": [1.0, 2.0]}],
-        "outcomes": [relation_outcome(), relation_outcome("ab_x0", column="baseline"), {"name": "endurance_2", "kind": "metric", "metric": "endurance", "at": 2}],
-    }, params={**QUIET, "noise": 0.02}, steps=5)
+    scenario = tiny(
+        {
+            "design": "grid",
+            "replicates": 2,
+            "parameters": [
+                {"path": "kappa", "values": [0.1, 0.4]},
+                {"path": "params.beta", "bounds": [0.1, 0.3]},
+                {"path": "shocks[0].intensity", "values": [1.0, 2.0]},
+            ],
+            "outcomes": [
+                relation_outcome(),
+                relation_outcome("ab_x0", column="baseline"),
+                {"name": "endurance_2", "kind": "metric", "metric": "endurance", "at": 2},
+            ],
+        },
+        params={**QUIET, "noise": 0.02},
+        steps=5,
+    )
     assert scenario.sweep is not None and scenario.sweep.levels == 4
     result = run_sweep(scenario, workers=1)
     assert design_size(scenario.sweep) == len(result.design) == 2 * 4 * 2
-    assert result.results.columns.tolist() == ["point", "replicate", "kappa", "beta", "shocks[0].intensity", "ab_end", "ab_x0", "endurance_2"]
+    assert result.results.columns.tolist() == [
+        "point",
+        "replicate",
+        "kappa",
+        "beta",
+        "shocks[0].intensity",
+        "ab_end",
+        "ab_x0",
+        "endurance_2",
+    ]
     assert len(result.results) == 16 * 2 and result.results.replicate.tolist()[:4] == [0, 1, 0, 1]
     assert sorted(result.design.beta.unique()) == pytest.approx([0.1, 0.1 + 0.2 / 3, 0.1 + 0.4 / 3, 0.3])
     # a point's outcome is what the run of that point shows, replicate k with child k of the seed
     row = result.results.iloc[7]
-    point = Scenario.model_validate({**scenario.resolved(), "sweep": None, "replicates": 1,
-                                     "params": {**scenario.params.model_dump(), "kappa": row.kappa, "beta": row.beta},
-                                     "shocks": [{**GOODWILL[0], "intensity": row["shocks[0].intensity"]}]})
+    point = Scenario.model_validate(
+        {
+            **scenario.resolved(),
+            "sweep": None,
+            "replicates": 1,
+            "params": {**scenario.params.model_dump(), "kappa": row.kappa, "beta": row.beta},
+            "shocks": [{**GOODWILL[0], "intensity": row["shocks[0].intensity"]}],
+        }
+    )
     run = run_scenario(point, replicates=2, workers=1)
     assert row.replicate == 1
     assert row.ab_end == run.relation("AAA", "BBB", replicate=1).iloc[-1]
@@ -69,10 +110,15 @@ def test_a_grid_runs_every_combination_with_its_replicates_and_measures_what_a_r
 
 def test_replicate_k_uses_the_same_seed_at_every_point() -> None:
     # cool_threshold does nothing with agents off: any difference between points would be noise
-    scenario = tiny({
-        "design": "grid", "replicates": 3,
-        "parameters": [{"path": "cool_threshold", "values": [0.2, 0.4, 0.6]}], "outcomes": [relation_outcome()],
-    }, params={**QUIET, "noise": 0.05})
+    scenario = tiny(
+        {
+            "design": "grid",
+            "replicates": 3,
+            "parameters": [{"path": "cool_threshold", "values": [0.2, 0.4, 0.6]}],
+            "outcomes": [relation_outcome()],
+        },
+        params={**QUIET, "noise": 0.05},
+    )
     table = run_sweep(scenario, workers=1).results.pivot(index="replicate", columns="point", values="ab_end").to_numpy()
     assert np.all(table == table[:, :1])  # the same at every point (common random numbers) ...
     assert len(set(table[:, 0].tolist())) == 3  # ... and different between replicates
@@ -82,11 +128,18 @@ def test_sobol_finds_that_only_kappa_moves_a_goodwill_impulse() -> None:
     """Agents off, no noise: W[AAA, BBB] at the end is X0 plus the decayed impulse kappa * 0.74,
     so kappa drives it; the balance force (alpha up to its default) barely moves it, and the agents'
     cool_threshold cannot move it at all."""
-    scenario = tiny({
-        "design": "sobol", "samples": 32,
-        "parameters": [{"path": "kappa", "bounds": [0.1, 0.5]}, {"path": "alpha", "bounds": [0.0, 0.003]}, {"path": "cool_threshold", "bounds": [0.2, 0.6]}],
-        "outcomes": [relation_outcome()],
-    })
+    scenario = tiny(
+        {
+            "design": "sobol",
+            "samples": 32,
+            "parameters": [
+                {"path": "kappa", "bounds": [0.1, 0.5]},
+                {"path": "alpha", "bounds": [0.0, 0.003]},
+                {"path": "cool_threshold", "bounds": [0.2, 0.6]},
+            ],
+            "outcomes": [relation_outcome()],
+        }
+    )
     result = run_sweep(scenario, workers=1)
     assert len(result.design) == 32 * (3 + 2)
     table = result.indices.set_index("parameter")
@@ -108,11 +161,15 @@ def test_sobol_finds_that_only_kappa_moves_a_goodwill_impulse() -> None:
 
 
 def test_morris_ranks_kappa_first_and_the_same_on_two_workers() -> None:
-    scenario = tiny({
-        "design": "morris", "samples": 6, "levels": 4,
-        "parameters": [{"path": "kappa", "bounds": [0.1, 0.5]}, {"path": "alpha", "bounds": [0.0, 0.003]}],
-        "outcomes": [relation_outcome()],
-    })
+    scenario = tiny(
+        {
+            "design": "morris",
+            "samples": 6,
+            "levels": 4,
+            "parameters": [{"path": "kappa", "bounds": [0.1, 0.5]}, {"path": "alpha", "bounds": [0.0, 0.003]}],
+            "outcomes": [relation_outcome()],
+        }
+    )
     one = run_sweep(scenario, workers=1)
     two = run_sweep(scenario, workers=2)
     pd.testing.assert_frame_equal(one.results, two.results, check_exact=True)
@@ -122,21 +179,32 @@ def test_morris_ranks_kappa_first_and_the_same_on_two_workers() -> None:
 
 
 def test_first_event_gives_its_month_or_the_documented_never_value() -> None:
-    scenario = tiny({
-        "design": "grid", "parameters": [{"path": "kappa", "values": [0.2]}],
-        "outcomes": [
-            {"name": "aid_month", "kind": "first_event", "source": "AAA", "target": "BBB", "type": "aid"},
-            {"name": "never_default", "kind": "first_event", "source": "AAA", "rule": "court"},
-            {"name": "never_set", "kind": "first_event", "source": "AAA", "rule": "court", "never": -1},
-        ],
-    }, shocks=[{**GOODWILL[0], "step": 2}], steps=8)
+    scenario = tiny(
+        {
+            "design": "grid",
+            "parameters": [{"path": "kappa", "values": [0.2]}],
+            "outcomes": [
+                {"name": "aid_month", "kind": "first_event", "source": "AAA", "target": "BBB", "type": "aid"},
+                {"name": "never_default", "kind": "first_event", "source": "AAA", "rule": "court"},
+                {"name": "never_set", "kind": "first_event", "source": "AAA", "rule": "court", "never": -1},
+            ],
+        },
+        shocks=[{**GOODWILL[0], "step": 2}],
+        steps=8,
+    )
     row = run_sweep(scenario, workers=1).results.iloc[0]
     assert (row.aid_month, row.never_default, row.never_set) == (2.0, 8.0, -1.0)  # never: the steps, or as set
 
 
 def test_integer_parameters_are_rounded_as_the_runs_use_them() -> None:
-    scenario = tiny({"design": "sobol", "samples": 2, "parameters": [{"path": "court_interval", "bounds": [1, 12]}, {"path": "kappa", "bounds": [0.1, 0.2]}],
-                     "outcomes": [relation_outcome()]})
+    scenario = tiny(
+        {
+            "design": "sobol",
+            "samples": 2,
+            "parameters": [{"path": "court_interval", "bounds": [1, 12]}, {"path": "kappa", "bounds": [0.1, 0.2]}],
+            "outcomes": [relation_outcome()],
+        }
+    )
     results = run_sweep(scenario, workers=1).results
     assert results.court_interval.dtype == np.int64 and results.court_interval.between(1, 12).all()
 
@@ -168,23 +236,52 @@ def write_variant(tmp_path: Path, old: str, new: str, name: str = "sweep.yaml") 
     return path
 
 
-@pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
-    ("path: beta", "path: betta", 9, "sweep.parameters[0].path", ["'betta' is not a parameter", "kappa"]),
-    ("bounds: [0.05, 0.2]", "bounds: [0.0, 0.2]", 10, "sweep.parameters[0].bounds", ["0 outside the allowed range of beta", "> 0 and <= 1"]),
-    ("bounds: [0.05, 0.2]", "bounds: [0.2, 0.05]", 9, "sweep.parameters[0]", ["low", "below"]),
-    ("shocks[0].intensity", "shocks[3].intensity", 11, "sweep.parameters[1].path", ["1 shocks, numbered 0..0"]),
-    ("shocks[0].intensity", "shocks[0].source", 11, "sweep.parameters[1].path", ["not a magnitude", "intensity"]),
-    ("bounds: [0.5, 2.0]", "bounds: [0.5, 6]", 12, "sweep.parameters[1].bounds", ["6 outside", "<= 5"]),
-    ("path: beta", "path: agents", 9, "sweep.parameters[0].path", ["'agents' is not a number"]),
-    ("samples: 8", "samples: 10", 5, "sweep", ["power of 2", "e.g. 8"]),
-    ("samples: 8", "sampels: 8", 7, "sweep.sampels", ["unknown key 'sampels'", "samples"]),
-    ("pair: PRK-CUB", "pair: PRK-XXX", 14, "sweep.outcomes[0].pair", ["unknown state code 'XXX'"]),
-    ("pair: PRK-CUB}", "pair: PRK-CUB, metric: endurance}", 14, "sweep.outcomes[0]", ["'metric' does not apply to a relation outcome"]),
-    ("{name: prk_cub, kind: relation, pair: PRK-CUB}", "{name: e, kind: metric, metric: endurence}", 14, "sweep.outcomes[0].metric", ["unknown metric 'endurence'", "endurance"]),
-    ("{name: prk_cub, kind: relation, pair: PRK-CUB}", "{name: beta, kind: relation, pair: PRK-CUB}", 5, "sweep", ["'beta' is used twice"]),
-    ("design: sobol", "design: fast", 6, "sweep.design", ["'fast' is not allowed"]),
-])
-def test_mistakes_name_the_file_line_and_field(tmp_path: Path, old: str, new: str, line: int, field: str, words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "words"),
+    [
+        ("path: beta", "path: betta", 9, "sweep.parameters[0].path", ["'betta' is not a parameter", "kappa"]),
+        (
+            "bounds: [0.05, 0.2]",
+            "bounds: [0.0, 0.2]",
+            10,
+            "sweep.parameters[0].bounds",
+            ["0 outside the allowed range of beta", "> 0 and <= 1"],
+        ),
+        ("bounds: [0.05, 0.2]", "bounds: [0.2, 0.05]", 9, "sweep.parameters[0]", ["low", "below"]),
+        ("shocks[0].intensity", "shocks[3].intensity", 11, "sweep.parameters[1].path", ["1 shocks, numbered 0..0"]),
+        ("shocks[0].intensity", "shocks[0].source", 11, "sweep.parameters[1].path", ["not a magnitude", "intensity"]),
+        ("bounds: [0.5, 2.0]", "bounds: [0.5, 6]", 12, "sweep.parameters[1].bounds", ["6 outside", "<= 5"]),
+        ("path: beta", "path: agents", 9, "sweep.parameters[0].path", ["'agents' is not a number"]),
+        ("samples: 8", "samples: 10", 5, "sweep", ["power of 2", "e.g. 8"]),
+        ("samples: 8", "sampels: 8", 7, "sweep.sampels", ["unknown key 'sampels'", "samples"]),
+        ("pair: PRK-CUB", "pair: PRK-XXX", 14, "sweep.outcomes[0].pair", ["unknown state code 'XXX'"]),
+        (
+            "pair: PRK-CUB}",
+            "pair: PRK-CUB, metric: endurance}",
+            14,
+            "sweep.outcomes[0]",
+            ["'metric' does not apply to a relation outcome"],
+        ),
+        (
+            "{name: prk_cub, kind: relation, pair: PRK-CUB}",
+            "{name: e, kind: metric, metric: endurence}",
+            14,
+            "sweep.outcomes[0].metric",
+            ["unknown metric 'endurence'", "endurance"],
+        ),
+        (
+            "{name: prk_cub, kind: relation, pair: PRK-CUB}",
+            "{name: beta, kind: relation, pair: PRK-CUB}",
+            5,
+            "sweep",
+            ["'beta' is used twice"],
+        ),
+        ("design: sobol", "design: fast", 6, "sweep.design", ["'fast' is not allowed"]),
+    ],
+)
+def test_mistakes_name_the_file_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, words: list[str]
+) -> None:
     path = write_variant(tmp_path, old, new)
     with pytest.raises(InputError) as caught:
         load_sweep_scenario(path)
@@ -218,17 +315,29 @@ def test_the_shipped_example_is_valid() -> None:
 def test_cli_sweep_writes_the_folder_and_loads_back(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "samples: 8", "samples: 4\n  replicates: 2")
     bad = write_variant(tmp_path, "path: beta", "path: betta", "bad.yaml")
-    ok, invalid, validate = alignsim_cli_many([
-        ("sweep", path, "--out", tmp_path / "out", "--workers", "2", "--quiet"),
-        ("sweep", bad, "--out", tmp_path / "bad"),
-        ("validate", bad),
-    ], cwd=tmp_path)
+    ok, invalid, validate = alignsim_cli_many(
+        [
+            ("sweep", path, "--out", tmp_path / "out", "--workers", "2", "--quiet"),
+            ("sweep", bad, "--out", tmp_path / "bad"),
+            ("validate", bad),
+        ],
+        cwd=tmp_path,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "sobol sweep of beta, shocks[0].intensity; 16 points x 2 replicates = 32 runs" in ok.stdout
     assert "prk_cub: " in ok.stdout and "ST" in ok.stdout
     out = tmp_path / "out"
     files = set(json.loads((out / "manifest.json").read_text())["files"])
-    assert files >= {"design.csv", "results.csv", "results.parquet", "sobol.csv", "sobol.md", "charts/sobol_prk_cub.png", "manifest.json", "scenario.resolved.yaml"}
+    assert files >= {
+        "design.csv",
+        "results.csv",
+        "results.parquet",
+        "sobol.csv",
+        "sobol.md",
+        "charts/sobol_prk_cub.png",
+        "manifest.json",
+        "scenario.resolved.yaml",
+    }
     sobol = pd.read_csv(out / "sobol.csv")
     assert sobol.columns.tolist() == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     assert sobol.parameter.tolist() == ["beta", "shocks[0].intensity"]

@@ -27,18 +27,34 @@ from alignsim.world.spec import WorldState, interest_baseline
 KOREA_CODES = ["PRK", "KOR", "JPN", "USA", "CHN", "RUS", "CUB", "MNG"]
 
 
-def korea(params: dict[str, Any] | None = None, *, steps: int, shocks: list[dict[str, Any]] | None = None,
-          relations: list[dict[str, Any]] | None = None) -> Scenario:
+def korea(
+    params: dict[str, Any] | None = None,
+    *,
+    steps: int,
+    shocks: list[dict[str, Any]] | None = None,
+    relations: list[dict[str, Any]] | None = None,
+) -> Scenario:
     world: Any = "korea_2024" if relations is None else {"base": "korea_2024", "relations": relations}
-    return Scenario.model_validate({"name": "thesis", "world": world, "steps": steps, "start": "2024-01-01",
-                                    "params": {**QUIET, **(params or {})}, "shocks": shocks or []})
+    return Scenario.model_validate(
+        {
+            "name": "thesis",
+            "world": world,
+            "steps": steps,
+            "start": "2024-01-01",
+            "params": {**QUIET, **(params or {})},
+            "shocks": shocks or [],
+        }
+    )
 
 
 def random_start(seed: int) -> list[dict[str, Any]]:
     """Every pair of the article world with random initial relations in [-1, 1], both directions."""
     rng = np.random.default_rng(seed)
-    return [{"source": a, "target": b, "weight": float(rng.uniform(-1, 1)), "reverse": float(rng.uniform(-1, 1))}
-            for n, a in enumerate(KOREA_CODES) for b in KOREA_CODES[n + 1:]]
+    return [
+        {"source": a, "target": b, "weight": float(rng.uniform(-1, 1)), "reverse": float(rng.uniform(-1, 1))}
+        for n, a in enumerate(KOREA_CODES)
+        for b in KOREA_CODES[n + 1 :]
+    ]
 
 
 def equilibrium(x0: np.ndarray, p: Params) -> np.ndarray:
@@ -47,7 +63,9 @@ def equilibrium(x0: np.ndarray, p: Params) -> np.ndarray:
     pushes outward. By fixed-point iteration of W = clip(X0 + (L / beta) tanh(alpha B(W) / L))."""
     w = x0.copy()
     for _ in range(10_000):
-        new = np.clip(x0 + (p.saturation / p.beta) * np.tanh(p.alpha * balance_force(w, p.balance_kernel) / p.saturation), -1, 1)
+        new = np.clip(
+            x0 + (p.saturation / p.beta) * np.tanh(p.alpha * balance_force(w, p.balance_kernel) / p.saturation), -1, 1
+        )
         np.fill_diagonal(new, 0.0)
         if np.abs(new - w).max() < 1e-15:
             return new
@@ -143,7 +161,12 @@ def test_goodwill_target_side_decays_too() -> None:
 def test_large_beta_relaxes_without_overshooting_x0(beta: float) -> None:
     """Up to the top of beta's declared range the excess shrinks monotonically, never flipping sign."""
     assert beta <= Params.model_fields["beta"].metadata[-1].le
-    e = excess(korea({"beta": beta, "alpha": 0.0}, steps=12, shocks=GOODWILL), korea({"beta": beta, "alpha": 0.0}, steps=12), "KOR", "CHN")
+    e = excess(
+        korea({"beta": beta, "alpha": 0.0}, steps=12, shocks=GOODWILL),
+        korea({"beta": beta, "alpha": 0.0}, steps=12),
+        "KOR",
+        "CHN",
+    )
     tail = e[3:]
     assert (tail >= -1e-15).all()
     assert (np.diff(tail) <= 1e-15).all()

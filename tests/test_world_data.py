@@ -81,11 +81,15 @@ def test_ties_and_initial_relations_come_from_atop_and_the_rivalry_data(korea: d
     rel = {(r["source"], r["target"]): r for r in korea["relations"]}
     prk_kor = rel[("PRK", "KOR")]
     assert "North Korea-South Korea" in prk_kor["note"] and "rivalry tie, in X0" in prk_kor["note"]
-    assert {frozenset((t["a"], t["b"])) for t in korea["ties"]["rivalry"]} >= {frozenset(("PRK", "KOR"))}  # the rivalry is a tie of the world
+    assert {frozenset((t["a"], t["b"])) for t in korea["ties"]["rivalry"]} >= {
+        frozenset(("PRK", "KOR"))
+    }  # the rivalry is a tie of the world
     x0 = float(prk_kor["note"].split()[1])
     igo_part = next(part for part in prk_kor["note"].split("; ") if part.startswith("COW IGO"))
     igo = float(igo_part.split(": ")[-1])
-    assert prk_kor["weight"] == pytest.approx(np.clip(x0 + igo, -1, 1), abs=2e-3)  # X0 holds the rivalry; no second term
+    assert prk_kor["weight"] == pytest.approx(
+        np.clip(x0 + igo, -1, 1), abs=2e-3
+    )  # X0 holds the rivalry; no second term
 
 
 def test_diplomatic_relations_are_an_assumption_the_user_can_override() -> None:
@@ -107,7 +111,11 @@ def test_the_header_records_data_versions_and_formulas(korea: dict) -> None:
     ("kwargs", "field", "fragments"),
     [
         ({"states": ["PRK", "KOR"], "year": 2023}, "--year", ("2023", "1946-2019")),
-        ({"states": ["PRK", "XYZ"], "year": 2019}, "--states", ("unknown code 'XYZ'", "states with data in 2019", "PRK")),
+        (
+            {"states": ["PRK", "XYZ"], "year": 2019},
+            "--states",
+            ("unknown code 'XYZ'", "states with data in 2019", "PRK"),
+        ),
         ({"states": ["SSD", "SDN"], "year": 1990}, "--states", ("'SSD' was not a state in 1990", "2011-", "SDN")),
         ({"states": ["DDR", "DEU"], "year": 2019}, "--states", ("'DDR' was not a state in 2019", "1954-1990")),
         ({"states": ["TWN", "CHN"], "year": 2019}, "--states", ("'TWN' cast no UN General Assembly vote", "2015-2019")),
@@ -116,7 +124,9 @@ def test_the_header_records_data_versions_and_formulas(korea: dict) -> None:
         ({"states": ["PRK"], "year": 2019}, "--states", ("at least 2",)),
     ],
 )
-def test_bad_requests_name_what_is_wrong_and_what_is_allowed(kwargs: dict, field: str, fragments: tuple[str, ...]) -> None:
+def test_bad_requests_name_what_is_wrong_and_what_is_allowed(
+    kwargs: dict, field: str, fragments: tuple[str, ...]
+) -> None:
     with pytest.raises(InputError) as err:
         build_world(**kwargs)
     assert err.value.field == field
@@ -136,10 +146,14 @@ def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path, korea: dic
 
 
 def test_cli_builds_a_world_a_scenario_runs_on(tmp_path: Path) -> None:
-    alignsim_cli("world", "build", "--states", *ARTICLE_EIGHT, "--year", "2019", "--out", "w.yaml", cwd=tmp_path, check=True)
+    alignsim_cli(
+        "world", "build", "--states", *ARTICLE_EIGHT, "--year", "2019", "--out", "w.yaml", cwd=tmp_path, check=True
+    )
     (tmp_path / "s.yaml").write_text(
         "name: on_w\nworld: w.yaml\nstart: 2023-07-01\nsteps: 8\nseed: 1\n"
-        "shocks:\n  - {type: recognition, date: 2024-02-14, source: KOR, target: CUB}\n", encoding="utf-8")
+        "shocks:\n  - {type: recognition, date: 2024-02-14, source: KOR, target: CUB}\n",
+        encoding="utf-8",
+    )
     alignsim_cli("validate", "s.yaml", cwd=tmp_path, check=True)
     alignsim_cli("run", "s.yaml", "--out", "run", "--no-charts", cwd=tmp_path, check=True)
     assert (tmp_path / "run" / "events.csv").exists()

@@ -87,8 +87,15 @@ def test_initial_relations_can_be_symmetric_and_thinned() -> None:
 
 
 def test_known_facts_replace_the_draws() -> None:
-    facts = KnownFacts(codes=["AAA", "BBB", "CCC", "DDD"], names=["A", "B", "C", "D"], capability=[4, 3, 2, 1],
-                       economy=[100, 50, 20, 1], blocs=[0, 0, 1, 1], alliances=[("AAA", "BBB")], sanctions=[("CCC", "AAA")])
+    facts = KnownFacts(
+        codes=["AAA", "BBB", "CCC", "DDD"],
+        names=["A", "B", "C", "D"],
+        capability=[4, 3, 2, 1],
+        economy=[100, 50, 20, 1],
+        blocs=[0, 0, 1, 1],
+        alliances=[("AAA", "BBB")],
+        sanctions=[("CCC", "AAA")],
+    )
     spec = generate_world(4, np.random.default_rng(0), facts=facts)
     world, _ = arrays(spec)
     assert spec.codes == ["AAA", "BBB", "CCC", "DDD"] and [s.name for s in spec.states] == ["A", "B", "C", "D"]
@@ -121,7 +128,13 @@ def test_the_un_member_table_lists_the_193_member_states() -> None:
     assert {"USA", "CHN", "RUS", "PRK", "KOR", "MNG", "CUB", "TUV", "SSD"} <= set(codes)
     assert not {"TWN", "PSE", "VAT", "XKX"} & set(codes), "observers and non-members are not UN members"
     regions = [r["region"] for r in rows]
-    assert {region: regions.count(region) for region in set(regions)} == {"Africa": 54, "Americas": 35, "Asia": 47, "Europe": 43, "Oceania": 14}
+    assert {region: regions.count(region) for region in set(regions)} == {
+        "Africa": 54,
+        "Americas": 35,
+        "Asia": 47,
+        "Europe": 43,
+        "Oceania": 14,
+    }
     assert all(float(r["population_m"]) > 0 and float(r["gdp_usd_bn"]) > 0 for r in rows)
 
 
@@ -129,7 +142,9 @@ def test_the_shipped_un193_world_validates_and_is_what_the_generator_makes() -> 
     assert "un193_synthetic" in shipped_worlds()
     spec = resolve_world("un193_synthetic", REPO)
     assert len(spec.states) == 193
-    assert spec == un193_world(), "src/alignsim/data/worlds/un193_synthetic.yaml is stale: regenerate it (see its header)"
+    assert spec == un193_world(), (
+        "src/alignsim/data/worlds/un193_synthetic.yaml is stale: regenerate it (see its header)"
+    )
     world, x0 = arrays(spec)
     big = {spec.codes[i] for i in np.argsort(world.capability)[-3:]}
     assert big == {"USA", "CHN", "IND"}, "capability = mean of population and GDP shares"
@@ -147,7 +162,12 @@ def test_the_shipped_un193_file_says_what_is_real_and_what_is_synthetic() -> Non
         assert words in header
     assert len(text) < 1_000_000, "keep the shipped world small"
     r = UN193_RECIPE
-    fields = {"seed": 193, "diplomatic_scale": r.diplomatic_scale, "relation_noise": r.relation_noise, "relation_cutoff": r.relation_cutoff}
+    fields = {
+        "seed": 193,
+        "diplomatic_scale": r.diplomatic_scale,
+        "relation_noise": r.relation_noise,
+        "relation_cutoff": r.relation_cutoff,
+    }
     assert text.startswith(UN193_HEADER.format(**fields))
     assert yaml.safe_load(world_yaml(un193_world())) == yaml.safe_load(text)
 

@@ -33,8 +33,14 @@ FIRST_YEAR, LAST_YEAR = 1946, 2018
 MIN_COMMON_VOTES = 10
 VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
 INPUTS = (
-    "unga/votes.csv.gz", "unga/roll_calls.csv.gz", "unga/countries.csv", "unga/ideal_points_bsv_2020.csv.gz", "atop/alliance_dyad_year.csv.gz",
-    "mid/gml_dyad_year.csv.gz", "rivalries/thompson_dreyer.csv", "cow/states.csv",
+    "unga/votes.csv.gz",
+    "unga/roll_calls.csv.gz",
+    "unga/countries.csv",
+    "unga/ideal_points_bsv_2020.csv.gz",
+    "atop/alliance_dyad_year.csv.gz",
+    "mid/gml_dyad_year.csv.gz",
+    "rivalries/thompson_dreyer.csv",
+    "cow/states.csv",
 )
 
 
@@ -48,16 +54,24 @@ def iso2_to_cow(raw: Path) -> pd.DataFrame:
     (which carry both codes per session, so Germany is 260 before 1990 and 255 after); what is still
     unmatched (historical states) is matched on the country name shared by the two UN files."""
     countries = pd.read_csv(raw / "unga/countries.csv", keep_default_na=False)
-    bsv = pd.read_csv(raw / "unga/ideal_points_bsv_2020.csv.gz", keep_default_na=False, usecols=["ccode", "session", "iso3c", "Countryname"])
+    bsv = pd.read_csv(
+        raw / "unga/ideal_points_bsv_2020.csv.gz",
+        keep_default_na=False,
+        usecols=["ccode", "session", "iso3c", "Countryname"],
+    )
     cc = converter()  # one home for the workaround that keeps Namibia's ISO2 code 'NA'
-    iso3 = [cc.convert(code, src="ISO2", to="ISO3", not_found=None) if code else cc.convert(name, to="ISO3", not_found=None)
-            for code, name in zip(countries.country_code, countries.country)]
+    iso3 = [
+        cc.convert(code, src="ISO2", to="ISO3", not_found=None) if code else cc.convert(name, to="ISO3", not_found=None)
+        for code, name in zip(countries.country_code, countries.country)
+    ]
     countries["iso3"] = [c if isinstance(c, str) and c.isupper() and len(c) == 3 else "" for c in iso3]
     sessions = pd.DataFrame({"session": range(1, bsv.session.max() + 1)})
     grid = countries.merge(sessions, how="cross")
     by_iso = bsv.drop_duplicates(["session", "iso3c"], keep=False)[["session", "iso3c", "ccode"]]
     grid = grid.merge(by_iso, left_on=["session", "iso3"], right_on=["session", "iso3c"], how="left")
-    by_name = bsv.drop_duplicates(["session", "Countryname"])[["session", "Countryname", "ccode"]].rename(columns={"ccode": "by_name"})
+    by_name = bsv.drop_duplicates(["session", "Countryname"])[["session", "Countryname", "ccode"]].rename(
+        columns={"ccode": "by_name"}
+    )
     grid = grid.merge(by_name, left_on=["session", "country"], right_on=["session", "Countryname"], how="left")
     grid["ccode"] = grid.ccode.fillna(grid.by_name)
     return grid.dropna(subset=["ccode"]).astype({"ccode": int})[["session", "country_code", "country", "ccode"]]
@@ -68,11 +82,18 @@ def code_votes(votes: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     the Yemen Arab Republic, Zanzibar) carry no name either; the file lists each roll call's votes
     in COW code order, so such a row is the state (of those three, in that session) whose code lies
     between the codes of the rows before and after it. Rows it cannot place uniquely are dropped."""
-    coded = votes.merge(codes[codes.country_code != ""][["session", "country_code", "ccode"]], on=["session", "country_code"], how="left")
+    coded = votes.merge(
+        codes[codes.country_code != ""][["session", "country_code", "ccode"]],
+        on=["session", "country_code"],
+        how="left",
+    )
     coded = coded.sort_values("order")
     before = coded.groupby("rcid").ccode.ffill()
     after = coded.groupby("rcid").ccode.bfill()
-    coded["before"], coded["after"] = before.shift(1).where(coded.rcid.eq(coded.rcid.shift(1))), after.shift(-1).where(coded.rcid.eq(coded.rcid.shift(-1)))
+    coded["before"], coded["after"] = (
+        before.shift(1).where(coded.rcid.eq(coded.rcid.shift(1))),
+        after.shift(-1).where(coded.rcid.eq(coded.rcid.shift(-1))),
+    )
     blank = codes[codes.country_code == ""]
     unplaced = coded.ccode.isna() & (coded.country_code == "")
     for idx, row in coded[unplaced].iterrows():
@@ -135,7 +156,11 @@ def ties(raw: Path) -> pd.DataFrame:
     kinds = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
     atop = atop[atop[kinds].sum(axis=1) > 0].assign(ally=1, defense=atop.atop_defense)
     atop = atop.groupby(["year", "ccode1", "ccode2"], as_index=False)[["ally", "defense"]].max()
-    mid = _undirected(pd.read_csv(raw / "mid/gml_dyad_year.csv.gz", usecols=["ccode1", "ccode2", "year"])).drop_duplicates().assign(mid=1)
+    mid = (
+        _undirected(pd.read_csv(raw / "mid/gml_dyad_year.csv.gz", usecols=["ccode1", "ccode2", "year"]))
+        .drop_duplicates()
+        .assign(mid=1)
+    )
     td = _undirected(pd.read_csv(raw / "rivalries/thompson_dreyer.csv"))
     rows = [(y, r.ccode1, r.ccode2) for r in td.itertuples() for y in range(max(r.styear, FIRST_YEAR), r.endyear + 1)]
     rival = pd.DataFrame(rows, columns=["year", "ccode1", "ccode2"]).drop_duplicates().assign(rival=1)
@@ -148,16 +173,25 @@ def ties(raw: Path) -> pd.DataFrame:
 def state_years(raw: Path) -> pd.DataFrame:
     states = pd.read_csv(raw / "cow/states.csv")
     last = states.endyear.max()  # members at the data's end are continued to LAST_YEAR
-    rows = {(int(r.ccode), y) for r in states.itertuples()
-            for y in range(max(r.styear, FIRST_YEAR), (LAST_YEAR if r.endyear == last else r.endyear) + 1)}
+    rows = {
+        (int(r.ccode), y)
+        for r in states.itertuples()
+        for y in range(max(r.styear, FIRST_YEAR), (LAST_YEAR if r.endyear == last else r.endyear) + 1)
+    }
     return pd.DataFrame(sorted(rows), columns=["ccode", "year"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real",
-                        help="the raw data folder (default: ../shared/data/real beside the repository)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src" / "alignsim" / "data" / "history")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real",
+        help="the raw data folder (default: ../shared/data/real beside the repository)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src" / "alignsim" / "data" / "history"
+    )
     args = parser.parse_args()
     raw, out = args.raw.resolve(), args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -165,10 +199,14 @@ def main() -> None:
     summary = s.groupby("year").s.agg(dyads="size", mean="mean", sd="std", median="median").reset_index()
     tie = ties(raw).merge(s, on=["year", "ccode1", "ccode2"], how="left")
     opts = {"index": False, "float_format": "%.4g", "lineterminator": "\n"}
-    tie.sort_values(["year", "ccode1", "ccode2"]).to_csv(out / "dyad_years.csv.gz", compression={"method": "gzip", "mtime": 0}, **opts)
+    tie.sort_values(["year", "ccode1", "ccode2"]).to_csv(
+        out / "dyad_years.csv.gz", compression={"method": "gzip", "mtime": 0}, **opts
+    )
     summary.to_csv(out / "s_by_year.csv.gz", compression={"method": "gzip", "mtime": 0}, **opts)
     state_years(raw).to_csv(out / "state_years.csv.gz", compression={"method": "gzip", "mtime": 0}, **opts)
-    pd.DataFrame({"file": list(INPUTS), "sha256": [sha256(raw / f) for f in INPUTS]}).to_csv(out / "inputs.csv", index=False, lineterminator="\n")
+    pd.DataFrame({"file": list(INPUTS), "sha256": [sha256(raw / f) for f in INPUTS]}).to_csv(
+        out / "inputs.csv", index=False, lineterminator="\n"
+    )
     for f in sorted(out.iterdir()):
         print(f"{f.name:22} {f.stat().st_size:>9,} bytes")
 

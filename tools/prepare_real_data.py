@@ -25,10 +25,18 @@ from alignsim.world.from_data import ISSUES, converter  # noqa: E402
 OUT = ROOT / "src" / "alignsim" / "data" / "real"
 FIRST_YEAR = 1946
 INPUTS = [
-    "unga/votes.csv.gz", "unga/roll_calls.csv.gz", "unga/issues.csv", "unga/ideal_points_bsv_2020.csv.gz",
-    "cow/states.csv", "cow/nmc.csv.gz", "cow/contiguity_direct.csv", "cow/igo_dyad_year.csv.gz",
-    "atop/alliance_dyad_year.csv.gz", "mid/gml_dyad_year.csv.gz",
-    "rivalries/thompson_sakuwa_suzuki.csv", "rivalries/thompson_dreyer.csv",
+    "unga/votes.csv.gz",
+    "unga/roll_calls.csv.gz",
+    "unga/issues.csv",
+    "unga/ideal_points_bsv_2020.csv.gz",
+    "cow/states.csv",
+    "cow/nmc.csv.gz",
+    "cow/contiguity_direct.csv",
+    "cow/igo_dyad_year.csv.gz",
+    "atop/alliance_dyad_year.csv.gz",
+    "mid/gml_dyad_year.csv.gz",
+    "rivalries/thompson_sakuwa_suzuki.csv",
+    "rivalries/thompson_dreyer.csv",
 ]
 
 
@@ -87,8 +95,11 @@ def votes(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     everything = v.assign(issue="all")
     coded = v.merge(issues, on="rcid")
     both = pd.concat([everything, coded])
-    counts = (both.pivot_table(index=["iso3", "year", "issue"], columns="vote", values="rcid", aggfunc="count", fill_value=0)
-              .reindex(columns=["yes", "abstain", "no"], fill_value=0).reset_index())
+    counts = (
+        both.pivot_table(index=["iso3", "year", "issue"], columns="vote", values="rcid", aggfunc="count", fill_value=0)
+        .reindex(columns=["yes", "abstain", "no"], fill_value=0)
+        .reset_index()
+    )
     held = pd.concat([rc.assign(issue="all"), rc.merge(issues, on="rcid")]).groupby(["year", "issue"]).rcid.nunique()
     return counts, held.rename("roll_calls").reset_index()
 
@@ -97,9 +108,17 @@ def ideal_points(src: Path, iso: dict[int, str]) -> pd.DataFrame:
     ip = pd.read_csv(src / "unga/ideal_points_bsv_2020.csv.gz", keep_default_na=False)
     ip = ip.assign(iso3c=ip.ccode.map(iso)).dropna(subset=["iso3c"])  # same codes as the COW tables
     # Session s opens in September of year 1945 + s; its votes fall mostly in that autumn.
-    return pd.DataFrame({"iso3": ip.iso3c, "year": ip.session + 1945, "session": ip.session,
-                         "nvotes": ip.NVotes, "ideal": ip.IdealPoint.round(4),
-                         "q05": ip["Q5%"].round(4), "q95": ip["Q95%"].round(4)})
+    return pd.DataFrame(
+        {
+            "iso3": ip.iso3c,
+            "year": ip.session + 1945,
+            "session": ip.session,
+            "nvotes": ip.NVotes,
+            "ideal": ip.IdealPoint.round(4),
+            "q05": ip["Q5%"].round(4),
+            "q95": ip["Q95%"].round(4),
+        }
+    )
 
 
 def main() -> None:
@@ -146,7 +165,9 @@ def main() -> None:
     tss[["a", "b", "rivalry", "start", "end", "type"]].to_csv(OUT / "rivalries_tss.csv", index=False)
     td = dyads(pd.read_csv(src / "rivalries/thompson_dreyer.csv"), iso)
     td = td[td.endyear >= FIRST_YEAR].rename(columns={"rivalryname": "rivalry", "styear": "start", "endyear": "end"})
-    td[["a", "b", "rivalry", "start", "end", "type1"]].rename(columns={"type1": "type"}).to_csv(OUT / "rivalries_td.csv", index=False)
+    td[["a", "b", "rivalry", "start", "end", "type1"]].rename(columns={"type1": "type"}).to_csv(
+        OUT / "rivalries_td.csv", index=False
+    )
 
     print("inputs (sha256):")
     for name in INPUTS:

@@ -97,7 +97,15 @@ def run(
     'Figure'
     """
     resolved, text = _resolve(scenario, param_overrides)
-    return run_scenario(resolved, seed=seed, source_text=text, replicates=replicates, workers=workers, progress=progress, scheduler=scheduler)
+    return run_scenario(
+        resolved,
+        seed=seed,
+        source_text=text,
+        replicates=replicates,
+        workers=workers,
+        progress=progress,
+        scheduler=scheduler,
+    )
 
 
 def compare(
@@ -135,8 +143,14 @@ def compare(
         items.extend(s if isinstance(s, (list, tuple)) else [s])  # type: ignore[arg-type]
     resolved = [_resolve(s, param_overrides) for s in items]
     return compare_scenarios(
-        [s for s, _ in resolved], replicates=replicates, seed=seed, workers=workers, at=at, progress=progress,
-        source_texts=[t for _, t in resolved], scheduler=scheduler,
+        [s for s, _ in resolved],
+        replicates=replicates,
+        seed=seed,
+        workers=workers,
+        at=at,
+        progress=progress,
+        source_texts=[t for _, t in resolved],
+        scheduler=scheduler,
     )
 
 

@@ -1,4 +1,5 @@
 """Errors a user can act on: each names the file, the line and the field."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,9 @@ from pathlib import Path
 class InputError(Exception):
     """Bad user input (a scenario, world or landscape file). The CLI prints it and exits with status 2."""
 
-    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | Path | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line

@@ -20,11 +20,19 @@ def add_run(sub: Any) -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override the scenario's seed")
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    run.add_argument("--csv", action="store_true", default=None,
-                     help="write relations.csv even for a large world (default: CSV up to 500,000 rows per replicate, beyond that relations.parquet only)")
+    run.add_argument(
+        "--csv",
+        action="store_true",
+        default=None,
+        help="write relations.csv even for a large world (default: CSV up to 500,000 rows per replicate, beyond that relations.parquet only)",
+    )
     add_ensemble_options(run)
-    run.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
-                     help="write the ensemble to Parquet parts as it runs, never holding it whole (default: from 2,000 replicates, when pyarrow is installed)")
+    run.add_argument(
+        "--stream",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write the ensemble to Parquet parts as it runs, never holding it whole (default: from 2,000 replicates, when pyarrow is installed)",
+    )
     return run
 
 
@@ -59,8 +67,12 @@ def add_check(sub: Any) -> argparse.ArgumentParser:
             "Exits with 1 when a case fails. See docs/validation.md."
         ),
     )
-    cmd.add_argument("--out", type=Path, default=Path("check-report"),
-                     help="report folder (default: check-report/); an earlier report there is replaced")
+    cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("check-report"),
+        help="report folder (default: check-report/); an earlier report there is replaced",
+    )
     return cmd
 
 
@@ -75,10 +87,22 @@ def add_compare(sub: Any) -> argparse.ArgumentParser:
             "reaction happened; the blocs of each scenario."
         ),
     )
-    cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files; the first is the reference")
+    cmp.add_argument(
+        "scenarios",
+        type=Path,
+        nargs="+",
+        metavar="SCENARIO",
+        help="two or more scenario files; the first is the reference",
+    )
     cmp.add_argument("--out", type=Path, help="comparison folder (default: runs/compare_<names>, numbered if taken)")
     cmp.add_argument("--seed", type=int, help="seed of every scenario's ensemble (default: the first scenario's)")
-    cmp.add_argument("--at", action="append", default=[], metavar="DATE", help="also report outcomes in this month (YYYY-MM or YYYY-MM-DD); repeatable")
+    cmp.add_argument(
+        "--at",
+        action="append",
+        default=[],
+        metavar="DATE",
+        help="also report outcomes in this month (YYYY-MM or YYYY-MM-DD); repeatable",
+    )
     cmp.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     cmp.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     cmp.add_argument("--no-runs", action="store_true", help="do not keep each scenario's run folder in runs/")
@@ -97,9 +121,16 @@ def add_landscape(sub: Any) -> argparse.ArgumentParser:
             "minima reached by --starts random descents."
         ),
     )
-    cmd.add_argument("file", metavar="FILE.yaml", help="landscape file: actors (name, size), propensity, optional offset")
+    cmd.add_argument(
+        "file", metavar="FILE.yaml", help="landscape file: actors (name, size), propensity, optional offset"
+    )
     cmd.add_argument("--json", action="store_true", help='print {"minima": [...], "global_minimum": {...}} as JSON')
-    cmd.add_argument("--exact-limit", type=int, default=20, help="enumerate every configuration up to this many actors (default 20, at most 30)")
+    cmd.add_argument(
+        "--exact-limit",
+        type=int,
+        default=20,
+        help="enumerate every configuration up to this many actors (default 20, at most 30)",
+    )
     cmd.add_argument("--starts", type=int, default=2000, help="random descents above --exact-limit (default 2000)")
     cmd.add_argument("--seed", type=int, default=0, help="seed of the random descents above --exact-limit (default 0)")
     return cmd
@@ -119,11 +150,27 @@ def add_sweep(sub: Any) -> argparse.ArgumentParser:
     )
     sweep.add_argument("scenario", type=Path, metavar="SCENARIO", help="a scenario file with a 'sweep:' block")
     sweep.add_argument("--out", type=Path, help="sweep folder (default: runs/sweep_<scenario name>, numbered if taken)")
-    sweep.add_argument("--seed", type=int, help="seed of the design and the replicates (default: the block's, else the scenario's)")
+    sweep.add_argument(
+        "--seed", type=int, help="seed of the design and the replicates (default: the block's, else the scenario's)"
+    )
     sweep.add_argument("--replicates", type=int, metavar="N", help="runs per point (default: the block's)")
-    sweep.add_argument("--samples", type=int, metavar="N", help="sobol: base samples (a power of 2); morris: trajectories (default: the block's)")
-    sweep.add_argument("--workers", type=int, metavar="N", help="processes that run the points (default: all cores; 1: no subprocesses)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)")
+    sweep.add_argument(
+        "--samples",
+        type=int,
+        metavar="N",
+        help="sobol: base samples (a power of 2); morris: trajectories (default: the block's)",
+    )
+    sweep.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that run the points (default: all cores; 1: no subprocesses)",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)",
+    )
     sweep.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     sweep.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -151,17 +198,30 @@ def add_world(sub: Any) -> argparse.ArgumentParser:
     build.add_argument("--window", type=int, default=5, help="years of votes to pool, ending at --year (default 5)")
     build.add_argument("--out", type=Path, required=True, help="the world file to write (written whole or not at all)")
     build.add_argument("--name", help="the world's name (default real_<year>_<N>)")
-    build.add_argument("--no-diplomatic", nargs="+", default=[], metavar="A-B",
-                       help="pairs without diplomatic relations (the data have none; all pairs are assumed to have them)")
-    build.add_argument("--min-relation", type=float, default=0.0,
-                       help="omit initial relations smaller than this in magnitude (they start at 0); keeps large worlds small")
+    build.add_argument(
+        "--no-diplomatic",
+        nargs="+",
+        default=[],
+        metavar="A-B",
+        help="pairs without diplomatic relations (the data have none; all pairs are assumed to have them)",
+    )
+    build.add_argument(
+        "--min-relation",
+        type=float,
+        default=0.0,
+        help="omit initial relations smaller than this in magnitude (they start at 0); keeps large worlds small",
+    )
     return world
 
 
 def add_dashboard(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="start the classroom dashboard, a local web app (needs the 'dashboard' extra)")
-    p.add_argument("scenario", type=Path, nargs="?", help="scenario to open first (default: the shipped article timeline)")
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to serve on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument(
+        "scenario", type=Path, nargs="?", help="scenario to open first (default: the shipped article timeline)"
+    )
+    p.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to serve on (default {DEFAULT_HOST}: this machine only)"
+    )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     return p
 
@@ -185,43 +245,115 @@ def add_hindcast(sub: Any) -> argparse.ArgumentParser:
         ),
     )
     d = HINDCAST_DEFAULTS
-    cmd.add_argument("--out", type=Path, default=Path("hindcast-report"), help="report folder (default: hindcast-report/); an earlier report there is replaced")
+    cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("hindcast-report"),
+        help="report folder (default: hindcast-report/); an earlier report there is replaced",
+    )
     cmd.add_argument("--seed", type=int, default=0, help="seed of the null networks and the bootstrap (default 0)")
-    cmd.add_argument("--null-samples", type=int, default=d["null_samples"], metavar="N", help=f"randomised networks per year (default {d['null_samples']})")
-    cmd.add_argument("--resamples", type=int, default=d["resamples"], metavar="N", help=f"bootstrap samples (default {d['resamples']})")
-    cmd.add_argument("--replicates", type=int, default=d["replicates"], metavar="N",
-                     help=f"runs of the model per start year in the model's hindcast (default {d['replicates']})")
-    cmd.add_argument("--states", type=int, default=d["states"], metavar="N",
-                     help=f"the N most capable states of each start year's world in the model's hindcast (default {d['states']})")
-    cmd.add_argument("--workers", type=int, default=None, metavar="N", help="processes for the model's ensembles (default: all cores; the results do not depend on it)")
+    cmd.add_argument(
+        "--null-samples",
+        type=int,
+        default=d["null_samples"],
+        metavar="N",
+        help=f"randomised networks per year (default {d['null_samples']})",
+    )
+    cmd.add_argument(
+        "--resamples",
+        type=int,
+        default=d["resamples"],
+        metavar="N",
+        help=f"bootstrap samples (default {d['resamples']})",
+    )
+    cmd.add_argument(
+        "--replicates",
+        type=int,
+        default=d["replicates"],
+        metavar="N",
+        help=f"runs of the model per start year in the model's hindcast (default {d['replicates']})",
+    )
+    cmd.add_argument(
+        "--states",
+        type=int,
+        default=d["states"],
+        metavar="N",
+        help=f"the N most capable states of each start year's world in the model's hindcast (default {d['states']})",
+    )
+    cmd.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for the model's ensembles (default: all cores; the results do not depend on it)",
+    )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     return cmd
 
 
 def add_verify(sub: Any) -> argparse.ArgumentParser:
-    cmd = sub.add_parser("verify", help="check run, comparison and sweep folders for missing, truncated or changed files",
-                         description="Recompute the size and sha256 of every file a folder's manifest.json records and "
-                                     "report the first that is missing or differs. A folder written before checksums "
-                                     "existed is read back whole instead.")
+    cmd = sub.add_parser(
+        "verify",
+        help="check run, comparison and sweep folders for missing, truncated or changed files",
+        description="Recompute the size and sha256 of every file a folder's manifest.json records and "
+        "report the first that is missing or differs. A folder written before checksums "
+        "existed is read back whole instead.",
+    )
     cmd.add_argument("folders", type=Path, nargs="+")
     return cmd
 
 
 #: Every command in the order ``--help`` lists them, with the function that adds its arguments.
 ARGUMENTS: dict[str, Callable[[Any], argparse.ArgumentParser]] = {
-    "run": add_run, "validate": add_validate, "shocks": add_shocks, "new": add_new,
-    "check": add_check, "compare": add_compare, "landscape": add_landscape, "sweep": add_sweep,
-    "world": add_world, "hindcast": add_hindcast, "verify": add_verify, "dashboard": add_dashboard,
+    "run": add_run,
+    "validate": add_validate,
+    "shocks": add_shocks,
+    "new": add_new,
+    "check": add_check,
+    "compare": add_compare,
+    "landscape": add_landscape,
+    "sweep": add_sweep,
+    "world": add_world,
+    "hindcast": add_hindcast,
+    "verify": add_verify,
+    "dashboard": add_dashboard,
 }
 
 
-def add_ensemble_options(parser: argparse.ArgumentParser, *, default_replicates: str = "the scenario's 'replicates', else 1") -> None:
+def add_ensemble_options(
+    parser: argparse.ArgumentParser, *, default_replicates: str = "the scenario's 'replicates', else 1"
+) -> None:
     """Options shared by the commands that run ensembles (run, compare)."""
-    parser.add_argument("--replicates", type=int, metavar="N", help=f"run N replicates with seeds spawned from the run's seed (default: {default_replicates})")
-    parser.add_argument("--workers", type=int, metavar="N", help="processes that run replicates in parallel (default: all cores; 1: no subprocesses)")
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        metavar="N",
+        help=f"run N replicates with seeds spawned from the run's seed (default: {default_replicates})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that run replicates in parallel (default: all cores; 1: no subprocesses)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--show-runs", type=int, nargs="?", const=30, default=0, metavar="N", help="draw N individual runs (default 30) over the bands of the ensemble charts")
-    parser.add_argument("--parquet", action=argparse.BooleanOptionalAction, default=None, help="also write the tables as Parquet (default: for ensembles, when pyarrow is installed)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the replicates on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)")
-
-
+    parser.add_argument(
+        "--show-runs",
+        type=int,
+        nargs="?",
+        const=30,
+        default=0,
+        metavar="N",
+        help="draw N individual runs (default 30) over the bands of the ensemble charts",
+    )
+    parser.add_argument(
+        "--parquet",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also write the tables as Parquet (default: for ensembles, when pyarrow is installed)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the replicates on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)",
+    )

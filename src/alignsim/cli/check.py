@@ -22,6 +22,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     for group, error in report.figure_errors.items():
         print(f"FAIL  figure of {group}: {error}")
     n, bad = len(report.outcomes), len(report.failed)
-    print(f"{n - bad} of {n} cases pass" + ("" if not report.figure_errors else f"; {len(report.figure_errors)} figure(s) failed"))
+    print(
+        f"{n - bad} of {n} cases pass"
+        + ("" if not report.figure_errors else f"; {len(report.figure_errors)} figure(s) failed")
+    )
     print(f"wrote {args.out / 'report.md'} and {args.out / 'report.html'}")
     return 0 if report.passed else EXIT_CASE_FAILED

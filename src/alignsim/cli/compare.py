@@ -22,11 +22,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = args.out or default_folder("compare_" + "_vs_".join(s.name for s in scenarios))
     check_out(out, overwrite=args.overwrite)
     result = compare_scenarios(
-        scenarios, replicates=args.replicates, seed=args.seed, workers=args.workers, at=args.at,
-        progress=not args.quiet, source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios], scheduler=args.scheduler,
+        scenarios,
+        replicates=args.replicates,
+        seed=args.seed,
+        workers=args.workers,
+        at=args.at,
+        progress=not args.quiet,
+        source_texts=[p.read_text(encoding="utf-8") for p in args.scenarios],
+        scheduler=args.scheduler,
     )
     result.save(out, overwrite=args.overwrite, charts=not args.no_charts, parquet=args.parquet, runs=not args.no_runs)
-    print(f"compared {', '.join(result.names)}: {result.replicates} replicates each, seed {result.manifest['seed']} (same seeds in every scenario)")
+    print(
+        f"compared {', '.join(result.names)}: {result.replicates} replicates each, seed {result.manifest['seed']} (same seeds in every scenario)"
+    )
     end = result.outcomes[result.outcomes.when == "end"]
     print(f"relations at the end ({end.date.iloc[0]}): mean [5%, 95%], difference from {result.reference}")
     for pair in result.pairs:
@@ -40,16 +48,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"  {pair.replace('-', ' -> '):12} " + "; ".join(cells))
     bands = result.bands.dropna(subset=["diff_mean"])
     if len(bands):
-        print(f"largest effect of each scenario on a tracked pair (mean difference from {result.reference} [5%, 95%], any month):")
+        print(
+            f"largest effect of each scenario on a tracked pair (mean difference from {result.reference} [5%, 95%], any month):"
+        )
         for name in result.names[1:]:
             mine = bands[bands.scenario == name]
             if len(mine):
                 r = mine.loc[mine.diff_mean.abs().idxmax()]
-                print(f"  {name}: {r.pair.replace('-', ' -> ')} {r.diff_mean:+.2f} [{r.diff_p5:+.2f}, {r.diff_p95:+.2f}] in {r.date[:7]}")
+                print(
+                    f"  {name}: {r.pair.replace('-', ' -> ')} {r.diff_mean:+.2f} [{r.diff_p5:+.2f}, {r.diff_p95:+.2f}] in {r.date[:7]}"
+                )
     top = result.reactions.sort_values("share", ascending=False, kind="stable").head(6)
     if len(top):
         print("most frequent agent reactions (share of runs):")
         for r in top.itertuples():
             print(f"  {r.share:5.0%}  {r.scenario}: {r.source} {r.rule.replace('_', '-')} -> {r.target} ({r.forms})")
-    print(f"wrote {out}{numbered_note(out, args.out, "compare_" + "_vs_".join(s.name for s in scenarios))} (README.md, outcomes, reactions, blocs, charts/)")
+    print(
+        f"wrote {out}{numbered_note(out, args.out, 'compare_' + '_vs_'.join(s.name for s in scenarios))} (README.md, outcomes, reactions, blocs, charts/)"
+    )
     return 0

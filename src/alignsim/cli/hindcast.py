@@ -20,13 +20,24 @@ EXIT_ROW_FAILED = 1
 def cmd_hindcast(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise InputError("must be 0 or more", field="--seed")
-    for name, value, least in (("--null-samples", args.null_samples, 2), ("--resamples", args.resamples, 100), ("--replicates", args.replicates, 1),
-                               ("--states", args.states, 3), ("--workers", 1 if args.workers is None else args.workers, 1)):
+    for name, value, least in (
+        ("--null-samples", args.null_samples, 2),
+        ("--resamples", args.resamples, 100),
+        ("--replicates", args.replicates, 1),
+        ("--states", args.states, 3),
+        ("--workers", 1 if args.workers is None else args.workers, 1),
+    ):
         if value < least:
             raise InputError(f"must be {least} or more", field=name)
     started = time.perf_counter()
-    settings = Settings(seed=args.seed, null_samples=args.null_samples, resamples=args.resamples, replicates=args.replicates,
-                        states=args.states, workers=args.workers)
+    settings = Settings(
+        seed=args.seed,
+        null_samples=args.null_samples,
+        resamples=args.resamples,
+        replicates=args.replicates,
+        states=args.states,
+        workers=args.workers,
+    )
     sections = run_hindcast(args.out, settings, progress=not args.quiet)
     rows = [r for s in sections for r in s.rows]
     for r in rows:

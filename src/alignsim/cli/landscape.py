@@ -29,9 +29,14 @@ def cmd_landscape(args: argparse.Namespace) -> int:
     problem = load_landscape_file(args.file)
     n = len(problem.names)
     if n > args.exact_limit and args.starts * n > MAX_DESCENT_CELLS:
-        raise InputError(f"{args.starts:,} descents of {n} actors would hold {args.starts * n:,} sides in memory at once; "
-                         f"at most {MAX_DESCENT_CELLS:,} (here --starts up to {MAX_DESCENT_CELLS // n:,})", field="--starts")
-    report = landscape_report(problem, np.random.default_rng(args.seed), exact_limit=args.exact_limit, starts=args.starts)
+        raise InputError(
+            f"{args.starts:,} descents of {n} actors would hold {args.starts * n:,} sides in memory at once; "
+            f"at most {MAX_DESCENT_CELLS:,} (here --starts up to {MAX_DESCENT_CELLS // n:,})",
+            field="--starts",
+        )
+    report = landscape_report(
+        problem, np.random.default_rng(args.seed), exact_limit=args.exact_limit, starts=args.starts
+    )
     if args.json:
         print(json.dumps(report, indent=2, allow_nan=False))
     else:
@@ -43,7 +48,11 @@ def cmd_landscape(args: argparse.Namespace) -> int:
 def format_report(report: dict[str, Any], names: tuple[str, ...], *, exact: bool, starts: int, seed: int) -> str:
     """The minima as a plain-text table: one row per minimum, then each actor's frustration."""
     minima = report["minima"]
-    how = "exact: every configuration enumerated" if exact else f"heuristic: {starts} random descents, seed {seed}; the global minimum may be missed"
+    how = (
+        "exact: every configuration enumerated"
+        if exact
+        else f"heuristic: {starts} random descents, seed {seed}; the global minimum may be missed"
+    )
     lines = [f"{len(minima)} local minim{'um' if len(minima) == 1 else 'a'} of {len(names)} actors ({how})", ""]
     width = max(len("side A"), *(len(", ".join(m["sides"][0])) for m in minima))
     lines.append(f"{'#':>3}  {'energy':>12}  {'basin':>7}  {'side A':<{width}}  side B")
@@ -56,5 +65,8 @@ def format_report(report: dict[str, Any], names: tuple[str, ...], *, exact: bool
     for name in names:
         lines.append(f"{name:<{name_width}}  " + "  ".join(f"{m['frustration'][name]:>10.4g}" for m in minima))
     g = report["global_minimum"]
-    lines += ["", f"global minimum: {{{', '.join(g['sides'][0])}}} vs {{{', '.join(g['sides'][1]) or '-'}}}, energy {g['energy']:.6g}"]
+    lines += [
+        "",
+        f"global minimum: {{{', '.join(g['sides'][0])}}} vs {{{', '.join(g['sides'][1]) or '-'}}}, energy {g['energy']:.6g}",
+    ]
     return "\n".join(lines)

@@ -23,6 +23,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     except FileExistsError:
         raise InputError("exists already; choose another name", path=path) from None
     except OSError as err:
-        raise OutputError(f"cannot write the scenario: {err.strerror or err}; choose another --dir", path=path) from None
+        raise OutputError(
+            f"cannot write the scenario: {err.strerror or err}; choose another --dir", path=path
+        ) from None
     print(f"wrote {path}; run it with: alignsim run {path}")
     return 0

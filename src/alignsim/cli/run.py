@@ -29,32 +29,69 @@ def cmd_run(args: argparse.Namespace) -> int:
     n = scenario.replicates if args.replicates is None else args.replicates
     if _streams(args, n):
         result = stream_scenario(
-            scenario, out, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"), replicates=n, workers=args.workers,
-            scheduler=args.scheduler, progress=not args.quiet, charts=not args.no_charts, show_runs=args.show_runs, overwrite=args.overwrite,
+            scenario,
+            out,
+            seed=args.seed,
+            source_text=args.scenario.read_text(encoding="utf-8"),
+            replicates=n,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+            charts=not args.no_charts,
+            show_runs=args.show_runs,
+            overwrite=args.overwrite,
         )
         elapsed = time.perf_counter() - started
     else:
         result = run_scenario(
-            scenario, seed=args.seed, source_text=args.scenario.read_text(encoding="utf-8"),
-            replicates=args.replicates, workers=args.workers, progress=not args.quiet, scheduler=args.scheduler,
+            scenario,
+            seed=args.seed,
+            source_text=args.scenario.read_text(encoding="utf-8"),
+            replicates=args.replicates,
+            workers=args.workers,
+            progress=not args.quiet,
+            scheduler=args.scheduler,
         )
         elapsed = time.perf_counter() - started
-        result.save(out, charts=not args.no_charts, overwrite=args.overwrite, parquet=args.parquet, show_runs=args.show_runs, csv=args.csv)
+        result.save(
+            out,
+            charts=not args.no_charts,
+            overwrite=args.overwrite,
+            parquet=args.parquet,
+            show_runs=args.show_runs,
+            csv=args.csv,
+        )
     agent = result.agent_events()
     if result.is_ensemble:
         n = result.replicates
-        where = f"on the Dask cluster at {resolve_scheduler(args.scheduler)}" if resolve_scheduler(args.scheduler) else f"{resolve_workers(args.workers, n)} workers"
-        print(f"{scenario.name}: {n} replicates of {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']} "
-              f"({where}, {elapsed:.1f} s)")
+        where = (
+            f"on the Dask cluster at {resolve_scheduler(args.scheduler)}"
+            if resolve_scheduler(args.scheduler)
+            else f"{resolve_workers(args.workers, n)} workers"
+        )
+        print(
+            f"{scenario.name}: {n} replicates of {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']} "
+            f"({where}, {elapsed:.1f} s)"
+        )
         per_run = agent.groupby("replicate").size().reindex(range(n), fill_value=0).to_numpy()
         scripted = int((result.events.origin == "scenario").sum()) // n
-        print(f"  {scripted} scripted shocks; agent reactions per run: mean {per_run.mean():.1f}, 5-95%: {int(np.quantile(per_run, 0.05))}-{int(np.quantile(per_run, 0.95))}")
+        print(
+            f"  {scripted} scripted shocks; agent reactions per run: mean {per_run.mean():.1f}, 5-95%: "
+            f"{int(np.quantile(per_run, 0.05))}-{int(np.quantile(per_run, 0.95))}"
+        )
         table = result.reaction_frequencies()
         for r in table.head(8).itertuples():
             print(f"  {r.share:5.0%} of runs  {r.source} {r.rule.replace('_', '-')} -> {r.target}  ({r.forms})")
         if len(table) > 8:
             print(f"  ... {len(table) - 8} more reactions in events.csv")
-        print(f"wrote {out}{numbered_note(out, args.out, scenario.name)}" + (f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)" if result.manifest.get("storage") else ""))
+        print(
+            f"wrote {out}{numbered_note(out, args.out, scenario.name)}"
+            + (
+                f" (tables in {result.manifest['parts']} Parquet parts each; alignsim.load reads them lazily)"
+                if result.manifest.get("storage")
+                else ""
+            )
+        )
         return 0
     print(f"{scenario.name}: {scenario.steps} steps from {scenario.start}, seed {result.manifest['seed']}")
     print(f"  {len(result.events) - len(agent)} scripted shocks, {len(agent)} agent reactions")
@@ -70,7 +107,9 @@ def _streams(args: argparse.Namespace, replicates: int) -> bool:
     """Whether ``run`` streams to Parquet parts (alignsim.experiments.streaming): --stream / --no-stream, else
     from STREAM_THRESHOLD replicates when pyarrow is installed and Parquet was not refused."""
     if args.stream and args.parquet is False:
-        raise InputError("a streamed run is written as Parquet parts; drop --no-parquet or pass --no-stream", field="--stream")
+        raise InputError(
+            "a streamed run is written as Parquet parts; drop --no-parquet or pass --no-stream", field="--stream"
+        )
     if args.stream is None and args.parquet is False:
         return False
     return replicates > 1 and wants_stream(args.stream, replicates)

@@ -14,7 +14,7 @@ def cmd_shocks(args: argparse.Namespace) -> int:
         print("| type | Goldstein (actor / target) | CAMEO | fields | what it does |")
         print("|---|---|---|---|---|")
         for r in rows:
-            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {"; ".join(r.allowed) or "-"} | {r.summary} |")
+            print(f"| `{r.name}` | {r.goldstein} | {r.cameo} | {'; '.join(r.allowed) or '-'} | {r.summary} |")
         return 0
     for r in rows:
         print(f"{r.name:18} Goldstein {r.goldstein:14} CAMEO {r.cameo}")

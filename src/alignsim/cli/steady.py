@@ -19,5 +19,8 @@ def warn_far_from_steady_state(scenario: Any, shown: int = 6) -> None:
         return
     pairs = ", ".join(f"{a}->{b} {w:+.2f} (steady {s:+.2f})" for a, b, w, s in far[:shown])
     more = f" and {len(far) - shown} more" if len(far) > shown else ""
-    print(f"warning: {len(far)} initial relations lie far from the model's steady state: {pairs}{more}; "
-          "the first months relax toward it (set params: {initial_relations: equilibrium} to start there)", file=sys.stderr)
+    print(
+        f"warning: {len(far)} initial relations lie far from the model's steady state: {pairs}{more}; "
+        "the first months relax toward it (set params: {initial_relations: equilibrium} to start there)",
+        file=sys.stderr,
+    )

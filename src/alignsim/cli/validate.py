@@ -37,19 +37,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if isinstance(s, WorldSpec):
             print_warnings(world_file_warnings(path, s))
             ties = sum(len(getattr(s.ties, kind)) for kind in ("diplomatic", "treaty", "alliance", "sanction"))
-            print(f"ok: {path} (a world file: {s.name}, {len(s.states)} states, {len(s.dimensions)} dimensions, "
-                  f"{len(s.relations)} relations, {ties} ties)")
+            print(
+                f"ok: {path} (a world file: {s.name}, {len(s.states)} states, {len(s.dimensions)} dimensions, "
+                f"{len(s.relations)} relations, {ties} ties)"
+            )
             continue
         print_warnings(s.warnings)
         if s.sweep is not None:
             try:
-                importlib.import_module(SWEEP_CHECKS).raise_problems(s, path)  # paths, bounds and codes of the sweep: block
+                importlib.import_module(SWEEP_CHECKS).raise_problems(
+                    s, path
+                )  # paths, bounds and codes of the sweep: block
             except InputError as err:
                 failed += 1
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
                 continue
         dates = f"{s.steps} steps from {s.start:%Y-%m}: {s.steps + 1} dated rows, {s.start:%Y-%m} to {s.date_of(s.steps):%Y-%m}"
-        print(f"ok: {path} (a scenario: world {s.world_spec.name}, {len(s.world_spec.states)} states, {dates}, {len(s.shocks)} shocks)")
+        print(
+            f"ok: {path} (a scenario: world {s.world_spec.name}, {len(s.world_spec.states)} states, {dates}, {len(s.shocks)} shocks)"
+        )
         if s.params.initial_relations == "given":
             importlib.import_module(STEADY_STATE).warn_far_from_steady_state(s)
     return EXIT_BAD_INPUT if failed else 0

@@ -38,5 +38,7 @@ def verify_one(folder: Path) -> str:
         try:
             getattr(result, table, None)
         except READ_ERRORS as err:
-            raise InputError(f"damaged: its {table} table cannot be read ({type(err).__name__}: {err})", path=folder) from err
+            raise InputError(
+                f"damaged: its {table} table cannot be read ({type(err).__name__}: {err})", path=folder
+            ) from err
     return "no checksums recorded (written by an older alignsim); its tables read back"

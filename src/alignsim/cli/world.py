@@ -15,10 +15,21 @@ from alignsim.world.from_data import build_world, write_world
 
 def cmd_build(args: argparse.Namespace) -> int:
     command = "alignsim " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["world"] else ""
-    built = build_world(args.states, year=args.year, window=args.window, region=args.region, everyone=args.all,
-                        no_diplomatic=args.no_diplomatic, name=args.name, min_relation=args.min_relation, command=command)
+    built = build_world(
+        args.states,
+        year=args.year,
+        window=args.window,
+        region=args.region,
+        everyone=args.all,
+        no_diplomatic=args.no_diplomatic,
+        name=args.name,
+        min_relation=args.min_relation,
+        command=command,
+    )
     write_world(built, args.out)
     n = len(built.world["states"])
-    print(f"wrote {args.out}: {n} states, {len(built.world['relations'])} initial relations, "
-          f"{len(built.world['ties']['alliance'])} alliance and {len(built.world['ties']['treaty'])} treaty ties")
+    print(
+        f"wrote {args.out}: {n} states, {len(built.world['relations'])} initial relations, "
+        f"{len(built.world['ties']['alliance'])} alliance and {len(built.world['ties']['treaty'])} treaty ties"
+    )
     return 0

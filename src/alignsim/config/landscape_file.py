@@ -79,7 +79,11 @@ def _pydantic_message(err: Any) -> str:
     if kind == "missing":
         return f"required key '{err['loc'][-1]}' is missing"
     if kind in ("float_type", "finite_number", "float_parsing"):
-        hint = "; YAML reads 1e300 (no dot) as text: write 1.0e+300" if isinstance(value, str) and "e" in value.lower() else ""
+        hint = (
+            "; YAML reads 1e300 (no dot) as text: write 1.0e+300"
+            if isinstance(value, str) and "e" in value.lower()
+            else ""
+        )
         return f"expected a finite number, got {value!r}{hint}"
     if kind == "greater_than":
         return f"must be > {err['ctx']['gt']:g}, got {value!r}"
@@ -137,7 +141,9 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
             loc = ("actors", i, "name")
             raise InputError(
                 f"name '{name}' is given twice (actors[{first_seen[name]}] and actors[{i}])",
-                path=p, line=_line(_node_at(root, loc)), field=_field_name(loc),
+                path=p,
+                line=_line(_node_at(root, loc)),
+                field=_field_name(loc),
             )
         first_seen[name] = i
 
@@ -147,12 +153,16 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
         if len(row) != n_rows:
             raise InputError(
                 f"matrix must be square: row {i} has {len(row)} entries but there are {n_rows} rows",
-                path=p, line=_line(_node_at(root, ("propensity", i))), field=f"propensity[{i}]",
+                path=p,
+                line=_line(_node_at(root, ("propensity", i))),
+                field=f"propensity[{i}]",
             )
     if n_rows != len(names):
         raise InputError(
             f"matrix has {n_rows} rows but there are {len(names)} actors (one row per actor, in actor order)",
-            path=p, line=_line(_node_at(root, ("propensity",))), field="propensity",
+            path=p,
+            line=_line(_node_at(root, ("propensity",))),
+            field="propensity",
         )
     for i in range(n_rows):
         for j in range(i + 1, n_rows):
@@ -160,7 +170,9 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
                 raise InputError(
                     f"matrix must be symmetric: propensity[{i}][{j}] ({names[i]}-{names[j]}) = {rows[i][j]:g} "
                     f"but propensity[{j}][{i}] ({names[j]}-{names[i]}) = {rows[j][i]:g}",
-                    path=p, line=_line(_node_at(root, ("propensity", i, j))), field=f"propensity[{i}][{j}]",
+                    path=p,
+                    line=_line(_node_at(root, ("propensity", i, j))),
+                    field=f"propensity[{i}][{j}]",
                 )
 
     prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
@@ -180,8 +192,12 @@ def _check_energy_finite(sizes: np.ndarray, prop: np.ndarray, path: Path) -> Non
     with np.errstate(over="ignore", invalid="ignore"):
         bound = float(np.abs(np.outer(sizes, sizes) * prop).sum())
     if not np.isfinite(bound):
-        raise InputError(f"sizes x propensities overflow: the energy (sum of s_i s_j |p_ij|) exceeds {np.finfo(np.float64).max:.3g}; "
-                         "rescale them (only their ratios decide the minima), e.g. sizes as shares that sum to 1", path=path, field="actors")
+        raise InputError(
+            f"sizes x propensities overflow: the energy (sum of s_i s_j |p_ij|) exceeds {np.finfo(np.float64).max:.3g}; "
+            "rescale them (only their ratios decide the minima), e.g. sizes as shares that sum to 1",
+            path=path,
+            field="actors",
+        )
 
 
 def _minimum_dict(m: Minimum, names: tuple[str, ...]) -> dict[str, Any]:

@@ -50,7 +50,9 @@ from alignsim.world.spec import (
 from alignsim.world.types import Int
 
 FIRST_YEAR, LAST_YEAR = 1700, 2261  # dates become pandas Timestamps (1677-09-22 to 2262-04-11)
-WORLD_FORMS = "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
+WORLD_FORMS = (
+    "a shipped world's name ({}), a path to a world file, or a mapping (a whole world, or 'base:' plus overrides)"
+)
 
 Shock = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007 (a Union built at run time)
 
@@ -73,18 +75,28 @@ class Scenario(BaseModel):
 
     name: str = Field("scenario", min_length=1)
     description: str = ""
-    world: str | dict[str, Any] = Field("korea_2024", description="A shipped world's name, a path to a world file, or a mapping (inline world, or 'base:' plus overrides).")
+    world: str | dict[str, Any] = Field(
+        "korea_2024",
+        description="A shipped world's name, a path to a world file, or a mapping (inline world, or 'base:' plus overrides).",
+    )
     params: Params = Params()
     start: dt.date = dt.date(2024, 1, 1)
     steps: Int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
     seed: Int = Field(0, ge=0, le=2**63 - 1)
-    replicates: Int = Field(1, ge=1, le=100_000, description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.")
+    replicates: Int = Field(
+        1,
+        ge=1,
+        le=100_000,
+        description="Replicates of the run (an ensemble); replicate seeds are spawned from 'seed' with numpy SeedSequence.",
+    )
     shocks: tuple[Shock, ...] = ()
     track: tuple[str, ...] = Field((), description="Directed pairs to chart, written 'PRK-CUB'.")
     sweep: SweepSpec | None = None
 
     _world_spec: WorldSpec = PrivateAttr()
-    _notes: list[tuple[tuple[Any, ...], str, Path | None]] = PrivateAttr(default_factory=list)  # (location, warning, world file or None)
+    _notes: list[tuple[tuple[Any, ...], str, Path | None]] = PrivateAttr(
+        default_factory=list
+    )  # (location, warning, world file or None)
     _warnings: tuple[str, ...] = PrivateAttr(())
 
     @field_validator("track")
@@ -99,7 +111,9 @@ class Scenario(BaseModel):
     @classmethod
     def _start_year(cls, start: dt.date) -> dt.date:
         if not FIRST_YEAR <= start.year <= LAST_YEAR:
-            raise ValueError(f"{start} is out of range: a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR} (pandas stores dates up to 2262)")
+            raise ValueError(
+                f"{start} is out of range: a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR} (pandas stores dates up to 2262)"
+            )
         return start
 
     @model_validator(mode="after")
@@ -115,7 +129,12 @@ class Scenario(BaseModel):
                 problems.append((loc, unknown_code_message(code, spec.codes)))
 
         if add_months(self.start, self.steps).year > LAST_YEAR:
-            problems.append((("steps",), f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}"))
+            problems.append(
+                (
+                    ("steps",),
+                    f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}",
+                )
+            )
         for n, shock in enumerate(self.shocks):
             for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
@@ -124,7 +143,12 @@ class Scenario(BaseModel):
                     check(code, ("shocks", n, field))
             dim = getattr(shock, "dimension", None)
             if dim is not None and dim not in dims:
-                problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
+                problems.append(
+                    (
+                        ("shocks", n, "dimension"),
+                        f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}",
+                    )
+                )
             if (shock.date is None) == (shock.step is None):
                 problems.append((("shocks", n), "give exactly one of 'date' or 'step'"))
                 continue
@@ -133,12 +157,19 @@ class Scenario(BaseModel):
                 when = ("shocks", n, "date" if shock.date is not None else "step")
                 problems.append((when, f"fires at step {first}, outside the run: {self._span()}"))
             elif shock.until is not None and self._step_of(shock.until) < first:
-                problems.append((("shocks", n, "until"), f"'until' ({shock.until}) comes before the first firing (step {first}): the shock would never fire"))
+                problems.append(
+                    (
+                        ("shocks", n, "until"),
+                        f"'until' ({shock.until}) comes before the first firing (step {first}): the shock would never fire",
+                    )
+                )
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
             if pair.count("-") == 1 and len(set(pair.split("-"))) == 1:
-                problems.append((("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself"))
+                problems.append(
+                    (("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself")
+                )
         if problems:
             raise ScenarioProblems(problems)
         self._notes = [*_world_notes(self.world, spec, base_dir), *((loc, msg, None) for loc, msg in self._tie_notes())]
@@ -159,9 +190,11 @@ class Scenario(BaseModel):
                     ties.discard(pair)
                 elif shock.type in VISIT_TYPES and pair not in ties and id(shock) not in warned:
                     warned.add(id(shock))
-                    message = (f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic relations in "
-                               f"{self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
-                               "a contact without relations is usually 'talks' with 'via' a third state")
+                    message = (
+                        f"a {shock.type} between {shock.source} and {shock.target}, which have no diplomatic relations in "
+                        f"{self.date_of(step):%Y-%m} (no tie in the world, no recognition scripted before); "
+                        "a contact without relations is usually 'talks' with 'via' a third state"
+                    )
                     notes.append((("shocks", order[id(shock)], "type"), message))
         return notes
 
@@ -220,7 +253,9 @@ class Scenario(BaseModel):
 VISIT_TYPES = ("visit", "invitation")  # meetings that in practice need diplomatic relations
 
 
-def _world_notes(world: str | dict[str, Any], spec: WorldSpec, base_dir: Path) -> list[tuple[tuple[Any, ...], str, Path | None]]:
+def _world_notes(
+    world: str | dict[str, Any], spec: WorldSpec, base_dir: Path
+) -> list[tuple[tuple[Any, ...], str, Path | None]]:
     """The world's warnings, located in the text the user wrote: a world file (its path), an inline
     world or the overrides of a 'base:' world (the scenario); none for a shipped world unchanged."""
     notes = world_warnings(spec)
@@ -279,14 +314,18 @@ def resolve_world(world: str | dict[str, Any], base_dir: Path) -> WorldSpec:
         raise ScenarioProblems(_world_problems(err, raw, overrides, "world")) from None
 
 
-def _world_problems(err: ValidationError, raw: dict[str, Any], overrides: dict[str, Any] | None, prefix: str) -> list[tuple[tuple[Any, ...], str]]:
+def _world_problems(
+    err: ValidationError, raw: dict[str, Any], overrides: dict[str, Any] | None, prefix: str
+) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) of each world mistake, the location within the text the user wrote."""
     head = (prefix,) if prefix else ()
     problems = []
     errors = err.errors()
     for e in _expanded(errors, raw):
         loc = tuple(e["loc"])
-        if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors):
+        if e["type"] == "too_short" and any(
+            len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors
+        ):
             continue  # an item failed and was left out; its own error says why
         message = _message(e, ["world", *loc])
         if not loc:  # a cross-reference check: find the value it names
@@ -313,7 +352,9 @@ def _expanded(errors: list[Any], raw: dict[str, Any]) -> list[Any]:
     for e in errors:
         problems = e.get("ctx", {}).get("error")
         if isinstance(problems, WorldProblems):
-            out += [{"type": "value_error", "loc": (*e["loc"], *loc), "msg": message} for loc, message in problems.problems]
+            out += [
+                {"type": "value_error", "loc": (*e["loc"], *loc), "msg": message} for loc, message in problems.problems
+            ]
             checked = True
         else:
             out.append(e)
@@ -343,7 +384,12 @@ def _override_loc(merged: dict[str, Any], overrides: dict[str, Any], loc: tuple[
 
 
 def _same_item(merged: Any, given: Any, index: int, ident: tuple[str, ...]) -> int | None:
-    if not isinstance(merged, list) or not isinstance(given, list) or index >= len(merged) or not isinstance(merged[index], dict):
+    if (
+        not isinstance(merged, list)
+        or not isinstance(given, list)
+        or index >= len(merged)
+        or not isinstance(merged[index], dict)
+    ):
         return None
     want = tuple(merged[index].get(k) for k in ident)
     for n, item in enumerate(given):
@@ -376,7 +422,9 @@ def _find_named_value(data: Any, message: str) -> tuple[Any, ...] | None:
     return hits[-1] if hits else None
 
 
-def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict[str, Any], Path | None, yaml.Node | None]:
+def _load_world_raw(
+    ref: Any, base_dir: Path, at: tuple[Any, ...]
+) -> tuple[dict[str, Any], Path | None, yaml.Node | None]:
     """The raw mapping of a shipped world or a world file, the file's path (None if shipped) and node tree."""
     shipped = ", ".join(shipped_worlds())
     if not isinstance(ref, str):
@@ -387,10 +435,19 @@ def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict
         path = (base_dir / ref) if not Path(ref).is_absolute() else Path(ref)
         user_file = path
         if not path.is_file():
-            raise ScenarioProblems([(at, f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path}){did_you_mean(ref, shipped_worlds())}")])
+            raise ScenarioProblems(
+                [
+                    (
+                        at,
+                        f"world '{ref}' is neither a shipped world ({shipped}) nor a file (looked for {path}){did_you_mean(ref, shipped_worlds())}",
+                    )
+                ]
+            )
     data, root = read_yaml(read_text_file(path, "world file"), path)
     if not isinstance(data, dict):
-        raise InputError("a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1)
+        raise InputError(
+            "a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1
+        )
     return data, user_file, root
 
 
@@ -419,7 +476,11 @@ def load_any(path: str | Path) -> Scenario | WorldSpec | LandscapeProblem:
 
 def is_world_mapping(data: Any) -> bool:
     """A world file's keys: 'dimensions' and 'states', and none that a world lacks."""
-    return isinstance(data, dict) and {"dimensions", "states"} <= data.keys() and data.keys() <= set(WorldSpec.model_fields)
+    return (
+        isinstance(data, dict)
+        and {"dimensions", "states"} <= data.keys()
+        and data.keys() <= set(WorldSpec.model_fields)
+    )
 
 
 def load_world_file(path: str | Path) -> WorldSpec:
@@ -438,12 +499,22 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, root = read_yaml(text, path)
     if data is None:  # an empty file is a mistake (a truncated save), not "every default"
-        raise InputError("the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)", path=path, line=1)
+        raise InputError(
+            "the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)",
+            path=path,
+            line=1,
+        )
     if not isinstance(data, dict):
-        raise InputError("a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1)
+        raise InputError(
+            "a scenario is a mapping of keys (world, params, start, steps, seed, shocks, track)", path=path, line=1
+        )
     if is_world_mapping(data):
-        raise InputError("this is a world file (it has 'dimensions' and 'states'), not a scenario; a scenario names it with "
-                         f"'world: {Path(path).name}', and 'alignsim validate {path}' checks it on its own (docs/worlds.md)", path=path, line=1)
+        raise InputError(
+            "this is a world file (it has 'dimensions' and 'states'), not a scenario; a scenario names it with "
+            f"'world: {Path(path).name}', and 'alignsim validate {path}' checks it on its own (docs/worlds.md)",
+            path=path,
+            line=1,
+        )
     data.setdefault("name", Path(path).stem)
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
@@ -454,12 +525,17 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
         errors = err.errors()
         for e in errors:
             loc = list(e["loc"])
-            if e["type"] == "too_short" and any(len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors):
+            if e["type"] == "too_short" and any(
+                len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors
+            ):
                 continue  # an item failed and was left out; its own error says why
             if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
                 if any(p[0] == ["world"] for p in problems):
                     continue  # one message for the two branches of world's union
-                loc, message = ["world"], f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}"
+                loc, message = (
+                    ["world"],
+                    f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}",
+                )
             else:
                 message = _message(e, loc)
                 if e["type"] == "union_tag_invalid":
@@ -500,7 +576,12 @@ def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any,
                 if isinstance(code, str) and code not in codes:
                     problems.append((("shocks", n, field), unknown_code_message(code, codes)))
         if isinstance(dim := shock.get("dimension"), str) and dim not in dims:
-            problems.append((("shocks", n, "dimension"), f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}"))
+            problems.append(
+                (
+                    ("shocks", n, "dimension"),
+                    f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}",
+                )
+            )
     track = data.get("track")
     for n, pair in enumerate(track if isinstance(track, list) else []):
         for code in pair.split("-") if isinstance(pair, str) and pair.count("-") == 1 else ():
@@ -520,7 +601,9 @@ def _raw_world(world: Any, base_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def _located_notes(notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path) -> list[str]:
+def _located_notes(
+    notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path
+) -> list[str]:
     """Each warning as 'file:line: field '...': message', in the scenario or in its world file."""
     roots: dict[Path, yaml.Node | None] = {}
     out = []
@@ -537,7 +620,7 @@ def _located_notes(notes: list[tuple[tuple[Any, ...], str, Path | None]], root: 
 def _message(e: Any, loc: list[Any]) -> str:
     kind, msg = e["type"], _clean(e["msg"])
     if kind == "union_tag_invalid":
-        given = str(e['input'].get('type'))
+        given = str(e["input"].get("type"))
         return f"unknown shock type '{given}'{did_you_mean(given, list(EVENT_TYPES))}; registered types: {', '.join(EVENT_TYPES)}"
     if kind == "union_tag_not_found":
         return f"a shock needs 'type:'; registered types: {', '.join(EVENT_TYPES)}"
@@ -552,7 +635,9 @@ def _message(e: Any, loc: list[Any]) -> str:
         expected = re.findall(r"'([^']*)'", msg)
         return f"{e['input']!r} is not allowed{did_you_mean(str(e['input']), expected)}: {msg.lower()}"
     if kind in ("tuple_type", "list_type"):
-        return f"should be a list (YAML '[a, b]' or one '- item' per line), not {type(e['input']).__name__} {e['input']!r}"
+        return (
+            f"should be a list (YAML '[a, b]' or one '- item' per line), not {type(e['input']).__name__} {e['input']!r}"
+        )
     if kind == "missing":
         return "is required but missing"
     if kind in _EXPECTED:
@@ -564,8 +649,13 @@ def _message(e: Any, loc: list[Any]) -> str:
     return msg
 
 
-_EXPECTED = {"int_type": "an integer (a whole number, e.g. 36)", "float_type": "a number (e.g. 0.5, without quotes)",
-             "bool_type": "a boolean (true or false)", "finite_number": "a finite number", "string_type": "text (quote it)"}
+_EXPECTED = {
+    "int_type": "an integer (a whole number, e.g. 36)",
+    "float_type": "a number (e.g. 0.5, without quotes)",
+    "bool_type": "a boolean (true or false)",
+    "finite_number": "a finite number",
+    "string_type": "text (quote it)",
+}
 
 
 def _exponent_hint(value: Any) -> str:
@@ -573,7 +663,9 @@ def _exponent_hint(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", value.strip()):
         mantissa, exponent = re.split("[eE]", value.strip())
         sign = "" if exponent.startswith(("-", "+")) else "+"
-        return f"; YAML reads {value} as text: write {mantissa if '.' in mantissa else mantissa + '.0'}e{sign}{exponent}"
+        return (
+            f"; YAML reads {value} as text: write {mantissa if '.' in mantissa else mantissa + '.0'}e{sign}{exponent}"
+        )
     return ""
 
 
@@ -582,7 +674,14 @@ def _kind_of(value: Any) -> str:
         return "not a number (.nan)"
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "infinite"
-    names = {bool: "true/false", str: "text", float: "a decimal number", int: "a whole number", list: "a list", dict: "a mapping"}
+    names = {
+        bool: "true/false",
+        str: "text",
+        float: "a decimal number",
+        int: "a whole number",
+        list: "a list",
+        dict: "a mapping",
+    }
     return names.get(type(value), f"a {type(value).__name__}")
 
 
@@ -595,8 +694,11 @@ def _range_text(loc: list[Any], ctx: dict[str, Any]) -> str:
             for key in ("ge", "gt", "le", "lt"):
                 if getattr(meta, key, None) is not None:
                     bounds.setdefault(key, getattr(meta, key))
-    parts = [f"{sym} {bounds[key]:g}" if isinstance(bounds[key], float) else f"{sym} {bounds[key]}"
-             for key, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")) if key in bounds]
+    parts = [
+        f"{sym} {bounds[key]:g}" if isinstance(bounds[key], float) else f"{sym} {bounds[key]}"
+        for key, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+        if key in bounds
+    ]
     return "allowed: " + " and ".join(parts)
 
 

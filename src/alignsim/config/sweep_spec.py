@@ -29,29 +29,39 @@ class SweepParameter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    path: str = Field(description="'beta' or 'params.beta' (a model parameter), or 'shocks[K].FIELD' (a magnitude of shock K, 0-based).")
+    path: str = Field(
+        description="'beta' or 'params.beta' (a model parameter), or 'shocks[K].FIELD' (a magnitude of shock K, 0-based)."
+    )
     name: str | None = Field(None, description="Column name in the tables (default: the path without 'params.').")
-    bounds: tuple[Real, Real] | None = Field(None, description="[low, high]: the range sobol and morris sample, or that a grid spans with 'levels' values.")
+    bounds: tuple[Real, Real] | None = Field(
+        None, description="[low, high]: the range sobol and morris sample, or that a grid spans with 'levels' values."
+    )
     values: tuple[Real, ...] | None = Field(None, min_length=1, description="Grid only: the values to take.")
 
     @field_validator("path")
     @classmethod
     def _path(cls, path: str) -> str:
         if not (PARAM_PATH.match(path) or SHOCK_PATH.match(path)):
-            raise ValueError(f"'{path}' is not a path; write a parameter ('beta' or 'params.beta') or a shock magnitude ('shocks[2].intensity')")
+            raise ValueError(
+                f"'{path}' is not a path; write a parameter ('beta' or 'params.beta') or a shock magnitude ('shocks[2].intensity')"
+            )
         return path
 
     @field_validator("name")
     @classmethod
     def _name(cls, name: str | None) -> str | None:
         if name is not None and not NAME.match(name):
-            raise ValueError(f"'{name}' is not a usable column name: start with a letter; letters, digits, '_', '.', '-'")
+            raise ValueError(
+                f"'{name}' is not a usable column name: start with a letter; letters, digits, '_', '.', '-'"
+            )
         return name
 
     @model_validator(mode="after")
     def _range(self) -> SweepParameter:
         if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
-            raise ValueError(f"bounds [{self.bounds[0]:g}, {self.bounds[1]:g}]: the first (low) must be below the second (high)")
+            raise ValueError(
+                f"bounds [{self.bounds[0]:g}, {self.bounds[1]:g}]: the first (low) must be below the second (high)"
+            )
         if self.bounds is not None and self.values is not None:
             raise ValueError("give 'bounds' or 'values', not both")
         return self
@@ -85,14 +95,22 @@ class OutcomeSpec(BaseModel):
     name: str
     kind: Literal["relation", "metric", "first_event"]
     pair: str | None = Field(None, description="relation: the directed pair 'AAA-BBB'.")
-    column: Literal["weight", "baseline"] | None = Field(None, description="relation: W (weight, the default) or X0 (baseline).")
+    column: Literal["weight", "baseline"] | None = Field(
+        None, description="relation: W (weight, the default) or X0 (baseline)."
+    )
     metric: str | None = Field(None, description="metric: a column of the metrics table.")
-    at: Literal["end"] | Int | dt.date | None = Field(None, description="relation, metric: 'end' (default), a step (0 = start) or a date (its month's step).")
+    at: Literal["end"] | Int | dt.date | None = Field(
+        None, description="relation, metric: 'end' (default), a step (0 = start) or a date (its month's step)."
+    )
     source: str | None = Field(None, description="first_event: the acting state.")
     target: str | None = Field(None, description="first_event: the state acted upon (any when omitted).")
-    rule: Literal["scripted", "court", "counter_court", "cool", "reciprocate"] | None = Field(None, description="first_event: the agent rule (any when omitted).")
+    rule: Literal["scripted", "court", "counter_court", "cool", "reciprocate"] | None = Field(
+        None, description="first_event: the agent rule (any when omitted)."
+    )
     type: str | None = Field(None, description="first_event: the event type, e.g. 'visit' (any when omitted).")
-    never: Real | None = Field(None, description="first_event: the value when it never happens (default: the scenario's steps).")
+    never: Real | None = Field(
+        None, description="first_event: the value when it never happens (default: the scenario's steps)."
+    )
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> OutcomeSpec:
@@ -103,7 +121,9 @@ class OutcomeSpec(BaseModel):
             raise ValueError(f"a {self.kind} outcome needs '{missing[0]}'")
         foreign = sorted(given - allowed)
         if foreign:
-            raise ValueError(f"'{foreign[0]}' does not apply to a {self.kind} outcome; its keys: name, kind, {', '.join(sorted(allowed))}")
+            raise ValueError(
+                f"'{foreign[0]}' does not apply to a {self.kind} outcome; its keys: name, kind, {', '.join(sorted(allowed))}"
+            )
         return self
 
     @property
@@ -117,10 +137,21 @@ class SweepSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     design: Literal["grid", "sobol", "morris"] = "sobol"
-    samples: Int = Field(64, ge=1, le=65536, description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.")
-    levels: Int = Field(4, ge=2, le=100, description="morris: levels of its grid; grid: values per parameter given by 'bounds'.")
-    replicates: Int = Field(1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point.")
-    seed: Int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's).")
+    samples: Int = Field(
+        64,
+        ge=1,
+        le=65536,
+        description="sobol: base samples N (a power of 2; N x (D + 2) points); morris: trajectories (N x (D + 1) points); unused by grid.",
+    )
+    levels: Int = Field(
+        4, ge=2, le=100, description="morris: levels of its grid; grid: values per parameter given by 'bounds'."
+    )
+    replicates: Int = Field(
+        1, ge=1, le=10_000, description="Runs per point; replicate k uses the same seed at every point."
+    )
+    seed: Int | None = Field(
+        None, ge=0, le=2**63 - 1, description="Seed of the design and the replicates (default: the scenario's)."
+    )
     confidence: Real = Field(0.95, gt=0, lt=1, description="Level of the confidence intervals of the indices.")
     parameters: tuple[SweepParameter, ...] = Field(min_length=1)
     outcomes: tuple[OutcomeSpec, ...] = Field(min_length=1)
@@ -130,25 +161,35 @@ class SweepSpec(BaseModel):
     def _outcome_names(cls, outcomes: tuple[OutcomeSpec, ...]) -> tuple[OutcomeSpec, ...]:
         for o in outcomes:
             if not NAME.match(o.name):
-                raise ValueError(f"outcome name '{o.name}' is not a usable column name: start with a letter; letters, digits, '_', '.', '-'")
+                raise ValueError(
+                    f"outcome name '{o.name}' is not a usable column name: start with a letter; letters, digits, '_', '.', '-'"
+                )
         return outcomes
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
         if self.design == "sobol" and self.samples & (self.samples - 1):
-            raise ValueError(f"sobol: samples must be a power of 2 (the Sobol' sequence balances only then), e.g. {_pow2_near(self.samples)}, not {self.samples}")
+            raise ValueError(
+                f"sobol: samples must be a power of 2 (the Sobol' sequence balances only then), e.g. {_pow2_near(self.samples)}, not {self.samples}"
+            )
         if self.design == "sobol" and len(self.parameters) < 2:
             raise ValueError("sobol needs at least two parameters (indices are shares of the variance between them)")
         for k, p in enumerate(self.parameters):
             if self.design in ("sobol", "morris") and p.bounds is None:
-                raise ValueError(f"parameters[{k}] ({p.path}): {self.design} samples within 'bounds: [low, high]'; 'values' are for the grid design")
+                raise ValueError(
+                    f"parameters[{k}] ({p.path}): {self.design} samples within 'bounds: [low, high]'; 'values' are for the grid design"
+                )
             if self.design == "grid" and p.bounds is None and p.values is None:
-                raise ValueError(f"parameters[{k}] ({p.path}): a grid needs 'values: [...]' or 'bounds: [low, high]' (with 'levels')")
+                raise ValueError(
+                    f"parameters[{k}] ({p.path}): a grid needs 'values: [...]' or 'bounds: [low, high]' (with 'levels')"
+                )
         columns = [p.column for p in self.parameters]
         names = [o.name for o in self.outcomes]
         for name in set(columns + names):
             if (columns + names).count(name) > 1:
-                raise ValueError(f"the name '{name}' is used twice among parameters and outcomes; give each a distinct 'name'")
+                raise ValueError(
+                    f"the name '{name}' is used twice among parameters and outcomes; give each a distinct 'name'"
+                )
             if name in RESERVED:
                 raise ValueError(f"'{name}' is reserved for a column of the results table; choose another name")
         paths = [p.path.removeprefix("params.") for p in self.parameters]
@@ -160,7 +201,11 @@ class SweepSpec(BaseModel):
     @property
     def problem(self) -> dict[str, Any]:
         """SALib's problem: names and bounds."""
-        return {"num_vars": len(self.parameters), "names": [p.column for p in self.parameters], "bounds": [list(p.bounds or (0.0, 1.0)) for p in self.parameters]}
+        return {
+            "num_vars": len(self.parameters),
+            "names": [p.column for p in self.parameters],
+            "bounds": [list(p.bounds or (0.0, 1.0)) for p in self.parameters],
+        }
 
 
 def _pow2_near(n: int) -> int:

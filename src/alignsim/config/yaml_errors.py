@@ -36,7 +36,9 @@ def read_text_file(path: str | Path, what: str = "file") -> str:
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
         raise InputError(f"is {kind}; give the path of a YAML {what}", path=path)
     if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"is {info.st_size / 2**20:.1f} MiB; a {what} may be at most {MAX_FILE_BYTES // 2**20} MiB", path=path)
+        raise InputError(
+            f"is {info.st_size / 2**20:.1f} MiB; a {what} may be at most {MAX_FILE_BYTES // 2**20} MiB", path=path
+        )
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot hang the open
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -91,7 +93,11 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
             return sizes[key]
         line = node.start_mark.line + 1
         if key in open_nodes:
-            raise InputError("an alias refers to the value that contains it (a recursive anchor); write the value out", path=path, line=line)
+            raise InputError(
+                "an alias refers to the value that contains it (a recursive anchor); write the value out",
+                path=path,
+                line=line,
+            )
         if depth > MAX_DEPTH:
             raise InputError(f"nests lists and mappings more than {MAX_DEPTH} deep", path=path, line=line)
         total = 1
@@ -105,8 +111,12 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
 
     expanded = size(root, 0)
     if expanded - len(sizes) > MAX_ALIAS_VALUES:
-        raise InputError(f"its aliases (*name) expand to {expanded:,} values, {expanded - len(sizes):,} more than written; at most "
-                         f"{MAX_ALIAS_VALUES:,} may be added that way (is this an alias bomb?)", path=path, line=1)
+        raise InputError(
+            f"its aliases (*name) expand to {expanded:,} values, {expanded - len(sizes):,} more than written; at most "
+            f"{MAX_ALIAS_VALUES:,} may be added that way (is this an alias bomb?)",
+            path=path,
+            line=1,
+        )
 
 
 def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
@@ -118,8 +128,12 @@ def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
             line = key.start_mark.line + 1
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
-                    raise InputError(f"key '{key.value}' is given twice (first on line {seen[key.value]}); YAML would silently keep the last",
-                                     path=path, line=line, field=".".join([*names, key.value]))
+                    raise InputError(
+                        f"key '{key.value}' is given twice (first on line {seen[key.value]}); YAML would silently keep the last",
+                        path=path,
+                        line=line,
+                        field=".".join([*names, key.value]),
+                    )
                 seen[key.value] = line
             check_nodes(value, [*names, str(getattr(key, "value", "?"))], path)
     elif isinstance(node, yaml.SequenceNode):
@@ -129,11 +143,17 @@ def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
         try:
             yaml.safe_load(node.value)
         except ValueError as err:
-            raise InputError(f"'{node.value}' is not a valid date ({err}); write YYYY-MM-DD", path=path,
-                             line=node.start_mark.line + 1, field=here) from None
+            raise InputError(
+                f"'{node.value}' is not a valid date ({err}); write YYYY-MM-DD",
+                path=path,
+                line=node.start_mark.line + 1,
+                field=here,
+            ) from None
 
 
-def input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, path: str | Path, tags: Collection[str] = ()) -> InputError:
+def input_error(
+    problems: list[tuple[list[Any], str]], root: yaml.Node | None, path: str | Path, tags: Collection[str] = ()
+) -> InputError:
     """One InputError for all problems: the first's line and field, every problem on its own line.
     ``tags`` are the names of a discriminated union's members (they appear in a location, not in the file)."""
     found = []
@@ -141,7 +161,10 @@ def input_error(problems: list[tuple[list[Any], str]], root: yaml.Node | None, p
         line, field_path = locate(root, loc, tags)
         found.append((line, field_path, message))
     found.sort(key=lambda item: item[0] if item[0] is not None else float("inf"))  # in file order (stable)
-    lines = [f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}" for line, field_path, message in found]
+    lines = [
+        f"{path}{f':{line}' if line else ''}: field '{field_path or '(top level)'}': {message}"
+        for line, field_path, message in found
+    ]
     if len(problems) > MAX_PROBLEMS:
         lines[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS:,} more problems"]
     line, field_path, message = found[0]
@@ -186,7 +209,9 @@ def _item_label(node: yaml.Node, index: int) -> str:
     ('states[PRK].capability' says more than 'states[6].capability'), anything else by its index."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            named = isinstance(key, yaml.ScalarNode) and key.value in ("code", "id") and isinstance(value, yaml.ScalarNode)
+            named = (
+                isinstance(key, yaml.ScalarNode) and key.value in ("code", "id") and isinstance(value, yaml.ScalarNode)
+            )
             if named and re.fullmatch(r"[A-Za-z0-9_]{1,40}", value.value):
                 return value.value
     return str(index)

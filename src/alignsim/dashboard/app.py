@@ -79,12 +79,21 @@ def load_shipped(path: Path) -> Any:
 
 def run_settings() -> tuple[int, int]:
     st.sidebar.subheader("Run")
-    mode = st.sidebar.radio("What to run", ["a single run", "a small ensemble"], key="mode", horizontal=True,
-                            help="One run is one draw of the noise; an ensemble repeats it and shows the median and the band that holds 90% of runs.")
+    mode = st.sidebar.radio(
+        "What to run",
+        ["a single run", "a small ensemble"],
+        key="mode",
+        horizontal=True,
+        help="One run is one draw of the noise; an ensemble repeats it and shows the median and the band that holds 90% of runs.",
+    )
     replicates = 1
     if mode == "a small ensemble":
         replicates = st.sidebar.slider("Runs in the ensemble", 5, 200, 30, step=5, key="replicates")
-    seed = int(st.sidebar.number_input("Seed", min_value=0, value=2024, step=1, key="seed", help="The same seed gives the same run."))
+    seed = int(
+        st.sidebar.number_input(
+            "Seed", min_value=0, value=2024, step=1, key="seed", help="The same seed gives the same run."
+        )
+    )
     return replicates, seed
 
 
@@ -94,10 +103,22 @@ def parameter_sliders(prefix: str, scenario: Any) -> dict[str, Any]:
     for name, (meaning, low, high, step) in ed.PARAMETERS.items():
         current = float(getattr(scenario.params, name))
         digits = max(0, -int(np.floor(np.log10(step))))
-        values[name] = st.sidebar.slider(name, min(low, current), max(high, current), current, step=step, format=f"%.{digits}f", key=f"{prefix}:p:{name}")
+        values[name] = st.sidebar.slider(
+            name,
+            min(low, current),
+            max(high, current),
+            current,
+            step=step,
+            format=f"%.{digits}f",
+            key=f"{prefix}:p:{name}",
+        )
         st.sidebar.caption(meaning)
-    values["agents"] = st.sidebar.checkbox("States react (court, cool, counter-court, answer)", bool(scenario.params.agents), key=f"{prefix}:p:agents",
-                                           help="Off: only the scripted shocks and the dynamics move relations.")
+    values["agents"] = st.sidebar.checkbox(
+        "States react (court, cool, counter-court, answer)",
+        bool(scenario.params.agents),
+        key=f"{prefix}:p:agents",
+        help="Off: only the scripted shocks and the dynamics move relations.",
+    )
     return values
 
 
@@ -105,7 +126,16 @@ def world_panel(scenario: Any) -> None:
     world = scenario.resolved()["world"]
     with st.expander(f"The world: {world.get('name', '')}, {len(world['states'])} states", expanded=False):
         st.caption(world.get("description", ""))
-        rows = [{"code": s["code"], "name": s["name"], "capability": s["capability"], "loyalty": s.get("loyalty"), "need": s.get("need")} for s in world["states"]]
+        rows = [
+            {
+                "code": s["code"],
+                "name": s["name"],
+                "capability": s["capability"],
+                "loyalty": s.get("loyalty"),
+                "need": s.get("need"),
+            }
+            for s in world["states"]
+        ]
         st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -126,10 +156,27 @@ def shock_editor(prefix: str, scenario: Any) -> list[ed.ShockEdit]:
         enabled = on.checkbox(ed.shock_label(shock), True, key=f"{key}:on")
         date = None
         if shock.date is not None:
-            date = when.date_input("date", shock.date, min_value=first, max_value=last, key=f"{key}:date", disabled=not enabled, label_visibility="collapsed")
+            date = when.date_input(
+                "date",
+                shock.date,
+                min_value=first,
+                max_value=last,
+                key=f"{key}:date",
+                disabled=not enabled,
+                label_visibility="collapsed",
+            )
         else:
             when.caption(f"step {shock.step}")
-        intensity = strength.slider("intensity", 0.1, 5.0, float(shock.intensity), 0.1, key=f"{key}:intensity", disabled=not enabled, label_visibility="collapsed")
+        intensity = strength.slider(
+            "intensity",
+            0.1,
+            5.0,
+            float(shock.intensity),
+            0.1,
+            key=f"{key}:intensity",
+            disabled=not enabled,
+            label_visibility="collapsed",
+        )
         note.caption(shock.note or "")
         edits.append(ed.ShockEdit(enabled=enabled, date=date, intensity=intensity))
     return edits
@@ -151,10 +198,21 @@ def cached_run(slot: str, scenario: Any, replicates: int, seed: int) -> tuple[An
 
 def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str) -> None:
     pairs = rh.tracked_pairs(result)
-    tabs = st.tabs(["Tracked pairs", "Network and blocs", "Drift and measures", "Event log", "Compared with the scenario as shipped", "Downloads"])
+    tabs = st.tabs(
+        [
+            "Tracked pairs",
+            "Network and blocs",
+            "Drift and measures",
+            "Event log",
+            "Compared with the scenario as shipped",
+            "Downloads",
+        ]
+    )
     with tabs[0]:
         st.plotly_chart(rh.pairs_figure(result, pairs), key="pairs", theme=None, config={"displaylogo": False})
-        st.caption("Solid: how the first state regards the second. Dashed: what their interests justify (X0). Markers: events between them; hover for the cause.")
+        st.caption(
+            "Solid: how the first state regards the second. Dashed: what their interests justify (X0). Markers: events between them; hover for the cause."
+        )
     with tabs[1]:
         left, right = st.columns(2)
         left.plotly_chart(rh.network_figure(result, height=460), key="network", theme=None)
@@ -167,10 +225,23 @@ def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str
     with tabs[4]:
         comparison(result, shipped, pairs)
     with tabs[5]:
-        st.download_button("Download the edited scenario (YAML)", edited_yaml, file_name=f"{scenario_name}.yaml", mime="text/yaml", key="dl_yaml")
-        st.download_button("Download the run folder (zip: tables, charts, report.html)", lambda: ed.run_folder_zip(result),
-                           file_name=f"{scenario_name}.zip", mime="application/zip", key="dl_zip")
-        st.caption("Run the downloaded scenario at home with `alignsim run FILE.yaml`; the zip is what that command writes.")
+        st.download_button(
+            "Download the edited scenario (YAML)",
+            edited_yaml,
+            file_name=f"{scenario_name}.yaml",
+            mime="text/yaml",
+            key="dl_yaml",
+        )
+        st.download_button(
+            "Download the run folder (zip: tables, charts, report.html)",
+            lambda: ed.run_folder_zip(result),
+            file_name=f"{scenario_name}.zip",
+            mime="application/zip",
+            key="dl_zip",
+        )
+        st.caption(
+            "Run the downloaded scenario at home with `alignsim run FILE.yaml`; the zip is what that command writes."
+        )
 
 
 def event_log(result: Any) -> None:
@@ -182,7 +253,12 @@ def event_log(result: Any) -> None:
     else:
         events = result.events
     columns = ["date", "source", "type", "target", "origin", "rule", "cause"]
-    st.dataframe(events[columns], hide_index=True, width="stretch", column_config={"cause": st.column_config.TextColumn("cause", width="large")})
+    st.dataframe(
+        events[columns],
+        hide_index=True,
+        width="stretch",
+        column_config={"cause": st.column_config.TextColumn("cause", width="large")},
+    )
 
 
 def comparison(result: Any, shipped: Any, pairs: list[str]) -> None:
@@ -191,8 +267,14 @@ def comparison(result: Any, shipped: Any, pairs: list[str]) -> None:
         st.info("No edit yet: the scenario is as shipped. Switch a shock off or move a slider to see its effect.")
     st.plotly_chart(rh.differences_figure(differences, "as shipped"), key="differences", theme=None)
     summary = ed.end_summary(result, shipped, differences)
-    st.dataframe(summary.style.format({c: "{:+.3f}" for c in ["as shipped", "edited", "difference", "5%", "95%"]} | {"share of runs higher": "{:.0%}"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        summary.style.format(
+            {c: "{:+.3f}" for c in ["as shipped", "edited", "difference", "5%", "95%"]}
+            | {"share of runs higher": "{:.0%}"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if not result.is_ensemble:
         st.caption("One run each: the band needs an ensemble. Choose 'a small ensemble' in the sidebar.")
 

@@ -36,12 +36,33 @@ class ShockEdit:
 # Plain-words meaning of the parameters a class can move, with slider bounds (min, max, step).
 # The ranges stay inside what alignsim.params.Params accepts.
 PARAMETERS: dict[str, tuple[str, float, float, float]] = {
-    "beta": ("How fast relations return to what interests justify (X0). Goodwill halves every ln 2 / beta months: 7 months at 0.1, 3.5 at 0.2.", 0.01, 1.0, 0.01),
-    "alpha": ("Pull of structural balance: 'the friend of my enemy is my enemy'. Past a tipping point (about twice the default here) it locks the world into two blocs.", 0.0, 0.015, 0.0005),
+    "beta": (
+        "How fast relations return to what interests justify (X0). Goodwill halves every ln 2 / beta months: 7 months at 0.1, 3.5 at 0.2.",
+        0.01,
+        1.0,
+        0.01,
+    ),
+    "alpha": (
+        "Pull of structural balance: 'the friend of my enemy is my enemy'. Past a tipping point (about twice the "
+        "default here) it locks the world into two blocs.",
+        0.0,
+        0.015,
+        0.0005,
+    ),
     "noise": ("Month-to-month randomness added to every relation.", 0.0, 0.1, 0.005),
     "reciprocity": ("How warmly a courted state answers a visit or aid (0: it does not answer).", 0.0, 3.0, 0.1),
-    "kappa": ("How far one event (a visit, aid, a sanction) moves the actor's own relation to the target.", 0.0, 1.0, 0.05),
-    "cool_threshold": ("How easily a state punishes a friend who warms to its adversary: lower is touchier.", 0.05, 1.0, 0.05),
+    "kappa": (
+        "How far one event (a visit, aid, a sanction) moves the actor's own relation to the target.",
+        0.0,
+        1.0,
+        0.05,
+    ),
+    "cool_threshold": (
+        "How easily a state punishes a friend who warms to its adversary: lower is touchier.",
+        0.05,
+        1.0,
+        0.05,
+    ),
 }
 
 
@@ -149,7 +170,11 @@ def paired_differences(result: Any, reference: Any, pairs: list[str]) -> pd.Data
         s, t = pair.split("-")
         diff = result.relation_cube.series(s, t) - reference.relation_cube.series(s, t)
         lo, mid, hi = np.quantile(diff, [0.05, 0.5, 0.95], axis=0)
-        rows.append(pd.DataFrame({"pair": pair, "date": dates, "median": mid, "p5": lo, "p95": hi, "above": (diff > 0).mean(axis=0)}))
+        rows.append(
+            pd.DataFrame(
+                {"pair": pair, "date": dates, "median": mid, "p5": lo, "p95": hi, "above": (diff > 0).mean(axis=0)}
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -159,10 +184,15 @@ def end_summary(result: Any, reference: Any, differences: pd.DataFrame) -> pd.Da
     rows = []
     for pair, d in end.iterrows():
         s, t = str(pair).split("-")
-        rows.append({
-            "pair": f"{s}→{t}",
-            "as shipped": float(np.median(reference.relation_cube.series(s, t)[:, -1])),
-            "edited": float(np.median(result.relation_cube.series(s, t)[:, -1])),
-            "difference": d["median"], "5%": d["p5"], "95%": d["p95"], "share of runs higher": d["above"],
-        })
+        rows.append(
+            {
+                "pair": f"{s}→{t}",
+                "as shipped": float(np.median(reference.relation_cube.series(s, t)[:, -1])),
+                "edited": float(np.median(result.relation_cube.series(s, t)[:, -1])),
+                "difference": d["median"],
+                "5%": d["p5"],
+                "95%": d["p95"],
+                "share of runs higher": d["above"],
+            }
+        )
     return pd.DataFrame(rows)

@@ -46,7 +46,9 @@ def environment() -> dict[str, str]:
     return {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "STREAMLIT_SERVER_HEADLESS": "true"}
 
 
-def start(scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **popen: object) -> subprocess.Popen[bytes]:
+def start(
+    scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **popen: object
+) -> subprocess.Popen[bytes]:
     """Start the server in a subprocess (the tests use this) and return it."""
     return subprocess.Popen(command(scenario, host=host, port=port), env=environment(), **popen)  # type: ignore[call-overload, no-any-return]
 

@@ -54,20 +54,26 @@ def map_on_cluster[T, R](
             try:
                 client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
             except TimeoutError:
-                raise InputError(f"the Dask cluster at {address} has no workers (waited {CONNECT_TIMEOUT:.0f} s); start some with: dask worker {address}",
-                                 field="--scheduler") from None
+                raise InputError(
+                    f"the Dask cluster at {address} has no workers (waited {CONNECT_TIMEOUT:.0f} s); start some with: dask worker {address}",
+                    field="--scheduler",
+                ) from None
             threads = sum(client.nthreads().values())
         n = len(items)
         size = chunksize or max(1, math.ceil(n / (max(1, threads) * 16)))
         chunks = [items[k : k + size] for k in range(0, n, size)]
         run = uuid.uuid4().hex[:10]
-        futures = {client.submit(run_chunk, fn, chunk, key=f"alignsim-{run}-{k:06d}"): k for k, chunk in enumerate(chunks)}
+        futures = {
+            client.submit(run_chunk, fn, chunk, key=f"alignsim-{run}-{k:06d}"): k for k, chunk in enumerate(chunks)
+        }
         yield from _in_order(client, futures, chunks, progress)
     finally:
         client.close()
 
 
-def _in_order[R](client: Any, futures: dict[Any, int], chunks: Sequence[Sequence[Any]], progress: Progress | None) -> Iterator[R]:
+def _in_order[R](
+    client: Any, futures: dict[Any, int], chunks: Sequence[Sequence[Any]], progress: Progress | None
+) -> Iterator[R]:
     from distributed import as_completed
 
     ready: dict[int, list[R]] = {}
@@ -79,7 +85,9 @@ def _in_order[R](client: Any, futures: dict[Any, int], chunks: Sequence[Sequence
                 ready[k] = future.result()
             except Exception as err:
                 if type(err).__name__ == "KilledWorker":
-                    raise RuntimeError(f"Dask gave up on a chunk of tasks: it took down a worker every time it ran ({err})") from err
+                    raise RuntimeError(
+                        f"Dask gave up on a chunk of tasks: it took down a worker every time it ran ({err})"
+                    ) from err
                 raise
             future.release()  # the scheduler may forget it now
             if progress is not None:
@@ -97,7 +105,10 @@ def connect(address: str) -> Any:
     try:
         from distributed import Client
     except ImportError:
-        raise InputError("running on a Dask cluster needs dask's distributed package: pip install 'alignsim[dask]'", field="--scheduler") from None
+        raise InputError(
+            "running on a Dask cluster needs dask's distributed package: pip install 'alignsim[dask]'",
+            field="--scheduler",
+        ) from None
     try:
         return Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as err:

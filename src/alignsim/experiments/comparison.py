@@ -84,7 +84,9 @@ class CompareResult:
     # ------------------------------------------------------------------ stacked tables
     def _stacked(self, name: str) -> pd.DataFrame:
         if not self.runs:
-            raise InputError("this comparison was saved without its runs (runs/); only its summary tables are available")
+            raise InputError(
+                "this comparison was saved without its runs (runs/); only its summary tables are available"
+            )
         frames = [getattr(run, name).assign(scenario=key) for key, run in self.runs.items()]
         out = pd.concat(frames, ignore_index=True)
         return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
@@ -129,12 +131,28 @@ class CompareResult:
         height = 0.8 / len(self.names)
         y = np.arange(len(table))
         for k, name in enumerate(self.names):
-            a.barh(y + (len(self.names) - 1) / 2 * height - k * height, table[name] if name in table else 0, height=height, color=style.series_color(k), label=name)
+            a.barh(
+                y + (len(self.names) - 1) / 2 * height - k * height,
+                table[name] if name in table else 0,
+                height=height,
+                color=style.series_color(k),
+                label=name,
+            )
         a.set_yticks(y, table.reaction)
         a.set_xlim(0, 1)
         a.set_xlabel(f"share of the {self.replicates} runs in which it happened")
-        a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(table) > 5 else -0.3), ncols=min(4, len(self.names)), frameon=False)
-        shown = f"all {len(every)}" if len(table) == len(every) else f"the {len(table)} most frequent of {len(every)}; all in reactions.md"
+        a.legend(
+            fontsize=8,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 if len(table) > 5 else -0.3),
+            ncols=min(4, len(self.names)),
+            frameon=False,
+        )
+        shown = (
+            f"all {len(every)}"
+            if len(table) == len(every)
+            else f"the {len(table)} most frequent of {len(every)}; all in reactions.md"
+        )
         a.set_title(f"How often each agent reaction happened ({shown})", fontsize=10)
         return fig
 
@@ -144,7 +162,15 @@ class CompareResult:
         return comparison_markdown(self)
 
     # ------------------------------------------------------------------ saving
-    def save(self, out: str | Path, *, overwrite: bool = False, charts: bool = True, parquet: bool | None = None, runs: bool = True) -> Path:
+    def save(
+        self,
+        out: str | Path,
+        *,
+        overwrite: bool = False,
+        charts: bool = True,
+        parquet: bool | None = None,
+        runs: bool = True,
+    ) -> Path:
         """Write the comparison folder whole or not at all: README.md, the tables as CSV and
         Markdown (Parquet too when pyarrow is installed), charts/ (one per tracked pair, the
         differences, the reactions) and, with ``runs``, each scenario's run folder in runs/."""
@@ -152,7 +178,9 @@ class CompareResult:
             parquet = has_pyarrow()
         elif parquet and not has_pyarrow():
             raise InputError("Parquet output needs pyarrow: pip install 'alignsim[parquet]'", field="parquet")
-        return write_folder(out, lambda folder: self._write(folder, charts=charts, parquet=parquet, runs=runs), overwrite=overwrite)
+        return write_folder(
+            out, lambda folder: self._write(folder, charts=charts, parquet=parquet, runs=runs), overwrite=overwrite
+        )
 
     def _write(self, folder: Path, *, charts: bool, parquet: bool, runs: bool) -> None:
         scen = folder / "scenarios"
@@ -182,7 +210,10 @@ class CompareResult:
                 (folder / "runs" / name).mkdir(parents=True)
                 run._write(folder / "runs" / name, charts=False, parquet=parquet)
         (folder / "README.md").write_text(self.to_markdown(), encoding="utf-8")
-        manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
+        manifest = {
+            **self.manifest,
+            "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+        }
         write_manifest(folder, manifest)
 
 
@@ -215,17 +246,39 @@ def compare_scenarios(
         raise InputError("must be 1 or more", field="--replicates")
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
     names = unique_names([s.name for s in scenarios])
-    results = run_scenarios(scenarios, seed=master, replicates=n, workers=workers, progress=progress, source_texts=texts, scheduler=scheduler)
+    results = run_scenarios(
+        scenarios,
+        seed=master,
+        replicates=n,
+        workers=workers,
+        progress=progress,
+        source_texts=texts,
+        scheduler=scheduler,
+    )
     runs: dict[str, RunResult] = dict(zip(names, results))
     pairs = tracked_pairs(scenarios) or _default_pairs(runs[names[0]])
     manifest = {
         "kind": "comparison",
-        **{k: v for k, v in make_manifest(scenarios[0], master).items() if k not in ("scenario", "scenario_sha256", "steps", "created")},
+        **{
+            k: v
+            for k, v in make_manifest(scenarios[0], master).items()
+            if k not in ("scenario", "scenario_sha256", "steps", "created")
+        },
         "seed": master,
         "replicates": n,
-        "replicate_seeds": "common random numbers: replicate k of every scenario uses child k of numpy SeedSequence(seed).spawn(replicates)" if n > 1 else "every scenario uses the seed itself",
+        "replicate_seeds": "common random numbers: replicate k of every scenario uses child k of numpy SeedSequence(seed).spawn(replicates)"
+        if n > 1
+        else "every scenario uses the seed itself",
         "scenarios_order": names,
-        "scenarios": [{"name": name, "scenario_sha256": runs[name].manifest["scenario_sha256"], "steps": s.steps, "start": s.start.isoformat()} for name, s in zip(names, scenarios)],
+        "scenarios": [
+            {
+                "name": name,
+                "scenario_sha256": runs[name].manifest["scenario_sha256"],
+                "steps": s.steps,
+                "start": s.start.isoformat(),
+            }
+            for name, s in zip(names, scenarios)
+        ],
         "at": [str(d) for d in at],
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -246,9 +299,11 @@ def _check_shared_states(scenarios: Sequence[Scenario]) -> None:
     for s in scenarios[1:]:
         shared = reference & set(s.world_spec.codes)
         if len(shared) < 2:
-            raise InputError(f"scenario '{s.name}' (world '{s.world_spec.name}') shares {len(shared)} state(s) with '{scenarios[0].name}' "
-                             f"(world '{scenarios[0].world_spec.name}'); a comparison needs at least two states in common, so that a pair's relations can be compared",
-                             field="SCENARIO")
+            raise InputError(
+                f"scenario '{s.name}' (world '{s.world_spec.name}') shares {len(shared)} state(s) with '{scenarios[0].name}' "
+                f"(world '{scenarios[0].world_spec.name}'); a comparison needs at least two states in common, so that a pair's relations can be compared",
+                field="SCENARIO",
+            )
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -300,10 +355,23 @@ def bands_frame(runs: dict[str, RunResult], pairs: Sequence[str], low: float = L
                     if d in ref_dates:
                         delta = values[:, t] - ref_values[:, ref_dates[d]]
                         diff[:, t] = [delta.mean(), *np.quantile(delta, [low, 0.5, high])]
-            frames.append(pd.DataFrame({
-                "scenario": name, "pair": pair, "date": dates, "mean": values.mean(axis=0), "p5": lo, "median": mid, "p95": hi,
-                "diff_mean": diff[0], "diff_p5": diff[1], "diff_median": diff[2], "diff_p95": diff[3],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "scenario": name,
+                        "pair": pair,
+                        "date": dates,
+                        "mean": values.mean(axis=0),
+                        "p5": lo,
+                        "median": mid,
+                        "p95": hi,
+                        "diff_mean": diff[0],
+                        "diff_p5": diff[1],
+                        "diff_median": diff[2],
+                        "diff_p95": diff[3],
+                    }
+                )
+            )
     if not frames:
         raise InputError("none of the tracked pairs exists in these scenarios' worlds", field="track")
     return pd.concat(frames, ignore_index=True)
@@ -314,13 +382,19 @@ def resolve_dates(runs: dict[str, RunResult], at: Sequence[str | dt.date]) -> li
     month, then the end -- the last date all scenarios share."""
     common = set.intersection(*(set(r.relation_cube.dates.tolist()) for r in runs.values()))
     if not common:
-        raise InputError("the scenarios share no date, so they cannot be compared; give them overlapping 'start' and 'steps'", field="start")
+        raise InputError(
+            "the scenarios share no date, so they cannot be compared; give them overlapping 'start' and 'steps'",
+            field="start",
+        )
     out = []
     for when in at:
         day = _parse_when(when)
         matches = [d for d in sorted(common) if month_index(dt.date.fromisoformat(d), day) == 0]
         if not matches:
-            raise InputError(f"{when} is not a month that every scenario covers ({min(common)[:7]} to {max(common)[:7]})", field="--at")
+            raise InputError(
+                f"{when} is not a month that every scenario covers ({min(common)[:7]} to {max(common)[:7]})",
+                field="--at",
+            )
         out.append((str(when), matches[0]))
     out.append(("end", max(common)))
     return out
@@ -336,7 +410,13 @@ def _parse_when(when: str | dt.date) -> dt.date:
         raise InputError(f"'{when}' is not a date; write YYYY-MM or YYYY-MM-DD", field="--at") from None
 
 
-def outcomes_frame(runs: dict[str, RunResult], pairs: Sequence[str], at: Sequence[str | dt.date] = (), low: float = LOW, high: float = HIGH) -> pd.DataFrame:
+def outcomes_frame(
+    runs: dict[str, RunResult],
+    pairs: Sequence[str],
+    at: Sequence[str | dt.date] = (),
+    low: float = LOW,
+    high: float = HIGH,
+) -> pd.DataFrame:
     """when, date, pair, scenario, start, mean, p5, p95, p_positive (share of runs with W > 0),
     p_sign_change (share of runs whose W has the opposite strict sign to its start; empty when the
     start is 0), and the paired difference from the first scenario: diff_mean, diff_p5, diff_p95,
@@ -353,15 +433,27 @@ def outcomes_frame(runs: dict[str, RunResult], pairs: Sequence[str], at: Sequenc
                 start, values = got
                 lo, hi = np.quantile(values, [low, high])
                 row: dict[str, Any] = {
-                    "when": label, "date": date, "pair": pair, "scenario": name, "start": start,
-                    "mean": values.mean(), "p5": lo, "p95": hi, "p_positive": float((values > 0).mean()),
+                    "when": label,
+                    "date": date,
+                    "pair": pair,
+                    "scenario": name,
+                    "start": start,
+                    "mean": values.mean(),
+                    "p5": lo,
+                    "p95": hi,
+                    "p_positive": float((values > 0).mean()),
                     "p_sign_change": float((np.sign(values) == -np.sign(start)).mean()) if start != 0 else np.nan,
-                    "diff_mean": np.nan, "diff_p5": np.nan, "diff_p95": np.nan, "p_above_reference": np.nan,
+                    "diff_mean": np.nan,
+                    "diff_p5": np.nan,
+                    "diff_p95": np.nan,
+                    "p_above_reference": np.nan,
                 }
                 if name != names[0] and ref is not None and len(ref[1]) == len(values):
                     delta = values - ref[1]
                     d_lo, d_hi = np.quantile(delta, [low, high])
-                    row.update(diff_mean=delta.mean(), diff_p5=d_lo, diff_p95=d_hi, p_above_reference=float((delta > 0).mean()))
+                    row.update(
+                        diff_mean=delta.mean(), diff_p5=d_lo, diff_p95=d_hi, p_above_reference=float((delta > 0).mean())
+                    )
                 rows.append(row)
     return pd.DataFrame(rows)
 
@@ -433,13 +525,26 @@ def outcomes_markdown(outcomes: pd.DataFrame, names: list[str]) -> str:
         rows_at = outcomes[outcomes.when == label]
         date = rows_at.date.iloc[0]
         parts.append(f"### {'End of the runs' if label == 'end' else 'At ' + str(label)} ({date})")
-        header = ["pair", *[f"{n}: W mean [5%, 95%]" for n in names], *[f"{n} − {names[0]}" for n in names[1:]], "P(sign changed since start)"]
+        header = [
+            "pair",
+            *[f"{n}: W mean [5%, 95%]" for n in names],
+            *[f"{n} − {names[0]}" for n in names[1:]],
+            "P(sign changed since start)",
+        ]
         rows = []
         for pair in dict.fromkeys(rows_at.pair):
             mine = rows_at[rows_at.pair == pair].set_index("scenario")
             cells = [pair.replace("-", " → ")]
-            cells += [_interval(mine.at[n, "mean"], mine.at[n, "p5"], mine.at[n, "p95"]) if n in mine.index else "–" for n in names]
-            cells += [_interval(mine.at[n, "diff_mean"], mine.at[n, "diff_p5"], mine.at[n, "diff_p95"]) if n in mine.index and pd.notna(mine.at[n, "diff_mean"]) else "–" for n in names[1:]]
+            cells += [
+                _interval(mine.at[n, "mean"], mine.at[n, "p5"], mine.at[n, "p95"]) if n in mine.index else "–"
+                for n in names
+            ]
+            cells += [
+                _interval(mine.at[n, "diff_mean"], mine.at[n, "diff_p5"], mine.at[n, "diff_p95"])
+                if n in mine.index and pd.notna(mine.at[n, "diff_mean"])
+                else "–"
+                for n in names[1:]
+            ]
             cells.append(", ".join(f"{n} {_share(mine.at[n, 'p_sign_change'])}" for n in names if n in mine.index))
             rows.append(cells)
         parts.append(_md_table(header, rows))
@@ -455,8 +560,16 @@ def reactions_wide(reactions: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """reaction (e.g. 'PRK court → MNG (visit)') x scenario: share of runs; most frequent first."""
     if reactions.empty:
         return pd.DataFrame(columns=["reaction", *names])
-    forms = reactions.groupby(["source", "rule", "target"], sort=False)["forms"].agg(lambda s: ", ".join(sorted({f for x in s for f in x.split(", ")})))
-    wide = reactions.pivot_table(index=["source", "rule", "target"], columns="scenario", values="share", aggfunc="first", sort=False).reindex(columns=names).fillna(0.0)
+    forms = reactions.groupby(["source", "rule", "target"], sort=False)["forms"].agg(
+        lambda s: ", ".join(sorted({f for x in s for f in x.split(", ")}))
+    )
+    wide = (
+        reactions.pivot_table(
+            index=["source", "rule", "target"], columns="scenario", values="share", aggfunc="first", sort=False
+        )
+        .reindex(columns=names)
+        .fillna(0.0)
+    )
     wide = wide.assign(_max=wide.max(axis=1)).sort_values("_max", ascending=False, kind="stable").drop(columns="_max")
     labels = [f"{s} {r.replace('_', '-')} → {t} ({forms.loc[(s, r, t)]})" for s, r, t in wide.index]
     out = wide.reset_index(drop=True)
@@ -485,7 +598,9 @@ def blocs_markdown(blocs: pd.DataFrame, names: list[str]) -> str:
         if len(mine) > 4:
             rows.append(["", f"{len(mine) - 4} other partitions", _share(mine.share.iloc[4:].sum())])
     return (
-        _md_table(["scenario", "blocs at the end (named after the most capable committed member)", "share of runs"], rows)
+        _md_table(
+            ["scenario", "blocs at the end (named after the most capable committed member)", "share of runs"], rows
+        )
         + "\n\nBlocs are the sign pattern of the leading eigenvector of W (docs/model.md, Measures)."
     )
 
@@ -504,16 +619,29 @@ def comparison_markdown(result: CompareResult) -> str:
         run = result.runs.get(name)
         if run is not None:
             s = run.scenario
-            lines.append(f"- **{name}** — {s.description.strip() or '(no description)'} ({s.steps} steps from {s.start}, {len(s.shocks)} scripted shock{"" if len(s.shocks) == 1 else "s"})")
+            lines.append(
+                f"- **{name}** — {s.description.strip() or '(no description)'} ({s.steps} steps from {s.start}, "
+                f"{len(s.shocks)} scripted shock{'' if len(s.shocks) == 1 else 's'})"
+            )
         else:
             lines.append(f"- **{name}**")
     lines += ["", "## Outcomes of the tracked pairs", "", outcomes_markdown(result.outcomes, names), ""]
     lines += ["## Agent reactions", "", reactions_markdown(result.reactions, names), ""]
     lines += ["## Blocs", "", blocs_markdown(result.blocs, names), ""]
     lines += ["## Charts", ""]
-    lines += [f"- `charts/pair_{p}.png` — {p.replace('-', ' → ')}: each scenario's band, and the difference from {names[0]}" for p in result.pairs]
-    lines += ["- `charts/differences_end.png` — every scenario's effect on every tracked pair at the end", "- `charts/reactions.png` — how often each agent reaction happened", ""]
-    lines += ["Tables: `outcomes.csv`, `reactions.csv`, `blocs.csv`, `bands.csv` (Parquet copies when pyarrow is installed); each scenario's run folder in `runs/`.", ""]
+    lines += [
+        f"- `charts/pair_{p}.png` — {p.replace('-', ' → ')}: each scenario's band, and the difference from {names[0]}"
+        for p in result.pairs
+    ]
+    lines += [
+        "- `charts/differences_end.png` — every scenario's effect on every tracked pair at the end",
+        "- `charts/reactions.png` — how often each agent reaction happened",
+        "",
+    ]
+    lines += [
+        "Tables: `outcomes.csv`, `reactions.csv`, `blocs.csv`, `bands.csv` (Parquet copies when pyarrow is installed); each scenario's run folder in `runs/`.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -522,7 +650,9 @@ def load_comparison(folder: Path) -> CompareResult:
     """Read a comparison folder back."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     names = manifest.get("scenarios_order", [])
-    runs = {name: load_run(folder / "runs" / name) for name in names if (folder / "runs" / name / "manifest.json").is_file()}
+    runs = {
+        name: load_run(folder / "runs" / name) for name in names if (folder / "runs" / name / "manifest.json").is_file()
+    }
     tables = {name: read_table(folder, name) for name in COMPARISON_TABLES}
     for name in ("outcomes", "bands"):  # dates stay text, as written
         tables[name]["date"] = tables[name]["date"].astype(str)

@@ -38,7 +38,11 @@ def workers_skip_main(fn: Callable[..., object]) -> Iterator[None]:
     """
     main = sys.modules.get("__main__")
     target = getattr(fn, "func", fn)  # a functools.partial names its function in .func
-    if main is None or getattr(target, "__module__", "__main__") == "__main__" or not (hasattr(main, "__file__") or getattr(main, "__spec__", None)):
+    if (
+        main is None
+        or getattr(target, "__module__", "__main__") == "__main__"
+        or not (hasattr(main, "__file__") or getattr(main, "__spec__", None))
+    ):
         yield
         return
     saved = {key: main.__dict__[key] for key in ("__file__", "__spec__") if key in main.__dict__}
@@ -87,10 +91,19 @@ def local_executor(workers: int) -> Executor:
         context.set_forkserver_preload(PRELOAD)
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+    )
 
 
-def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, progress: Progress | None = None, chunksize: int | None = None) -> Iterator[R]:
+def map_local[T, R](
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    *,
+    progress: Progress | None = None,
+    chunksize: int | None = None,
+) -> Iterator[R]:
     """Yield ``fn(item)`` for every item, in order: in this process when ``workers`` is 1, else in
     chunks on a pool of ``workers`` processes, each result as soon as it and those before it are done."""
     n = len(items)
@@ -123,7 +136,7 @@ def map_local[T, R](fn: Callable[[T], R], items: Sequence[T], workers: int, *, p
         raise RuntimeError(
             "a worker process died (killed, out of memory, or it failed to start). If the function the "
             "workers run is defined in your script, put the script's top-level code under "
-            "`if __name__ == \"__main__\":`; or pass workers=1 to run in this process"
+            '`if __name__ == "__main__":`; or pass workers=1 to run in this process'
         ) from err
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or the caller stopped early: no orphans
         if futures:  # work still queued or running (a caller closing us after the last item leaves none)

@@ -14,20 +14,44 @@ import pandas as pd
 from alignsim.config.scenario import Scenario
 from alignsim.results.run import RunResult
 
-__all__ = ["ARTICLE_STATES", "ASSUMPTIONS", "assumptions", "gap_to_interests", "half_life", "random_start", "world_scenario"]
+__all__ = [
+    "ARTICLE_STATES",
+    "ASSUMPTIONS",
+    "assumptions",
+    "gap_to_interests",
+    "half_life",
+    "random_start",
+    "world_scenario",
+]
 
 ARTICLE_STATES = ["PRK", "KOR", "JPN", "USA", "CHN", "RUS", "CUB", "MNG"]  # the states of the korea_2024 world
 
 # What the model takes for granted, in plain words, with the place in the model where each sits.
 ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Each state has interests that do not depend on its friendships", "interest vectors u_i and saliences w_i", "docs/model.md §1"),
-    ("What interests justify can be computed from how close two states' interests are", "X0 = salience-weighted S of interests + tie terms", "docs/model.md §1"),
-    ("Relations are pulled back toward what interests justify, at a steady rate", "-beta (W - X0), half-life ln 2 / beta", "docs/model.md §2"),
+    (
+        "Each state has interests that do not depend on its friendships",
+        "interest vectors u_i and saliences w_i",
+        "docs/model.md §1",
+    ),
+    (
+        "What interests justify can be computed from how close two states' interests are",
+        "X0 = salience-weighted S of interests + tie terms",
+        "docs/model.md §1",
+    ),
+    (
+        "Relations are pulled back toward what interests justify, at a steady rate",
+        "-beta (W - X0), half-life ln 2 / beta",
+        "docs/model.md §2",
+    ),
     ("States dislike the friends of their enemies (structural balance)", "L tanh(alpha B(W) / L)", "docs/model.md §2"),
     ("Events move relations by their Goldstein score", "impulse kappa g / 10", "docs/model.md §3"),
     ("States react to each other by four simple rules", "court, cool, counter-court, reciprocate", "docs/model.md §4"),
     ("Everything else is random noise", "Gaussian noise of SD `noise` each month", "docs/model.md §2"),
-    ("Interests change only when a scenario says so", "interest_shift shocks move X0; nothing else does", "docs/model.md §1"),
+    (
+        "Interests change only when a scenario says so",
+        "interest_shift shocks move X0; nothing else does",
+        "docs/model.md §1",
+    ),
 )
 
 
@@ -39,16 +63,35 @@ def assumptions() -> pd.DataFrame:
 def random_start(seed: int, codes: Sequence[str] = ARTICLE_STATES) -> list[dict[str, Any]]:
     """Random initial relations for every pair of states, both directions, uniform in [-1, 1]."""
     rng = np.random.default_rng(seed)
-    return [{"source": a, "target": b, "weight": float(rng.uniform(-1, 1)), "reverse": float(rng.uniform(-1, 1))}
-            for n, a in enumerate(codes) for b in codes[n + 1:]]
+    return [
+        {"source": a, "target": b, "weight": float(rng.uniform(-1, 1)), "reverse": float(rng.uniform(-1, 1))}
+        for n, a in enumerate(codes)
+        for b in codes[n + 1 :]
+    ]
 
 
-def world_scenario(*, steps: int, params: dict[str, Any] | None = None, relations: list[dict[str, Any]] | None = None,
-                   shocks: list[dict[str, Any]] | None = None, name: str = "lesson", seed: int = 0) -> Scenario:
+def world_scenario(
+    *,
+    steps: int,
+    params: dict[str, Any] | None = None,
+    relations: list[dict[str, Any]] | None = None,
+    shocks: list[dict[str, Any]] | None = None,
+    name: str = "lesson",
+    seed: int = 0,
+) -> Scenario:
     """The article world (korea_2024) from January 2024 with the given parameters, initial relations and shocks."""
     world: str | dict[str, Any] = "korea_2024" if relations is None else {"base": "korea_2024", "relations": relations}
-    return Scenario.model_validate({"name": name, "world": world, "start": "2024-01-01", "steps": steps, "seed": seed,
-                                    "params": params or {}, "shocks": shocks or []})
+    return Scenario.model_validate(
+        {
+            "name": name,
+            "world": world,
+            "start": "2024-01-01",
+            "steps": steps,
+            "seed": seed,
+            "params": params or {},
+            "shocks": shocks or [],
+        }
+    )
 
 
 def gap_to_interests(result: RunResult) -> pd.DataFrame:

@@ -11,7 +11,9 @@ class Progress:
     """A one-line progress bar with the time left, on stderr; silent when disabled or when the
     stream is not a terminal (pipes, CI logs, notebooks)."""
 
-    def __init__(self, label: str, *, enabled: bool = True, stream: IO[str] | None = None, min_interval: float = 0.2) -> None:
+    def __init__(
+        self, label: str, *, enabled: bool = True, stream: IO[str] | None = None, min_interval: float = 0.2
+    ) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and _is_tty(self.stream)

@@ -112,5 +112,3 @@ def resolve_scheduler(scheduler: str | None) -> str | None:
     if address is None:
         return None
     return address.strip() or None
-
-

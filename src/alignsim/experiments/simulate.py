@@ -43,7 +43,15 @@ def run_scenario(
     the Dask cluster at ``scheduler`` (default: ``ALIGNSIM_SCHEDULER``; the same results). Every
     table gains a ``replicate`` column (0 for a single run).
     """
-    return run_scenarios([scenario], seed=seed, source_texts=[source_text], replicates=replicates, workers=workers, progress=progress, scheduler=scheduler)[0]
+    return run_scenarios(
+        [scenario],
+        seed=seed,
+        source_texts=[source_text],
+        replicates=replicates,
+        workers=workers,
+        progress=progress,
+        scheduler=scheduler,
+    )[0]
 
 
 def run_scenarios(
@@ -66,20 +74,34 @@ def run_scenarios(
         n = scenario.replicates if replicates is None else replicates
         if n < 1:
             raise ValueError("replicates must be 1 or more")
-        plans.append((scenario, run_seed, n, scenario_as_run(scenario, seed, n), make_manifest(scenario, run_seed, text, replicates=n)))
+        plans.append(
+            (
+                scenario,
+                run_seed,
+                n,
+                scenario_as_run(scenario, seed, n),
+                make_manifest(scenario, run_seed, text, replicates=n),
+            )
+        )
     tasks = [(k, s) for k, (_, run_seed, n, _, _) in enumerate(plans) if n > 1 for s in replicate_seeds(run_seed, n)]
     label = plans[0][0].name if len(plans) == 1 else f"{len(plans)} scenarios"
     bar = Progress(f"{label}: replicates", enabled=progress)
-    stream = map_replicates(partial(_run_task, [p[0] for p in plans]), tasks, workers, progress=bar, scheduler=scheduler)
+    stream = map_replicates(
+        partial(_run_task, [p[0] for p in plans]), tasks, workers, progress=bar, scheduler=scheduler
+    )
     results = []
     try:
         for scenario, run_seed, n, run, manifest in plans:
             if n == 1:
                 cube, events, metrics = single_run(scenario, run_seed)
-                results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
+                results.append(
+                    RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest)
+                )
             else:
                 cube, events, metrics = gather(itertools.islice(stream, n), n)
-                results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
+                results.append(
+                    RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest)
+                )
     finally:
         stream.close()  # shuts the pool down now, not when the generator is collected
     return results

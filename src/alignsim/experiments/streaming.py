@@ -72,7 +72,9 @@ def wants_stream(stream: bool | None, replicates: int) -> bool:
     if stream is None:
         return replicates >= STREAM_THRESHOLD and has_pyarrow()
     if stream and not has_pyarrow():
-        raise InputError("streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream")
+        raise InputError(
+            "streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream"
+        )
     return stream
 
 
@@ -97,7 +99,9 @@ def stream_scenario(
     renamed), and the seeds are those of the in-memory run, so are the numbers.
     """
     if not has_pyarrow():
-        raise InputError("streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream")
+        raise InputError(
+            "streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream"
+        )
     if part_replicates < 1:
         raise ValueError("part_replicates must be 1 or more")
     run_seed = scenario.seed if seed is None else seed
@@ -114,8 +118,14 @@ def stream_scenario(
             (folder / table).mkdir()
         bar = Progress(f"{scenario.name}: replicates", enabled=progress)
         # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
-        stream = map_replicates(partial(run_replicate, scenario), replicate_seeds(run_seed, n), workers, progress=bar, scheduler=scheduler,
-                                chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))))
+        stream = map_replicates(
+            partial(run_replicate, scenario),
+            replicate_seeds(run_seed, n),
+            workers,
+            progress=bar,
+            scheduler=scheduler,
+            chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))),
+        )
         try:
             parts, ends = _write_parts(stream, folder, n, part_replicates)
         finally:
@@ -124,7 +134,9 @@ def stream_scenario(
         (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if charts:
             save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
-        info["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json") + ["manifest.json"]
+        info["files"] = sorted(
+            str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
+        ) + ["manifest.json"]
         write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
@@ -145,8 +157,14 @@ def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: i
             frame["replicate"] += start
             frame.to_parquet(folder / table / name, index=False)
         if ends is None:
-            ends = RelationCube(cube.steps[[0, -1]], cube.dates[[0, -1]], cube.sources, cube.targets,
-                                {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()}, cube.columns)
+            ends = RelationCube(
+                cube.steps[[0, -1]],
+                cube.dates[[0, -1]],
+                cube.sources,
+                cube.targets,
+                {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()},
+                cube.columns,
+            )
         for c, v in cube.values.items():
             ends.values[c][start : start + size] = v[:, [0, -1]]
         parts += 1
@@ -155,7 +173,9 @@ def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: i
     return parts, ends
 
 
-def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: RelationCube | None = None, show_runs: int = 0) -> list[Path]:
+def save_streamed_charts(
+    result: PartedRunResult, folder: Path, *, ends: RelationCube | None = None, show_runs: int = 0
+) -> list[Path]:
     """The five ensemble charts of :func:`alignsim.results.chart_data.save_charts`, drawn without loading the
     whole relations table (see :func:`chart_view`); ``ends`` is the cube of every replicate's first
     and last month when the caller has it (read from the parts otherwise)."""
@@ -164,9 +184,15 @@ def save_streamed_charts(result: PartedRunResult, folder: Path, *, ends: Relatio
     drift = chart_data.ensemble_drift_data(small)
     large = is_large_world(result.scenario)  # the views of chart_data.large_world_figures
     figures = {
-        "tracked_pairs.png": lambda: viz.plot_band(chart_data.band_data(result, chart_pairs(result, drift), runs=show_runs)),
-        "relations_start_end.png": lambda: viz.plot_matrices((chart_data.large_matrices_data if large else chart_data.ensemble_matrices_data)(small)),
-        "alignment_network_end.png": lambda: viz.plot_network((chart_data.large_network_data if large else chart_data.ensemble_network_data)(small)),
+        "tracked_pairs.png": lambda: viz.plot_band(
+            chart_data.band_data(result, chart_pairs(result, drift), runs=show_runs)
+        ),
+        "relations_start_end.png": lambda: viz.plot_matrices(
+            (chart_data.large_matrices_data if large else chart_data.ensemble_matrices_data)(small)
+        ),
+        "alignment_network_end.png": lambda: viz.plot_network(
+            (chart_data.large_network_data if large else chart_data.ensemble_network_data)(small)
+        ),
         "blocs_over_time.png": lambda: viz.plot_blocs(chart_data.ensemble_blocs_data(small)),
         "drift.png": lambda: viz.plot_drift(drift),
     }
@@ -184,8 +210,17 @@ def chart_view(result: PartedRunResult, ends: RelationCube | None = None) -> Run
     and whose metrics are the bloc columns. Those charts use nothing else, so their data equal
     those of the whole ensemble (tests/test_streaming.py checks it). The tracked-pairs chart reads
     its pairs' whole series from the parts itself (:meth:`PartedRunResult.pair_values`)."""
-    blocs = pd.read_parquet(result.folder / "metrics", columns=["replicate", "step", "date", *[c for c in _metric_columns(result) if c.startswith("bloc_")]])
-    return RunResult(result.scenario, relations=ends if ends is not None else read_ends(result), events=result.events, metrics=blocs, manifest=result.manifest)
+    blocs = pd.read_parquet(
+        result.folder / "metrics",
+        columns=["replicate", "step", "date", *[c for c in _metric_columns(result) if c.startswith("bloc_")]],
+    )
+    return RunResult(
+        result.scenario,
+        relations=ends if ends is not None else read_ends(result),
+        events=result.events,
+        metrics=blocs,
+        manifest=result.manifest,
+    )
 
 
 def chart_pairs(result: RunResult, drift: pd.DataFrame) -> list[str]:
@@ -237,7 +272,10 @@ def _write_relations_part(cube: RelationCube, offset: int, path: Path) -> None:
     t, p, r = len(cube.steps), len(cube.sources), cube.replicates
     step_index = np.tile(np.repeat(np.arange(t), p), r)
     pair_index = np.tile(np.arange(p), r * t)
-    labels = {name: pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string()) for name, a in (("date", cube.dates), ("source", cube.sources), ("target", cube.targets))}
+    labels = {
+        name: pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string())
+        for name, a in (("date", cube.dates), ("source", cube.sources), ("target", cube.targets))
+    }
     columns: dict[str, Any] = {"replicate": pa.array(np.repeat(np.arange(offset, offset + r, dtype=np.int64), t * p))}
     for column in cube.columns:
         if column == "step":
@@ -262,7 +300,10 @@ def load_parts(folder: str | Path) -> PartedRunResult:
     """A streamed run folder, read lazily (see the module docstring)."""
     folder = Path(folder)
     if not has_pyarrow():
-        raise InputError("this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'", path=folder)
+        raise InputError(
+            "this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'",
+            path=folder,
+        )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
@@ -352,13 +393,20 @@ class PartedRunResult(RunResult):
             import pyarrow.parquet as pq
 
             first = self.parts("relations")[0]
-            keys = pq.read_table(first, filters=[("replicate", "==", int(pq.read_table(first, columns=["replicate"]).column(0)[0].as_py()))]).to_pandas()
+            keys = pq.read_table(
+                first,
+                filters=[("replicate", "==", int(pq.read_table(first, columns=["replicate"]).column(0)[0].as_py()))],
+            ).to_pandas()
             steps = np.unique(keys["step"].to_numpy())
             p = len(keys) // len(steps)
             columns = tuple(c for c in keys.columns if c != "replicate")
             self._cube = _PartedCube(
-                steps.astype(np.int64), keys["date"].to_numpy().astype(str)[::p], keys["source"].to_numpy().astype(str)[:p],
-                keys["target"].to_numpy().astype(str)[:p], _PartColumns(self, [c for c in columns if c not in KEY_COLUMNS]), columns,
+                steps.astype(np.int64),
+                keys["date"].to_numpy().astype(str)[::p],
+                keys["source"].to_numpy().astype(str)[:p],
+                keys["target"].to_numpy().astype(str)[:p],
+                _PartColumns(self, [c for c in columns if c not in KEY_COLUMNS]),
+                columns,
                 owner=self,
             )
         return self._cube
@@ -372,7 +420,9 @@ class PartedRunResult(RunResult):
         for table in TABLES:
             frame = pd.read_parquet(self.parts(table)[part], filters=[("replicate", "==", k)])
             tables[table] = frame.reset_index(drop=True)
-        return RunResult(self.scenario.model_copy(update={"replicates": 1}), manifest={**self.manifest, "replicate": k}, **tables)
+        return RunResult(
+            self.scenario.model_copy(update={"replicates": 1}), manifest={**self.manifest, "replicate": k}, **tables
+        )
 
     def pair_values(self, source: str, target: str, column: str = "weight") -> np.ndarray:
         """``column`` of one directed pair, replicates x steps, reading only its rows."""
@@ -382,13 +432,25 @@ class PartedRunResult(RunResult):
         cube.pair(source, target)  # a clear KeyError for an unknown pair
         out = []
         for path in self.parts("relations"):  # one part at a time: memory stays that of a part
-            scan = pq.read_table(path, columns=["replicate", "step", column], filters=[("source", "==", source), ("target", "==", target)])
+            scan = pq.read_table(
+                path,
+                columns=["replicate", "step", column],
+                filters=[("source", "==", source), ("target", "==", target)],
+            )
             reps, steps, values = (scan.column(c).to_numpy() for c in ("replicate", "step", column))
             out.append(values[np.lexsort((steps, reps))])
         return np.concatenate(out).reshape(self.replicates, len(cube.steps))
 
     # ------------------------------------------------------------------ saving: a copy of the folder
-    def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None, show_runs: int = 0) -> Path:
+    def save(
+        self,
+        out: str | Path,
+        *,
+        charts: bool = True,
+        overwrite: bool = False,
+        parquet: bool | None = None,
+        show_runs: int = 0,
+    ) -> Path:
         """Copy the run folder (its parts as they are) to ``out``, whole or not at all."""
         if Path(out).resolve() == self.folder.resolve():
             return self.folder

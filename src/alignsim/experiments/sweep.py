@@ -107,7 +107,12 @@ def check_sweep(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
         where = "values" if p.values is not None else "bounds"
         outside = [v for v in values if not target.allows(v)]
         if outside:
-            problems.append(((*loc, where), f"{', '.join(f'{v:g}' for v in outside)} outside the allowed range of {p.path} ({target.range_text()})"))
+            problems.append(
+                (
+                    (*loc, where),
+                    f"{', '.join(f'{v:g}' for v in outside)} outside the allowed range of {p.path} ({target.range_text()})",
+                )
+            )
         elif target.integer and p.values is not None and any(v != round(v) for v in p.values):
             problems.append(((*loc, "values"), f"{p.path} is a whole number; give whole values"))
     codes = set(scenario.world_spec.codes)
@@ -118,33 +123,49 @@ def check_sweep(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
         if o.kind == "relation":
             parts = (o.pair or "").split("-")
             if len(parts) != 2 or parts[0] == parts[1]:
-                problems.append(((*loc, "pair"), f"'{o.pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'"))
+                problems.append(
+                    ((*loc, "pair"), f"'{o.pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
+                )
             for code in parts if len(parts) == 2 else ():
                 if code not in codes:
                     problems.append(((*loc, "pair"), f"unknown state code '{code}'; known states: {known}"))
         elif o.kind == "metric":
             metric_names = metric_names if metric_names is not None else numeric_metrics(scenario)
             if o.metric not in metric_names:
-                problems.append(((*loc, "metric"), f"unknown metric '{o.metric}'; numeric metrics: {', '.join(metric_names)}"))
+                problems.append(
+                    ((*loc, "metric"), f"unknown metric '{o.metric}'; numeric metrics: {', '.join(metric_names)}")
+                )
         else:
             for field in ("source", "target"):
                 code = getattr(o, field)
                 if code is not None and code not in codes:
                     problems.append(((*loc, field), f"unknown state code '{code}'; known states: {known}"))
             if o.type is not None and o.type not in EVENT_TYPES:
-                problems.append(((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}"))
+                problems.append(
+                    ((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}")
+                )
         at = o.when
         if o.kind != "first_event" and at != "end":
             step = at if isinstance(at, int) else _month_index(scenario, at)
             if not 0 <= step <= scenario.steps:
-                problems.append(((*loc, "at"), f"{at} is outside the run: steps 0..{scenario.steps} (months {scenario.start:%Y-%m} to {scenario.date_of(scenario.steps):%Y-%m})"))
+                problems.append(
+                    (
+                        (*loc, "at"),
+                        f"{at} is outside the run: steps 0..{scenario.steps} (months {scenario.start:%Y-%m} to {scenario.date_of(scenario.steps):%Y-%m})",
+                    )
+                )
     if not problems:  # the values at both ends must make a valid scenario (the field's own checks)
         for k, p in enumerate(spec.parameters):
             for v in (min(p.values), max(p.values)) if p.values is not None else (p.bounds or ()):
                 try:
                     point_scenario(base_data(scenario), {p.path: v})
                 except InputError as err:
-                    problems.append((("sweep", "parameters", k, "values" if p.values is not None else "bounds"), f"{p.path} = {v:g} makes an invalid scenario: {err.message}"))
+                    problems.append(
+                        (
+                            ("sweep", "parameters", k, "values" if p.values is not None else "bounds"),
+                            f"{p.path} = {v:g} makes an invalid scenario: {err.message}",
+                        )
+                    )
     return problems
 
 
@@ -160,10 +181,19 @@ class PathTarget:
     lt: float | None = None
 
     def allows(self, v: float) -> bool:
-        return (self.ge is None or v >= self.ge) and (self.gt is None or v > self.gt) and (self.le is None or v <= self.le) and (self.lt is None or v < self.lt)
+        return (
+            (self.ge is None or v >= self.ge)
+            and (self.gt is None or v > self.gt)
+            and (self.le is None or v <= self.le)
+            and (self.lt is None or v < self.lt)
+        )
 
     def range_text(self) -> str:
-        parts = [f"{sym} {b:g}" for b, sym in ((self.ge, ">="), (self.gt, ">"), (self.le, "<="), (self.lt, "<")) if b is not None]
+        parts = [
+            f"{sym} {b:g}"
+            for b, sym in ((self.ge, ">="), (self.gt, ">"), (self.le, "<="), (self.lt, "<"))
+            if b is not None
+        ]
         return "allowed: " + (" and ".join(parts) if parts else "any number")
 
 
@@ -175,20 +205,26 @@ def resolve_path(scenario: Scenario, path: str) -> PathTarget:
         if not scenario.shocks:
             raise ValueError(f"'{path}': the scenario has no shocks")
         if k >= len(scenario.shocks):
-            raise ValueError(f"'{path}': the scenario has {len(scenario.shocks)} shocks, numbered 0..{len(scenario.shocks) - 1} in file order")
+            raise ValueError(
+                f"'{path}': the scenario has {len(scenario.shocks)} shocks, numbered 0..{len(scenario.shocks) - 1} in file order"
+            )
         shock = scenario.shocks[k]
         fields = type(shock).model_fields
         magnitudes = [f for f, info in fields.items() if _number_type(info.annotation) is float]
         if name not in fields or name not in magnitudes:
             what = "has no field" if name not in fields else "is not a magnitude (a number to sweep):"
-            raise ValueError(f"'{path}': shock {k} ({shock.type}) {what} '{name}'; its magnitudes: {', '.join(magnitudes)}")
+            raise ValueError(
+                f"'{path}': shock {k} ({shock.type}) {what} '{name}'; its magnitudes: {', '.join(magnitudes)}"
+            )
         return _target(path, fields[name])
     m = PARAM_PATH.match(path)
     name = m.group(1) if m is not None else path
     numeric = [f for f, info in Params.model_fields.items() if _number_type(info.annotation) is not None]
     if name not in Params.model_fields or name not in numeric:
         what = "is not a number" if name in Params.model_fields else "is not a parameter"
-        raise ValueError(f"'{path}' {what}; numeric parameters: {', '.join(numeric)}; or a shock magnitude like 'shocks[0].intensity'")
+        raise ValueError(
+            f"'{path}' {what}; numeric parameters: {', '.join(numeric)}; or a shock magnitude like 'shocks[0].intensity'"
+        )
     return _target(path, Params.model_fields[name])
 
 
@@ -215,7 +251,13 @@ def _target(path: str, info: Any) -> PathTarget:
 def numeric_metrics(scenario: Scenario) -> list[str]:
     """The numeric columns of the scenario's metrics table (those an outcome can name)."""
     frame = AlignmentModel(scenario.model_copy(update={"sweep": None}), seed=0).recorder.metrics_frame()
-    return [str(c) for c in frame.columns if c not in ("step", "date") and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    return [
+        str(c)
+        for c in frame.columns
+        if c not in ("step", "date")
+        and pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+    ]
 
 
 def _month_index(scenario: Scenario, date: dt.date) -> int:
@@ -227,7 +269,11 @@ def load_sweep_scenario(path: str | Path) -> Scenario:
     :class:`InputError` with the file, line and field. A scenario without a block is an error."""
     scenario = load_scenario(path)
     if scenario.sweep is None:
-        raise InputError("has no 'sweep:' block; add one (see docs/sensitivity.md) to say what to vary and what to measure", path=path, field="sweep")
+        raise InputError(
+            "has no 'sweep:' block; add one (see docs/sensitivity.md) to say what to vary and what to measure",
+            path=path,
+            field="sweep",
+        )
     raise_problems(scenario, path)
     return scenario
 
@@ -249,7 +295,10 @@ def make_design(spec: SweepSpec, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     the raw sample matrix SALib's analysis expects."""
     names = [p.column for p in spec.parameters]
     if spec.design == "grid":
-        axes = [list(p.values) if p.values is not None else np.linspace(*(p.bounds or (0.0, 1.0)), spec.levels).tolist() for p in spec.parameters]
+        axes = [
+            list(p.values) if p.values is not None else np.linspace(*(p.bounds or (0.0, 1.0)), spec.levels).tolist()
+            for p in spec.parameters
+        ]
         x = np.array(list(itertools.product(*axes)), dtype=float)
     elif spec.design == "sobol":
         from SALib.sample import sobol as sobol_sample
@@ -309,7 +358,11 @@ def applied_values(spec: SweepSpec, design: pd.DataFrame) -> pd.DataFrame:
     out = design.copy()
     for p in spec.parameters:
         m = PARAM_PATH.match(p.path)
-        if m is not None and SHOCK_PATH.match(p.path) is None and _number_type(Params.model_fields[m.group(1)].annotation) is int:
+        if (
+            m is not None
+            and SHOCK_PATH.match(p.path) is None
+            and _number_type(Params.model_fields[m.group(1)].annotation) is int
+        ):
             out[p.column] = out[p.column].round().astype(np.int64)
     return out
 
@@ -342,9 +395,14 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
     out = []
     for o in outcomes:
         if o.kind == "first_event":
-            hits = [e.step for e in model.log if model.code(e.source) == o.source
-                    and (o.target is None or (e.target != e.source and model.code(e.target) == o.target))
-                    and (o.rule is None or e.rule == o.rule) and (o.type is None or e.event.type == o.type)]
+            hits = [
+                e.step
+                for e in model.log
+                if model.code(e.source) == o.source
+                and (o.target is None or (e.target != e.source and model.code(e.target) == o.target))
+                and (o.rule is None or e.rule == o.rule)
+                and (o.type is None or e.event.type == o.type)
+            ]
             out.append(float(min(hits)) if hits else float(scenario.steps if o.never is None else o.never))
             continue
         at = o.when
@@ -373,8 +431,10 @@ class SweepResult:
     manifest: dict[str, Any]
 
     def __repr__(self) -> str:
-        return (f"<SweepResult {self.scenario.name}: {self.spec.design}, {len(self.design)} points x {self.spec.replicates} replicates, "
-                f"outcomes {', '.join(self.outcomes)}>")
+        return (
+            f"<SweepResult {self.scenario.name}: {self.spec.design}, {len(self.design)} points x {self.spec.replicates} replicates, "
+            f"outcomes {', '.join(self.outcomes)}>"
+        )
 
     @property
     def outcomes(self) -> list[str]:
@@ -400,7 +460,9 @@ class SweepResult:
     def to_markdown(self) -> str:
         return indices_markdown(self)
 
-    def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None) -> Path:
+    def save(
+        self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None
+    ) -> Path:
         """Write the sweep folder, whole or not at all (a temporary sibling renamed into place)."""
         if parquet and not has_pyarrow():
             raise InputError("Parquet output needs pyarrow: pip install 'alignsim[parquet]'", field="parquet")
@@ -409,7 +471,9 @@ class SweepResult:
         def write(folder: Path) -> None:
             import yaml
 
-            (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(self.scenario.resolved(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+            (folder / "scenario.resolved.yaml").write_text(
+                yaml.safe_dump(self.scenario.resolved(), sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
             write_csv(self.design, folder / "design.csv")
             write_csv(self.results, folder / "results.csv")
             if parquet:
@@ -453,9 +517,19 @@ def run_sweep(
     tasks = _tasks(spec, applied, sweep_seed)
     bar = Progress(f"{scenario.name}: sweep runs", enabled=progress)
     runner = PointRunner(base_data(scenario), spec.outcomes)
-    values = np.array(list(map_replicates(runner, tasks, workers, progress=bar, scheduler=scheduler)), dtype=float).reshape(len(tasks), len(spec.outcomes))
+    values = np.array(
+        list(map_replicates(runner, tasks, workers, progress=bar, scheduler=scheduler)), dtype=float
+    ).reshape(len(tasks), len(spec.outcomes))
     results = _results_table(spec, applied, values)
-    manifest = _sweep_manifest(scenario, spec, sweep_seed, source_text, points=len(design), runs=len(tasks), outcomes=list(results.columns[2 + len(spec.parameters):]))
+    manifest = _sweep_manifest(
+        scenario,
+        spec,
+        sweep_seed,
+        source_text,
+        points=len(design),
+        runs=len(tasks),
+        outcomes=list(results.columns[2 + len(spec.parameters) :]),
+    )
     result = SweepResult(scenario, spec, design, results, pd.DataFrame(), manifest)
     result.indices = analyse(result, sweep_seed)
     return result
@@ -480,7 +554,9 @@ def _with_options(scenario: Scenario, **options: int | None) -> Scenario:
     return scenario
 
 
-def _tasks(spec: SweepSpec, applied: pd.DataFrame, sweep_seed: int) -> list[tuple[int, tuple[tuple[str, float], ...], Any]]:
+def _tasks(
+    spec: SweepSpec, applied: pd.DataFrame, sweep_seed: int
+) -> list[tuple[int, tuple[tuple[str, float], ...], Any]]:
     """One task per point and replicate: (point, the swept values, the replicate's seed); replicate
     k of every point has the same seed (common random numbers)."""
     paths = [p.path for p in spec.parameters]
@@ -501,7 +577,16 @@ def _results_table(spec: SweepSpec, applied: pd.DataFrame, values: np.ndarray) -
     return results
 
 
-def _sweep_manifest(scenario: Scenario, spec: SweepSpec, sweep_seed: int, source_text: str | None, *, points: int, runs: int, outcomes: list[str]) -> dict[str, Any]:
+def _sweep_manifest(
+    scenario: Scenario,
+    spec: SweepSpec,
+    sweep_seed: int,
+    source_text: str | None,
+    *,
+    points: int,
+    runs: int,
+    outcomes: list[str],
+) -> dict[str, Any]:
     return {
         "kind": "sweep",
         **{k: v for k, v in make_manifest(scenario, sweep_seed, source_text).items() if k != "created"},
@@ -513,9 +598,12 @@ def _sweep_manifest(scenario: Scenario, spec: SweepSpec, sweep_seed: int, source
         "parameters": {p.column: p.path for p in spec.parameters},
         "outcomes": outcomes,
         "replicate_seeds": "common random numbers: replicate k of every point uses child k of numpy SeedSequence(seed).spawn(replicates)"
-        if spec.replicates > 1 else "every point uses the seed itself",
+        if spec.replicates > 1
+        else "every point uses the seed itself",
         "design_seed": f"SALib sampler seed={sweep_seed}" if spec.design != "grid" else "a grid has no randomness",
-        "never": {o.name: (scenario.steps if o.never is None else o.never) for o in spec.outcomes if o.kind == "first_event"},
+        "never": {
+            o.name: (scenario.steps if o.never is None else o.never) for o in spec.outcomes if o.kind == "first_event"
+        },
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -545,13 +633,23 @@ def analyse(result: SweepResult, seed: int) -> pd.DataFrame:
         constant = is_constant(y)
         if spec.design == "sobol":
             if constant:  # no variance to share out: the indices are undefined
-                res: dict[str, Any] = {k: np.full(len(spec.parameters), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+                res: dict[str, Any] = {
+                    k: np.full(len(spec.parameters), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")
+                }
             else:
                 from SALib.analyze import sobol as sobol_analyze
 
-                res = sobol_analyze.analyze(spec.problem, y, calc_second_order=False, conf_level=spec.confidence, seed=seed)
+                res = sobol_analyze.analyze(
+                    spec.problem, y, calc_second_order=False, conf_level=spec.confidence, seed=seed
+                )
             for k, p in enumerate(result.parameters):
-                rows.append({"outcome": name, "parameter": p, **{key: float(res[key][k]) for key in ("S1", "S1_conf", "ST", "ST_conf")}})
+                rows.append(
+                    {
+                        "outcome": name,
+                        "parameter": p,
+                        **{key: float(res[key][k]) for key in ("S1", "S1_conf", "ST", "ST_conf")},
+                    }
+                )
         elif spec.design == "morris":
             x = result.design[result.parameters].to_numpy(dtype=float)
             if constant:
@@ -559,15 +657,31 @@ def analyse(result: SweepResult, seed: int) -> pd.DataFrame:
             else:
                 from SALib.analyze import morris as morris_analyze
 
-                res = morris_analyze.analyze(spec.problem, x, y, conf_level=spec.confidence, num_levels=spec.levels, seed=seed)
+                res = morris_analyze.analyze(
+                    spec.problem, x, y, conf_level=spec.confidence, num_levels=spec.levels, seed=seed
+                )
             for k, p in enumerate(result.parameters):
-                rows.append({"outcome": name, "parameter": p, **{key: float(res[key][k]) for key in ("mu", "mu_star", "mu_star_conf", "sigma")}})
+                rows.append(
+                    {
+                        "outcome": name,
+                        "parameter": p,
+                        **{key: float(res[key][k]) for key in ("mu", "mu_star", "mu_star_conf", "sigma")},
+                    }
+                )
         else:
             for p in result.parameters:
                 grouped = result.results.groupby(p, sort=True)[name]
                 for value, group in grouped:
-                    rows.append({"outcome": name, "parameter": p, "value": float(value), "mean": float(group.mean()),  # type: ignore[arg-type]
-                                 "std": float(group.std(ddof=0)), "runs": int(len(group))})
+                    rows.append(
+                        {
+                            "outcome": name,
+                            "parameter": p,
+                            "value": float(value),
+                            "mean": float(group.mean()),  # type: ignore[arg-type]
+                            "std": float(group.std(ddof=0)),
+                            "runs": int(len(group)),
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -575,18 +689,29 @@ def indices_markdown(result: SweepResult) -> str:
     """The sensitivity tables as Markdown, one section per outcome, with how the outcome varied."""
     spec, design = result.spec, result.spec.design
     lines = [f"# Sensitivity of {result.scenario.name}", ""]
-    lines.append(f"Design: {design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
-                 f"(seed {result.manifest.get('seed')}). Indices are computed on each point's mean over its replicates.")
+    lines.append(
+        f"Design: {design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
+        f"(seed {result.manifest.get('seed')}). Indices are computed on each point's mean over its replicates."
+    )
     lines.append("")
     lines.append("| parameter | path | range |")
     lines.append("|---|---|---|")
     for p in spec.parameters:
-        span = f"[{p.bounds[0]:g}, {p.bounds[1]:g}]" if p.bounds is not None else ", ".join(f"{v:g}" for v in p.values or ())
+        span = (
+            f"[{p.bounds[0]:g}, {p.bounds[1]:g}]"
+            if p.bounds is not None
+            else ", ".join(f"{v:g}" for v in p.values or ())
+        )
         lines.append(f"| {p.column} | `{p.path}` | {span} |")
     for o in spec.outcomes:
         values = result.results[o.name]
-        lines += ["", f"## {o.name}", "", f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
-                  f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}]."]
+        lines += [
+            "",
+            f"## {o.name}",
+            "",
+            f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
+            f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}].",
+        ]
         if o.kind == "first_event":
             never = result.manifest.get("never", {}).get(o.name, result.scenario.steps)
             lines[-1] += f" Never happened (value {never:g}) in {np.mean(values == never):.0%} of runs."
@@ -596,7 +721,10 @@ def indices_markdown(result: SweepResult) -> str:
             if table["ST"].isna().all():
                 lines.append("The outcome did not vary across points: the indices are undefined.")
                 continue
-            lines += [f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |", "|---|---:|---:|---:|---:|"]
+            lines += [
+                f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |",
+                "|---|---:|---:|---:|---:|",
+            ]
             for r in table.sort_values("ST", ascending=False, kind="stable").itertuples():
                 lines.append(f"| {r.parameter} | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} |")
         elif design == "morris":
@@ -617,7 +745,16 @@ def _describe(o: OutcomeSpec, scenario: Scenario) -> str:
         return f"{'X0' if o.column == 'baseline' else 'W'}[{a}, {b}] {at} (how {a} regards {b})"
     if o.kind == "metric":
         return f"metric {o.metric} {at}"
-    what = " ".join(x for x in (o.source, o.rule.replace("_", "-") if o.rule else "acts", f"({o.type})" if o.type else "", f"-> {o.target}" if o.target else "") if x)
+    what = " ".join(
+        x
+        for x in (
+            o.source,
+            o.rule.replace("_", "-") if o.rule else "acts",
+            f"({o.type})" if o.type else "",
+            f"-> {o.target}" if o.target else "",
+        )
+        if x
+    )
     return f"month (step from {scenario.start:%Y-%m}) in which {what} first"
 
 
@@ -631,7 +768,8 @@ def sobol_data(result: SweepResult, outcome: str) -> IndexData:
     table = _indices_of(result, outcome).sort_values("ST", ascending=False, kind="stable")
     level = f"{result.spec.confidence:.0%}"
     return IndexData(
-        outcome, table.parameter.tolist(),
+        outcome,
+        table.parameter.tolist(),
         {"first order S1": table.S1.to_numpy(), "total ST": table.ST.to_numpy()},
         {"first order S1": table.S1_conf.to_numpy(), "total ST": table.ST_conf.to_numpy()},
         f"Sobol indices of {outcome} ({len(result.design)} points x {result.spec.replicates} runs; {level} intervals)",
@@ -643,15 +781,20 @@ def morris_data(result: SweepResult, outcome: str) -> IndexData:
     """Morris mu* (mean absolute elementary effect) and sigma of ``outcome``, ordered by mu*."""
     table = _indices_of(result, outcome).sort_values("mu_star", ascending=False, kind="stable")
     return IndexData(
-        outcome, table.parameter.tolist(), {"mu*": table.mu_star.to_numpy(), "sigma": table.sigma.to_numpy()},
+        outcome,
+        table.parameter.tolist(),
+        {"mu*": table.mu_star.to_numpy(), "sigma": table.sigma.to_numpy()},
         {"mu*": table.mu_star_conf.to_numpy(), "sigma": np.zeros(len(table))},
-        f"Morris screening of {outcome} ({result.spec.samples} trajectories x {result.spec.replicates} runs)", "elementary effect",
+        f"Morris screening of {outcome} ({result.spec.samples} trajectories x {result.spec.replicates} runs)",
+        "elementary effect",
     )
 
 
 def effects_data(result: SweepResult, outcome: str) -> EffectsData:
     """Main effects on a grid: the outcome's mean and std at each value of each parameter."""
-    return EffectsData(outcome, _indices_of(result, outcome)[["parameter", "value", "mean", "std", "runs"]].reset_index(drop=True))
+    return EffectsData(
+        outcome, _indices_of(result, outcome)[["parameter", "value", "mean", "std", "runs"]].reset_index(drop=True)
+    )
 
 
 def _indices_of(result: SweepResult, outcome: str) -> pd.DataFrame:
@@ -673,6 +816,10 @@ def load_sweep(folder: str | Path) -> SweepResult:
     if manifest.get("design") and spec.design != manifest["design"]:
         raise InputError("the sweep folder's manifest and scenario disagree on the design", path=folder)
     design = pd.read_csv(folder / "design.csv")
-    results = pd.read_parquet(folder / "results.parquet") if (folder / "results.parquet").is_file() and has_pyarrow() else pd.read_csv(folder / "results.csv")
+    results = (
+        pd.read_parquet(folder / "results.parquet")
+        if (folder / "results.parquet").is_file() and has_pyarrow()
+        else pd.read_csv(folder / "results.csv")
+    )
     indices = pd.read_csv(folder / f"{INDEX_FILES[spec.design]}.csv")
     return SweepResult(scenario, spec, design, results, indices, manifest)

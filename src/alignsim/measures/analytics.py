@@ -201,9 +201,7 @@ def _quadratic_equilibria(lam0: float, alpha: float, beta: float) -> list[tuple[
     return out
 
 
-def _saturated_equilibria(
-    lam0: float, alpha: float, beta: float, L: float
-) -> list[tuple[float, Stability]]:
+def _saturated_equilibria(lam0: float, alpha: float, beta: float, L: float) -> list[tuple[float, Stability]]:
     r"""All real roots of :math:`f(x) = -\beta(x-\lambda_0) + L\tanh(\alpha x^2/L)`.
 
     Robust by construction rather than by grid density:
@@ -262,9 +260,7 @@ def _saturated_equilibria(
     return sorted(roots)
 
 
-def eigen_equilibria(
-    lam0: float, alpha: float, beta: float, L: float | None = None
-) -> list[tuple[float, Stability]]:
+def eigen_equilibria(lam0: float, alpha: float, beta: float, L: float | None = None) -> list[tuple[float, Stability]]:
     r"""Equilibria of the leading-mode equation and their stability.
 
     .. math::  0 = f(x) = -\beta(x - \lambda_0) + L\tanh(\alpha x^2/L)

@@ -142,7 +142,9 @@ def leading_eigenpairs(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[:, -1], vectors[:, :, -1]
 
 
-def factions_of_stack(stack: np.ndarray, capability: np.ndarray, vectors: np.ndarray, *, zero_tol: float = 1e-10) -> np.ndarray:
+def factions_of_stack(
+    stack: np.ndarray, capability: np.ndarray, vectors: np.ndarray, *, zero_tol: float = 1e-10
+) -> np.ndarray:
     """:func:`factions` of every matrix of the stack, given their leading eigenvectors (T x N)."""
     a = np.asarray(stack, dtype=float)
     v = np.where(np.abs(vectors) <= zero_tol, 0.0, vectors)

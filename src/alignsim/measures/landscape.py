@@ -15,6 +15,7 @@ lowers the energy, so single-actor descent always ends in a local minimum.
 Reference: Axelrod, R. & Bennett, D. S. (1993). A landscape theory of
 aggregation. *British Journal of Political Science* 23(2), 211-233.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -74,7 +75,9 @@ class LandscapeProblem:
     propensity: FloatArray
 
 
-def landscape_of_world(relations_or_baseline: ArrayLike, capability: ArrayLike, codes: Sequence[str]) -> LandscapeProblem:
+def landscape_of_world(
+    relations_or_baseline: ArrayLike, capability: ArrayLike, codes: Sequence[str]
+) -> LandscapeProblem:
     """The landscape of a model state: sizes = capability, propensity = (M + M^T) / 2.
 
     ``relations_or_baseline`` is the directed relation matrix W (the landscape
@@ -228,7 +231,9 @@ def _exact(s: FloatArray, a: FloatArray, t: FloatArray, tol: float) -> list[Mini
     return [_make_minimum(s, a, t, int(e) << 1, n, float(c) / count) for e, c in zip(ends, counts)]
 
 
-def _random_descents(n: int, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> FloatArray:
+def _random_descents(
+    n: int, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int
+) -> FloatArray:
     """Endpoints of descents from ``starts`` random configurations, all advanced in lockstep,
     normalised so that actor 0 is on side 0 (one row of 0/1 per start)."""
     bits = rng.integers(0, 2, size=(starts, n)).astype(np.float64)
@@ -243,7 +248,9 @@ def _random_descents(n: int, a: FloatArray, t: FloatArray, tol: float, rng: np.r
     return np.where(bits[:, :1] == 1.0, 1.0 - bits, bits)
 
 
-def _heuristic(s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int) -> list[Minimum]:
+def _heuristic(
+    s: FloatArray, a: FloatArray, t: FloatArray, tol: float, rng: np.random.Generator, starts: int
+) -> list[Minimum]:
     """Descents from ``starts`` random configurations; distinct endpoints with their shares."""
     n = s.size
     bits = _random_descents(n, a, t, tol, rng, starts)
@@ -324,7 +331,9 @@ def global_minimum(
         t = a.sum(axis=1)
         candidates = _random_descents(n, a, t, _tolerance(a), rng, starts)
         energies = _frustration_batch(candidates, a, t) @ s
-        first = _first_near_lowest(energies[None], _energy_tolerance(s, a[None]), lambda columns: candidates[columns])[0]
+        first = _first_near_lowest(energies[None], _energy_tolerance(s, a[None]), lambda columns: candidates[columns])[
+            0
+        ]
         return tuple(int(v) for v in candidates[first])
     if n > _EXACT_HARD_LIMIT:
         raise ValueError(f"exact enumeration of {n} actors is infeasible; use exact_limit <= {_EXACT_HARD_LIMIT}")
@@ -376,7 +385,9 @@ def _exact_global_minima(s: FloatArray, a: FloatArray) -> NDArray[np.int64]:
     return _bits_of(first << 1, n).astype(np.int64)
 
 
-def _first_near_lowest(energies: FloatArray, tol: FloatArray, sides_of: Callable[[NDArray[np.int64]], FloatArray]) -> NDArray[np.int64]:
+def _first_near_lowest(
+    energies: FloatArray, tol: FloatArray, sides_of: Callable[[NDArray[np.int64]], FloatArray]
+) -> NDArray[np.int64]:
     """For each row t of ``energies`` (landscapes x configurations), the configuration (column) whose
     sides come first in lexicographic order -- actor 0 the most significant digit -- among those
     within ``tol[t]`` of the row's lowest energy. ``sides_of(columns)`` gives their 0/1 sides; it is
@@ -386,7 +397,3 @@ def _first_near_lowest(energies: FloatArray, tol: FloatArray, sides_of: Callable
     rank = sides @ (np.int64(1) << np.arange(sides.shape[1] - 1, -1, -1, dtype=np.int64))
     order = np.lexsort((rank, rows))
     return columns[order[np.searchsorted(rows[order], np.arange(len(energies)))]].astype(np.int64)  # each row's first
-
-
-
-

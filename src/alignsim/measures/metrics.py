@@ -95,13 +95,20 @@ NONALIGNED = "non-aligned"
 BLOC_MARGIN = 0.3
 
 
-def side_names(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str], relations: np.ndarray | None = None,
-               margin: float = BLOC_MARGIN) -> list[str]:
+def side_names(
+    sides: np.ndarray,
+    capability: np.ndarray,
+    codes: Sequence[str],
+    relations: np.ndarray | None = None,
+    margin: float = BLOC_MARGIN,
+) -> list[str]:
     """Name each state's side (0/1 labels) after the most capable member of that side. With
     ``relations``, only committed members count (:func:`committed`): the others are ``non-aligned``,
     and a side is named after its most capable committed member."""
     stack = None if relations is None else np.asarray(relations, dtype=float)[None]
-    return _side_names_of_stack(np.asarray(sides)[None], np.asarray(capability, dtype=float), codes, stack, margin)[0].tolist()
+    return _side_names_of_stack(np.asarray(sides)[None], np.asarray(capability, dtype=float), codes, stack, margin)[
+        0
+    ].tolist()
 
 
 def committed(sides: np.ndarray, relations: np.ndarray, margin: float = BLOC_MARGIN) -> np.ndarray:
@@ -127,7 +134,9 @@ def bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: Sequence[s
     return side_names(kernels.factions(relations, capability), capability, codes, relations)
 
 
-def landscape_bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: Sequence[str], *, step: int) -> list[str] | None:
+def landscape_bloc_labels(
+    relations: np.ndarray, capability: np.ndarray, codes: Sequence[str], *, step: int
+) -> list[str] | None:
     """Each state's side in the global minimum of the Axelrod & Bennett (1993) landscape.
 
     Sizes are the capabilities and propensities the symmetrised relations (W + W^T)/2
@@ -141,7 +150,9 @@ def landscape_bloc_labels(relations: np.ndarray, capability: np.ndarray, codes: 
         return None
     problem = landscape_of_world(relations, capability, codes)
     rng = None if n <= LANDSCAPE_EXACT_MAX_N else np.random.default_rng((_LANDSCAPE_SEED_TAG, step))
-    sides = global_minimum(problem.sizes, problem.propensity, exact_limit=LANDSCAPE_EXACT_MAX_N, rng=rng, starts=LANDSCAPE_STARTS)
+    sides = global_minimum(
+        problem.sizes, problem.propensity, exact_limit=LANDSCAPE_EXACT_MAX_N, rng=rng, starts=LANDSCAPE_STARTS
+    )
     return side_names(np.asarray(sides), problem.sizes, codes, relations)
 
 
@@ -230,7 +241,9 @@ def tipping_ratio(alpha: float, beta: float, baseline: np.ndarray) -> float:
     return float(_tipping_ratio_of_last_baseline(np.asarray(baseline, dtype=float), float(alpha), float(beta)))
 
 
-def system_metrics(relations: np.ndarray, baseline: np.ndarray, initial: np.ndarray, *, alpha: float, beta: float) -> dict[str, float]:
+def system_metrics(
+    relations: np.ndarray, baseline: np.ndarray, initial: np.ndarray, *, alpha: float, beta: float
+) -> dict[str, float]:
     """Imbalanced-triad share (:func:`alignsim.measures.balance.triad_census`), polarization
     (:func:`alignsim.measures.balance.polarization`), tipping ratio and endurance of one step."""
     return {
@@ -241,7 +254,9 @@ def system_metrics(relations: np.ndarray, baseline: np.ndarray, initial: np.ndar
     }
 
 
-def bloc_metrics(relations: np.ndarray, capability: np.ndarray, codes: Sequence[str], *, step: int) -> dict[str, object]:
+def bloc_metrics(
+    relations: np.ndarray, capability: np.ndarray, codes: Sequence[str], *, step: int
+) -> dict[str, object]:
     """The bloc columns of a metrics row.
 
     ``similarity_within`` / ``similarity_across`` (:func:`bloc_similarity` over the eigenvector
@@ -260,8 +275,16 @@ def bloc_metrics(relations: np.ndarray, capability: np.ndarray, codes: Sequence[
 
 
 def step_metrics(
-    relations: np.ndarray, baseline: np.ndarray, initial: np.ndarray, capability: np.ndarray, codes: Sequence[str],
-    *, step: int, alpha: float, beta: float, friend_threshold: float,
+    relations: np.ndarray,
+    baseline: np.ndarray,
+    initial: np.ndarray,
+    capability: np.ndarray,
+    codes: Sequence[str],
+    *,
+    step: int,
+    alpha: float,
+    beta: float,
+    friend_threshold: float,
 ) -> dict[str, object]:
     """One step's row of metrics.csv (without step and date): :func:`system_metrics`,
     :func:`bloc_metrics` and ``isolation_<CODE>`` (:func:`isolation`)."""
@@ -273,8 +296,16 @@ def step_metrics(
 
 
 def stacked_metrics(
-    relations: np.ndarray, baselines: np.ndarray, initial: np.ndarray, capability: np.ndarray, codes: Sequence[str],
-    *, alpha: float, beta: float, friend_threshold: float, first_step: int = 0,
+    relations: np.ndarray,
+    baselines: np.ndarray,
+    initial: np.ndarray,
+    capability: np.ndarray,
+    codes: Sequence[str],
+    *,
+    alpha: float,
+    beta: float,
+    friend_threshold: float,
+    first_step: int = 0,
 ) -> dict[str, np.ndarray]:
     """:func:`step_metrics` of every step at once, as columns: ``relations`` and ``baselines`` are
     T x N x N stacks (W and X0 of steps ``first_step``, ``first_step + 1``, ...). Meant for small
@@ -287,8 +318,17 @@ def stacked_metrics(
     """
     if len(relations) > STACK_BLOCK:
         blocks = [
-            stacked_metrics(relations[t : t + STACK_BLOCK], baselines[t : t + STACK_BLOCK], initial, capability, codes,
-                            alpha=alpha, beta=beta, friend_threshold=friend_threshold, first_step=first_step + t)
+            stacked_metrics(
+                relations[t : t + STACK_BLOCK],
+                baselines[t : t + STACK_BLOCK],
+                initial,
+                capability,
+                codes,
+                alpha=alpha,
+                beta=beta,
+                friend_threshold=friend_threshold,
+                first_step=first_step + t,
+            )
             for t in range(0, len(relations), STACK_BLOCK)
         ]
         return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
@@ -314,7 +354,9 @@ def stacked_metrics(
         sym = (w + w.transpose(0, 2, 1)) / 2.0
         landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes, w)
     elif n <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
-        landscape = np.array([landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(steps)], dtype=object)
+        landscape = np.array(
+            [landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(steps)], dtype=object
+        )
     else:
         landscape = None
     if landscape is not None:
@@ -332,14 +374,23 @@ def _stacked_tipping_ratio(baselines: np.ndarray, alpha: float, beta: float) -> 
     return ratios[np.cumsum(changed) - 1]
 
 
-def _side_names_of_stack(sides: np.ndarray, capability: np.ndarray, codes: Sequence[str], relations: np.ndarray | None = None,
-                         margin: float = BLOC_MARGIN) -> np.ndarray:
+def _side_names_of_stack(
+    sides: np.ndarray,
+    capability: np.ndarray,
+    codes: Sequence[str],
+    relations: np.ndarray | None = None,
+    margin: float = BLOC_MARGIN,
+) -> np.ndarray:
     """:func:`side_names` of every row of a T x N array of 0/1 sides (a T x N array of codes);
     with ``relations`` (T x N x N), states not :func:`committed` are ``non-aligned``."""
     sides = np.asarray(sides)
     names = np.full(sides.shape, NONALIGNED, dtype=object)
     code_of = np.array(codes, dtype=object)
-    sure = np.ones(sides.shape, dtype=bool) if relations is None else committed(sides, np.asarray(relations, dtype=float), margin)
+    sure = (
+        np.ones(sides.shape, dtype=bool)
+        if relations is None
+        else committed(sides, np.asarray(relations, dtype=float), margin)
+    )
     for side in (0, 1):
         member = (sides == side) & sure
         lead = np.argmax(np.where(member, capability[None, :], -np.inf), axis=1)  # first among equals

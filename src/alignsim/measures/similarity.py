@@ -31,6 +31,7 @@ Conventions reproducing Signorino & Ritter (1999), Table 6 (Germany vs Russia,
 - Cohen's kappa is the quadratic-weighted kappa over levels 0..3 (-0.0776);
 - Scott's pi is the nominal (unweighted) pi (-0.0448).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -182,9 +183,7 @@ def s_score_matrix(
             num = dist @ w
             den = np.full(num.shape, w.sum())
         else:
-            num = 0.5 * (
-                np.einsum("cnk,ck->cn", dist, w[start:stop]) + np.einsum("cnk,nk->cn", dist, w)
-            )
+            num = 0.5 * (np.einsum("cnk,ck->cn", dist, w[start:stop]) + np.einsum("cnk,nk->cn", dist, w))
             row_sums = w.sum(axis=1)
             den = 0.5 * (row_sums[start:stop, None] + row_sums[None, :])
         if np.any(den <= 0):

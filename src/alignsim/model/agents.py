@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 REPLY, COOL, COUNTER, STRUCK, SOLIDARITY = 1, 2, 4, 8, 16  # what a news item may make a state do (flags)
 ANSWERS = frozenset({"reciprocate", "retaliate", "solidarity", "cool"})  # answers are not answered
 
+
 #: The retaliation ladder, most severe first: (severity |g| / 10 of the rung, the event it takes).
 @cache
 def ladder() -> tuple[tuple[float, type[Event], str], ...]:
@@ -133,8 +134,20 @@ def read_news(m: AlignmentModel) -> Briefing:
     meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
     if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
         none = np.zeros(0, dtype=np.intp)
-        return Briefing(news, none, np.zeros(0, dtype=np.int8), np.zeros(0), np.zeros(0, dtype=bool), np.zeros(n + 1, dtype=np.intp),
-                        support, remembered, dropped, updated, W >= ft, meet)
+        return Briefing(
+            news,
+            none,
+            np.zeros(0, dtype=np.int8),
+            np.zeros(0),
+            np.zeros(0, dtype=bool),
+            np.zeros(n + 1, dtype=np.intp),
+            support,
+            remembered,
+            dropped,
+            updated,
+            W >= ft,
+            meet,
+        )
     src = np.array([news[k].source for k in usable], dtype=np.intp)
     tgt = np.array([news[k].target for k in usable], dtype=np.intp)
     answer = np.array([news[k].rule in ANSWERS for k in usable], dtype=bool)
@@ -184,7 +197,9 @@ def read_news(m: AlignmentModel) -> Briefing:
     return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
 
 
-def _hostile_pairs(m: AlignmentModel, news: list[LoggedEvent], usable: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def _hostile_pairs(
+    m: AlignmentModel, news: list[LoggedEvent], usable: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """(items, states, flag) for hostile items that are not answers: STRUCK for the victim of a
     known aggressor (retaliate, balance); SOLIDARITY for third states committed to the victim --
     commitment k_iv = max(W_iv, 0) + alliance_commitment A_iv, k_iv x severity >= solidarity_threshold,
@@ -242,7 +257,12 @@ class StateAgent(mesa.Agent):
         budget = m.params.max_actions
         lost: list[str] = []
         mine = slice(brief.first[i], brief.first[i + 1])
-        pairs = zip(brief.item[mine].tolist(), brief.flags[mine].tolist(), brief.chance[mine].tolist(), brief.free[mine].tolist())
+        pairs = zip(
+            brief.item[mine].tolist(),
+            brief.flags[mine].tolist(),
+            brief.chance[mine].tolist(),
+            brief.free[mine].tolist(),
+        )
         for k, flags, chance, free in pairs:
             e = brief.news[k]
             if flags & REPLY:
@@ -259,7 +279,9 @@ class StateAgent(mesa.Agent):
             if flags & SOLIDARITY:
                 self._solidarity(e)
         if brief.dropped[i]:
-            lost.append(f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}")
+            lost.append(
+                f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}"
+            )
         if lost and budget > 0:
             self._court("; ".join(lost), budget)
 
@@ -300,7 +322,11 @@ class StateAgent(mesa.Agent):
         ``chance`` min(1, 2 x my hostility x my interest baseline toward the courted)."""
         m, i = self.model, self.index
         c, target = e.source, e.target
-        if m.grievance_until[i, target] >= m.month or m.month - m.courted_at[i, target] < m.params.court_interval or m.acted_at[i, target] == m.month:
+        if (
+            m.grievance_until[i, target] >= m.month
+            or m.month - m.courted_at[i, target] < m.params.court_interval
+            or m.acted_at[i, target] == m.month
+        ):
             return 0  # not m.may_court(i, target), inline: this is the innermost loop of a busy month
         if m.streams.draws.random() >= chance:
             return 0
@@ -383,13 +409,20 @@ class StateAgent(mesa.Agent):
         reach = e.event.severity() * ratio
         rung = next((r for r in ladder() if r[0] <= reach), ladder()[-1])
         news = m.briefing.news if m.briefing is not None else m.news()
-        if any(n.event.aggressor == self.code and n.event.victim == m.code(a) and n.event.severity() >= rung[0] for n in news):
+        if any(
+            n.event.aggressor == self.code and n.event.victim == m.code(a) and n.event.severity() >= rung[0]
+            for n in news
+        ):
             return  # already answered in kind that month (a scripted counter-strike, say)
         why = (
             f"retaliating for {m.code(a)}'s {e.event.type} at step {e.step} (severity {e.event.severity():.2f}); "
             f"capability ratio {ratio:.2f} allows severity {reach:.2f}"
         )
-        m.act(rung[1](source=self.code, target=m.code(a), form=rung[2], intensity=p.retaliation), rule="retaliate", cause=why)
+        m.act(
+            rung[1](source=self.code, target=m.code(a), form=rung[2], intensity=p.retaliation),
+            rule="retaliate",
+            cause=why,
+        )
 
     def _balance(self, e: LoggedEvent, budget: int) -> int:
         """After a serious attack, court the aggressor's adversaries that are not mine nor yet my
@@ -399,7 +432,9 @@ class StateAgent(mesa.Agent):
             return 0
         a = m.world.index(e.event.aggressor or "")
         W = m.relations
-        foes = np.flatnonzero((W[:, a] <= -p.enemy_threshold) & (W[i] > -p.enemy_threshold) & (W[i] < p.friend_threshold))
+        foes = np.flatnonzero(
+            (W[:, a] <= -p.enemy_threshold) & (W[i] > -p.enemy_threshold) & (W[i] < p.friend_threshold)
+        )
         foes = foes[(foes != i) & (foes != a)]
         foes = foes[np.argsort(W[foes, a], kind="stable")]
         taken = 0

@@ -88,12 +88,16 @@ class RelationCube:
         the order in which they first appear."""
         missing = [c for c in KEY_COLUMNS if c not in frame.columns]
         if missing:
-            raise ValueError(f"a relations table needs the columns {', '.join(KEY_COLUMNS)}; missing {', '.join(missing)}")
+            raise ValueError(
+                f"a relations table needs the columns {', '.join(KEY_COLUMNS)}; missing {', '.join(missing)}"
+            )
         columns = tuple(c for c in frame.columns if c != "replicate")
         fast = cls._from_recorder_order(frame, columns)
         if fast is not None:
             return fast
-        rep_values = frame["replicate"].to_numpy() if "replicate" in frame.columns else np.zeros(len(frame), dtype=np.int64)
+        rep_values = (
+            frame["replicate"].to_numpy() if "replicate" in frame.columns else np.zeros(len(frame), dtype=np.int64)
+        )
         replicates, rep = np.unique(rep_values, return_inverse=True)
         steps, step = np.unique(frame["step"].to_numpy(), return_inverse=True)
         src, src_names = pd.factorize(frame["source"])

@@ -31,7 +31,15 @@ def balance_force(relations: np.ndarray, kernel: Kernel = "traag") -> np.ndarray
     return b
 
 
-def drift(relations: np.ndarray, baseline: np.ndarray, *, beta: float, alpha: float, saturation: float, kernel: Kernel = "traag") -> np.ndarray:
+def drift(
+    relations: np.ndarray,
+    baseline: np.ndarray,
+    *,
+    beta: float,
+    alpha: float,
+    saturation: float,
+    kernel: Kernel = "traag",
+) -> np.ndarray:
     """The deterministic right-hand side -beta (W - X0) + L tanh(alpha B(W) / L)."""
     force = saturation * np.tanh(alpha * balance_force(relations, kernel) / saturation)
     return -beta * (relations - baseline) + force
@@ -69,8 +77,15 @@ def step_relations(
 
 
 def steady_state(
-    relations: np.ndarray, baseline: np.ndarray, *, beta: float, alpha: float, saturation: float, kernel: Kernel,
-    tol: float = 1e-10, max_steps: int = 6000,
+    relations: np.ndarray,
+    baseline: np.ndarray,
+    *,
+    beta: float,
+    alpha: float,
+    saturation: float,
+    kernel: Kernel,
+    tol: float = 1e-10,
+    max_steps: int = 6000,
 ) -> tuple[np.ndarray, int]:
     """The spin-up: the noise-free, shock-free monthly map iterated from ``relations`` until no
     relation moves by more than ``tol`` (or ``max_steps`` months). Returns (W*, months taken).
@@ -90,13 +105,18 @@ def steady_state(
     return w, max_steps
 
 
-def far_from(relations: np.ndarray, steady: np.ndarray, codes: list[str], threshold: float) -> list[tuple[str, str, float, float]]:
+def far_from(
+    relations: np.ndarray, steady: np.ndarray, codes: list[str], threshold: float
+) -> list[tuple[str, str, float, float]]:
     """Directed pairs whose relation lies at least ``threshold`` from the steady state: (i, j, W_ij, W*_ij),
     farthest first."""
     gap = np.abs(relations - steady)
     i, j = np.nonzero(gap >= threshold)
     order = np.argsort(-gap[i, j], kind="stable")
-    return [(codes[a], codes[b], float(relations[a, b]), float(steady[a, b])) for a, b in zip(i[order], j[order], strict=True)]
+    return [
+        (codes[a], codes[b], float(relations[a, b]), float(steady[a, b]))
+        for a, b in zip(i[order], j[order], strict=True)
+    ]
 
 
 def leading_eigenvalue(matrix: np.ndarray) -> float:

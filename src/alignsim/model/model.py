@@ -51,7 +51,12 @@ class Streams:
         seq = root.bit_generator.seed_seq
         keys = (*getattr(seq, "spawn_key", ()), STREAM_KEY)
         entropy, pool = getattr(seq, "entropy", None), getattr(seq, "pool_size", 4)
-        return cls(*(np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*keys, k), pool_size=pool)) for k in range(3)))
+        return cls(
+            *(
+                np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*keys, k), pool_size=pool))
+                for k in range(3)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops 
 class AlignmentModel(mesa.Model):
     """Diplomatic alignment of the scenario's states; ``relations[i, j]`` is how i regards j."""
 
-    def __init__(self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, *, seed: int | np.random.SeedSequence | np.random.Generator | None = None
+    ) -> None:
         run_seed = scenario.seed if seed is None else seed
         root = np.random.default_rng(run_seed)
         # One stream per purpose, derived from the seed (docs/model.md, the random-number contract):
@@ -101,7 +108,7 @@ class AlignmentModel(mesa.Model):
         self.impulses = np.zeros((n, n))
         self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
-        self.courted_at = np.full((n, n), -10**6)
+        self.courted_at = np.full((n, n), -(10**6))
         self.acted_at = np.full((n, n), -1)  # the month i last acted toward j: one answer per pair per month
         self.attacked_until = np.full((n, n), -1)  # v remembers a hostile act of a until then
         self.attack_severity = np.zeros((n, n))  # ... of this severity (|g| / 10 x intensity)
@@ -126,8 +133,15 @@ class AlignmentModel(mesa.Model):
             self.briefing = None
         p = self.params
         self.relations = step_relations(
-            self.relations, self.baseline, self.impulses,
-            beta=p.beta, alpha=p.alpha, saturation=p.saturation, noise=p.noise, kernel=p.balance_kernel, shocks=self.draw_noise(),
+            self.relations,
+            self.baseline,
+            self.impulses,
+            beta=p.beta,
+            alpha=p.alpha,
+            saturation=p.saturation,
+            noise=p.noise,
+            kernel=p.balance_kernel,
+            shocks=self.draw_noise(),
         )
         self.impulses[:] = 0.0
         self.fade_memory()
@@ -166,8 +180,14 @@ class AlignmentModel(mesa.Model):
         if self._steady is None:
             p = self.params
             with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
-                self._steady = steady_state(self.world.relations, self._initial_baseline,
-                                            beta=p.beta, alpha=p.alpha, saturation=p.saturation, kernel=p.balance_kernel)
+                self._steady = steady_state(
+                    self.world.relations,
+                    self._initial_baseline,
+                    beta=p.beta,
+                    alpha=p.alpha,
+                    saturation=p.saturation,
+                    kernel=p.balance_kernel,
+                )
         return self._steady[0]
 
     def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
@@ -274,7 +294,11 @@ class AlignmentModel(mesa.Model):
 
     def may_court(self, i: int, j: int) -> bool:
         """Not a state i holds a grievance against, nor one it courted within ``court_interval``."""
-        return not self.grieves(i, j) and not self.answered(i, j) and self.month - self.courted_at[i, j] >= self.params.court_interval
+        return (
+            not self.grieves(i, j)
+            and not self.answered(i, j)
+            and self.month - self.courted_at[i, j] >= self.params.court_interval
+        )
 
     def may_court_all(self, i: int, targets: np.ndarray) -> np.ndarray:
         """:meth:`may_court` for an array of targets."""

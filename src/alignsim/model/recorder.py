@@ -49,7 +49,9 @@ class Recorder:
         self._baseline_versions: list[np.ndarray] = []
         self._baseline_version = np.zeros(steps, dtype=np.intp)  # step -> index into _baseline_versions
         self.recorded = 0  # steps collected so far
-        self.stacked = n <= STACKED_MAX_N and dtype == np.float64  # measured all steps at once, on demand (module docstring)
+        self.stacked = (
+            n <= STACKED_MAX_N and dtype == np.float64
+        )  # measured all steps at once, on demand (module docstring)
         self.rows: list[dict[str, object]] = []  # per-step measures (larger worlds only)
 
     @property
@@ -72,10 +74,19 @@ class Recorder:
         self.recorded = t + 1
         if not self.stacked:
             row: dict[str, object] = {"step": t, "date": m.date.isoformat()}
-            row.update(step_metrics(
-                m.relations, m.baseline, m.initial_relations, w.capability, w.codes,
-                step=t, alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
-            ))
+            row.update(
+                step_metrics(
+                    m.relations,
+                    m.baseline,
+                    m.initial_relations,
+                    w.capability,
+                    w.codes,
+                    step=t,
+                    alpha=p.alpha,
+                    beta=p.beta,
+                    friend_threshold=p.friend_threshold,
+                )
+            )
             self.rows.append(row)
 
     # ------------------------------------------------------------------ tables
@@ -91,7 +102,14 @@ class Recorder:
             "weight": self.relations[:steps, src, tgt].astype(np.float64, copy=False)[None],
             "baseline": x0[self._baseline_version[:steps]][None],
         }
-        return RelationCube(np.arange(steps, dtype=np.int64), self._dates().astype(str), codes[src], codes[tgt], values, RELATION_COLUMNS)
+        return RelationCube(
+            np.arange(steps, dtype=np.int64),
+            self._dates().astype(str),
+            codes[src],
+            codes[tgt],
+            values,
+            RELATION_COLUMNS,
+        )
 
     def _dates(self) -> np.ndarray:
         """The ISO date of every recorded step."""
@@ -108,8 +126,14 @@ class Recorder:
         m, p, w, steps = self.model, self.model.params, self.model.world, self.recorded
         with blas.limited():
             columns = stacked_metrics(
-                self.relations[:steps], self.baselines[:steps], m.initial_relations, w.capability, w.codes,
-                alpha=p.alpha, beta=p.beta, friend_threshold=p.friend_threshold,
+                self.relations[:steps],
+                self.baselines[:steps],
+                m.initial_relations,
+                w.capability,
+                w.codes,
+                alpha=p.alpha,
+                beta=p.beta,
+                friend_threshold=p.friend_threshold,
             )
         return {"step": np.arange(steps, dtype=np.int64), "date": self._dates(), **columns}
 

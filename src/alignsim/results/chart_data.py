@@ -59,10 +59,18 @@ def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
         a, b = pair.split("-")
         fwd = r[(r.source == a) & (r.target == b)]
         back = r[(r.source == b) & (r.target == a)]
-        frames.append(pd.DataFrame({
-            "pair": pair, "date": pd.to_datetime(fwd.date.to_numpy()), "weight": fwd.weight.to_numpy(),
-            "reverse": back.weight.to_numpy(), "baseline": fwd.baseline.to_numpy(), "old_friend": (a, b) in friends,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair": pair,
+                    "date": pd.to_datetime(fwd.date.to_numpy()),
+                    "weight": fwd.weight.to_numpy(),
+                    "reverse": back.weight.to_numpy(),
+                    "baseline": fwd.baseline.to_numpy(),
+                    "old_friend": (a, b) in friends,
+                }
+            )
+        )
     return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
 
 
@@ -88,8 +96,13 @@ def shocks_and_reactions(ev: pd.DataFrame, pairs: list[str]) -> tuple[pd.DataFra
     rows = []
     for pair in pairs:
         a, b = pair.split("-")
-        mine = ev[(ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))]
-        rows += [{"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"} for e in mine.itertuples()]
+        mine = ev[
+            (ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))
+        ]
+        rows += [
+            {"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"}
+            for e in mine.itertuples()
+        ]
     return shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"])
 
 
@@ -110,7 +123,12 @@ def network_data(result: RunResult, step: int | None = None) -> NetworkData:
     step = int(result.relations.step.max()) if step is None else step
     codes, mat = _matrix(result, step)
     sym = (mat + mat.T) / 2
-    edges = [(codes[i], codes[j], float(sym[i, j])) for i in range(len(codes)) for j in range(i + 1, len(codes)) if abs(sym[i, j]) >= 0.2]
+    edges = [
+        (codes[i], codes[j], float(sym[i, j]))
+        for i in range(len(codes))
+        for j in range(i + 1, len(codes))
+        if abs(sym[i, j]) >= 0.2
+    ]
     row = result.metrics[result.metrics.step == step].iloc[0]
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     return NetworkData(codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges)
@@ -140,7 +158,9 @@ def drift_data(result: RunResult) -> pd.DataFrame:
     return out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
 
 
-def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 0, low: float = 0.05, high: float = 0.95) -> BandData:
+def band_data(
+    result: RunResult, pairs: list[str] | None = None, *, runs: int = 0, low: float = 0.05, high: float = 0.95
+) -> BandData:
     """Median, mean and ``low``-``high`` quantile band of each tracked pair across replicates."""
     pairs = list(pairs or result.scenario.track) or _default_ensemble_pairs(result)
     cube = result.relation_cube
@@ -152,14 +172,33 @@ def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 
         a, b = pair.split("-")
         w = cube.series(a, b)
         lo, mid, hi = np.quantile(w, [low, 0.5, high], axis=0)
-        frames.append(pd.DataFrame({
-            "pair": pair, "date": dates, "mean": w.mean(axis=0), "p5": lo, "median": mid, "p95": hi,
-            "reverse": np.median(cube.series(b, a), axis=0), "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
-            "old_friend": bool(w[0, 0] >= threshold),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair": pair,
+                    "date": dates,
+                    "mean": w.mean(axis=0),
+                    "p5": lo,
+                    "median": mid,
+                    "p95": hi,
+                    "reverse": np.median(cube.series(b, a), axis=0),
+                    "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
+                    "old_friend": bool(w[0, 0] >= threshold),
+                }
+            )
+        )
         k = min(runs, reps)
         if k:
-            run_frames.append(pd.DataFrame({"pair": pair, "replicate": np.repeat(np.arange(k), len(dates)), "date": np.tile(dates, k), "weight": w[:k].ravel()}))
+            run_frames.append(
+                pd.DataFrame(
+                    {
+                        "pair": pair,
+                        "replicate": np.repeat(np.arange(k), len(dates)),
+                        "date": np.tile(dates, k),
+                        "weight": w[:k].ravel(),
+                    }
+                )
+            )
     ev = result.events
     first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
     shocks = pd.DataFrame({"date": pd.to_datetime(first.date), "label": [_label(e) for e in first.itertuples()]})
@@ -169,13 +208,19 @@ def band_data(result: RunResult, pairs: list[str] | None = None, *, runs: int = 
         a, b = pair.split("-")
         mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
         for (date, rule), group in mine.groupby(["date", "rule"], sort=True):
-            rows.append({"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps})
+            rows.append(
+                {"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps}
+            )
     return BandData(
         pd.concat(frames, ignore_index=True),
-        pd.concat(run_frames, ignore_index=True) if run_frames else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
+        pd.concat(run_frames, ignore_index=True)
+        if run_frames
+        else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
         shocks,
         pd.DataFrame(rows, columns=["pair", "date", "rule", "share"]),
-        reps, low, high,
+        reps,
+        low,
+        high,
     )
 
 
@@ -223,11 +268,22 @@ def ensemble_network_data(result: RunResult) -> NetworkData:
     data = ensemble_matrices_data(result)
     codes, mat = data.codes, data.end
     sym = (mat + mat.T) / 2
-    edges = [(codes[i], codes[j], float(sym[i, j])) for i in range(len(codes)) for j in range(i + 1, len(codes)) if abs(sym[i, j]) >= 0.2]
+    edges = [
+        (codes[i], codes[j], float(sym[i, j]))
+        for i in range(len(codes))
+        for j in range(i + 1, len(codes))
+        if abs(sym[i, j]) >= 0.2
+    ]
     bloc_codes, _, labels, _ = modal_blocs(result)
     end_bloc = dict(zip(bloc_codes, labels[:, -1].tolist()))
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
-    return NetworkData(codes, [caps[c] for c in codes], [str(end_bloc[c]) for c in codes], edges, f" (median of {result.replicates} runs; most common blocs)")
+    return NetworkData(
+        codes,
+        [caps[c] for c in codes],
+        [str(end_bloc[c]) for c in codes],
+        edges,
+        f" (median of {result.replicates} runs; most common blocs)",
+    )
 
 
 def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
@@ -240,11 +296,20 @@ def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95
     drift = w[:, -1] - w[:, 0]
     lo, mid, hi = np.quantile(drift, [low, 0.5, high], axis=0)
     baseline_end = np.median(base[:, -1], axis=0)
-    out = pd.DataFrame({
-        "source": cube.sources, "target": cube.targets, "start": start, "end": np.median(w[:, -1], axis=0),
-        "baseline_end": baseline_end, "drift": mid, "drift_p5": lo, "drift_p95": hi,
-        "interest_pull": baseline_end - start, "old_friend": start >= result.scenario.params.friend_threshold,
-    })
+    out = pd.DataFrame(
+        {
+            "source": cube.sources,
+            "target": cube.targets,
+            "start": start,
+            "end": np.median(w[:, -1], axis=0),
+            "baseline_end": baseline_end,
+            "drift": mid,
+            "drift_p5": lo,
+            "drift_p95": hi,
+            "interest_pull": baseline_end - start,
+            "old_friend": start >= result.scenario.params.friend_threshold,
+        }
+    )
     out = out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
     out.attrs["replicates"] = cube.replicates
     return out
@@ -314,7 +379,11 @@ def large_world_figures(result: RunResult, *, show_runs: int = 0) -> dict[str, A
     network of each state's strongest ties; blocs over time; the largest drifts."""
     drift = large_drift_data(result)
     pairs = list(result.scenario.track) or [f"{a}-{b}" for a, b in zip(drift.source[:6], drift.target[:6])]
-    tracked = plot_band(band_data(result, pairs, runs=show_runs)) if result.is_ensemble else plot_pairs(large_pairs_data(result, pairs))
+    tracked = (
+        plot_band(band_data(result, pairs, runs=show_runs))
+        if result.is_ensemble
+        else plot_pairs(large_pairs_data(result, pairs))
+    )
     return {
         "tracked_pairs.png": tracked,
         "relations_start_end.png": plot_matrices(large_matrices_data(result)),
@@ -333,8 +402,18 @@ def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
     for pair in pairs:
         a, b = pair.split("-")
         w = cube.series(a, b)[0]
-        frames.append(pd.DataFrame({"pair": pair, "date": dates, "weight": w, "reverse": cube.series(b, a)[0],
-                                    "baseline": cube.series(a, b, "baseline")[0], "old_friend": bool(w[0] >= threshold)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair": pair,
+                    "date": dates,
+                    "weight": w,
+                    "reverse": cube.series(b, a)[0],
+                    "baseline": cube.series(a, b, "baseline")[0],
+                    "old_friend": bool(w[0] >= threshold),
+                }
+            )
+        )
     return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
 
 
@@ -362,10 +441,19 @@ def large_matrices_data(result: RunResult) -> MatricesData:
     data = ensemble_matrices_data(result)
     blocs = _end_blocs(result)
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
-    order = sorted(range(len(data.codes)), key=lambda i: (str(blocs.get(data.codes[i], "")), -caps[data.codes[i]], data.codes[i]))
+    order = sorted(
+        range(len(data.codes)), key=lambda i: (str(blocs.get(data.codes[i], "")), -caps[data.codes[i]], data.codes[i])
+    )
     runs = data.note if result.is_ensemble else ""
     note = f"{runs}\n{len(order)} states, ordered by their bloc at the end"
-    return MatricesData([data.codes[i] for i in order], data.start[np.ix_(order, order)], data.end[np.ix_(order, order)], data.start_date, data.end_date, note)
+    return MatricesData(
+        [data.codes[i] for i in order],
+        data.start[np.ix_(order, order)],
+        data.end[np.ix_(order, order)],
+        data.start_date,
+        data.end_date,
+        note,
+    )
 
 
 def large_network_data(result: RunResult) -> NetworkData:
@@ -385,4 +473,10 @@ def large_network_data(result: RunResult) -> NetworkData:
     blocs = _end_blocs(result)
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     runs = f"median of {result.replicates} runs, " if result.is_ensemble else ""
-    return NetworkData(codes, [caps[c] for c in codes], [str(blocs[c]) for c in codes], edges, f"\n({runs}{NETWORK_TIES_PER_STATE} strongest ties per state)")
+    return NetworkData(
+        codes,
+        [caps[c] for c in codes],
+        [str(blocs[c]) for c in codes],
+        edges,
+        f"\n({runs}{NETWORK_TIES_PER_STATE} strongest ties per state)",
+    )

@@ -67,9 +67,13 @@ def check_out(out: Path, *, overwrite: bool) -> None:
     on its path), or an existing non-empty folder without ``overwrite``."""
     for part in [out, *out.parents]:
         if part.exists() and not part.is_dir():  # a file, a FIFO, a device
-            raise OutputError("is a file, not a folder" if part == out else f"cannot hold a folder: {part} is a file", path=out)
+            raise OutputError(
+                "is a file, not a folder" if part == out else f"cannot hold a folder: {part} is a file", path=out
+            )
     if out.is_dir() and not overwrite and _not_empty(out):
-        raise OutputError("the output folder exists and is not empty; choose another --out or pass --overwrite", path=out)
+        raise OutputError(
+            "the output folder exists and is not empty; choose another --out or pass --overwrite", path=out
+        )
 
 
 def _not_empty(folder: Path) -> bool:
@@ -197,8 +201,19 @@ def _same_file(fd: int, path: Path) -> bool:
         return False
 
 
-_FIXED_BY_ANOTHER_OUT = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST, errno.ENOTEMPTY,
-                         errno.EISDIR, errno.ENAMETOOLONG, errno.ENOENT, errno.EINVAL, errno.ELOOP}
+_FIXED_BY_ANOTHER_OUT = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOTDIR,
+    errno.EEXIST,
+    errno.ENOTEMPTY,
+    errno.EISDIR,
+    errno.ENAMETOOLONG,
+    errno.ENOENT,
+    errno.EINVAL,
+    errno.ELOOP,
+}
 
 
 def _output_error(err: OSError, out: Path) -> OutputError:
@@ -212,8 +227,11 @@ def _output_error(err: OSError, out: Path) -> OutputError:
     else:
         hint = "check the disk, or choose another --out"
     where = f" ({err.filename})" if err.filename and str(err.filename) != str(out) else ""
-    return OutputError(f"cannot write the output folder: {reason}{where}; {hint}. Nothing was written",
-                       path=out, exit_status=2 if err.errno in _FIXED_BY_ANOTHER_OUT else 1)
+    return OutputError(
+        f"cannot write the output folder: {reason}{where}; {hint}. Nothing was written",
+        path=out,
+        exit_status=2 if err.errno in _FIXED_BY_ANOTHER_OUT else 1,
+    )
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -232,7 +250,11 @@ def write_relations_csv(cube: RelationCube, path: Path) -> None:
                 chunk.to_csv(fh, index=False, header=k == 0, float_format=FLOAT_FORMAT, lineterminator="\n")
         return
     p = len(cube.sources)
-    keys = [f"{step},{date},{src},{tgt}" for step, date in zip(cube.steps.tolist(), cube.dates.tolist()) for src, tgt in zip(cube.sources.tolist(), cube.targets.tolist())]
+    keys = [
+        f"{step},{date},{src},{tgt}"
+        for step, date in zip(cube.steps.tolist(), cube.dates.tolist())
+        for src, tgt in zip(cube.sources.tolist(), cube.targets.tolist())
+    ]
     assert len(keys) == len(cube.steps) * p
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(["replicate", *cube.columns]) + "\n")
@@ -261,7 +283,10 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
     import pyarrow.parquet as pq
 
     t, p = len(cube.steps), len(cube.sources)
-    dates, sources, targets = (pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string()) for a in (cube.dates, cube.sources, cube.targets))
+    dates, sources, targets = (
+        pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string())
+        for a in (cube.dates, cube.sources, cube.targets)
+    )
     per_chunk = max(1, ROWS_PER_CHUNK // max(1, t * p))
     with pq.ParquetWriter(path, _relations_schema(cube)) as writer:
         for start in range(0, cube.replicates, per_chunk):
@@ -269,7 +294,9 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
             reps = stop - start
             step_index = np.tile(np.repeat(np.arange(t), p), reps)
             pair_index = np.tile(np.arange(p), reps * t)
-            columns: dict[str, pa.Array] = {"replicate": pa.array(np.repeat(np.arange(start, stop, dtype=np.int64), t * p))}
+            columns: dict[str, pa.Array] = {
+                "replicate": pa.array(np.repeat(np.arange(start, stop, dtype=np.int64), t * p))
+            }
             for column in cube.columns:
                 if column == "step":
                     columns[column] = pa.array(cube.steps[step_index])
@@ -315,5 +342,7 @@ def report_folder(out: str | Path) -> Path:
     if out.exists() and not out.is_dir():
         raise InputError("is a file, not a folder", path=out, field="--out")
     if out.is_dir() and any(out.iterdir()) and not (out / "report.md").is_file():
-        raise InputError("the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out")
+        raise InputError(
+            "the folder exists, is not empty and holds no earlier report; choose another --out", path=out, field="--out"
+        )
     return out

@@ -81,7 +81,11 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InputError("damaged: not UTF-8 text", path=path) from None
     except json.JSONDecodeError as err:
-        raise InputError(f"damaged or truncated: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})", path=path, line=err.lineno) from None
+        raise InputError(
+            f"damaged or truncated: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
+            path=path,
+            line=err.lineno,
+        ) from None
     if not isinstance(manifest, dict):
         raise InputError(f"damaged: a manifest is a JSON object, found {type(manifest).__name__}", path=path)
     return manifest
@@ -106,16 +110,26 @@ def verify_folder(folder: str | Path, manifest: dict[str, Any] | None = None) ->
 def _verify_file(folder: Path, name: str, expected: Any) -> None:
     path = folder / name
     if not isinstance(expected, dict) or "sha256" not in expected or "bytes" not in expected:
-        raise InputError(f"damaged: the record of {name} has no 'bytes' and 'sha256'", path=folder / MANIFEST, field=f"{CHECKSUMS}.{name}")
+        raise InputError(
+            f"damaged: the record of {name} has no 'bytes' and 'sha256'",
+            path=folder / MANIFEST,
+            field=f"{CHECKSUMS}.{name}",
+        )
     if not path.is_file():
         raise InputError("missing: the manifest lists this file but it is not in the folder", path=path)
     size = path.stat().st_size
     if size != expected["bytes"]:
         shorter = " (truncated?)" if size < expected["bytes"] else ""
-        raise InputError(f"damaged: {size:,} bytes where the manifest records {expected['bytes']:,}{shorter}{_rows_note(path, expected)}", path=path)
+        raise InputError(
+            f"damaged: {size:,} bytes where the manifest records {expected['bytes']:,}{shorter}{_rows_note(path, expected)}",
+            path=path,
+        )
     actual = file_record(path, rows=False)
     if actual["sha256"] != expected["sha256"]:
-        raise InputError(f"damaged: its contents changed since it was written (sha256 differs){_rows_note(path, expected)}", path=path)
+        raise InputError(
+            f"damaged: its contents changed since it was written (sha256 differs){_rows_note(path, expected)}",
+            path=path,
+        )
 
 
 def _rows_note(path: Path, expected: dict[str, Any]) -> str:

@@ -15,7 +15,9 @@ from alignsim.config.scenario import Scenario
 VERSIONED = ("alignsim", "mesa", "numpy", "pandas", "matplotlib")
 
 
-def make_manifest(scenario: Scenario, seed: int, source_text: str | None = None, *, replicates: int = 1) -> dict[str, Any]:
+def make_manifest(
+    scenario: Scenario, seed: int, source_text: str | None = None, *, replicates: int = 1
+) -> dict[str, Any]:
     """Versions, seed and the scenario's sha256 (:func:`scenario_sha256`); an ensemble also records
     its replicate count and how their seeds were derived."""
     manifest: dict[str, Any] = {

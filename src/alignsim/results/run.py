@@ -20,7 +20,14 @@ from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.model.cube import RelationCube
 from alignsim.results import chart_data
-from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks, write_relations_csv, write_relations_parquet
+from alignsim.results.folders import (
+    has_pyarrow,
+    write_csv,
+    write_folder,
+    write_parquet_chunks,
+    write_relations_csv,
+    write_relations_parquet,
+)
 from alignsim.results.integrity import write_manifest
 from alignsim.results.scaling import csv_by_default, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
@@ -66,7 +73,10 @@ class RunResult:
         self.manifest: dict[str, Any] = dict(manifest or {})
 
     def __repr__(self) -> str:
-        return f"<RunResult {self.scenario.name}: {self.replicates} replicate(s) of {self.scenario.steps} steps, seed {self.manifest.get('seed', self.scenario.seed)}>"
+        return (
+            f"<RunResult {self.scenario.name}: {self.replicates} replicate(s) of {self.scenario.steps} steps, seed "
+            f"{self.manifest.get('seed', self.scenario.seed)}>"
+        )
 
     # ------------------------------------------------------------------ tables
     @property
@@ -108,7 +118,14 @@ class RunResult:
         if self.replicates == 1:
             return self
         cube = self.relation_cube
-        sub = RelationCube(cube.steps, cube.dates, cube.sources, cube.targets, {c: v[k : k + 1] for c, v in cube.values.items()}, cube.columns)
+        sub = RelationCube(
+            cube.steps,
+            cube.dates,
+            cube.sources,
+            cube.targets,
+            {c: v[k : k + 1] for c, v in cube.values.items()},
+            cube.columns,
+        )
         manifest = {**self.manifest, "replicate": k}
         return RunResult(
             self.scenario.model_copy(update={"replicates": 1}),
@@ -129,7 +146,9 @@ class RunResult:
             return pd.Series(values[replicate or 0], index=index, name="weight")
         return pd.DataFrame(values.T, index=index, columns=pd.RangeIndex(self.replicates, name="replicate"))
 
-    def band(self, source: str, target: str, low: float = 0.05, high: float = 0.95, column: str = "weight") -> pd.DataFrame:
+    def band(
+        self, source: str, target: str, low: float = 0.05, high: float = 0.95, column: str = "weight"
+    ) -> pd.DataFrame:
         """Mean, ``low`` and ``high`` quantiles and median of W[source, target] across replicates,
         one row per date (columns mean, p5, median, p95 for the default 5-95% band)."""
         values = self.relation_cube.series(source, target, column)
@@ -172,8 +191,16 @@ class RunResult:
         return viz.plot_drift(data, ax=ax)
 
     # ------------------------------------------------------------------ saving
-    def save(self, out: str | Path, *, charts: bool = True, overwrite: bool = False, parquet: bool | None = None, show_runs: int = 0,
-             csv: bool | None = None) -> Path:
+    def save(
+        self,
+        out: str | Path,
+        *,
+        charts: bool = True,
+        overwrite: bool = False,
+        parquet: bool | None = None,
+        show_runs: int = 0,
+        csv: bool | None = None,
+    ) -> Path:
         """Write the run folder: written into a temporary sibling, then renamed into place, so the
         folder appears whole or not at all. An existing non-empty folder is kept unless ``overwrite``.
 
@@ -186,7 +213,11 @@ class RunResult:
         rows per replicate) are written as Parquet only, with the other tables in both forms;
         ``csv=True`` writes relations.csv too, ``parquet=False`` (or no pyarrow) keeps CSV."""
         csv, parquet = self._table_formats(csv, parquet)
-        return write_folder(out, lambda folder: self._write(folder, charts=charts, parquet=parquet, show_runs=show_runs, csv=csv), overwrite=overwrite)
+        return write_folder(
+            out,
+            lambda folder: self._write(folder, charts=charts, parquet=parquet, show_runs=show_runs, csv=csv),
+            overwrite=overwrite,
+        )
 
     def _table_formats(self, csv: bool | None, parquet: bool | None) -> tuple[bool, bool]:
         """(relations as CSV, tables as Parquet): Parquet first for a large world, CSV when asked."""
@@ -227,7 +258,10 @@ class RunResult:
         if charts:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
             report_html.write_report(self, folder)  # the interactive twin of the charts
-        manifest = {**self.manifest, "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())}
+        manifest = {
+            **self.manifest,
+            "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+        }
         write_manifest(folder, manifest)
 
     def _write_parquet(self, folder: Path) -> None:
@@ -261,12 +295,16 @@ def reaction_frequencies(events: pd.DataFrame, replicates: int) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     reps = agent["replicate"] if "replicate" in agent.columns else pd.Series(0, index=agent.index)
     grouped = agent.assign(replicate=reps).groupby(["source", "rule", "target"], sort=False)
-    out = pd.DataFrame({
-        "forms": grouped["type"].agg(lambda s: ", ".join(sorted(set(s)))),
-        "share": grouped["replicate"].nunique() / replicates,
-        "mean_count": grouped.size() / replicates,
-    }).reset_index()
-    return out.sort_values(["share", "mean_count", "source", "target"], ascending=[False, False, True, True], kind="stable").reset_index(drop=True)[columns]
+    out = pd.DataFrame(
+        {
+            "forms": grouped["type"].agg(lambda s: ", ".join(sorted(set(s)))),
+            "share": grouped["replicate"].nunique() / replicates,
+            "mean_count": grouped.size() / replicates,
+        }
+    ).reset_index()
+    return out.sort_values(
+        ["share", "mean_count", "source", "target"], ascending=[False, False, True, True], kind="stable"
+    ).reset_index(drop=True)[columns]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,5 +330,8 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
     if (folder / f"{name}.parquet").is_file() and has_pyarrow():
         return pd.read_parquet(folder / f"{name}.parquet")
     if not (folder / f"{name}.csv").is_file() and (folder / f"{name}.parquet").is_file():
-        raise InputError(f"this folder holds {name} as Parquet only (a large world); reading it needs pyarrow: pip install 'alignsim[parquet]'", path=folder / f"{name}.parquet")
+        raise InputError(
+            f"this folder holds {name} as Parquet only (a large world); reading it needs pyarrow: pip install 'alignsim[parquet]'",
+            path=folder / f"{name}.parquet",
+        )
     return pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[])

@@ -63,8 +63,21 @@ from alignsim.world.params import Params
 from alignsim.world.spec import WorldSpec, WorldState, interest_baseline, shipped_world_path
 
 __all__ = [
-    "GROUPS", "Case", "Group", "Outcome", "Report", "build_report", "cases", "cases_by_group", "evaluate",
-    "format_value", "matches", "render_html", "render_markdown", "run_check", "write_report",
+    "GROUPS",
+    "Case",
+    "Group",
+    "Outcome",
+    "Report",
+    "build_report",
+    "cases",
+    "cases_by_group",
+    "evaluate",
+    "format_value",
+    "matches",
+    "render_html",
+    "render_markdown",
+    "run_check",
+    "write_report",
 ]
 
 Value = float | int | str
@@ -206,7 +219,9 @@ def _engine_from_1904() -> np.ndarray:
     zero = np.zeros_like(W)
     path = [W]
     for _ in range(ENGINE_MONTHS):
-        W = step_relations(W, W, zero, beta=0.0, alpha=p.alpha, saturation=p.saturation, noise=0.0, kernel=p.balance_kernel, rng=rng)
+        W = step_relations(
+            W, W, zero, beta=0.0, alpha=p.alpha, saturation=p.saturation, noise=0.0, kernel=p.balance_kernel, rng=rng
+        )
         path.append(W)
     return np.stack(path)
 
@@ -297,7 +312,9 @@ def _peace_equilibrium_error() -> float:
     """Largest gap between the eigenvalues reached below alpha_c and the stable roots of each mode."""
     _, X0, beta = _world_baseline()
     alpha = 0.9 * alpha_critical(X0, beta)
-    expected = sorted(next(x for x, s in eigen_equilibria(lam, alpha, beta) if s == "stable") for lam in np.linalg.eigvalsh(X0))
+    expected = sorted(
+        next(x for x, s in eigen_equilibria(lam, alpha, beta) if s == "stable") for lam in np.linalg.eigvalsh(X0)
+    )
     return float(np.max(np.abs(np.linalg.eigvalsh(_tipping_run(0.9)[-1]) - expected)))
 
 
@@ -380,105 +397,305 @@ def cases() -> list[Case]:
     """Every validation case, in report order."""
     states, gmy, rus, cap = _gmyrus14()
     out = [
-        Case("sr-tau-b", "similarity", "Kendall tau-b, Germany vs Russia 1914", 0.0303, lambda: kendall_tau_b(gmy, rus), 5e-5, "0.0303", SR),
-        Case("sr-s-unweighted", "similarity", "S, unweighted (d_max = 3)", 0.40, lambda: s_score(gmy, rus, d_max=3), 5e-3, "0.40", SR),
-        Case("sr-s-weighted", "similarity", "S, weighted by capability share", -0.46, lambda: s_score(gmy, rus, weights=cap, d_max=3), 5e-3, "-0.46", SR),
-        Case("sr-kappa", "similarity", "Cohen's kappa, quadratic weights over 0..3", -0.0776, lambda: cohens_kappa(gmy, rus, levels=[0, 1, 2, 3], weights="quadratic"), 5e-5, "-0.0776", SR),
-        Case("sr-pi", "similarity", "Scott's pi (nominal)", -0.0448, lambda: scotts_pi(gmy, rus, levels=[0, 1, 2, 3]), 5e-5, "-0.0448", SR),
+        Case(
+            "sr-tau-b",
+            "similarity",
+            "Kendall tau-b, Germany vs Russia 1914",
+            0.0303,
+            lambda: kendall_tau_b(gmy, rus),
+            5e-5,
+            "0.0303",
+            SR,
+        ),
+        Case(
+            "sr-s-unweighted",
+            "similarity",
+            "S, unweighted (d_max = 3)",
+            0.40,
+            lambda: s_score(gmy, rus, d_max=3),
+            5e-3,
+            "0.40",
+            SR,
+        ),
+        Case(
+            "sr-s-weighted",
+            "similarity",
+            "S, weighted by capability share",
+            -0.46,
+            lambda: s_score(gmy, rus, weights=cap, d_max=3),
+            5e-3,
+            "-0.46",
+            SR,
+        ),
+        Case(
+            "sr-kappa",
+            "similarity",
+            "Cohen's kappa, quadratic weights over 0..3",
+            -0.0776,
+            lambda: cohens_kappa(gmy, rus, levels=[0, 1, 2, 3], weights="quadratic"),
+            5e-5,
+            "-0.0776",
+            SR,
+        ),
+        Case(
+            "sr-pi",
+            "similarity",
+            "Scott's pi (nominal)",
+            -0.0448,
+            lambda: scotts_pi(gmy, rus, levels=[0, 1, 2, 3]),
+            5e-5,
+            "-0.0448",
+            SR,
+        ),
     ]
     for label in load_antal_panels():
         expected = 0 if label.startswith("1907") else 2
-        out.append(Case(
-            f"antal-triads-{label[:4]}", "antal", f"imbalanced complete triads, {label}", expected,
-            lambda label=label: triad_census(load_antal_panels()[label][1]).imbalanced, None,
-            note="Antal et al. (2006): two imbalanced triads in every snapshot before 1907, none in 1907",
-        ))
-    out.append(Case(
-        "antal-1907-factions", "antal", "1907 factions (sign pattern of the leading eigenvector)",
-        "{GB, F, R} vs {G, AH, I}", lambda: _split(ANTAL_ACTORS, factions(_antal("1907")).tolist()),
-        note="Triple Entente against Triple Alliance",
-    ))
+        out.append(
+            Case(
+                f"antal-triads-{label[:4]}",
+                "antal",
+                f"imbalanced complete triads, {label}",
+                expected,
+                lambda label=label: triad_census(load_antal_panels()[label][1]).imbalanced,
+                None,
+                note="Antal et al. (2006): two imbalanced triads in every snapshot before 1907, none in 1907",
+            )
+        )
+    out.append(
+        Case(
+            "antal-1907-factions",
+            "antal",
+            "1907 factions (sign pattern of the leading eigenvector)",
+            "{GB, F, R} vs {G, AH, I}",
+            lambda: _split(ANTAL_ACTORS, factions(_antal("1907")).tolist()),
+            note="Triple Entente against Triple Alliance",
+        )
+    )
 
     ix = _ix
     out += [
-        Case("m1904-gb-r", "marvel-1904", "GB-R under dX/dt = X^2 from 1904, just before blow-up", "friendly",
-             lambda: _sign_word(_marvel_from_1904()[1][-1][ix("GB"), ix("R")]),
-             note="hostile in 1904; the Anglo-Russian entente of 1907 made it friendly"),
-        Case("m1904-pattern", "marvel-1904", "pairs whose sign differs from the 1907 snapshot", 0,
-             lambda: _differing_pairs(_marvel_from_1904()[1][-1], _antal("1907"))),
+        Case(
+            "m1904-gb-r",
+            "marvel-1904",
+            "GB-R under dX/dt = X^2 from 1904, just before blow-up",
+            "friendly",
+            lambda: _sign_word(_marvel_from_1904()[1][-1][ix("GB"), ix("R")]),
+            note="hostile in 1904; the Anglo-Russian entente of 1907 made it friendly",
+        ),
+        Case(
+            "m1904-pattern",
+            "marvel-1904",
+            "pairs whose sign differs from the 1907 snapshot",
+            0,
+            lambda: _differing_pairs(_marvel_from_1904()[1][-1], _antal("1907")),
+        ),
     ]
     for a, b in (("GB", "G"), ("GB", "I"), ("F", "I"), ("R", "I")):
-        out.append(Case(
-            f"m1904-{a}-{b}", "marvel-1904", f"{a}-{b}: no relation in 1904; model's prediction (1907: hostile)", "hostile",
-            lambda a=a, b=b: _predicted_sign(a, b),
-            note="'hostile' only if the pair is hostile at every step of the path, not just at the end",
-        ))
+        out.append(
+            Case(
+                f"m1904-{a}-{b}",
+                "marvel-1904",
+                f"{a}-{b}: no relation in 1904; model's prediction (1907: hostile)",
+                "hostile",
+                lambda a=a, b=b: _predicted_sign(a, b),
+                note="'hostile' only if the pair is hostile at every step of the path, not just at the end",
+            )
+        )
     out += [
-        Case("engine-1904", "marvel-1904",
-             f"simulator engine (Euler, monthly, clipped, defaults, beta = 0): pairs differing from 1907 after {ENGINE_MONTHS} months", 0,
-             lambda: _differing_pairs(_engine_from_1904()[-1], _antal("1907")),
-             note="first month with the 1907 pattern: see the figure"),
+        Case(
+            "engine-1904",
+            "marvel-1904",
+            f"simulator engine (Euler, monthly, clipped, defaults, beta = 0): pairs differing from 1907 after {ENGINE_MONTHS} months",
+            0,
+            lambda: _differing_pairs(_engine_from_1904()[-1], _antal("1907")),
+            note="first month with the 1907 pattern: see the figure",
+        ),
     ]
 
     X0, t_star = _marvel_random()
     out += [
-        Case("marvel-closed-form", "marvel", "relative difference RK4 vs X0 (I - t X0)^-1 at t = t*/2 (7 x 7 random X0)", 0.0,
-             _marvel_relative_error, 1e-6, "0 (closed form)"),
-        Case("marvel-blowup", "marvel", "blow-up time: first t with an entry > 1e6 vs t* = 1/lambda_1", round(t_star, 6),
-             _marvel_blowup_numeric, 1e-3 * t_star, f"{t_star:.6g} (1/lambda_1)"),
-        Case("marvel-factions", "marvel", "pairs whose sign at 0.999 t* differs from sign(v1 v1^T)", 0,
-             _marvel_faction_disagreements, None, "0 (v1 sign pattern)"),
+        Case(
+            "marvel-closed-form",
+            "marvel",
+            "relative difference RK4 vs X0 (I - t X0)^-1 at t = t*/2 (7 x 7 random X0)",
+            0.0,
+            _marvel_relative_error,
+            1e-6,
+            "0 (closed form)",
+        ),
+        Case(
+            "marvel-blowup",
+            "marvel",
+            "blow-up time: first t with an entry > 1e6 vs t* = 1/lambda_1",
+            round(t_star, 6),
+            _marvel_blowup_numeric,
+            1e-3 * t_star,
+            f"{t_star:.6g} (1/lambda_1)",
+        ),
+        Case(
+            "marvel-factions",
+            "marvel",
+            "pairs whose sign at 0.999 t* differs from sign(v1 v1^T)",
+            0,
+            _marvel_faction_disagreements,
+            None,
+            "0 (v1 sign pattern)",
+        ),
     ]
 
     codes, Xw, beta = _world_baseline()
     a_c = alpha_critical(Xw, beta)
     out += [
-        Case("tip-below", "tipping", f"alpha = 0.9 alpha_c (alpha_c = {a_c:.5f}, shipped world X0, beta = {beta:g}), unsaturated", "peace (bounded)",
-             lambda: _tipping_outcome(0.9)),
-        Case("tip-above", "tipping", "alpha = 1.1 alpha_c, unsaturated", "war (diverges)", lambda: _tipping_outcome(1.1)),
-        Case("tip-equilibrium", "tipping", "below alpha_c: max gap of eigenvalues to the stable mode roots", 0.0,
-             _peace_equilibrium_error, 1e-6, "0 (leading-mode roots)"),
-        Case("hyst-peace", "hysteresis", "lambda_0 = 1.0: peace equilibrium", 1.25, lambda: _root(1.0, 0), 5e-3, "1.25"),
-        Case("hyst-unstable", "hysteresis", "lambda_0 = 1.0: unstable equilibrium", 5.31, lambda: _root(1.0, 1), 5e-3, "5.31"),
+        Case(
+            "tip-below",
+            "tipping",
+            f"alpha = 0.9 alpha_c (alpha_c = {a_c:.5f}, shipped world X0, beta = {beta:g}), unsaturated",
+            "peace (bounded)",
+            lambda: _tipping_outcome(0.9),
+        ),
+        Case(
+            "tip-above", "tipping", "alpha = 1.1 alpha_c, unsaturated", "war (diverges)", lambda: _tipping_outcome(1.1)
+        ),
+        Case(
+            "tip-equilibrium",
+            "tipping",
+            "below alpha_c: max gap of eigenvalues to the stable mode roots",
+            0.0,
+            _peace_equilibrium_error,
+            1e-6,
+            "0 (leading-mode roots)",
+        ),
+        Case(
+            "hyst-peace", "hysteresis", "lambda_0 = 1.0: peace equilibrium", 1.25, lambda: _root(1.0, 0), 5e-3, "1.25"
+        ),
+        Case(
+            "hyst-unstable",
+            "hysteresis",
+            "lambda_0 = 1.0: unstable equilibrium",
+            5.31,
+            lambda: _root(1.0, 1),
+            5e-3,
+            "5.31",
+        ),
         Case("hyst-war", "hysteresis", "lambda_0 = 1.0: war equilibrium", 12.67, lambda: _root(1.0, 2), 5e-3, "12.67"),
-        Case("hyst-war-only", "hysteresis", "lambda_0 = 1.6: equilibria (war only)", 1,
-             lambda: len(eigen_equilibria(1.6, HYST["alpha"], HYST["beta"], HYST["L"]))),
-        Case("hyst-war-16", "hysteresis", "lambda_0 = 1.6: war equilibrium", 13.40, lambda: _root(1.6, 0), 5e-3, "13.40"),
-        Case("hyst-fold", "hysteresis", "lambda_0 = 1.6: war persists down to alpha (lower fold)", 0.052,
-             lambda: war_branch_lower_alpha(1.6, HYST["beta"], HYST["L"]), 5e-4, "≈ 0.052"),
-        Case("hyst-sweep", "hysteresis", "lambda_0 = 1.6: lowest alpha still at war when lowering alpha by 0.001 steps (integration)", 0.052,
-             _sweep_lowest_war_alpha, 1e-3, "≈ 0.052", "tolerance = the sweep's step"),
+        Case(
+            "hyst-war-only",
+            "hysteresis",
+            "lambda_0 = 1.6: equilibria (war only)",
+            1,
+            lambda: len(eigen_equilibria(1.6, HYST["alpha"], HYST["beta"], HYST["L"])),
+        ),
+        Case(
+            "hyst-war-16", "hysteresis", "lambda_0 = 1.6: war equilibrium", 13.40, lambda: _root(1.6, 0), 5e-3, "13.40"
+        ),
+        Case(
+            "hyst-fold",
+            "hysteresis",
+            "lambda_0 = 1.6: war persists down to alpha (lower fold)",
+            0.052,
+            lambda: war_branch_lower_alpha(1.6, HYST["beta"], HYST["L"]),
+            5e-4,
+            "≈ 0.052",
+        ),
+        Case(
+            "hyst-sweep",
+            "hysteresis",
+            "lambda_0 = 1.6: lowest alpha still at war when lowering alpha by 0.001 steps (integration)",
+            0.052,
+            _sweep_lowest_war_alpha,
+            1e-3,
+            "≈ 0.052",
+            "tolerance = the sweep's step",
+        ),
     ]
 
     names, s, p = HAND3
     out += [
-        Case("ab-hand3", "landscape", "3 actors, sizes 1, 2, 3; p_AB = 1, p_AC = -1, p_BC = -2: local minima",
-             "{A, B} vs {C} E=-30", _hand3_minima, None,
-             note="hand calculation: E = 2 (1*3*(-1) + 2*3*(-2)) = -30; every descent ends there"),
-        Case("ab-triangle", "landscape", "3 equal mutually hostile actors: minima and basins",
-             "3 minima, E=-4 each, basins 1/4, 1/4, 1/2",
-             lambda: _triangle_summary(), None, note="hand calculation, ties broken to the lowest index"),
-        Case("ab-switch-rule", "landscape", f"switches where dE != 2 s_i dF_i ({SWITCH_PROBLEMS} random {SWITCH_N}-actor landscapes, every switch)", 0,
-             _switch_rule_violations, None, note="the theorem behind single-switch descent"),
-        Case("ab-1907", "landscape", "global minimum of the 1907 snapshot (equal sizes)", "{GB, F, R} vs {G, AH, I}",
-             lambda: _split(ANTAL_ACTORS, _landscape_of_snapshot("1907"))),
-        Case("ab-1907-energy", "landscape", "its energy: 9 hostile pairs across, each counted twice", -18.0,
-             lambda: energy(np.ones(6), _antal("1907"), _landscape_of_snapshot("1907")), 1e-9, "-18 (hand)"),
-        Case("ab-1904", "landscape", "global minimum of the 1904 snapshot (equal sizes) vs the 1907 alignment", "{GB, F, R} vs {G, AH, I}",
-             lambda: _split(ANTAL_ACTORS, _landscape_of_snapshot("1904")),
-             note="GB and R, hostile in 1904, are placed together, as in 1907"),
+        Case(
+            "ab-hand3",
+            "landscape",
+            "3 actors, sizes 1, 2, 3; p_AB = 1, p_AC = -1, p_BC = -2: local minima",
+            "{A, B} vs {C} E=-30",
+            _hand3_minima,
+            None,
+            note="hand calculation: E = 2 (1*3*(-1) + 2*3*(-2)) = -30; every descent ends there",
+        ),
+        Case(
+            "ab-triangle",
+            "landscape",
+            "3 equal mutually hostile actors: minima and basins",
+            "3 minima, E=-4 each, basins 1/4, 1/4, 1/2",
+            lambda: _triangle_summary(),
+            None,
+            note="hand calculation, ties broken to the lowest index",
+        ),
+        Case(
+            "ab-switch-rule",
+            "landscape",
+            f"switches where dE != 2 s_i dF_i ({SWITCH_PROBLEMS} random {SWITCH_N}-actor landscapes, every switch)",
+            0,
+            _switch_rule_violations,
+            None,
+            note="the theorem behind single-switch descent",
+        ),
+        Case(
+            "ab-1907",
+            "landscape",
+            "global minimum of the 1907 snapshot (equal sizes)",
+            "{GB, F, R} vs {G, AH, I}",
+            lambda: _split(ANTAL_ACTORS, _landscape_of_snapshot("1907")),
+        ),
+        Case(
+            "ab-1907-energy",
+            "landscape",
+            "its energy: 9 hostile pairs across, each counted twice",
+            -18.0,
+            lambda: energy(np.ones(6), _antal("1907"), _landscape_of_snapshot("1907")),
+            1e-9,
+            "-18 (hand)",
+        ),
+        Case(
+            "ab-1904",
+            "landscape",
+            "global minimum of the 1904 snapshot (equal sizes) vs the 1907 alignment",
+            "{GB, F, R} vs {G, AH, I}",
+            lambda: _split(ANTAL_ACTORS, _landscape_of_snapshot("1904")),
+            note="GB and R, hostile in 1904, are placed together, as in 1907",
+        ),
     ]
     rule = f">= {ivt.THRESHOLD:.2f} and 95% lower bound > {ivt.LOWER_BOUND_ABOVE}"
     out += [
-        Case("votes-auc", "interests-ties",
-             f"AUC of a*S (UN votes, window Y-4..Y) for ATOP defence pacts vs TSS rivals, dyad-years {ivt.YEARS[0]}-{ivt.YEARS[-1]}",
-             ivt.THRESHOLD, ivt.measure, published_text=f"AUC {rule} (declared)",
-             note=f"95% percentile interval, {ivt.BOOTSTRAP} bootstrap resamples of dyads (seed {ivt.SEED}); formal ties left out of X0",
-             rule=ivt.passes, rule_text=rule),
-        Case("votes-s-identical", "interests-ties", f"S of identical vote records (every state, {ivt.SANITY_YEAR}; lowest)", 1.0,
-             ivt.identical_records_s, 1e-12, "1", "yes +1, no -1, d_max = 2"),
-        Case("votes-s-opposite", "interests-ties", f"S of opposite records, yes <-> no on every vote (every state, {ivt.SANITY_YEAR}; highest)", -1.0,
-             ivt.opposite_records_s, 1e-12, "-1", "abstentions left out: they have no opposite"),
+        Case(
+            "votes-auc",
+            "interests-ties",
+            f"AUC of a*S (UN votes, window Y-4..Y) for ATOP defence pacts vs TSS rivals, dyad-years {ivt.YEARS[0]}-{ivt.YEARS[-1]}",
+            ivt.THRESHOLD,
+            ivt.measure,
+            published_text=f"AUC {rule} (declared)",
+            note=f"95% percentile interval, {ivt.BOOTSTRAP} bootstrap resamples of dyads (seed {ivt.SEED}); formal ties left out of X0",
+            rule=ivt.passes,
+            rule_text=rule,
+        ),
+        Case(
+            "votes-s-identical",
+            "interests-ties",
+            f"S of identical vote records (every state, {ivt.SANITY_YEAR}; lowest)",
+            1.0,
+            ivt.identical_records_s,
+            1e-12,
+            "1",
+            "yes +1, no -1, d_max = 2",
+        ),
+        Case(
+            "votes-s-opposite",
+            "interests-ties",
+            f"S of opposite records, yes <-> no on every vote (every state, {ivt.SANITY_YEAR}; highest)",
+            -1.0,
+            ivt.opposite_records_s,
+            1e-12,
+            "-1",
+            "abstentions left out: they have no opposite",
+        ),
     ]
     return out
 
@@ -532,7 +749,13 @@ def plot_similarity() -> Figure:
     h2, l2 = a2.get_legend_handles_labels()
     a.legend(h1 + h2, l1 + l2, fontsize=7, loc="upper right")
     rows = cases_by_group("similarity")
-    short = {"sr-tau-b": "tau-b", "sr-s-unweighted": "S", "sr-s-weighted": "S weighted", "sr-kappa": "kappa (quad.)", "sr-pi": "Scott's pi"}
+    short = {
+        "sr-tau-b": "tau-b",
+        "sr-s-unweighted": "S",
+        "sr-s-weighted": "S weighted",
+        "sr-kappa": "kappa (quad.)",
+        "sr-pi": "Scott's pi",
+    }
     labels = [short.get(c.key, c.key) for c in rows]
     pub = [float(c.published) for c in rows]
     ours = [float(c.ours()) for c in rows]
@@ -547,7 +770,10 @@ def plot_similarity() -> Figure:
     return fig
 
 
-_HEX = {name: (math.cos(math.pi / 2 - k * math.pi / 3), math.sin(math.pi / 2 - k * math.pi / 3)) for k, name in enumerate(ANTAL_ACTORS)}
+_HEX = {
+    name: (math.cos(math.pi / 2 - k * math.pi / 3), math.sin(math.pi / 2 - k * math.pi / 3))
+    for k, name in enumerate(ANTAL_ACTORS)
+}
 
 
 def plot_antal() -> Figure:
@@ -559,11 +785,19 @@ def plot_antal() -> Figure:
         S = pair_signs(W)
         for i, j, k in itertools.combinations(range(len(actors)), 3):
             if S[i, j] and S[j, k] and S[i, k] and S[i, j] * S[j, k] * S[i, k] < 0:
-                ax.add_patch(Polygon([_HEX[actors[m]] for m in (i, j, k)], closed=True, color="#e74c3c", alpha=0.18, lw=0))
+                ax.add_patch(
+                    Polygon([_HEX[actors[m]] for m in (i, j, k)], closed=True, color="#e74c3c", alpha=0.18, lw=0)
+                )
         for i, j in itertools.combinations(range(len(actors)), 2):
             if S[i, j]:
                 (x1, y1), (x2, y2) = _HEX[actors[i]], _HEX[actors[j]]
-                ax.plot([x1, x2], [y1, y2], color="#229954" if S[i, j] > 0 else "#c0392b", ls="-" if S[i, j] > 0 else "--", lw=1.6)
+                ax.plot(
+                    [x1, x2],
+                    [y1, y2],
+                    color="#229954" if S[i, j] > 0 else "#c0392b",
+                    ls="-" if S[i, j] > 0 else "--",
+                    lw=1.6,
+                )
         for name in actors:
             x, y = _HEX[name]
             ax.scatter([x], [y], s=480, color="white", edgecolor="black", zorder=3)
@@ -573,11 +807,16 @@ def plot_antal() -> Figure:
         ax.set_ylim(-1.35, 1.35)
         ax.set_aspect("equal")
         ax.axis("off")
-    fig.legend(handles=[
-        Line2D([], [], color="#229954", lw=1.6, label="friendly (+1)"),
-        Line2D([], [], color="#c0392b", ls="--", lw=1.6, label="hostile (-1)"),
-        Patch(color="#e74c3c", alpha=0.3, label="imbalanced triad"),
-    ], loc="lower center", ncols=3, fontsize=8)
+    fig.legend(
+        handles=[
+            Line2D([], [], color="#229954", lw=1.6, label="friendly (+1)"),
+            Line2D([], [], color="#c0392b", ls="--", lw=1.6, label="hostile (-1)"),
+            Patch(color="#e74c3c", alpha=0.3, label="imbalanced triad"),
+        ],
+        loc="lower center",
+        ncols=3,
+        fontsize=8,
+    )
     fig.suptitle("Great powers 1872-1907 (Antal, Krapivsky & Redner 2006); no line = no relation", fontsize=10)
     return fig
 
@@ -687,7 +926,9 @@ def plot_hysteresis() -> Figure:
         ax.set_title(f"lambda_0 = {lam0:g}", fontsize=10)
         ax.legend(fontsize=7, loc="center right")
     axes[0].set_ylabel("leading mode x*")
-    fig.suptitle("Bistability and hysteresis of -beta (x - lambda_0) + L tanh(alpha x^2 / L), beta = 0.5, L = 6", fontsize=10)
+    fig.suptitle(
+        "Bistability and hysteresis of -beta (x - lambda_0) + L tanh(alpha x^2 / L), beta = 0.5, L = 6", fontsize=10
+    )
     return fig
 
 
@@ -695,10 +936,14 @@ def plot_landscape() -> Figure:
     """Energies of every configuration: the hand case and the 1904 snapshot, minima marked."""
     fig = _fig((11, 4.2))
     a, b = fig.subplots(1, 2, width_ratios=[1, 2.4])
-    for ax, (names, s, p, title) in zip((a, b), (
-        (*HAND3, "hand case: sizes 1, 2, 3"),
-        (ANTAL_ACTORS, np.ones(6), _antal("1904"), "1904 snapshot, equal sizes"),
-    ), strict=True):
+    for ax, (names, s, p, title) in zip(
+        (a, b),
+        (
+            (*HAND3, "hand case: sizes 1, 2, 3"),
+            (ANTAL_ACTORS, np.ones(6), _antal("1904"), "1904 snapshot, equal sizes"),
+        ),
+        strict=True,
+    ):
         n = len(names)
         configs = [(0, *c) for c in itertools.product((0, 1), repeat=n - 1)]
         energies = np.array([energy(s, p, c) for c in configs])
@@ -713,66 +958,104 @@ def plot_landscape() -> Figure:
             ax.set_xticks([0], [labels[0]], fontsize=7)
         ax.set_ylabel("energy E")
         ax.set_title(title, fontsize=10)
-    b.legend(handles=[Line2D([], [], color="#c0392b", lw=6, label="local minimum"), Line2D([], [], color="#95a5a6", lw=6, label="other configuration")], fontsize=8)
+    b.legend(
+        handles=[
+            Line2D([], [], color="#c0392b", lw=6, label="local minimum"),
+            Line2D([], [], color="#95a5a6", lw=6, label="other configuration"),
+        ],
+        fontsize=8,
+    )
     fig.suptitle("Axelrod & Bennett (1993) landscapes: every configuration, lowest energy first", fontsize=10)
     return fig
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("similarity", "Similarity of alliance portfolios",
-          "Signorino, C. S. & Ritter, J. M. (1999). Tau-b or not tau-b: measuring the similarity of foreign policy positions. "
-          "International Studies Quarterly 43(1), 115-144. Table 6 (Germany and Russia, 1914, 20 European states).",
-          "alignsim's similarity measures -- the S-score that also builds the interest baseline X0 -- reproduce the published scores.",
-          "similarity.png", plot_similarity),
-    Group("antal", "Structural balance of the great powers, 1872-1907",
-          "Antal, T., Krapivsky, P. L. & Redner, S. (2006). Social balance on networks: the dynamics of friendship and enmity. "
-          "Physica D 224, 130-136.",
-          "The triad census and the eigenvector factions read the historical snapshots as the authors do.",
-          "antal_networks.png", plot_antal),
-    Group("marvel-1904", "From 1904 to 1907 by balance dynamics",
-          "Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011). Continuous-time model of structural balance. "
-          "PNAS 108(5), 1771-1776; data: Antal, Krapivsky & Redner (2006).",
-          "Balance dynamics started from the 1904 snapshot turn Britain and Russia friendly and end in the 1907 alignment, "
-          "both in the unbounded reference equation and in the simulator's own clipped monthly step.",
-          "marvel_1904.png", plot_marvel_1904,
-          "Pairs with no relation in 1904 start at 0; the model predicts their sign. Time is not calibrated: "
-          "the unbounded equation blows up at t* = 1/lambda_1 and the simulator's months are model months."),
-    Group("marvel", "Closed form of dX/dt = X^2",
-          "Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011). Continuous-time model of structural balance. "
-          "PNAS 108(5), 1771-1776.",
-          "The reference integrator agrees with the exact solution, its blow-up time and its factions.",
-          "marvel_closed_form.png", plot_marvel),
-    Group("tipping", "Peace below and war above the tipping point",
-          "Morrison, M., Kutz, J. N. & Gabbay, M. (2023). Transitions between peace and systemic war as bifurcations in a signed "
-          "network dynamical system. Network Science (Cambridge University Press), published online 21 June 2023; arXiv:2203.04451.",
-          "On the shipped world's interest baseline, the unsaturated dynamics settle below alpha_c = beta / (4 lambda_1) "
-          "and diverge above it; the recorded tipping_ratio uses the same alpha_c.",
-          "tipping.png", plot_tipping,
-          "Unsaturated and unclipped: the simulator saturates the balance force (L) and clips W to [-1, 1], so it cannot diverge."),
-    Group("hysteresis", "Bistability and hysteresis (saturated leading mode)",
-          "Morrison, M., Kutz, J. N. & Gabbay, M. (2023), as above; the example alpha = 0.08, beta = 0.5, L = 6 and its "
-          "equilibria come from the authors' code as quoted in the project's design brief.",
-          "The saturated leading-mode equation has the published equilibria, and war persists when alpha is lowered "
-          "until the lower fold near 0.052.",
-          "hysteresis.png", plot_hysteresis,
-          "The scalar equation is the leading-mode approximation of the matrix dynamics (tanh acts element-wise)."),
-    Group("landscape", "Landscape theory of aggregation",
-          "Axelrod, R. & Bennett, D. S. (1993). A landscape theory of aggregation. British Journal of Political Science 23(2), 211-233.",
-          "Energies, frustrations, minima and basins follow the definitions, checked by hand; on the Antal snapshots the global "
-          "minimum is the 1907 alignment.",
-          "landscape.png", plot_landscape,
-          "The 1936 case (17 European states, capabilities from Correlates of War; 15 of 17 placed on their Second World War "
-          "sides) is NOT checked: those data are not shipped. Sizes in the snapshot cases are equal because no capabilities are shipped."),
-    Group("interests-ties", "Interests from UN votes separate allies from rivals, 2010-2018",
-          "Votes: Voeten, Strezhnev & Bailey, UN General Assembly Voting Data (Harvard Dataverse hdl:1902.1/12379); ideal points: "
-          "Bailey, Strezhnev & Voeten (2017), Journal of Conflict Resolution 61(2), 430-456; alliances: ATOP v5 (Leeds, Ritter, "
-          "Mitchell & Long 2002); rivalries: Thompson, Sakuwa & Suzuki (2022), Analyzing Strategic Rivalries in World Politics. "
-          "S: Signorino & Ritter (1999).",
-          "The interest part of X0 built from votes exactly as `alignsim world build` builds it scores allied dyads above "
-          "rival dyads; the pass threshold was declared in docs/validation.md before measuring.",
-          "interests_vs_ties.png", ivt.plot,
-          "Allies and rivals are the easy ends of the scale: most dyads are neither, and the AUC says nothing about them. "
-          "ATOP ends in 2018. A dyad both allied and rival in a year counts in neither."),
+    Group(
+        "similarity",
+        "Similarity of alliance portfolios",
+        "Signorino, C. S. & Ritter, J. M. (1999). Tau-b or not tau-b: measuring the similarity of foreign policy positions. "
+        "International Studies Quarterly 43(1), 115-144. Table 6 (Germany and Russia, 1914, 20 European states).",
+        "alignsim's similarity measures -- the S-score that also builds the interest baseline X0 -- reproduce the published scores.",
+        "similarity.png",
+        plot_similarity,
+    ),
+    Group(
+        "antal",
+        "Structural balance of the great powers, 1872-1907",
+        "Antal, T., Krapivsky, P. L. & Redner, S. (2006). Social balance on networks: the dynamics of friendship and enmity. "
+        "Physica D 224, 130-136.",
+        "The triad census and the eigenvector factions read the historical snapshots as the authors do.",
+        "antal_networks.png",
+        plot_antal,
+    ),
+    Group(
+        "marvel-1904",
+        "From 1904 to 1907 by balance dynamics",
+        "Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011). Continuous-time model of structural balance. "
+        "PNAS 108(5), 1771-1776; data: Antal, Krapivsky & Redner (2006).",
+        "Balance dynamics started from the 1904 snapshot turn Britain and Russia friendly and end in the 1907 alignment, "
+        "both in the unbounded reference equation and in the simulator's own clipped monthly step.",
+        "marvel_1904.png",
+        plot_marvel_1904,
+        "Pairs with no relation in 1904 start at 0; the model predicts their sign. Time is not calibrated: "
+        "the unbounded equation blows up at t* = 1/lambda_1 and the simulator's months are model months.",
+    ),
+    Group(
+        "marvel",
+        "Closed form of dX/dt = X^2",
+        "Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011). Continuous-time model of structural balance. "
+        "PNAS 108(5), 1771-1776.",
+        "The reference integrator agrees with the exact solution, its blow-up time and its factions.",
+        "marvel_closed_form.png",
+        plot_marvel,
+    ),
+    Group(
+        "tipping",
+        "Peace below and war above the tipping point",
+        "Morrison, M., Kutz, J. N. & Gabbay, M. (2023). Transitions between peace and systemic war as bifurcations in a signed "
+        "network dynamical system. Network Science (Cambridge University Press), published online 21 June 2023; arXiv:2203.04451.",
+        "On the shipped world's interest baseline, the unsaturated dynamics settle below alpha_c = beta / (4 lambda_1) "
+        "and diverge above it; the recorded tipping_ratio uses the same alpha_c.",
+        "tipping.png",
+        plot_tipping,
+        "Unsaturated and unclipped: the simulator saturates the balance force (L) and clips W to [-1, 1], so it cannot diverge.",
+    ),
+    Group(
+        "hysteresis",
+        "Bistability and hysteresis (saturated leading mode)",
+        "Morrison, M., Kutz, J. N. & Gabbay, M. (2023), as above; the example alpha = 0.08, beta = 0.5, L = 6 and its "
+        "equilibria come from the authors' code as quoted in the project's design brief.",
+        "The saturated leading-mode equation has the published equilibria, and war persists when alpha is lowered "
+        "until the lower fold near 0.052.",
+        "hysteresis.png",
+        plot_hysteresis,
+        "The scalar equation is the leading-mode approximation of the matrix dynamics (tanh acts element-wise).",
+    ),
+    Group(
+        "landscape",
+        "Landscape theory of aggregation",
+        "Axelrod, R. & Bennett, D. S. (1993). A landscape theory of aggregation. British Journal of Political Science 23(2), 211-233.",
+        "Energies, frustrations, minima and basins follow the definitions, checked by hand; on the Antal snapshots the global "
+        "minimum is the 1907 alignment.",
+        "landscape.png",
+        plot_landscape,
+        "The 1936 case (17 European states, capabilities from Correlates of War; 15 of 17 placed on their Second World War "
+        "sides) is NOT checked: those data are not shipped. Sizes in the snapshot cases are equal because no capabilities are shipped.",
+    ),
+    Group(
+        "interests-ties",
+        "Interests from UN votes separate allies from rivals, 2010-2018",
+        "Votes: Voeten, Strezhnev & Bailey, UN General Assembly Voting Data (Harvard Dataverse hdl:1902.1/12379); ideal points: "
+        "Bailey, Strezhnev & Voeten (2017), Journal of Conflict Resolution 61(2), 430-456; alliances: ATOP v5 (Leeds, Ritter, "
+        "Mitchell & Long 2002); rivalries: Thompson, Sakuwa & Suzuki (2022), Analyzing Strategic Rivalries in World Politics. "
+        "S: Signorino & Ritter (1999).",
+        "The interest part of X0 built from votes exactly as `alignsim world build` builds it scores allied dyads above "
+        "rival dyads; the pass threshold was declared in docs/validation.md before measuring.",
+        "interests_vs_ties.png",
+        ivt.plot,
+        "Allies and rivals are the easy ends of the scale: most dyads are neither, and the AUC says nothing about them. "
+        "ATOP ends in 2018. A dyad both allied and rival in a year counts in neither.",
+    ),
 )
 
 
@@ -806,8 +1089,11 @@ def _tolerance_text(case: Case) -> str:
 
 MODEL_LIMITS = (
     "The 1936 landscape of Axelrod & Bennett (17 European states) is not reproduced: its data are not shipped.",
-    "The hysteresis numbers come from the scalar leading-mode reduction; tanh acts element-wise on the matrix, so the reduction is an approximation of the saturated matrix dynamics.",
-    "The simulator clips W to [-1, 1] after each monthly Euler step; the analytic dynamics (tipping point, blow-up, closed form) are unbounded. The simulator therefore cannot blow up; above alpha_c its relations saturate at +-1 instead.",
+    "The hysteresis numbers come from the scalar leading-mode reduction; tanh acts element-wise on the matrix, "
+    "so the reduction is an approximation of the saturated matrix dynamics.",
+    "The simulator clips W to [-1, 1] after each monthly Euler step; the analytic dynamics (tipping point, "
+    "blow-up, closed form) are unbounded. The simulator therefore cannot blow up; above alpha_c its relations "
+    "saturate at +-1 instead.",
     "Historical snapshots have no time scale: the model reproduces the direction of change (1904 to 1907), not its timing.",
 )
 
@@ -817,7 +1103,7 @@ def render_markdown(report: Report) -> str:
     lines = [
         "# alignsim validation report",
         "",
-        f"alignsim {version("alignsim")}, numpy {np.__version__}, Python {platform.python_version()}.",
+        f"alignsim {version('alignsim')}, numpy {np.__version__}, Python {platform.python_version()}.",
         "",
         f"**{n - bad} of {n} cases pass**" + (" — all pass." if not bad else f" — {bad} FAIL."),
         "",
@@ -843,7 +1129,9 @@ def render_markdown(report: Report) -> str:
         lines += ["| case | published | ours | tolerance | result | note |", "|---|---|---|---|---|---|"]
         for o in group:
             note = o.error or o.case.note
-            lines.append(f"| {_md(o.case.title)} | {_md(o.case.shown())} | {_md(format_value(o.ours))} | {_tolerance_text(o.case)} | {_result(o)} | {_md(note)} |")
+            lines.append(
+                f"| {_md(o.case.title)} | {_md(o.case.shown())} | {_md(format_value(o.ours))} | {_tolerance_text(o.case)} | {_result(o)} | {_md(note)} |"
+            )
     lines += ["", "## What the model cannot reproduce", ""] + [f"- {item}" for item in MODEL_LIMITS] + [""]
     return "\n".join(lines)
 
@@ -871,8 +1159,10 @@ def render_html(report: Report) -> str:
         "th{background:#f3f3f3}.pass{color:#1e7e34}.fail{color:#b00020;font-weight:bold}img{max-width:100%}"
         ".cite{color:#555;font-size:90%}</style></head><body>",
         "<h1>alignsim validation report</h1>",
-        f"<p>alignsim {e(version("alignsim"))}, numpy {e(np.__version__)}, Python {e(platform.python_version())}.</p>",
-        f"<p><strong>{n - bad} of {n} cases pass</strong>" + (" — all pass." if not bad else f' — <span class="fail">{bad} FAIL</span>.') + "</p>",
+        f"<p>alignsim {e(version('alignsim'))}, numpy {e(np.__version__)}, Python {e(platform.python_version())}.</p>",
+        f"<p><strong>{n - bad} of {n} cases pass</strong>"
+        + (" — all pass." if not bad else f' — <span class="fail">{bad} FAIL</span>.')
+        + "</p>",
         "<p>A case passes when |ours − published| ≤ tolerance, or, for counts and named outcomes, when ours equals the published value exactly. "
         "Sources, what each case shows and the model's limits: <code>docs/validation.md</code>.</p>",
         "<table><tr><th>group</th><th>case</th><th>published</th><th>ours</th><th>tolerance</th><th>result</th></tr>",
@@ -894,14 +1184,20 @@ def render_html(report: Report) -> str:
             parts.append(f'<p><img src="{e(report.figures[g.key])}" alt="{e(g.title)}"></p>')
         if g.key in report.figure_errors:
             parts.append(f'<p class="fail">Figure failed: {e(report.figure_errors[g.key])}</p>')
-        parts.append("<table><tr><th>case</th><th>published</th><th>ours</th><th>tolerance</th><th>result</th><th>note</th></tr>")
+        parts.append(
+            "<table><tr><th>case</th><th>published</th><th>ours</th><th>tolerance</th><th>result</th><th>note</th></tr>"
+        )
         for o in group:
             parts.append(
                 f"<tr><td>{e(o.case.title)}</td><td>{e(o.case.shown())}</td><td>{e(format_value(o.ours))}</td>"
                 f"<td>{e(_tolerance_text(o.case))}</td>{_html_result(o)}<td>{e(o.error or o.case.note)}</td></tr>"
             )
         parts.append("</table>")
-    parts += ["<h2>What the model cannot reproduce</h2>", "<ul>"] + [f"<li>{e(item)}</li>" for item in MODEL_LIMITS] + ["</ul>", "</body></html>", ""]
+    parts += (
+        ["<h2>What the model cannot reproduce</h2>", "<ul>"]
+        + [f"<li>{e(item)}</li>" for item in MODEL_LIMITS]
+        + ["</ul>", "</body></html>", ""]
+    )
     return "\n".join(parts)
 
 
@@ -932,6 +1228,7 @@ def write_report(report: Report, drawn: dict[str, Figure], out: str | Path) -> P
     renamed into place, so the folder appears whole or not at all. A folder that holds an earlier
     report (or nothing) is replaced; any other existing folder or file is refused."""
     out = report_folder(out)
+
     def write(folder: Path) -> None:
         for name, fig in drawn.items():
             fig.savefig(folder / name, **SAVE_OPTIONS)

@@ -43,7 +43,17 @@ from alignsim.viz.history import (
     plot_reversion,
 )
 
-__all__ = ["SECTIONS", "Row", "Section", "Settings", "build_hindcast", "render_html", "render_markdown", "run_hindcast", "write_hindcast"]
+__all__ = [
+    "SECTIONS",
+    "Row",
+    "Section",
+    "Settings",
+    "build_hindcast",
+    "render_html",
+    "render_markdown",
+    "run_hindcast",
+    "write_hindcast",
+]
 
 Advance = Callable[[int], None]
 
@@ -104,53 +114,118 @@ def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Sectio
     result = alliance_survival(data.dyads, data.state_years)
     defense = alliance_survival(data.dyads, data.state_years, column="defense")
     advance(1)
-    table = pd.concat([result.table().assign(ties="any ATOP commitment"), defense.table().assign(ties="defence pacts only")], ignore_index=True)
+    table = pd.concat(
+        [result.table().assign(ties="any ATOP commitment"), defense.table().assign(ties="defence pacts only")],
+        ignore_index=True,
+    )
     f, t = result.at_formation, result.over_time
     rows = [
-        Row("alliance survival: hazard ratio per SD of S at formation", f.ratio, f.lo, f.hi, "upper 95% bound < 1", f.hi < 1),
-        Row("alliance survival: hazard ratio per SD of S over time", t.ratio, t.lo, t.hi, "upper 95% bound < 1", t.hi < 1),
+        Row(
+            "alliance survival: hazard ratio per SD of S at formation",
+            f.ratio,
+            f.lo,
+            f.hi,
+            "upper 95% bound < 1",
+            f.hi < 1,
+        ),
+        Row(
+            "alliance survival: hazard ratio per SD of S over time",
+            t.ratio,
+            t.lo,
+            t.hi,
+            "upper 95% bound < 1",
+            t.hi < 1,
+        ),
     ]
     text = [
-        (f"{f.subjects} alliance spells formed 1947-2017 (ATOP, any commitment), {f.events} of which lapsed by 2018 "
-        "while both states lived on; S is the UN-vote similarity, standardised within its year."),
-        (f"Hazard ratio of an alliance's end per SD more agreement: at formation {f.ratio:.3f} [{f.lo:.3f}, {f.hi:.3f}]; "
-        f"in the current year {t.ratio:.3f} [{t.lo:.3f}, {t.hi:.3f}]. Below 1 means agreeing allies last longer."),
-        ("S of the current year can reflect an alliance already failing (reverse causation); with S of earlier years: "
-         + "; ".join(f"{k} year{'s' if k > 1 else ''} before {hr.ratio:.3f} [{hr.lo:.3f}, {hr.hi:.3f}]" for k, hr in result.lagged.items()) + "."),
+        (
+            f"{f.subjects} alliance spells formed 1947-2017 (ATOP, any commitment), {f.events} of which lapsed by 2018 "
+            "while both states lived on; S is the UN-vote similarity, standardised within its year."
+        ),
+        (
+            f"Hazard ratio of an alliance's end per SD more agreement: at formation {f.ratio:.3f} [{f.lo:.3f}, {f.hi:.3f}]; "
+            f"in the current year {t.ratio:.3f} [{t.lo:.3f}, {t.hi:.3f}]. Below 1 means agreeing allies last longer."
+        ),
+        (
+            "S of the current year can reflect an alliance already failing (reverse causation); with S of earlier years: "
+            + "; ".join(
+                f"{k} year{'s' if k > 1 else ''} before {hr.ratio:.3f} [{hr.lo:.3f}, {hr.hi:.3f}]"
+                for k, hr in result.lagged.items()
+            )
+            + "."
+        ),
         "The intervals treat spells as independent; dyads of one multilateral treaty end together, so they are too narrow.",
     ]
     curves = pd.concat([c.assign(group=label) for label, c in result.curves.items()], ignore_index=True)
-    return Section("survival", "H1. Do alliances between states whose interests diverge end sooner?", text, rows,
-                   {"alliance_hazards": table, "alliance_kaplan_meier": curves}, {"alliance_survival.png": plot_alliance_survival(result.curves, result.table(lagged=False))})
+    return Section(
+        "survival",
+        "H1. Do alliances between states whose interests diverge end sooner?",
+        text,
+        rows,
+        {"alliance_hazards": table, "alliance_kaplan_meier": curves},
+        {"alliance_survival.png": plot_alliance_survival(result.curves, result.table(lagged=False))},
+    )
 
 
 def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section:
     years = range(settings.first_year, settings.last_year + 1)
     nets = signed_networks(data.dyads, range(settings.first_year, max(settings.last_year, MID_LAST_YEAR) + 1))
-    by_year = balance_by_year(_years_only(nets, years), seed=settings.seed, samples=settings.null_samples, swaps_per_edge=settings.swaps_per_edge, advance=advance)
+    by_year = balance_by_year(
+        _years_only(nets, years),
+        seed=settings.seed,
+        samples=settings.null_samples,
+        swaps_per_edge=settings.swaps_per_edge,
+        advance=advance,
+    )
     changes = triad_changes(nets, settings.first_year, MID_LAST_YEAR - 5)
     diff = change_difference(changes, seed=settings.seed, resamples=settings.resamples)
     advance(1)
     above = float((by_year.z > 1.96).mean())
     d = diff.set_index("quantity").loc["difference imbalanced - balanced"]
     rows = [
-        Row(f"balance above chance: share of years {years[0]}-{years[-1]} with z > 1.96", above, None, None, ">= 0.80", above >= 0.8),
-        Row("imbalanced triads change more: share changing, imbalanced - balanced", float(d.value), float(d.lo95), float(d.hi95), "lower 95% bound > 0", bool(d.lo95 > 0)),
+        Row(
+            f"balance above chance: share of years {years[0]}-{years[-1]} with z > 1.96",
+            above,
+            None,
+            None,
+            ">= 0.80",
+            above >= 0.8,
+        ),
+        Row(
+            "imbalanced triads change more: share changing, imbalanced - balanced",
+            float(d.value),
+            float(d.lo95),
+            float(d.hi95),
+            "lower 95% bound > 0",
+            bool(d.lo95 > 0),
+        ),
     ]
     beyond = diff.set_index("quantity").loc["difference beyond tie rates"]
     text = [
-        (f"Signed networks per year: alliances (+), disputes or rivalries (-); median {int(by_year.closed_triads.median())} closed triads a year, "
-        f"{int(by_year.negative_ties.median())} negative and {int(by_year.positive_ties.median())} positive ties; "
-        f"{int(by_year.ambiguous_dyads.sum())} dyad-years both allied and hostile were left out."),
-        (f"Balanced share against {settings.null_samples} randomised networks a year (same positive and negative ties per state): "
-        f"mean z {by_year.z.mean():.2f}; z > 1.96 in {above:.0%} of the years."),
-        (f"Triads changing within five years (1950-2005): imbalanced {diff.value.iloc[0]:.3f} [{diff.lo95.iloc[0]:.3f}, {diff.hi95.iloc[0]:.3f}], "
-        f"balanced {diff.value.iloc[1]:.3f} [{diff.lo95.iloc[1]:.3f}, {diff.hi95.iloc[1]:.3f}]. "
-        f"Beyond what the tie composition predicts (ties changing independently at their sign's rate), the difference is "
-        f"{beyond.value:.3f} [{beyond.lo95:.3f}, {beyond.hi95:.3f}]."),
+        (
+            f"Signed networks per year: alliances (+), disputes or rivalries (-); median {int(by_year.closed_triads.median())} closed triads a year, "
+            f"{int(by_year.negative_ties.median())} negative and {int(by_year.positive_ties.median())} positive ties; "
+            f"{int(by_year.ambiguous_dyads.sum())} dyad-years both allied and hostile were left out."
+        ),
+        (
+            f"Balanced share against {settings.null_samples} randomised networks a year (same positive and negative ties per state): "
+            f"mean z {by_year.z.mean():.2f}; z > 1.96 in {above:.0%} of the years."
+        ),
+        (
+            f"Triads changing within five years (1950-2005): imbalanced {diff.value.iloc[0]:.3f} [{diff.lo95.iloc[0]:.3f}, {diff.hi95.iloc[0]:.3f}], "
+            f"balanced {diff.value.iloc[1]:.3f} [{diff.lo95.iloc[1]:.3f}, {diff.hi95.iloc[1]:.3f}]. "
+            f"Beyond what the tie composition predicts (ties changing independently at their sign's rate), the difference is "
+            f"{beyond.value:.3f} [{beyond.lo95:.3f}, {beyond.hi95:.3f}]."
+        ),
     ]
-    return Section("balance", "H2. Structural balance in real signed networks", text, rows,
-                   {"balance_by_year": by_year, "triad_changes_by_year": changes, "triad_changes": diff}, {"balance.png": plot_balance(by_year, diff)})
+    return Section(
+        "balance",
+        "H2. Structural balance in real signed networks",
+        text,
+        rows,
+        {"balance_by_year": by_year, "triad_changes_by_year": changes, "triad_changes": diff},
+        {"balance.png": plot_balance(by_year, diff)},
+    )
 
 
 def _years_only(nets, years: range):
@@ -161,67 +236,163 @@ def _years_only(nets, years: range):
 def _reversion(data: HistoryData, settings: Settings, advance: Advance) -> Section:
     rates = reversion_rates(data.dyads, data.state_years, seed=settings.seed, resamples=settings.resamples)
     advance(1)
-    rows = [Row(f"reversion, {'rivalries' if r.tie == 'rivalry' else r.tie + 's'}: end rate out of line / in line", r.rate_ratio, r.lo95, r.hi95, "lower 95% bound > 1", bool(r.lo95 > 1))
-            for r in rates.itertuples()]
-    text = [f"{'Rivalries' if r.tie == 'rivalry' else r.tie.capitalize() + 's'} ({r.dyads} dyads): out of line ({r.out_of_line}) end at {100 * r.rate_out:.2f} per 100 dyad-years "
-            f"({r.ends_out} ends in {r.dyad_years_out} dyad-years, about {r.years_expected_out:.0f} years expected), in line at "
-            f"{100 * r.rate_in:.2f} ({r.ends_in} in {r.dyad_years_in}, about {r.years_expected_in:.0f} years); ratio {r.rate_ratio:.2f} "
-            f"[{r.lo95:.2f}, {r.hi95:.2f}]." for r in rates.itertuples()]
-    return Section("reversion", "H3. Do relations revert to what interests justify?", text, rows, {"reversion": rates}, {"reversion.png": plot_reversion(rates)})
+    rows = [
+        Row(
+            f"reversion, {'rivalries' if r.tie == 'rivalry' else r.tie + 's'}: end rate out of line / in line",
+            r.rate_ratio,
+            r.lo95,
+            r.hi95,
+            "lower 95% bound > 1",
+            bool(r.lo95 > 1),
+        )
+        for r in rates.itertuples()
+    ]
+    text = [
+        f"{'Rivalries' if r.tie == 'rivalry' else r.tie.capitalize() + 's'} ({r.dyads} dyads): out of line "
+        f"({r.out_of_line}) end at {100 * r.rate_out:.2f} per 100 dyad-years "
+        f"({r.ends_out} ends in {r.dyad_years_out} dyad-years, about {r.years_expected_out:.0f} years expected), in line at "
+        f"{100 * r.rate_in:.2f} ({r.ends_in} in {r.dyad_years_in}, about {r.years_expected_in:.0f} years); ratio {r.rate_ratio:.2f} "
+        f"[{r.lo95:.2f}, {r.hi95:.2f}]."
+        for r in rates.itertuples()
+    ]
+    return Section(
+        "reversion",
+        "H3. Do relations revert to what interests justify?",
+        text,
+        rows,
+        {"reversion": rates},
+        {"reversion.png": plot_reversion(rates)},
+    )
 
 
 def _model_rows(settings: Settings) -> tuple[str, ...]:
-    return tuple(f"model hindcast, t + {h}: AUC of the model - AUC of {base}" for h in settings.horizons for base in ("persistence", "X0 alone"))
+    return tuple(
+        f"model hindcast, t + {h}: AUC of the model - AUC of {base}"
+        for h in settings.horizons
+        for base in ("persistence", "X0 alone")
+    )
 
 
 def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
-    run = hindcast_dyads(settings.start_years, states=settings.states, horizons=settings.horizons, replicates=settings.replicates,
-                         seed=settings.seed, workers=settings.workers, advance=advance)
+    run = hindcast_dyads(
+        settings.start_years,
+        states=settings.states,
+        horizons=settings.horizons,
+        replicates=settings.replicates,
+        seed=settings.seed,
+        workers=settings.workers,
+        advance=advance,
+    )
     dyads = run.dyads
     scores, diffs = score_dyads(dyads, seed=settings.seed, resamples=settings.resamples)
     advance(1)
     d = diffs.set_index(["horizon", "baseline"])
-    rows = [Row(name, float(d.loc[(h, base), "auc_difference"]), float(d.loc[(h, base), "auc_difference_lo95"]), float(d.loc[(h, base), "auc_difference_hi95"]),
-                "lower 95% bound > 0", bool(d.loc[(h, base), "auc_difference_lo95"] > 0))
-            for name, (h, base) in zip(_model_rows(settings), [(h, b) for h in settings.horizons for b in ("persistence", "X0 alone")])]
+    rows = [
+        Row(
+            name,
+            float(d.loc[(h, base), "auc_difference"]),
+            float(d.loc[(h, base), "auc_difference_lo95"]),
+            float(d.loc[(h, base), "auc_difference_hi95"]),
+            "lower 95% bound > 0",
+            bool(d.loc[(h, base), "auc_difference_lo95"] > 0),
+        )
+        for name, (h, base) in zip(
+            _model_rows(settings), [(h, b) for h in settings.horizons for b in ("persistence", "X0 alone")]
+        )
+    ]
     pooled = scores[scores.start == "all"].set_index(["horizon", "predictor"])
     years = ", ".join(map(str, settings.start_years))
-    text = [(f"Worlds of the {settings.states} most capable states in {years} (built as `alignsim world build` builds them), "
-             f"{settings.replicates} runs each with every parameter at its default (nothing calibrated), from 1 January of the next year; "
-             "the sign of each dyad's relation (mean of W_ij and W_ji) is scored against the ties recorded then: any ATOP commitment +, "
-             "a strategic rivalry or a militarised dispute -. Dyads with neither or both are not scored. ATOP ends in 2018 (used for 2020), "
-             "disputes in 2010 (later negatives are rivalries only).")]
+    text = [
+        (
+            f"Worlds of the {settings.states} most capable states in {years} (built as `alignsim world build` builds them), "
+            f"{settings.replicates} runs each with every parameter at its default (nothing calibrated), from 1 January of the next year; "
+            "the sign of each dyad's relation (mean of W_ij and W_ji) is scored against the ties recorded then: any ATOP commitment +, "
+            "a strategic rivalry or a militarised dispute -. Dyads with neither or both are not scored. ATOP ends in 2018 (used for 2020), "
+            "disputes in 2010 (later negatives are rivalries only)."
+        )
+    ]
     for h in settings.horizons:
         p = pooled.loc[h]
-        shown = "; ".join(f"{name} AUC {p.loc[name, 'auc']:.3f} [{p.loc[name, 'auc_lo95']:.3f}, {p.loc[name, 'auc_hi95']:.3f}], "
-                          f"Brier {p.loc[name, 'brier']:.3f} [{p.loc[name, 'brier_lo95']:.3f}, {p.loc[name, 'brier_hi95']:.3f}]" for name in p.index)
+        shown = "; ".join(
+            f"{name} AUC {p.loc[name, 'auc']:.3f} [{p.loc[name, 'auc_lo95']:.3f}, {p.loc[name, 'auc_hi95']:.3f}], "
+            f"Brier {p.loc[name, 'brier']:.3f} [{p.loc[name, 'brier_lo95']:.3f}, {p.loc[name, 'brier_hi95']:.3f}]"
+            for name in p.index
+        )
         n = p.iloc[0]
         text.append(f"t + {h} years ({int(n.dyads)} scored dyads: {int(n.positive)} +, {int(n.negative)} -): {shown}.")
         for base in ("persistence", "X0 alone"):
             r = d.loc[(h, base)]
-            text.append(f"t + {h}, model - {base}: AUC {r.auc_difference:+.3f} [{r.auc_difference_lo95:+.3f}, {r.auc_difference_hi95:+.3f}], "
-                        f"Brier {r.brier_difference:+.3f} [{r.brier_difference_lo95:+.3f}, {r.brier_difference_hi95:+.3f}] (a lower Brier is better).")
+            text.append(
+                f"t + {h}, model - {base}: AUC {r.auc_difference:+.3f} [{r.auc_difference_lo95:+.3f}, {r.auc_difference_hi95:+.3f}], "
+                f"Brier {r.brier_difference:+.3f} [{r.brier_difference_lo95:+.3f}, {r.brier_difference_hi95:+.3f}] (a lower Brier is better)."
+            )
     last = settings.horizons[-1]
-    text.append("Where the model stands: " + "; ".join(
-        f"{int(r.start)}: alpha / alpha_c = {r.alpha_over_alpha_c:.2f}, {r[f'share_at_extremes_t+{last}']:.0%} of relations at |W| > 0.95 after {last} years"
-        for _, r in run.worlds.iterrows()) + " (alpha_c = beta / (4 lambda1(X0)), the unsaturated tipping point; above 1 balance drives relations to the extremes).")
-    return Section("model", "H4. The model's hindcast against persistence and X0 alone", text, rows,
-                   {"hindcast_worlds": run.worlds, "hindcast_dyads": dyads, "hindcast_scores": scores, "hindcast_differences": diffs}, {"hindcast.png": plot_hindcast(scores)})
+    text.append(
+        "Where the model stands: "
+        + "; ".join(
+            f"{int(r.start)}: alpha / alpha_c = {r.alpha_over_alpha_c:.2f}, "
+            f"{r[f'share_at_extremes_t+{last}']:.0%} of relations at |W| > 0.95 after {last} years"
+            for _, r in run.worlds.iterrows()
+        )
+        + " (alpha_c = beta / (4 lambda1(X0)), the unsaturated tipping point; above 1 balance drives relations to the extremes)."
+    )
+    return Section(
+        "model",
+        "H4. The model's hindcast against persistence and X0 alone",
+        text,
+        rows,
+        {
+            "hindcast_worlds": run.worlds,
+            "hindcast_dyads": dyads,
+            "hindcast_scores": scores,
+            "hindcast_differences": diffs,
+        },
+        {"hindcast.png": plot_hindcast(scores)},
+    )
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("survival", "H1. Do alliances between states whose interests diverge end sooner?", _survival, lambda s: 1,
-                ("alliance survival: hazard ratio per SD of S at formation", "alliance survival: hazard ratio per SD of S over time")),
-    SectionSpec("balance", "H2. Structural balance in real signed networks", _balance, lambda s: s.last_year - s.first_year + 2,
-                ("balance above chance", "imbalanced triads change more")),
-    SectionSpec("reversion", "H3. Do relations revert to what interests justify?", _reversion, lambda s: 1,
-                ("reversion, alliances", "reversion, rivalries")),
-    SectionSpec("model", "H4. The model's hindcast against persistence and X0 alone", _model, lambda s: len(s.start_years) + 1, _model_rows(Settings())),
+    SectionSpec(
+        "survival",
+        "H1. Do alliances between states whose interests diverge end sooner?",
+        _survival,
+        lambda s: 1,
+        (
+            "alliance survival: hazard ratio per SD of S at formation",
+            "alliance survival: hazard ratio per SD of S over time",
+        ),
+    ),
+    SectionSpec(
+        "balance",
+        "H2. Structural balance in real signed networks",
+        _balance,
+        lambda s: s.last_year - s.first_year + 2,
+        ("balance above chance", "imbalanced triads change more"),
+    ),
+    SectionSpec(
+        "reversion",
+        "H3. Do relations revert to what interests justify?",
+        _reversion,
+        lambda s: 1,
+        ("reversion, alliances", "reversion, rivalries"),
+    ),
+    SectionSpec(
+        "model",
+        "H4. The model's hindcast against persistence and X0 alone",
+        _model,
+        lambda s: len(s.start_years) + 1,
+        _model_rows(Settings()),
+    ),
 )
 
 
-def build_hindcast(settings: Settings = Settings(), *, progress: bool = True, data: HistoryData | None = None,
-                   sections: tuple[SectionSpec, ...] = SECTIONS) -> list[Section]:
+def build_hindcast(
+    settings: Settings = Settings(),
+    *,
+    progress: bool = True,
+    data: HistoryData | None = None,
+    sections: tuple[SectionSpec, ...] = SECTIONS,
+) -> list[Section]:
     """Run every section (with a progress bar on a terminal); a section that raises becomes failing rows."""
     data = load_history() if data is None else data
     bar = Progress("hindcast", enabled=progress)
@@ -233,8 +404,14 @@ def build_hindcast(settings: Settings = Settings(), *, progress: bool = True, da
                 out.append(spec.build(data, settings, bar.advance))
             except Exception as exc:  # noqa: BLE001 - a broken section is reported, and fails its rows
                 error = f"{type(exc).__name__}: {exc}"
-                out.append(Section(spec.key, spec.title, [f"**This section failed:** {error}"],
-                                   [Row(name, float("nan"), None, None, "—", False, error) for name in spec.rows]))
+                out.append(
+                    Section(
+                        spec.key,
+                        spec.title,
+                        [f"**This section failed:** {error}"],
+                        [Row(name, float("nan"), None, None, "—", False, error) for name in spec.rows],
+                    )
+                )
     finally:
         bar.close()
     return out
@@ -248,21 +425,43 @@ def _rows(sections: list[Section]) -> list[Row]:
 def _header(sections: list[Section], settings: Settings) -> tuple[str, str]:
     rows = _rows(sections)
     passed = sum(r.passed for r in rows)
-    versions = f"alignsim {version('alignsim')}, numpy {np.__version__}, pandas {pd.__version__}, lifelines {version('lifelines')}, Python {platform.python_version()}"
-    run = (f"seed {settings.seed}, {settings.null_samples} null networks a year, {settings.swaps_per_edge:g} swaps per tie, {settings.resamples} bootstrap samples, "
-           f"{settings.replicates} runs per hindcast world of {settings.states} states")
-    return f"{passed} of {len(rows)} rows pass the thresholds declared in docs/validation.md before measuring.", f"{versions}; {run}."
+    versions = (
+        f"alignsim {version('alignsim')}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"lifelines {version('lifelines')}, Python {platform.python_version()}"
+    )
+    run = (
+        f"seed {settings.seed}, {settings.null_samples} null networks a year, {settings.swaps_per_edge:g} swaps "
+        f"per tie, {settings.resamples} bootstrap samples, "
+        f"{settings.replicates} runs per hindcast world of {settings.states} states"
+    )
+    return (
+        f"{passed} of {len(rows)} rows pass the thresholds declared in docs/validation.md before measuring.",
+        f"{versions}; {run}.",
+    )
 
 
 def render_markdown(sections: list[Section], settings: Settings) -> str:
     summary, versions = _header(sections, settings)
-    lines = ["# The thesis against history", "", versions, "", f"**{summary}**", "",
-             ("Data: UN General Assembly votes (S of each dyad and year), ATOP v5 alliances, GML MIDs 2.2.1, Thompson & Dreyer "
-             "rivalries, COW states; sources and hashes in `src/alignsim/data/history/README.md`; H4 builds its worlds and reads its ties "
-             "from `src/alignsim/data/real/` (UN votes by issue, COW capabilities, ATOP, TSS rivalries, GML MIDs; its README); "
-             "methods in `docs/validation.md`."), "",
-             "| check | value [95% interval] | threshold | result |", "|---|---|---|---|"]
-    lines += [f"| {r.name} | {r.shown()} | {r.threshold} | {'pass' if r.passed else '**FAIL**'} |" for r in _rows(sections)]
+    lines = [
+        "# The thesis against history",
+        "",
+        versions,
+        "",
+        f"**{summary}**",
+        "",
+        (
+            "Data: UN General Assembly votes (S of each dyad and year), ATOP v5 alliances, GML MIDs 2.2.1, Thompson & Dreyer "
+            "rivalries, COW states; sources and hashes in `src/alignsim/data/history/README.md`; H4 builds its worlds and reads its ties "
+            "from `src/alignsim/data/real/` (UN votes by issue, COW capabilities, ATOP, TSS rivalries, GML MIDs; its README); "
+            "methods in `docs/validation.md`."
+        ),
+        "",
+        "| check | value [95% interval] | threshold | result |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.name} | {r.shown()} | {r.threshold} | {'pass' if r.passed else '**FAIL**'} |" for r in _rows(sections)
+    ]
     for s in sections:
         lines += ["", f"## {s.title}", ""]
         lines += [p + "\n" for p in s.text]
@@ -275,12 +474,19 @@ def render_markdown(sections: list[Section], settings: Settings) -> str:
 def render_html(sections: list[Section], settings: Settings) -> str:
     summary, versions = _header(sections, settings)
     e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8"><title>The thesis against history</title>',
-             ("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.4}"
-             "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-             "th{background:#f3f3f3}.pass{color:#1e7e34}.fail{color:#b00020;font-weight:bold}img{max-width:100%}</style></head><body>"),
-             "<h1>The thesis against history</h1>", f"<p>{e(versions)}</p>", f"<p><strong>{e(summary)}</strong></p>",
-             "<table><tr><th>check</th><th>value [95% interval]</th><th>threshold</th><th>result</th></tr>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>The thesis against history</title>',
+        (
+            "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.4}"
+            "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+            "th{background:#f3f3f3}.pass{color:#1e7e34}.fail{color:#b00020;font-weight:bold}img{max-width:100%}</style></head><body>"
+        ),
+        "<h1>The thesis against history</h1>",
+        f"<p>{e(versions)}</p>",
+        f"<p><strong>{e(summary)}</strong></p>",
+        "<table><tr><th>check</th><th>value [95% interval]</th><th>threshold</th><th>result</th></tr>",
+    ]
     for r in _rows(sections):
         result = '<td class="pass">pass</td>' if r.passed else '<td class="fail">FAIL</td>'
         parts.append(f"<tr><td>{e(r.name)}</td><td>{e(r.shown())}</td><td>{e(r.threshold)}</td>{result}</tr>")
@@ -290,7 +496,9 @@ def render_html(sections: list[Section], settings: Settings) -> str:
         parts += [f"<p>{e(p.replace('**', ''))}</p>" for p in s.text]
         parts += [f'<p><img src="charts/{e(name)}" alt="{e(s.title)}"></p>' for name in s.charts]
         if s.tables:
-            parts.append("<p>Tables: " + ", ".join(f'<a href="tables/{e(n)}.csv">{e(n)}.csv</a>' for n in s.tables) + "</p>")
+            parts.append(
+                "<p>Tables: " + ", ".join(f'<a href="tables/{e(n)}.csv">{e(n)}.csv</a>' for n in s.tables) + "</p>"
+            )
     parts += ["</body></html>", ""]
     return "\n".join(parts)
 
@@ -308,8 +516,20 @@ def write_hindcast(sections: list[Section], settings: Settings, out: str | Path)
                 fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
             for name, table in s.tables.items():
                 write_csv(table, folder / "tables" / f"{name}.csv")
-        pd.DataFrame([{"check": r.name, "value": r.value, "lo95": r.lo, "hi95": r.hi, "threshold": r.threshold, "passed": r.passed, "error": r.error}
-                      for r in _rows(sections)]).pipe(write_csv, folder / "tables" / "checks.csv")
+        pd.DataFrame(
+            [
+                {
+                    "check": r.name,
+                    "value": r.value,
+                    "lo95": r.lo,
+                    "hi95": r.hi,
+                    "threshold": r.threshold,
+                    "passed": r.passed,
+                    "error": r.error,
+                }
+                for r in _rows(sections)
+            ]
+        ).pipe(write_csv, folder / "tables" / "checks.csv")
         (folder / "report.md").write_text(render_markdown(sections, settings), encoding="utf-8")
         (folder / "report.html").write_text(render_html(sections, settings), encoding="utf-8")
 

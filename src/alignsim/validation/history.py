@@ -23,9 +23,20 @@ import pandas as pd
 from lifelines import CoxPHFitter, CoxTimeVaryingFitter, KaplanMeierFitter
 
 __all__ = [
-    "HistoryData", "add_interest_columns", "alliance_episodes", "alliance_spells", "alliance_survival", "balance_by_year",
-    "balance_null", "balanced_share", "bootstrap_ratio", "load_history", "reversion_rates", "signed_networks",
-    "signed_swap", "triad_changes",
+    "HistoryData",
+    "add_interest_columns",
+    "alliance_episodes",
+    "alliance_spells",
+    "alliance_survival",
+    "balance_by_year",
+    "balance_null",
+    "balanced_share",
+    "bootstrap_ratio",
+    "load_history",
+    "reversion_rates",
+    "signed_networks",
+    "signed_swap",
+    "triad_changes",
 ]
 
 DATA_LAST_YEAR = 2018  # ATOP v5 ends here
@@ -46,7 +57,11 @@ def load_history() -> HistoryData:
     def read(name: str) -> pd.DataFrame:
         return pd.read_csv(root / name, compression="gzip")
 
-    return HistoryData(add_interest_columns(read("dyad_years.csv.gz"), read("s_by_year.csv.gz")), read("s_by_year.csv.gz"), read("state_years.csv.gz"))
+    return HistoryData(
+        add_interest_columns(read("dyad_years.csv.gz"), read("s_by_year.csv.gz")),
+        read("s_by_year.csv.gz"),
+        read("state_years.csv.gz"),
+    )
 
 
 def add_interest_columns(dyads: pd.DataFrame, s_by_year: pd.DataFrame) -> pd.DataFrame:
@@ -62,19 +77,34 @@ def _alive_next_year(frame: pd.DataFrame, state_years: pd.DataFrame, year_col: s
     """Whether both members of each row's dyad are in the state system the year after ``year_col``."""
     alive = set(zip(state_years.ccode, state_years.year))
     nxt = frame[year_col] + 1
-    return np.array([(a, y) in alive and (b, y) in alive for a, b, y in zip(frame.ccode1, frame.ccode2, nxt)], dtype=bool)
+    return np.array(
+        [(a, y) in alive and (b, y) in alive for a, b, y in zip(frame.ccode1, frame.ccode2, nxt)], dtype=bool
+    )
 
 
 # ------------------------------------------------------------------ H1: alliance survival
-def alliance_spells(dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally", first_start: int = 1947) -> pd.DataFrame:
+def alliance_spells(
+    dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally", first_start: int = 1947
+) -> pd.DataFrame:
     """Runs of consecutive allied years per dyad. ``event`` = 1 when the commitment lapses while both
     states live on; censored at the data's end or when a member leaves the system. Spells starting
     before ``first_start`` are dropped (their real start is not in the data)."""
-    allied = dyads.loc[dyads[column] == 1, ["ccode1", "ccode2", "year", "s_z"]].sort_values(["ccode1", "ccode2", "year"])
+    allied = dyads.loc[dyads[column] == 1, ["ccode1", "ccode2", "year", "s_z"]].sort_values(
+        ["ccode1", "ccode2", "year"]
+    )
     new = (allied.ccode1.diff() != 0) | (allied.ccode2.diff() != 0) | (allied.year.diff() != 1)
     allied = allied.assign(spell=new.cumsum())
-    spells = allied.groupby("spell").agg(ccode1=("ccode1", "first"), ccode2=("ccode2", "first"), start=("year", "min"),
-                                          end=("year", "max"), s_z_start=("s_z", "first")).reset_index()
+    spells = (
+        allied.groupby("spell")
+        .agg(
+            ccode1=("ccode1", "first"),
+            ccode2=("ccode2", "first"),
+            start=("year", "min"),
+            end=("year", "max"),
+            s_z_start=("s_z", "first"),
+        )
+        .reset_index()
+    )
     spells = spells[spells.start >= first_start]
     lapsed = (spells.end < DATA_LAST_YEAR) & _alive_next_year(spells, state_years, "end")
     return spells.assign(duration=spells.end - spells.start + 1, event=lapsed.astype(int))
@@ -94,7 +124,9 @@ def alliance_episodes(dyads: pd.DataFrame, spells: pd.DataFrame, *, lag: int = 0
     years["s_z"] = years.groupby("spell").s_z.ffill()
     if lag:
         years["s_z"] = years.groupby("spell").s_z.shift(lag)
-    return years.dropna(subset=["s_z"]).assign(start=lambda f: f.t, stop=lambda f: f.t + 1)[["spell", "start", "stop", "s_z", "event"]]
+    return years.dropna(subset=["s_z"]).assign(start=lambda f: f.t, stop=lambda f: f.t + 1)[
+        ["spell", "start", "stop", "s_z", "event"]
+    ]
 
 
 @contextmanager
@@ -116,7 +148,9 @@ class HazardRatio:
 
 def _hazard(summary: pd.DataFrame, subjects: int, events: int) -> HazardRatio:
     row = summary.loc["s_z"]
-    return HazardRatio(float(row["exp(coef)"]), float(row["exp(coef) lower 95%"]), float(row["exp(coef) upper 95%"]), subjects, events)
+    return HazardRatio(
+        float(row["exp(coef)"]), float(row["exp(coef) lower 95%"]), float(row["exp(coef) upper 95%"]), subjects, events
+    )
 
 
 def cox_at_formation(spells: pd.DataFrame) -> HazardRatio:
@@ -130,7 +164,9 @@ def cox_at_formation(spells: pd.DataFrame) -> HazardRatio:
 def cox_time_varying(episodes: pd.DataFrame) -> HazardRatio:
     """Hazard ratio per SD of the current year's S (lifelines CoxTimeVaryingFitter)."""
     with _lifelines_quietly():
-        fit = CoxTimeVaryingFitter().fit(episodes, id_col="spell", event_col="event", start_col="start", stop_col="stop")
+        fit = CoxTimeVaryingFitter().fit(
+            episodes, id_col="spell", event_col="event", start_col="start", stop_col="stop"
+        )
     return _hazard(fit.summary, episodes.spell.nunique(), int(episodes.event.sum()))
 
 
@@ -140,12 +176,21 @@ def kaplan_meier_split(spells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     data = spells.dropna(subset=["s_z_start"])
     median = data.s_z_start.median()
     out = {}
-    for label, part in (("S at formation above the median", data[data.s_z_start >= median]), ("S at formation below the median", data[data.s_z_start < median])):
+    for label, part in (
+        ("S at formation above the median", data[data.s_z_start >= median]),
+        ("S at formation below the median", data[data.s_z_start < median]),
+    ):
         with _lifelines_quietly():
             km = KaplanMeierFitter().fit(part.duration, part.event)
         ci = km.confidence_interval_survival_function_
-        out[label] = pd.DataFrame({"years": km.survival_function_.index.to_numpy(), "survival": km.survival_function_.iloc[:, 0].to_numpy(),
-                                   "lo": ci.iloc[:, 0].to_numpy(), "hi": ci.iloc[:, 1].to_numpy()})
+        out[label] = pd.DataFrame(
+            {
+                "years": km.survival_function_.index.to_numpy(),
+                "survival": km.survival_function_.iloc[:, 0].to_numpy(),
+                "lo": ci.iloc[:, 0].to_numpy(),
+                "hi": ci.iloc[:, 1].to_numpy(),
+            }
+        )
     return out
 
 
@@ -158,14 +203,34 @@ class SurvivalResult:
 
     def table(self, *, lagged: bool = True) -> pd.DataFrame:
         rows = [("S at formation", self.at_formation), ("S of each year (time-varying)", self.over_time)]
-        rows += [(f"S {k} year{'s' if k > 1 else ''} before (time-varying)", hr) for k, hr in self.lagged.items()] if lagged else []
-        return pd.DataFrame([{"model": m, "hazard_ratio_per_sd": h.ratio, "lo95": h.lo, "hi95": h.hi, "spells": h.subjects, "ended": h.events} for m, h in rows])
+        rows += (
+            [(f"S {k} year{'s' if k > 1 else ''} before (time-varying)", hr) for k, hr in self.lagged.items()]
+            if lagged
+            else []
+        )
+        return pd.DataFrame(
+            [
+                {
+                    "model": m,
+                    "hazard_ratio_per_sd": h.ratio,
+                    "lo95": h.lo,
+                    "hi95": h.hi,
+                    "spells": h.subjects,
+                    "ended": h.events,
+                }
+                for m, h in rows
+            ]
+        )
 
 
-def alliance_survival(dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally", lags: tuple[int, ...] = (1, 3)) -> SurvivalResult:
+def alliance_survival(
+    dyads: pd.DataFrame, state_years: pd.DataFrame, *, column: str = "ally", lags: tuple[int, ...] = (1, 3)
+) -> SurvivalResult:
     spells = alliance_spells(dyads, state_years, column=column)
     lagged = {k: cox_time_varying(alliance_episodes(dyads, spells, lag=k)) for k in lags}
-    return SurvivalResult(cox_at_formation(spells), cox_time_varying(alliance_episodes(dyads, spells)), kaplan_meier_split(spells), lagged)
+    return SurvivalResult(
+        cox_at_formation(spells), cox_time_varying(alliance_episodes(dyads, spells)), kaplan_meier_split(spells), lagged
+    )
 
 
 # ------------------------------------------------------------------ H2: structural balance
@@ -185,7 +250,11 @@ def signed_networks(dyads: pd.DataFrame, years: range | list[int]) -> SignedNetw
     codes = np.unique(np.concatenate([part.ccode1, part.ccode2]))
     hostile = (part.mid == 1) | (part.rival == 1)
     sign = np.where((part.ally == 1) & ~hostile, 1, np.where(hostile & (part.ally != 1), -1, 0)).astype(np.int8)
-    t, i, j = np.searchsorted(years, part.year), np.searchsorted(codes, part.ccode1), np.searchsorted(codes, part.ccode2)
+    t, i, j = (
+        np.searchsorted(years, part.year),
+        np.searchsorted(codes, part.ccode1),
+        np.searchsorted(codes, part.ccode2),
+    )
     signs = np.zeros((len(years), len(codes), len(codes)), dtype=np.int8)
     signs[t, i, j] = sign
     signs[t, j, i] = sign
@@ -217,8 +286,11 @@ def signed_swap(A: np.ndarray, rng: np.random.Generator, swaps_per_edge: float =
         edges = list(zip(i.tolist(), j.tolist()))
         m = len(edges)
         tries = int(swaps_per_edge * m) if m >= 2 else 0
-        first, second, flip = (rng.integers(0, max(m, 1), tries).tolist(), rng.integers(0, max(m, 1), tries).tolist(),
-                               rng.integers(0, 2, tries).tolist())
+        first, second, flip = (
+            rng.integers(0, max(m, 1), tries).tolist(),
+            rng.integers(0, max(m, 1), tries).tolist(),
+            rng.integers(0, 2, tries).tolist(),
+        )
         for x, y, f in zip(first, second, flip):
             a, b = edges[x]
             c, d = edges[y] if f else edges[y][::-1]
@@ -232,12 +304,16 @@ def signed_swap(A: np.ndarray, rng: np.random.Generator, swaps_per_edge: float =
     return out
 
 
-def balance_null(A: np.ndarray, rng: np.random.Generator, samples: int = 20, swaps_per_edge: float = 10.0) -> np.ndarray:
+def balance_null(
+    A: np.ndarray, rng: np.random.Generator, samples: int = 20, swaps_per_edge: float = 10.0
+) -> np.ndarray:
     """Balanced shares of ``samples`` signed-swap randomisations of ``A``."""
     return np.array([balanced_share(signed_swap(A, rng, swaps_per_edge))[0] for _ in range(samples)])
 
 
-def balance_by_year(nets: SignedNetworks, *, seed: int = 0, samples: int = 20, swaps_per_edge: float = 10.0, advance=None) -> pd.DataFrame:
+def balance_by_year(
+    nets: SignedNetworks, *, seed: int = 0, samples: int = 20, swaps_per_edge: float = 10.0, advance=None
+) -> pd.DataFrame:
     """Per year: closed triads, observed balanced share, null mean / 2.5% / 97.5% and z. One child
     seed per year (SeedSequence), so a year's null does not depend on which other years run."""
     rows = []
@@ -245,9 +321,20 @@ def balance_by_year(nets: SignedNetworks, *, seed: int = 0, samples: int = 20, s
         observed, closed = balanced_share(A)
         null = balance_null(A, np.random.default_rng(child), samples, swaps_per_edge)
         sd = null.std(ddof=1) if samples > 1 else float("nan")
-        rows.append({"year": year, "closed_triads": closed, "positive_ties": int((np.triu(A, 1) == 1).sum()), "negative_ties": int((np.triu(A, 1) == -1).sum()),
-                     "ambiguous_dyads": nets.ambiguous[nets.years == year][0].item(), "balanced_share": observed, "null_mean": null.mean(),
-                     "null_lo": np.quantile(null, 0.025), "null_hi": np.quantile(null, 0.975), "z": (observed - null.mean()) / sd if sd > 0 else float("nan")})
+        rows.append(
+            {
+                "year": year,
+                "closed_triads": closed,
+                "positive_ties": int((np.triu(A, 1) == 1).sum()),
+                "negative_ties": int((np.triu(A, 1) == -1).sum()),
+                "ambiguous_dyads": nets.ambiguous[nets.years == year][0].item(),
+                "balanced_share": observed,
+                "null_mean": null.mean(),
+                "null_lo": np.quantile(null, 0.025),
+                "null_hi": np.quantile(null, 0.975),
+                "z": (observed - null.mean()) / sd if sd > 0 else float("nan"),
+            }
+        )
         if advance is not None:
             advance(1)
     return pd.DataFrame(rows)
@@ -272,7 +359,7 @@ def triad_changes(nets: SignedNetworks, first: int, last: int, horizon: int = 5)
     rows = []
     for t in range(first, last + 1):
         k = int(np.searchsorted(nets.years, t))
-        A, later = nets.signs[k], nets.signs[k + 1:k + 1 + horizon]
+        A, later = nets.signs[k], nets.signs[k + 1 : k + 1 + horizon]
         if len(later) < horizon:
             raise ValueError(f"year {t} needs {horizon} later years of ties")
         moved = (later != A[None]).any(axis=0)  # (n, n): the tie's state changed within the horizon
@@ -287,7 +374,15 @@ def triad_changes(nets: SignedNetworks, first: int, last: int, horizon: int = 5)
         p1, p2, p3 = (np.where(s == 1, rate[1], rate[-1]) for s in (s1, s2, s3))
         expected = 1 - (1 - p1) * (1 - p2) * (1 - p3)
         for label, mask in (("balanced", balanced), ("imbalanced", ~balanced)):
-            rows.append({"year": t, "kind": label, "triads": int(mask.sum()), "changed": int(changed[mask].sum()), "expected": float(expected[mask].sum())})
+            rows.append(
+                {
+                    "year": t,
+                    "kind": label,
+                    "triads": int(mask.sum()),
+                    "changed": int(changed[mask].sum()),
+                    "expected": float(expected[mask].sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -304,20 +399,39 @@ def change_difference(changes: pd.DataFrame, *, seed: int = 0, resamples: int = 
 
     ones = np.ones((1, years))
     rows = []
-    for name, f in (("imbalanced, changed", lambda w: share("changed", "imbalanced", w)),
-                    ("balanced, changed", lambda w: share("changed", "balanced", w)),
-                    ("imbalanced, expected from tie rates", lambda w: share("expected", "imbalanced", w)),
-                    ("balanced, expected from tie rates", lambda w: share("expected", "balanced", w)),
-                    ("difference imbalanced - balanced", lambda w: share("changed", "imbalanced", w) - share("changed", "balanced", w)),
-                    ("difference beyond tie rates", lambda w: (share("changed", "imbalanced", w) - share("expected", "imbalanced", w))
-                     - (share("changed", "balanced", w) - share("expected", "balanced", w)))):
+    for name, f in (
+        ("imbalanced, changed", lambda w: share("changed", "imbalanced", w)),
+        ("balanced, changed", lambda w: share("changed", "balanced", w)),
+        ("imbalanced, expected from tie rates", lambda w: share("expected", "imbalanced", w)),
+        ("balanced, expected from tie rates", lambda w: share("expected", "balanced", w)),
+        (
+            "difference imbalanced - balanced",
+            lambda w: share("changed", "imbalanced", w) - share("changed", "balanced", w),
+        ),
+        (
+            "difference beyond tie rates",
+            lambda w: (
+                (share("changed", "imbalanced", w) - share("expected", "imbalanced", w))
+                - (share("changed", "balanced", w) - share("expected", "balanced", w))
+            ),
+        ),
+    ):
         boot = f(weights)
-        rows.append({"quantity": name, "value": float(f(ones)[0]), "lo95": float(np.quantile(boot, 0.025)), "hi95": float(np.quantile(boot, 0.975))})
+        rows.append(
+            {
+                "quantity": name,
+                "value": float(f(ones)[0]),
+                "lo95": float(np.quantile(boot, 0.025)),
+                "hi95": float(np.quantile(boot, 0.975)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------ H3: reversion to interests
-def bootstrap_ratio(counts: np.ndarray, rng: np.random.Generator, resamples: int = 1000, chunk: int = 200) -> np.ndarray:
+def bootstrap_ratio(
+    counts: np.ndarray, rng: np.random.Generator, resamples: int = 1000, chunk: int = 200
+) -> np.ndarray:
     """Rate ratios (e_out / n_out) / (e_in / n_in) of ``resamples`` bootstrap samples of the rows of
     ``counts`` (one row per dyad: n_out, e_out, n_in, e_in)."""
     d = len(counts)
@@ -335,23 +449,39 @@ def bootstrap_ratio(counts: np.ndarray, rng: np.random.Generator, resamples: int
 def _tie_ends(dyads: pd.DataFrame, state_years: pd.DataFrame, column: str, last: int) -> pd.DataFrame:
     """Tie dyad-years up to ``last`` with S, and whether the tie is gone the next year while both live."""
     tied = dyads[(dyads[column] == 1) & (dyads.year <= last) & dyads.low_s.notna()]
-    next_year = set(zip(dyads.loc[dyads[column] == 1, "ccode1"], dyads.loc[dyads[column] == 1, "ccode2"], dyads.loc[dyads[column] == 1, "year"]))
+    next_year = set(
+        zip(
+            dyads.loc[dyads[column] == 1, "ccode1"],
+            dyads.loc[dyads[column] == 1, "ccode2"],
+            dyads.loc[dyads[column] == 1, "year"],
+        )
+    )
     still = np.array([(a, b, y + 1) in next_year for a, b, y in zip(tied.ccode1, tied.ccode2, tied.year)], dtype=bool)
     alive = _alive_next_year(tied, state_years, "year")
     tied = tied.assign(ended=(~still & alive).astype(int))
     return tied[still | alive]  # a tie that vanished with a state is neither an end nor a survival
 
 
-def reversion_rates(dyads: pd.DataFrame, state_years: pd.DataFrame, *, seed: int = 0, resamples: int = 1000) -> pd.DataFrame:
+def reversion_rates(
+    dyads: pd.DataFrame, state_years: pd.DataFrame, *, seed: int = 0, resamples: int = 1000
+) -> pd.DataFrame:
     """End rates of alliances with low S (out of line) vs high S, and of rivalries with high S (out of
     line) vs low S, their ratio with a 95% bootstrap interval over dyads, and 1 / rate as the expected
     years a tie lasts."""
     rows = []
     rng = np.random.default_rng(seed)
-    for tie, column, last, out_if_low in (("alliance", "ally", DATA_LAST_YEAR - 1, True), ("rivalry", "rival", MID_LAST_YEAR - 1, False)):
+    for tie, column, last, out_if_low in (
+        ("alliance", "ally", DATA_LAST_YEAR - 1, True),
+        ("rivalry", "rival", MID_LAST_YEAR - 1, False),
+    ):
         t = _tie_ends(dyads, state_years, column, last)
         out_line = (t.low_s == 1) if out_if_low else (t.low_s == 0)
-        t = t.assign(n_out=out_line.astype(int), e_out=(out_line & (t.ended == 1)).astype(int), n_in=(~out_line).astype(int), e_in=(~out_line & (t.ended == 1)).astype(int))
+        t = t.assign(
+            n_out=out_line.astype(int),
+            e_out=(out_line & (t.ended == 1)).astype(int),
+            n_in=(~out_line).astype(int),
+            e_in=(~out_line & (t.ended == 1)).astype(int),
+        )
         counts = t.groupby(["ccode1", "ccode2"])[["n_out", "e_out", "n_in", "e_in"]].sum().to_numpy(dtype=float)
         n_out, e_out, n_in, e_in = counts.sum(axis=0) if len(counts) else np.zeros(4)
         boot = bootstrap_ratio(counts, rng, resamples)
@@ -360,12 +490,29 @@ def reversion_rates(dyads: pd.DataFrame, state_years: pd.DataFrame, *, seed: int
     return pd.DataFrame(rows)
 
 
-def _reversion_row(tie: str, out_if_low: bool, n_out: float, e_out: float, n_in: float, e_in: float, boot: np.ndarray, dyads: int) -> dict:
+def _reversion_row(
+    tie: str, out_if_low: bool, n_out: float, e_out: float, n_in: float, e_in: float, boot: np.ndarray, dyads: int
+) -> dict:
     known = boot[~np.isnan(boot)]  # an infinite ratio (no in-line end in a sample) is kept: no interpolation
-    lo, hi = (float(np.quantile(known, q, method="inverted_cdf")) for q in (0.025, 0.975)) if len(known) else (float("nan"), float("nan"))
+    lo, hi = (
+        (float(np.quantile(known, q, method="inverted_cdf")) for q in (0.025, 0.975))
+        if len(known)
+        else (float("nan"), float("nan"))
+    )
     n_out, e_out, n_in, e_in = (np.float64(v) for v in (n_out, e_out, n_in, e_in))
-    return {"tie": tie, "out_of_line": "S below the year's median" if out_if_low else "S above the year's median",
-            "dyad_years_out": int(n_out), "ends_out": int(e_out), "rate_out": e_out / n_out,
-            "dyad_years_in": int(n_in), "ends_in": int(e_in), "rate_in": e_in / n_in,
-            "years_expected_out": n_out / e_out, "years_expected_in": n_in / e_in,
-            "rate_ratio": (e_out / n_out) / (e_in / n_in), "lo95": lo, "hi95": hi, "dyads": dyads}
+    return {
+        "tie": tie,
+        "out_of_line": "S below the year's median" if out_if_low else "S above the year's median",
+        "dyad_years_out": int(n_out),
+        "ends_out": int(e_out),
+        "rate_out": e_out / n_out,
+        "dyad_years_in": int(n_in),
+        "ends_in": int(e_in),
+        "rate_in": e_in / n_in,
+        "years_expected_out": n_out / e_out,
+        "years_expected_in": n_in / e_in,
+        "rate_ratio": (e_out / n_out) / (e_in / n_in),
+        "lo95": lo,
+        "hi95": hi,
+        "dyads": dyads,
+    }

@@ -21,7 +21,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from alignsim.measures.similarity import s_score
-from alignsim.world.from_data import check_window, ideal_interests, interest_arrays, issue_interests, select_states, table
+from alignsim.world.from_data import (
+    check_window,
+    ideal_interests,
+    interest_arrays,
+    issue_interests,
+    select_states,
+    table,
+)
 from alignsim.world.params import Params
 from alignsim.world.spec import interest_similarity
 
@@ -52,8 +59,9 @@ def passes(e: Estimate) -> bool:
 
 
 # ------------------------------------------------------------------------------ the statistic
-def auc_matrix(pos_scores: np.ndarray, pos_cluster: np.ndarray, neg_scores: np.ndarray, neg_cluster: np.ndarray,
-               clusters: int) -> np.ndarray:
+def auc_matrix(
+    pos_scores: np.ndarray, pos_cluster: np.ndarray, neg_scores: np.ndarray, neg_cluster: np.ndarray, clusters: int
+) -> np.ndarray:
     """M[c, d] = sum over positive items of cluster c and negative items of cluster d of
     [s_pos > s_neg] + 0.5 [s_pos == s_neg]: the Mann-Whitney counts grouped by cluster, so that
     any resample of clusters is one matrix product."""
@@ -75,8 +83,15 @@ def _sum_rows_by(rows: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray
     return out
 
 
-def clustered_auc(pos_scores: np.ndarray, pos_cluster: np.ndarray, neg_scores: np.ndarray, neg_cluster: np.ndarray,
-                  *, resamples: int = BOOTSTRAP, seed: int = SEED) -> tuple[float, float, float]:
+def clustered_auc(
+    pos_scores: np.ndarray,
+    pos_cluster: np.ndarray,
+    neg_scores: np.ndarray,
+    neg_cluster: np.ndarray,
+    *,
+    resamples: int = BOOTSTRAP,
+    seed: int = SEED,
+) -> tuple[float, float, float]:
     """AUC = P(random positive scores above random negative), ties half, and its 95% percentile
     interval from ``resamples`` bootstrap draws of clusters with replacement (cluster ids 0..C-1
     shared by both classes). A resample without a positive or a negative is left out."""
@@ -89,7 +104,9 @@ def clustered_auc(pos_scores: np.ndarray, pos_cluster: np.ndarray, neg_scores: n
     value = float(m.sum() / (n_pos.sum() * n_neg.sum()))
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, c, size=(resamples, c))
-    counts = np.bincount((draws + c * np.arange(resamples)[:, None]).ravel(), minlength=resamples * c).reshape(resamples, c)
+    counts = np.bincount((draws + c * np.arange(resamples)[:, None]).ravel(), minlength=resamples * c).reshape(
+        resamples, c
+    )
     counts = counts.astype(float)
     rows, cols = np.flatnonzero(n_pos), np.flatnonzero(n_neg)  # m is zero elsewhere: keep the product small
     num = np.sum((counts[:, rows] @ m[np.ix_(rows, cols)]) * counts[:, cols], axis=1)
@@ -176,7 +193,10 @@ def plot() -> Figure:
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     a, b = fig.subplots(1, 2)
     bins = np.linspace(-1, 1, 41)
-    for label, name, color in ((1, f"ATOP defence pact ({e.positives})", "#2471a3"), (0, f"TSS strategic rivalry ({e.negatives})", "#c0392b")):
+    for label, name, color in (
+        (1, f"ATOP defence pact ({e.positives})", "#2471a3"),
+        (0, f"TSS strategic rivalry ({e.negatives})", "#c0392b"),
+    ):
         a.hist(d.score[d.label == label], bins=bins, density=True, alpha=0.55, color=color, label=name)
     a.set_xlabel("interest part of X0, a S_ij (UN votes, 5-year window)")
     a.set_ylabel("density of dyad-years")
@@ -191,6 +211,8 @@ def plot() -> Figure:
     b.set_xlabel("rival dyad-years scored at or above the cut")
     b.set_ylabel("allied dyad-years scored at or above the cut")
     verdict = "pass" if passes(e) else "FAIL"
-    b.set_title(f"ROC; declared pass: AUC >= {THRESHOLD:.2f} and lower bound > {LOWER_BOUND_ABOVE} -> {verdict}", fontsize=10)
+    b.set_title(
+        f"ROC; declared pass: AUC >= {THRESHOLD:.2f} and lower bound > {LOWER_BOUND_ABOVE} -> {verdict}", fontsize=10
+    )
     b.legend(fontsize=8, loc="lower right")
     return fig

@@ -30,7 +30,17 @@ from alignsim.world.from_data import (
     table,
 )
 
-__all__ = ["PREDICTORS", "Hindcast", "auc", "brier", "hindcast_dyads", "hindcast_states", "observed_signs", "score_dyads", "start_year_dyads"]
+__all__ = [
+    "PREDICTORS",
+    "Hindcast",
+    "auc",
+    "brier",
+    "hindcast_dyads",
+    "hindcast_states",
+    "observed_signs",
+    "score_dyads",
+    "start_year_dyads",
+]
 
 PREDICTORS = ("model", "persistence", "X0 alone")
 ATOP_LAST, MID_LAST = 2018, 2010  # the data's last years (TSS rivalries run to 2020)
@@ -77,7 +87,9 @@ class StartYear:
     world: dict[str, float]  # diagnostics of the run: alpha / alpha_c, share of relations at the extremes
 
 
-def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replicates: int, seed: int, workers: int | None = None) -> StartYear:
+def start_year_dyads(
+    year: int, *, states: int, horizons: Sequence[int], replicates: int, seed: int, workers: int | None = None
+) -> StartYear:
     """Build the world of ``year``, run the ensemble from 1 January of year + 1 for 12 x max(horizons)
     months, and return one row per scored dyad and horizon: the observed sign then (``positive``),
     the model's share of runs with a positive relation (``model_p``) and ensemble mean (``model_mean``),
@@ -85,7 +97,9 @@ def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replica
     codes = hindcast_states(year, states)
     world = build_world(codes, year=year, name=f"hindcast_{year}").world
     steps = 12 * max(horizons)
-    scenario = Scenario.model_validate({"name": f"hindcast_{year}", "world": world, "start": dt.date(year + 1, 1, 1), "steps": steps, "seed": seed})
+    scenario = Scenario.model_validate(
+        {"name": f"hindcast_{year}", "world": world, "start": dt.date(year + 1, 1, 1), "steps": steps, "seed": seed}
+    )
     cube = run_scenario(scenario, replicates=replicates, workers=workers).relation_cube
     order = cube.codes
     at = [int(np.searchsorted(cube.steps, 12 * h)) for h in horizons]
@@ -93,19 +107,38 @@ def start_year_dyads(year: int, *, states: int, horizons: Sequence[int], replica
     x0 = _symmetric(cube.as_matrices(cube.values["baseline"][0, 0, :]))
     params = scenario.params
     ratio = params.alpha / alpha_critical(x0, params.beta)  # the unsaturated tipping point (docs/model.md)
-    world_row = {"start": year, "states": len(order), "alpha_over_alpha_c": float(ratio),
-                 **{f"share_at_extremes_t+{h}": float((np.abs(w[:, k]) > 0.95).sum() / (w.shape[0] * len(order) * (len(order) - 1)))
-                    for k, h in enumerate(horizons)}}
+    world_row = {
+        "start": year,
+        "states": len(order),
+        "alpha_over_alpha_c": float(ratio),
+        **{
+            f"share_at_extremes_t+{h}": float(
+                (np.abs(w[:, k]) > 0.95).sum() / (w.shape[0] * len(order) * (len(order) - 1))
+            )
+            for k, h in enumerate(horizons)
+        },
+    }
     now = observed_signs(order, year)
     i, j = np.triu_indices(len(order), k=1)
     parts = []
     for k, h in enumerate(horizons):
         later = observed_signs(order, year + h)[i, j]
         keep = later != 0
-        parts.append(pd.DataFrame({
-            "start": year, "horizon": h, "a": np.asarray(order)[i[keep]], "b": np.asarray(order)[j[keep]],
-            "positive": (later[keep] > 0).astype(int), "model_p": (w[:, k, i, j] > 0).mean(axis=0)[keep],
-            "model_mean": w[:, k, i, j].mean(axis=0)[keep], "persistence": now[i, j][keep], "x0": x0[i, j][keep]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "start": year,
+                    "horizon": h,
+                    "a": np.asarray(order)[i[keep]],
+                    "b": np.asarray(order)[j[keep]],
+                    "positive": (later[keep] > 0).astype(int),
+                    "model_p": (w[:, k, i, j] > 0).mean(axis=0)[keep],
+                    "model_mean": w[:, k, i, j].mean(axis=0)[keep],
+                    "persistence": now[i, j][keep],
+                    "x0": x0[i, j][keep],
+                }
+            )
+        )
     return StartYear(year, list(order), pd.concat(parts, ignore_index=True), world_row)
 
 
@@ -115,12 +148,22 @@ class Hindcast:
     worlds: pd.DataFrame  # one row per start year: states, alpha / alpha_c, share of relations at +-1
 
 
-def hindcast_dyads(start_years: Sequence[int], *, states: int, horizons: Sequence[int], replicates: int, seed: int,
-                   workers: int | None = None, advance: Callable[[int], None] | None = None) -> Hindcast:
+def hindcast_dyads(
+    start_years: Sequence[int],
+    *,
+    states: int,
+    horizons: Sequence[int],
+    replicates: int,
+    seed: int,
+    workers: int | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> Hindcast:
     """:func:`start_year_dyads` of every start year, stacked; ``advance(1)`` after each."""
     runs = []
     for year in start_years:
-        runs.append(start_year_dyads(year, states=states, horizons=horizons, replicates=replicates, seed=seed, workers=workers))
+        runs.append(
+            start_year_dyads(year, states=states, horizons=horizons, replicates=replicates, seed=seed, workers=workers)
+        )
         if advance is not None:
             advance(1)
     return Hindcast(pd.concat([r.frame for r in runs], ignore_index=True), pd.DataFrame([r.world for r in runs]))
@@ -147,9 +190,11 @@ def _predictions(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]
     """predictor -> (ranking score for AUC, probability of + for Brier)."""
     persistence = frame.persistence.to_numpy(float)
     x0 = frame.x0.to_numpy(float)
-    return {"model": (frame.model_mean.to_numpy(float), frame.model_p.to_numpy(float)),
-            "persistence": (persistence, (persistence + 1) / 2),
-            "X0 alone": (x0, (x0 > 0).astype(float))}
+    return {
+        "model": (frame.model_mean.to_numpy(float), frame.model_p.to_numpy(float)),
+        "persistence": (persistence, (persistence + 1) / 2),
+        "X0 alone": (x0, (x0 > 0).astype(float)),
+    }
 
 
 def _scores(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -179,8 +224,16 @@ def score_dyads(dyads: pd.DataFrame, *, seed: int = 0, resamples: int = 2000) ->
         for base in PREDICTORS[1:]:
             da = np.array([s["model"][0] - s[base][0] for s in boot])
             db = np.array([s["model"][1] - s[base][1] for s in boot])
-            diffs.append({"horizon": int(h), "baseline": base, "auc_difference": point["model"][0] - point[base][0], **_interval("auc_difference", da),
-                          "brier_difference": point["model"][1] - point[base][1], **_interval("brier_difference", db)})
+            diffs.append(
+                {
+                    "horizon": int(h),
+                    "baseline": base,
+                    "auc_difference": point["model"][0] - point[base][0],
+                    **_interval("auc_difference", da),
+                    "brier_difference": point["model"][1] - point[base][1],
+                    **_interval("brier_difference", db),
+                }
+            )
         for start, one in part.groupby("start", sort=True):
             sub = [_scores(one.iloc[idx]) for idx in _resamples(one.reset_index(drop=True), rng, resamples)]
             pt = _scores(one)
@@ -196,6 +249,18 @@ def _interval(name: str, values: np.ndarray) -> dict[str, float]:
     return {f"{name}_lo95": lo, f"{name}_hi95": hi}
 
 
-def _score_row(h: int, start: str, name: str, part: pd.DataFrame, point: tuple[float, float], a: np.ndarray, b: np.ndarray) -> dict:
-    return {"horizon": int(h), "start": start, "predictor": name, "dyads": len(part), "positive": int(part.positive.sum()),
-            "negative": int((part.positive == 0).sum()), "auc": point[0], **_interval("auc", a), "brier": point[1], **_interval("brier", b)}
+def _score_row(
+    h: int, start: str, name: str, part: pd.DataFrame, point: tuple[float, float], a: np.ndarray, b: np.ndarray
+) -> dict:
+    return {
+        "horizon": int(h),
+        "start": start,
+        "predictor": name,
+        "dyads": len(part),
+        "positive": int(part.positive.sum()),
+        "negative": int((part.positive == 0).sum()),
+        "auc": point[0],
+        **_interval("auc", a),
+        "brier": point[1],
+        **_interval("brier", b),
+    }

@@ -51,8 +51,13 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
     for pair, a in zip(pairs, axes):
         s = data.series[data.series.pair == pair]
         src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
-        a.plot(s.date, s.weight, color=style.OLD_FRIEND if friend else style.RELATION, lw=2.6 if friend else 1.8,
-               label=f"{style.LABEL_W} of the old friends" if friend else style.LABEL_W)
+        a.plot(
+            s.date,
+            s.weight,
+            color=style.OLD_FRIEND if friend else style.RELATION,
+            lw=2.6 if friend else 1.8,
+            label=f"{style.LABEL_W} of the old friends" if friend else style.LABEL_W,
+        )
         a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round")
         a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=style.LABEL_X0)
         react = data.reactions[data.reactions.pair == pair]
@@ -60,8 +65,17 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
             hits = react[react.rule == rule]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s.weight)
-                a.scatter(hits.date, y, marker=marker, color=color, edgecolors=style.REACTION_EDGE, linewidths=0.5, zorder=5, s=36,
-                          label=f"agent reaction: {rule.replace('_', '-')}")
+                a.scatter(
+                    hits.date,
+                    y,
+                    marker=marker,
+                    color=color,
+                    edgecolors=style.REACTION_EDGE,
+                    linewidths=0.5,
+                    zorder=5,
+                    s=36,
+                    label=f"agent reaction: {rule.replace('_', '-')}",
+                )
         start, end = s.weight.iloc[0], s.weight.iloc[-1]
         _finish_pair_panel(a, f"{src} → {tgt}: {start:+.2f} → {end:+.2f}", friend)
     _pairs_legend(fig, axes, ax, "Tracked relations: how each state regards the other, against what interests justify")
@@ -94,7 +108,9 @@ def shock_numbers(dates: pd.Series, gap: pd.Timedelta | np.timedelta64) -> list[
 
 def shock_key(shocks: pd.DataFrame) -> list[str]:
     """Every scripted shock, numbered as on the charts: "1  2024-02-01 dzud MNG", never truncated."""
-    return [f"{k}  {d:%Y-%m-%d} {lab}" for k, (d, lab) in enumerate(zip(pd.to_datetime(shocks.date), shocks.label), start=1)]
+    return [
+        f"{k}  {d:%Y-%m-%d} {lab}" for k, (d, lab) in enumerate(zip(pd.to_datetime(shocks.date), shocks.label), start=1)
+    ]
 
 
 def _pair_panel(a: Axes, s: pd.DataFrame, pair: str, shocks: pd.DataFrame) -> tuple[str, str, bool]:
@@ -106,12 +122,28 @@ def _pair_panel(a: Axes, s: pd.DataFrame, pair: str, shocks: pd.DataFrame) -> tu
         a.axvline(d, color=style.SHOCK, lw=0.7, ls=":", alpha=0.8)
     gap = (s.date.max() - s.date.min()) * 0.045  # about the width of a label "2–5" on a panel
     for d, text in shock_numbers(shocks.date, gap):
-        a.text(d, 1.0, text, transform=a.get_xaxis_transform(), ha="center", va="bottom", fontsize=6.5, color=style.SHOCK, clip_on=False)
+        a.text(
+            d,
+            1.0,
+            text,
+            transform=a.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color=style.SHOCK,
+            clip_on=False,
+        )
     return src, tgt, bool(s.old_friend.iloc[0])
 
 
 def _finish_pair_panel(a: Axes, title: str, friend: bool) -> None:
-    a.set_title(title + ("   (old friends)" if friend else ""), fontsize=10, color=style.OLD_FRIEND if friend else style.INK, loc="left", pad=9)
+    a.set_title(
+        title + ("   (old friends)" if friend else ""),
+        fontsize=10,
+        color=style.OLD_FRIEND if friend else style.INK,
+        loc="left",
+        pad=9,
+    )
     a.set_ylim(-1.05, 1.05)
     a.set_ylabel(style.LABEL_W)
     _date_axis(a)
@@ -126,11 +158,27 @@ def _pairs_legend(fig: Figure, axes: list[Axes], ax: Axes | None, title: str) ->
         for h, label in zip(*a.get_legend_handles_labels()):
             handles.setdefault(label, h)
     if ax is not None:
-        ax.legend(handles.values(), handles.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
+        ax.legend(
+            handles.values(),
+            handles.keys(),
+            fontsize=7,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14),
+            ncols=2,
+            frameon=False,
+        )
     else:
         width = fig.get_figwidth()
-        fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside upper center", ncols=min(4 if width > 9 else 2, len(handles)), frameon=False,
-                   title=textwrap.fill(title, int(width * 72 / 6.2)), title_fontsize=11)  # ~6 pt a character at 11 pt
+        fig.legend(
+            handles.values(),
+            handles.keys(),
+            fontsize=8,
+            loc="outside upper center",
+            ncols=min(4 if width > 9 else 2, len(handles)),
+            frameon=False,
+            title=textwrap.fill(title, int(width * 72 / 6.2)),
+            title_fontsize=11,
+        )  # ~6 pt a character at 11 pt
 
 
 def _shock_key(fig: Figure, shocks: pd.DataFrame) -> None:
@@ -140,8 +188,17 @@ def _shock_key(fig: Figure, shocks: pd.DataFrame) -> None:
         width = max(len(k) for k in key)
         cols = max(1, min(3, int(fig.get_figwidth() * 72 / 4.6) // (width + 4)))  # monospace at 7.5 pt
         rows = -(-len(key) // cols)
-        lines = ["   ".join(key[r + c * rows].ljust(width) for c in range(cols) if r + c * rows < len(key)).rstrip() for r in range(rows)]
-        fig.supxlabel("Numbered dotted lines, the scripted shocks:\n" + "\n".join(lines), fontsize=7.5, ha="left", x=0.01, family="monospace")
+        lines = [
+            "   ".join(key[r + c * rows].ljust(width) for c in range(cols) if r + c * rows < len(key)).rstrip()
+            for r in range(rows)
+        ]
+        fig.supxlabel(
+            "Numbered dotted lines, the scripted shocks:\n" + "\n".join(lines),
+            fontsize=7.5,
+            ha="left",
+            x=0.01,
+            family="monospace",
+        )
         fig.set_figheight(fig.get_figheight() + 0.13 * (rows + 1))  # room for the key: the panels keep their height
 
 
@@ -168,7 +225,15 @@ def plot_matrices(data: MatricesData) -> Figure:
         for i in range(n if n <= ANNOTATED_STATES else 0):
             for j in range(n):
                 if i != j:
-                    a.text(j, i, f"{mat[i, j]:+.1f}", ha="center", va="center", fontsize=7, color=style.PAPER if abs(mat[i, j]) > 0.6 else style.INK)
+                    a.text(
+                        j,
+                        i,
+                        f"{mat[i, j]:+.1f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=style.PAPER if abs(mat[i, j]) > 0.6 else style.INK,
+                    )
         a.set_title(f"Relations on {when} (row regards column){data.note}", fontsize=10)
     fig.colorbar(image, ax=axes, shrink=0.8, label=style.LABEL_SCALE)
     return fig
@@ -202,23 +267,68 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     for u, v, w in sorted(data.edges, key=lambda e: e[2]):  # hostile first: friendly edges on top
         (x1, y1), (x2, y2) = pos[u], pos[v]
         if w > 0:
-            a.plot([x1, x2], [y1, y2], color=style.FRIENDLY, lw=0.5 + 4 * w, alpha=0.75, zorder=1.5, solid_capstyle="round")
+            a.plot(
+                [x1, x2], [y1, y2], color=style.FRIENDLY, lw=0.5 + 4 * w, alpha=0.75, zorder=1.5, solid_capstyle="round"
+            )
         else:
             a.plot([x1, x2], [y1, y2], color=style.HOSTILE, lw=0.4 + 1.2 * abs(w), ls=(0, (3, 3)), alpha=0.35, zorder=1)
-    a.scatter([pos[c][0] for c in data.codes], [pos[c][1] for c in data.codes], s=sizes, c=colors, zorder=2, edgecolors=style.INK, linewidths=0.6)
-    labelled = set(sorted(range(len(data.codes)), key=lambda i: -data.capability[i])[:LABELLED_NODES])  # the most capable
+    a.scatter(
+        [pos[c][0] for c in data.codes],
+        [pos[c][1] for c in data.codes],
+        s=sizes,
+        c=colors,
+        zorder=2,
+        edgecolors=style.INK,
+        linewidths=0.6,
+    )
+    labelled = set(
+        sorted(range(len(data.codes)), key=lambda i: -data.capability[i])[:LABELLED_NODES]
+    )  # the most capable
     for c, size in (pair for i, pair in enumerate(zip(data.codes, sizes)) if i in labelled):
         inside = np.sqrt(size) >= 8.5 * len(c)  # the code fits in the node (points): else beside it
-        a.annotate(c, pos[c], xytext=(0, 0) if inside else (0, -np.sqrt(size) / 2 - 1), textcoords="offset points", ha="center",
-                   va="center" if inside else "top", color=style.BLOC_TEXT, fontsize=8.5, fontweight="bold", zorder=3)
-    handles = [Line2D([], [], color=style.FRIENDLY, lw=2.5, label="friendly (W > 0)"),
-               Line2D([], [], color=style.HOSTILE, lw=1.2, ls=(0, (3, 3)), alpha=0.6, label="hostile (W < 0)")]
-    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=palette[k], markeredgecolor=style.INK, label=style.bloc_label(b))
-                for k, b in enumerate(blocs)]
-    a.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(4, len(handles)), frameon=False)
+        a.annotate(
+            c,
+            pos[c],
+            xytext=(0, 0) if inside else (0, -np.sqrt(size) / 2 - 1),
+            textcoords="offset points",
+            ha="center",
+            va="center" if inside else "top",
+            color=style.BLOC_TEXT,
+            fontsize=8.5,
+            fontweight="bold",
+            zorder=3,
+        )
+    handles = [
+        Line2D([], [], color=style.FRIENDLY, lw=2.5, label="friendly (W > 0)"),
+        Line2D([], [], color=style.HOSTILE, lw=1.2, ls=(0, (3, 3)), alpha=0.6, label="hostile (W < 0)"),
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markersize=9,
+            markerfacecolor=palette[k],
+            markeredgecolor=style.INK,
+            label=style.bloc_label(b),
+        )
+        for k, b in enumerate(blocs)
+    ]
+    a.legend(
+        handles=handles,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=min(4, len(handles)),
+        frameon=False,
+    )
     a.set_axis_off()
     a.margins(0.1)
-    a.set_title(f"Alignment network at the end{data.note}\nnode size: capability; edges: mean relation (W) of the two states, |W| ≥ 0.2", fontsize=9.5)
+    a.set_title(
+        f"Alignment network at the end{data.note}\nnode size: capability; edges: mean relation (W) of the two states, |W| ≥ 0.2",
+        fontsize=9.5,
+    )
     return fig
 
 
@@ -241,7 +351,9 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     k = max(1, len(data.names))
     colors = style.bloc_colors(data.names)
     if data.agreement is None:
-        a.imshow(data.blocs, aspect="auto", cmap=ListedColormap(colors), vmin=0, vmax=k - 1 + 1e-9, interpolation="nearest")
+        a.imshow(
+            data.blocs, aspect="auto", cmap=ListedColormap(colors), vmin=0, vmax=k - 1 + 1e-9, interpolation="nearest"
+        )
     else:  # an ensemble: the most common bloc, paler where fewer runs agree
         rgb = np.array([to_rgb(c) for c in colors])[data.blocs]
         strength = data.agreement[..., None]
@@ -249,8 +361,19 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     a.set_yticks(range(len(data.codes)), data.codes, fontsize=10 if len(data.codes) <= 40 else 4)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
-    handles = [Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor=colors[i], markeredgecolor=style.INK, label=style.bloc_label(n))
-               for i, n in enumerate(data.names)]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            ls="",
+            markersize=9,
+            markerfacecolor=colors[i],
+            markeredgecolor=style.INK,
+            label=style.bloc_label(n),
+        )
+        for i, n in enumerate(data.names)
+    ]
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     moved = int((data.blocs != data.blocs[:, :1]).any(axis=1).sum())
     title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable committed member; grey: non-aligned)"
@@ -273,9 +396,14 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
     for code, row in zip(data.codes, data.blocs):
         members.setdefault(int(row[0]) if row.size else 0, []).append(code)
     colors = style.bloc_colors(data.names)
-    blocs = [(k, textwrap.fill(f"{style.bloc_label(data.names[k])}: {', '.join(codes)}", 100, subsequent_indent="    ")) for k, codes in sorted(members.items())]
+    blocs = [
+        (k, textwrap.fill(f"{style.bloc_label(data.names[k])}: {', '.join(codes)}", 100, subsequent_indent="    "))
+        for k, codes in sorted(members.items())
+    ]
     span = f" from {data.dates[0][:10]} to {data.dates[-1][:10]}" if data.dates else ""
-    across = " (the most common bloc across runs, and as many runs agree throughout)" if data.agreement is not None else ""
+    across = (
+        " (the most common bloc across runs, and as many runs agree throughout)" if data.agreement is not None else ""
+    )
     heading = textwrap.fill(f"No bloc change: every state stays in the same bloc{span}.{across}", 90)
     lines = sum(text.count("\n") + 1 for _, text in blocs)
     fig, a = figure(ax, (10, 0.8 + 0.22 * (lines + heading.count("\n"))))
@@ -283,8 +411,26 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
     a.annotate(heading, (0, 1), xycoords="axes fraction", va="top", fontsize=11, fontweight="bold", color=style.INK)
     y = -32.0 - 17 * heading.count("\n")  # points below the top of the axes
     for k, text in blocs:
-        a.annotate("■", (0, 1), xycoords="axes fraction", xytext=(0, y), textcoords="offset points", va="top", fontsize=13, color=colors[k])
-        a.annotate(text, (0, 1), xycoords="axes fraction", xytext=(18, y - 1), textcoords="offset points", va="top", fontsize=9.5, color=style.INK)
+        a.annotate(
+            "■",
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(0, y),
+            textcoords="offset points",
+            va="top",
+            fontsize=13,
+            color=colors[k],
+        )
+        a.annotate(
+            text,
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(18, y - 1),
+            textcoords="offset points",
+            va="top",
+            fontsize=9.5,
+            color=style.INK,
+        )
         y -= 16 * (text.count("\n") + 1)
     return fig
 
@@ -302,20 +448,63 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
     labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
     a.barh(labels, rows.drift, color=colors)
     if "drift_p5" in rows.columns:  # an ensemble: median drift with its 5-95% interval
-        a.errorbar(rows.drift, labels, xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift], fmt="none", ecolor=style.INK, elinewidth=0.9, capsize=2)
-    a.scatter(rows.reverse_drift, labels, marker="o", s=28, facecolors=style.PAPER, edgecolors=style.INK, linewidths=1.0, zorder=4)
+        a.errorbar(
+            rows.drift,
+            labels,
+            xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift],
+            fmt="none",
+            ecolor=style.INK,
+            elinewidth=0.9,
+            capsize=2,
+        )
+    a.scatter(
+        rows.reverse_drift,
+        labels,
+        marker="o",
+        s=28,
+        facecolors=style.PAPER,
+        edgecolors=style.INK,
+        linewidths=1.0,
+        zorder=4,
+    )
     a.scatter(rows.interest_pull, labels, marker="|", s=220, color=style.BASELINE, zorder=3)
     a.axvline(0, color=style.INK, lw=0.8)
     a.set_xlabel(style.LABEL_DRIFT)
-    a.legend(handles=[
-        Line2D([], [], color=style.OLD_FRIEND, lw=6, label="old friends (W ≥ friend threshold at start)"),
-        Line2D([], [], color=style.REVERSE, lw=6, label="other pairs"),
-        Line2D([], [], marker="o", ls="", markerfacecolor=style.PAPER, markeredgecolor=style.INK, label="the same pair the other way round"),
-        Line2D([], [], color=style.BASELINE, marker="|", ls="", markersize=14, label=f"{style.LABEL_X0} at the end − W at start"),
-    ], fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(rows) > 6 else -0.3), ncols=2, frameon=False)
+    a.legend(
+        handles=[
+            Line2D([], [], color=style.OLD_FRIEND, lw=6, label="old friends (W ≥ friend threshold at start)"),
+            Line2D([], [], color=style.REVERSE, lw=6, label="other pairs"),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                markerfacecolor=style.PAPER,
+                markeredgecolor=style.INK,
+                label="the same pair the other way round",
+            ),
+            Line2D(
+                [],
+                [],
+                color=style.BASELINE,
+                marker="|",
+                ls="",
+                markersize=14,
+                label=f"{style.LABEL_X0} at the end − W at start",
+            ),
+        ],
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16 if len(rows) > 6 else -0.3),
+        ncols=2,
+        frameon=False,
+    )
     if "drift_p5" in rows.columns:
         runs = data.attrs.get("replicates", "all")
-        a.set_title(f"Largest median drifts over {runs} runs ({len(rows)} of {len(pairs)} pairs of states; lines: 5–95% of runs)", fontsize=10)
+        a.set_title(
+            f"Largest median drifts over {runs} runs ({len(rows)} of {len(pairs)} pairs of states; lines: 5–95% of runs)",
+            fontsize=10,
+        )
     else:
         a.set_title(f"Largest drifts ({len(rows)} of {len(pairs)} pairs of states)", fontsize=10)
     return fig
@@ -412,7 +601,14 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
         src, tgt, friend = _pair_panel(a, s, pair, data.shocks)
         mine = data.runs[data.runs.pair == pair]
         for k, (_, run) in enumerate(mine.groupby("replicate", sort=True)):
-            a.plot(run.date, run.weight, color=style.REVERSE, lw=0.5, alpha=0.45, label="individual runs" if k == 0 else None)
+            a.plot(
+                run.date,
+                run.weight,
+                color=style.REVERSE,
+                lw=0.5,
+                alpha=0.45,
+                label="individual runs" if k == 0 else None,
+            )
         color = style.OLD_FRIEND if friend else BAND_COLOR
         label = f"{style.LABEL_W}{' of the old friends' if friend else ''}: median, {band} band"
         draw_band(a, s.date, s.p5, s["median"], s.p95, color=color, label=label, lw=2.4 if friend else 1.9)
@@ -423,11 +619,29 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
             hits = react[(react.rule == rule) & (react.share >= 0.05)]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
-                a.scatter(hits.date, y, marker=marker, color=mcolor, edgecolors=style.REACTION_EDGE, linewidths=0.5, zorder=5, s=12 + 90 * hits.share,
-                          label=f"agent reaction: {rule.replace('_', '-')} (size: share of runs)")
+                a.scatter(
+                    hits.date,
+                    y,
+                    marker=marker,
+                    color=mcolor,
+                    edgecolors=style.REACTION_EDGE,
+                    linewidths=0.5,
+                    zorder=5,
+                    s=12 + 90 * hits.share,
+                    label=f"agent reaction: {rule.replace('_', '-')} (size: share of runs)",
+                )
         start, end = s["median"].iloc[0], s["median"].iloc[-1]
-        _finish_pair_panel(a, f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]", friend)
-    _pairs_legend(fig, axes, ax, f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify")
+        _finish_pair_panel(
+            a,
+            f"{src} → {tgt}: median {start:+.2f} → {end:+.2f}  [{band}: {s.p5.iloc[-1]:+.2f}, {s.p95.iloc[-1]:+.2f}]",
+            friend,
+        )
+    _pairs_legend(
+        fig,
+        axes,
+        ax,
+        f"Tracked relations over {data.replicates} runs: median with the {band} band of runs, against what interests justify",
+    )
     if ax is None:
         _shock_key(fig, data.shocks)
     return fig
@@ -459,9 +673,19 @@ def plot_comparison_pair(bands: pd.DataFrame, ax: Axes | None = None, *, differe
                 if k == 0:
                     continue
                 ok = rows & bands.diff_median.notna()
-                draw_band(a, dates[ok], bands.diff_p5[ok], bands.diff_median[ok], bands.diff_p95[ok], color=color, label=f"{name} − {scenarios[0]}")
+                draw_band(
+                    a,
+                    dates[ok],
+                    bands.diff_p5[ok],
+                    bands.diff_median[ok],
+                    bands.diff_p95[ok],
+                    color=color,
+                    label=f"{name} − {scenarios[0]}",
+                )
             else:
-                draw_band(a, dates[rows], bands.p5[rows], bands["median"][rows], bands.p95[rows], color=color, label=name)
+                draw_band(
+                    a, dates[rows], bands.p5[rows], bands["median"][rows], bands.p95[rows], color=color, label=name
+                )
         _date_axis(a)
         a.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, frameon=False)
         if diff:
@@ -491,12 +715,26 @@ def plot_differences(outcomes: pd.DataFrame, ax: Axes | None = None, *, date: st
         mine = rows[rows.scenario == name].set_index("pair").reindex(pairs)
         y = np.arange(len(pairs))[::-1] + (len(scenarios) - 1) / 2 * height - k * height
         color = SCENARIO_COLORS[(k + 1) % len(SCENARIO_COLORS)]
-        a.errorbar(mine.diff_mean, y, xerr=[mine.diff_mean - mine.diff_p5, mine.diff_p95 - mine.diff_mean], fmt="o", color=color, capsize=3, label=name)
+        a.errorbar(
+            mine.diff_mean,
+            y,
+            xerr=[mine.diff_mean - mine.diff_p5, mine.diff_p95 - mine.diff_mean],
+            fmt="o",
+            color=color,
+            capsize=3,
+            label=name,
+        )
     a.set_yticks(np.arange(len(pairs))[::-1], [p.replace("-", " → ") for p in pairs])
     a.axvline(0, color=style.INK, lw=0.8)
     reference = outcomes.scenario.iloc[0]
     a.set_xlabel(f"{style.LABEL_DIFF} from {reference} on {when}\n(mean and 5–95% of paired runs)")
-    a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(pairs) * max(1, len(scenarios)) > 4 else -0.4), ncols=3, frameon=False)
+    a.legend(
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22 if len(pairs) * max(1, len(scenarios)) > 4 else -0.4),
+        ncols=3,
+        frameon=False,
+    )
     a.set_title(f"What each scenario changes, relative to {reference}", fontsize=10)
     return fig
 

@@ -156,23 +156,39 @@ def pairs_figure(result: Any, pairs: Sequence[str] | None = None, *, height: int
         mid = np.median(w, axis=0)
         if ensemble:
             _add_band(fig, dates, w, color, pair)
-        fig.add_trace(go.Scatter(
-            x=dates, y=_round(mid), name=f"{s}→{t}", legendgroup=pair, line={"color": color, "width": 2},
-            hovertemplate=f"{s}→{t} %{{x}}<br>W {'median ' if ensemble else ''}%{{y:+.3f}}<extra></extra>",
-        ))
-        fig.add_trace(go.Scatter(
-            x=dates, y=_round(np.median(x0, axis=0)), name=f"{s}→{t} X0", legendgroup=pair, showlegend=False,
-            line={"color": color, "width": 1, "dash": "dash"},
-            hovertemplate=f"{s}→{t} %{{x}}<br>what interests justify (X0) %{{y:+.3f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(mid),
+                name=f"{s}→{t}",
+                legendgroup=pair,
+                line={"color": color, "width": 2},
+                hovertemplate=f"{s}→{t} %{{x}}<br>W {'median ' if ensemble else ''}%{{y:+.3f}}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(np.median(x0, axis=0)),
+                name=f"{s}→{t} X0",
+                legendgroup=pair,
+                showlegend=False,
+                line={"color": color, "width": 1, "dash": "dash"},
+                hovertemplate=f"{s}→{t} %{{x}}<br>what interests justify (X0) %{{y:+.3f}}<extra></extra>",
+            )
+        )
         _add_pair_events(fig, result, s, t, mid, color, pair)
     _add_shock_strip(fig, result)
     title = "Tracked pairs: how A regards B (solid) against what interests justify, X0 (dashed)"
     if ensemble:
         title += f"; median and 5–95% band of {result.replicates} runs"
     fig.update_layout(
-        title={"text": title, "font": {"size": 14}}, height=height, hovermode="closest", margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        yaxis={"title": "relation W", "range": [-1.15, 1.2], "zeroline": True}, xaxis={"type": "date"},
+        title={"text": title, "font": {"size": 14}},
+        height=height,
+        hovermode="closest",
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        yaxis={"title": "relation W", "range": [-1.15, 1.2], "zeroline": True},
+        xaxis={"type": "date"},
         legend={"orientation": "h", "y": -0.12},
     )
     return fig
@@ -182,11 +198,22 @@ def _add_band(fig: Any, dates: list[str], w: np.ndarray, color: str, pair: str) 
     import plotly.graph_objects as go
 
     lo, hi = np.quantile(w, [0.05, 0.95], axis=0)
-    fig.add_trace(go.Scatter(x=dates, y=_round(lo), line={"width": 0}, legendgroup=pair, showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(
-        x=dates, y=_round(hi), fill="tonexty", fillcolor=_alpha(color, 0.18), line={"width": 0}, legendgroup=pair, showlegend=False,
-        customdata=_round(lo), hovertemplate=f"{pair} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(x=dates, y=_round(lo), line={"width": 0}, legendgroup=pair, showlegend=False, hoverinfo="skip")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=dates,
+            y=_round(hi),
+            fill="tonexty",
+            fillcolor=_alpha(color, 0.18),
+            line={"width": 0},
+            legendgroup=pair,
+            showlegend=False,
+            customdata=_round(lo),
+            hovertemplate=f"{pair} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+        )
+    )
 
 
 def _alpha(color: str, alpha: float) -> str:
@@ -210,11 +237,19 @@ def _add_pair_events(fig: Any, result: Any, s: str, t: str, mid: np.ndarray, col
         sizes = [11 if o == "agent" else 9 for o in events.origin]
     symbols = "diamond" if result.is_ensemble else ["diamond" if o == "agent" else "square" for o in events.origin]
     dates = dates_of(result)
-    fig.add_trace(go.Scatter(
-        x=[dates[int(k)] for k in steps], y=_round(mid[np.asarray(steps, dtype=int)]), mode="markers", legendgroup=pair, showlegend=False,
-        marker={"color": color, "size": sizes, "symbol": symbols, "line": {"color": "white", "width": 1}},
-        text=texts, hovertemplate="%{text}<extra></extra>", name=f"events {s}–{t}",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[dates[int(k)] for k in steps],
+            y=_round(mid[np.asarray(steps, dtype=int)]),
+            mode="markers",
+            legendgroup=pair,
+            showlegend=False,
+            marker={"color": color, "size": sizes, "symbol": symbols, "line": {"color": "white", "width": 1}},
+            text=texts,
+            hovertemplate="%{text}<extra></extra>",
+            name=f"events {s}–{t}",
+        )
+    )
 
 
 def _ensemble_markers(events: pd.DataFrame, replicates: int) -> tuple[list[int], list[str], list[float]]:
@@ -225,7 +260,9 @@ def _ensemble_markers(events: pd.DataFrame, replicates: int) -> tuple[list[int],
         lo, med, hi = np.quantile(first.step, [0.05, 0.5, 0.95]).astype(int)
         example = first.sort_values("replicate").iloc[0]
         when = f"{example.date}" if lo == hi else f"steps {lo}–{hi} (median {med})"
-        texts.append(f"{event_label(example)}<br><i>in {share:.0%} of runs; {when}; cause shown from run {example.replicate}</i>")
+        texts.append(
+            f"{event_label(example)}<br><i>in {share:.0%} of runs; {when}; cause shown from run {example.replicate}</i>"
+        )
         steps.append(int(med))
         sizes.append(6 + 14 * share)
     return steps, texts, sizes
@@ -234,16 +271,25 @@ def _ensemble_markers(events: pd.DataFrame, replicates: int) -> tuple[list[int],
 def _add_shock_strip(fig: Any, result: Any) -> None:
     import plotly.graph_objects as go
 
-    shocks = _first_replicate(result.events[result.events.origin == "scenario"]).drop_duplicates(["step", "type", "source", "target"])
+    shocks = _first_replicate(result.events[result.events.origin == "scenario"]).drop_duplicates(
+        ["step", "type", "source", "target"]
+    )
     if shocks.empty:
         return
     dates = dates_of(result)
     for step in sorted(set(shocks.step)):
         fig.add_vline(x=dates[int(step)], line={"color": style.SHOCK, "width": 1, "dash": "dot"})
-    fig.add_trace(go.Scatter(
-        x=[dates[int(k)] for k in shocks.step], y=[1.12] * len(shocks), mode="markers", name="scripted shocks",
-        marker={"symbol": "triangle-down", "size": 12, "color": style.SHOCK}, hovertext=[event_label(e) for e in shocks.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[dates[int(k)] for k in shocks.step],
+            y=[1.12] * len(shocks),
+            mode="markers",
+            name="scripted shocks",
+            marker={"symbol": "triangle-down", "size": 12, "color": style.SHOCK},
+            hovertext=[event_label(e) for e in shocks.itertuples()],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
 
 
 def end_matrix(result: Any, column: str = "weight") -> tuple[list[str], np.ndarray]:
@@ -269,33 +315,71 @@ def network_figure(result: Any, *, height: int = 520) -> Any:
     for friendly in (True, False):
         chosen = [(m, i, j) for m, i, j in ties if ((w[i, j] + w[j, i]) > 0) == friendly and m >= 0.05]
         for m, i, j in chosen:  # one trace per tie: Plotly lines cannot vary in width within a trace
-            fig.add_trace(go.Scatter(
-                x=[xy[i, 0], xy[j, 0]], y=[xy[i, 1], xy[j, 1]], mode="lines", hoverinfo="skip", showlegend=False,
-                line={"color": style.FRIENDLY if friendly else style.HOSTILE, "width": 0.5 + 4 * m},
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[xy[i, 0], xy[j, 0]],
+                    y=[xy[i, 1], xy[j, 1]],
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
+                    line={"color": style.FRIENDLY if friendly else style.HOSTILE, "width": 0.5 + 4 * m},
+                )
+            )
     mids = [((xy[i] + xy[j]) / 2, i, j) for _, i, j in ties]
-    fig.add_trace(go.Scatter(
-        x=[p[0] for p, _, _ in mids], y=[p[1] for p, _, _ in mids], mode="markers", marker={"size": 8, "color": "rgba(0,0,0,0)"},
-        showlegend=False, name="ties",
-        text=[f"<b>{codes[i]}–{codes[j]}</b><br>{codes[i]}→{codes[j]} W {w[i, j]:+.2f} (X0 {x0[i, j]:+.2f})<br>"
-              f"{codes[j]}→{codes[i]} W {w[j, i]:+.2f} (X0 {x0[j, i]:+.2f})" for _, i, j in mids],
-        hovertemplate="%{text}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p, _, _ in mids],
+            y=[p[1] for p, _, _ in mids],
+            mode="markers",
+            marker={"size": 8, "color": "rgba(0,0,0,0)"},
+            showlegend=False,
+            name="ties",
+            text=[
+                f"<b>{codes[i]}–{codes[j]}</b><br>{codes[i]}→{codes[j]} W {w[i, j]:+.2f} (X0 {x0[i, j]:+.2f})<br>"
+                f"{codes[j]}→{codes[i]} W {w[j, i]:+.2f} (X0 {x0[j, i]:+.2f})"
+                for _, i, j in mids
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
     labels, shares = blocs_at(result.metrics, codes)
     bloc = labels.iloc[-1] if len(labels) else pd.Series(dtype=object)
     names = sorted(set(bloc.dropna()))
-    colors = [BLOC_COLORS[names.index(bloc[c]) % len(BLOC_COLORS)] if c in bloc and bloc[c] in names else style.REVERSE for c in codes]
-    fig.add_trace(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=codes, textposition="middle center", textfont={"color": style.BLOC_TEXT, "size": 10},
-        marker={"size": 34, "color": colors, "line": {"color": style.INK, "width": 1}}, showlegend=False, name="states",
-        customdata=[f"bloc {bloc.get(c, '?')}" + (f" ({shares.iloc[-1][c]:.0%} of runs)" if result.is_ensemble and c in shares else "") for c in codes],
-        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
-    ))
+    colors = [
+        BLOC_COLORS[names.index(bloc[c]) % len(BLOC_COLORS)] if c in bloc and bloc[c] in names else style.REVERSE
+        for c in codes
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="markers+text",
+            text=codes,
+            textposition="middle center",
+            textfont={"color": style.BLOC_TEXT, "size": 10},
+            marker={"size": 34, "color": colors, "line": {"color": style.INK, "width": 1}},
+            showlegend=False,
+            name="states",
+            customdata=[
+                f"bloc {bloc.get(c, '?')}"
+                + (f" ({shares.iloc[-1][c]:.0%} of runs)" if result.is_ensemble and c in shares else "")
+                for c in codes
+            ],
+            hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
+        )
+    )
     what = "median over runs, " if result.is_ensemble else ""
     fig.update_layout(
-        title={"text": f"Alignment network at the end ({what}blue friendly, vermillion hostile; fill = bloc)", "font": {"size": 14}},
-        height=height, xaxis={"visible": False, "range": [-1.25, 1.25]}, yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white", hovermode="closest",
+        title={
+            "text": f"Alignment network at the end ({what}blue friendly, vermillion hostile; fill = bloc)",
+            "font": {"size": 14},
+        },
+        height=height,
+        xaxis={"visible": False, "range": [-1.25, 1.25]},
+        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor="white",
+        hovermode="closest",
     )
     return fig
 
@@ -313,15 +397,27 @@ def blocs_figure(result: Any, *, height: int = 360) -> Any:
     scale = [[(i + edge) / k, c] for i, c in enumerate(colors) for edge in (0, 1)]  # one flat colour per bloc
     share_text = shares.map(lambda v: f" in {v:.0%} of runs" if result.is_ensemble else "")
     text = labels.astype(str) + share_text
-    fig = go.Figure(go.Heatmap(
-        x=[str(d) for d in labels.index], y=list(labels.columns), z=index.T.to_numpy(dtype=float), zmin=-0.5, zmax=k - 0.5,
-        colorscale=scale, showscale=False, text=text.T.to_numpy(), ygap=2,
-        hovertemplate="<b>%{y}</b> %{x}<br>bloc %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            x=[str(d) for d in labels.index],
+            y=list(labels.columns),
+            z=index.T.to_numpy(dtype=float),
+            zmin=-0.5,
+            zmax=k - 0.5,
+            colorscale=scale,
+            showscale=False,
+            text=text.T.to_numpy(),
+            ygap=2,
+            hovertemplate="<b>%{y}</b> %{x}<br>bloc %{text}<extra></extra>",
+        )
+    )
     legend = ", ".join(f"<span style='color:{colors[i]}'>■</span> {b}" for i, b in enumerate(names))
     fig.update_layout(
         title={"text": f"Blocs over time (named after their most capable member): {legend}", "font": {"size": 14}},
-        height=height, margin={"l": 50, "r": 20, "t": 50, "b": 40}, xaxis={"type": "date"}, yaxis={"autorange": "reversed"},
+        height=height,
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        xaxis={"type": "date"},
+        yaxis={"autorange": "reversed"},
     )
     return fig
 
@@ -337,20 +433,50 @@ def drift_figure(result: Any, *, top: int = 12, height: int = 420) -> Any:
     order = np.argsort(-np.abs(np.median(drift, axis=0)), kind="stable")[:top][::-1]
     names = [f"{cube.sources[p]}→{cube.targets[p]}" for p in order]
     fig = go.Figure()
-    for values, label, color in ((drift, "drift: W(end) − W(start)", style.REVERSE), (w[:, -1, :] - x0[:, -1, :], "beyond interests: W − X0 at the end", style.BASELINE)):
+    for values, label, color in (
+        (drift, "drift: W(end) − W(start)", style.REVERSE),
+        (w[:, -1, :] - x0[:, -1, :], "beyond interests: W − X0 at the end", style.BASELINE),
+    ):
         mid = np.median(values[:, order], axis=0)
         error = None
         if result.is_ensemble:
             lo, hi = np.quantile(values[:, order], [0.05, 0.95], axis=0)
-            error = {"type": "data", "symmetric": False, "array": _round(hi - mid), "arrayminus": _round(mid - lo), "color": style.INK}
-        fig.add_trace(go.Bar(
-            y=names, x=_round(mid), orientation="h", name=label, marker_color=color, error_x=error,
-            customdata=np.column_stack([_round(np.median(w[:, 0, order], axis=0)), _round(np.median(w[:, -1, order], axis=0)), _round(np.median(x0[:, -1, order], axis=0))]),
-            hovertemplate="<b>%{y}</b><br>" + label + " %{x:+.3f}<br>W start %{customdata[0]:+.3f}, end %{customdata[1]:+.3f}, X0 %{customdata[2]:+.3f}<extra></extra>",
-        ))
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": _round(hi - mid),
+                "arrayminus": _round(mid - lo),
+                "color": style.INK,
+            }
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=_round(mid),
+                orientation="h",
+                name=label,
+                marker_color=color,
+                error_x=error,
+                customdata=np.column_stack(
+                    [
+                        _round(np.median(w[:, 0, order], axis=0)),
+                        _round(np.median(w[:, -1, order], axis=0)),
+                        _round(np.median(x0[:, -1, order], axis=0)),
+                    ]
+                ),
+                hovertemplate="<b>%{y}</b><br>"
+                + label
+                + " %{x:+.3f}<br>W start %{customdata[0]:+.3f}, end %{customdata[1]:+.3f}, X0 %{customdata[2]:+.3f}<extra></extra>",
+            )
+        )
     fig.update_layout(
-        title={"text": "Largest drifts" + (" (median, 5–95% whiskers)" if result.is_ensemble else ""), "font": {"size": 14}},
-        barmode="group", height=height, margin={"l": 80, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.15},
+        title={
+            "text": "Largest drifts" + (" (median, 5–95% whiskers)" if result.is_ensemble else ""),
+            "font": {"size": 14},
+        },
+        barmode="group",
+        height=height,
+        margin={"l": 80, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
     )
     return fig
 
@@ -362,19 +488,50 @@ def measures_figure(result: Any, *, height: int = 460) -> Any:
 
     present = [m for m in MEASURES if m in result.metrics]
     rows = (len(present) + 1) // 2
-    fig = make_subplots(rows=rows, cols=2, subplot_titles=[MEASURES[m].split(":")[0] for m in present], vertical_spacing=0.14)
+    fig = make_subplots(
+        rows=rows, cols=2, subplot_titles=[MEASURES[m].split(":")[0] for m in present], vertical_spacing=0.14
+    )
     grouped = result.metrics.groupby("date")
     for k, measure in enumerate(present):
         row, col = k // 2 + 1, k % 2 + 1
         q = grouped[measure].quantile([0.05, 0.5, 0.95]).unstack()
         dates = [str(d) for d in q.index]
         if result.is_ensemble:
-            fig.add_trace(go.Scatter(x=dates, y=_round(q[0.05]), line={"width": 0}, showlegend=False, hoverinfo="skip"), row=row, col=col)
-            fig.add_trace(go.Scatter(x=dates, y=_round(q[0.95]), fill="tonexty", fillcolor=_alpha(style.series_color(0), 0.2), line={"width": 0},
-                                     showlegend=False, hoverinfo="skip"), row=row, col=col)
-        fig.add_trace(go.Scatter(x=dates, y=_round(q[0.5]), line={"color": style.series_color(0)}, showlegend=False, name=measure,
-                                 hovertemplate=f"{MEASURES[measure]}<br>%{{x}}: %{{y:.3f}}<extra></extra>"), row=row, col=col)
-    fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 50, "b": 30}, title={"text": "Measures of the whole system", "font": {"size": 14}})
+            fig.add_trace(
+                go.Scatter(x=dates, y=_round(q[0.05]), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_round(q[0.95]),
+                    fill="tonexty",
+                    fillcolor=_alpha(style.series_color(0), 0.2),
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=col,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(q[0.5]),
+                line={"color": style.series_color(0)},
+                showlegend=False,
+                name=measure,
+                hovertemplate=f"{MEASURES[measure]}<br>%{{x}}: %{{y:.3f}}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 20, "t": 50, "b": 30},
+        title={"text": "Measures of the whole system", "font": {"size": 14}},
+    )
     fig.update_annotations(font_size=11)
     return fig
 
@@ -390,15 +547,24 @@ def reactions_figure(table: pd.DataFrame, *, by: str | None = None, height: int 
     fig = go.Figure()
     for k, (name, group) in enumerate(table.groupby(by, sort=False) if by else [("runs", table)]):
         group = group.set_index("reaction").reindex(order)
-        fig.add_trace(go.Bar(
-            y=order, x=_round(group.share.fillna(0)), orientation="h", name=str(name), marker_color=PALETTE[k % len(PALETTE)],
-            customdata=np.column_stack([group.forms.fillna("").astype(str), _round(group.mean_count.fillna(0))]),
-            hovertemplate=f"<b>%{{y}}</b> ({name})<br>in %{{x:.0%}} of runs, as %{{customdata[0]}}<br>mean count per run %{{customdata[1]}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=order,
+                x=_round(group.share.fillna(0)),
+                orientation="h",
+                name=str(name),
+                marker_color=PALETTE[k % len(PALETTE)],
+                customdata=np.column_stack([group.forms.fillna("").astype(str), _round(group.mean_count.fillna(0))]),
+                hovertemplate=f"<b>%{{y}}</b> ({name})<br>in %{{x:.0%}} of runs, as %{{customdata[0]}}<br>mean count per run %{{customdata[1]}}<extra></extra>",
+            )
+        )
     fig.update_layout(
-        title={"text": "How often each agent reaction happened (share of runs)", "font": {"size": 14}}, barmode="group",
-        height=height or 120 + 22 * len(order) * (len(table[by].unique()) if by else 1), xaxis={"range": [0, 1], "tickformat": ".0%"},
-        margin={"l": 170, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.1},
+        title={"text": "How often each agent reaction happened (share of runs)", "font": {"size": 14}},
+        barmode="group",
+        height=height or 120 + 22 * len(order) * (len(table[by].unique()) if by else 1),
+        xaxis={"range": [0, 1], "tickformat": ".0%"},
+        margin={"l": 170, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.1},
     )
     return fig
 
@@ -410,24 +576,64 @@ def comparison_pair_figure(cmp: Any, pair: str, *, height: int = 380) -> Any:
     from plotly.subplots import make_subplots
 
     bands = cmp.bands[cmp.bands.pair == pair]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[f"{pair}: each scenario (median, 5–95%)", f"difference from {cmp.names[0]}, run by run"])
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[f"{pair}: each scenario (median, 5–95%)", f"difference from {cmp.names[0]}, run by run"],
+    )
     for k, name in enumerate(cmp.names):
         b = bands[bands.scenario == name]
         color, dates = PALETTE[k % len(PALETTE)], [str(d) for d in b.date]
         for col, prefix in ((1, ""), (2, "diff_")):
             if col == 2 and k == 0:
                 continue  # the reference's difference from itself is zero
-            fig.add_trace(go.Scatter(x=dates, y=_round(b[f"{prefix}p5"]), line={"width": 0}, showlegend=False, hoverinfo="skip", legendgroup=name), row=1, col=col)
-            fig.add_trace(go.Scatter(
-                x=dates, y=_round(b[f"{prefix}p95"]), fill="tonexty", fillcolor=_alpha(color, 0.18), line={"width": 0}, showlegend=False,
-                legendgroup=name, customdata=_round(b[f"{prefix}p5"]), hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-            ), row=1, col=col)
-            fig.add_trace(go.Scatter(
-                x=dates, y=_round(b[f"{prefix}median"]), line={"color": color}, name=name, showlegend=col == 1, legendgroup=name,
-                hovertemplate=f"{name} %{{x}}<br>{'difference ' if prefix else ''}median %{{y:+.3f}}<extra></extra>",
-            ), row=1, col=col)
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_round(b[f"{prefix}p5"]),
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=name,
+                ),
+                row=1,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_round(b[f"{prefix}p95"]),
+                    fill="tonexty",
+                    fillcolor=_alpha(color, 0.18),
+                    line={"width": 0},
+                    showlegend=False,
+                    legendgroup=name,
+                    customdata=_round(b[f"{prefix}p5"]),
+                    hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_round(b[f"{prefix}median"]),
+                    line={"color": color},
+                    name=name,
+                    showlegend=col == 1,
+                    legendgroup=name,
+                    hovertemplate=f"{name} %{{x}}<br>{'difference ' if prefix else ''}median %{{y:+.3f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
     fig.add_hline(y=0, line={"color": style.ZERO_LINE, "width": 1}, row=1, col=2)
-    fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 30}, legend={"orientation": "h", "y": -0.15}, hovermode="closest")
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 20, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.15},
+        hovermode="closest",
+    )
     fig.update_annotations(font_size=12)
     return fig
 
@@ -440,15 +646,24 @@ def events_table_html(result: Any) -> str:
     if result.is_ensemble:
         freq = result.reaction_frequencies()
         shocks = _first_replicate(result.events[result.events.origin == "scenario"])
-        return (_table(freq.assign(share=freq.share.map("{:.0%}".format)), ["source", "rule", "target", "forms", "share", "mean_count"])
-                + "<h3>Scripted shocks</h3>" + _table(shocks, ["date", "source", "type", "target", "detail", "cause"]))
+        return (
+            _table(
+                freq.assign(share=freq.share.map("{:.0%}".format)),
+                ["source", "rule", "target", "forms", "share", "mean_count"],
+            )
+            + "<h3>Scripted shocks</h3>"
+            + _table(shocks, ["date", "source", "type", "target", "detail", "cause"])
+        )
     return _table(result.events, ["date", "source", "type", "target", "origin", "rule", "cause"])
 
 
 def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
     shown = frame[[c for c in columns if c in frame]].head(MAX_LOG_ROWS)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in shown.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(_target(v))}</td>" for v in row) + "</tr>" for row in shown.itertuples(index=False))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_target(v))}</td>" for v in row) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
     more = f"<p class='note'>{len(frame) - len(shown)} more rows in the CSV.</p>" if len(frame) > len(shown) else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
 
@@ -457,9 +672,15 @@ def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
 # pages
 def run_page(result: Any) -> str:
     s = result.scenario
-    kind = f"an ensemble of {result.replicates} runs" if result.is_ensemble else f"one run, seed {result.manifest.get('seed', s.seed)}"
-    intro = (f"<p>{html.escape(s.description)}</p><p class='note'>{html.escape(s.name)}: {kind}; {s.steps} monthly steps from {s.start}; "
-             f"world {html.escape(s.world if isinstance(s.world, str) else 'inline')}. Hover a chart for values, dates and each event's cause.</p>")
+    kind = (
+        f"an ensemble of {result.replicates} runs"
+        if result.is_ensemble
+        else f"one run, seed {result.manifest.get('seed', s.seed)}"
+    )
+    intro = (
+        f"<p>{html.escape(s.description)}</p><p class='note'>{html.escape(s.name)}: {kind}; {s.steps} monthly steps from {s.start}; "
+        f"world {html.escape(s.world if isinstance(s.world, str) else 'inline')}. Hover a chart for values, dates and each event's cause.</p>"
+    )
     sections: list[tuple[str, list[Any] | str]] = [
         ("Tracked pairs", [pairs_figure(result)]),
         ("Network and blocs", [network_figure(result), blocs_figure(result)]),
@@ -472,13 +693,25 @@ def run_page(result: Any) -> str:
 
 
 def compare_page(cmp: Any) -> str:
-    intro = (f"<p>{len(cmp.names)} scenarios, {cmp.replicates} runs each with common random numbers (run k of every scenario uses the same seed); "
-             f"differences are taken run by run from <b>{html.escape(cmp.names[0])}</b>.</p>")
+    intro = (
+        f"<p>{len(cmp.names)} scenarios, {cmp.replicates} runs each with common random numbers (run k of every scenario uses the same seed); "
+        f"differences are taken run by run from <b>{html.escape(cmp.names[0])}</b>.</p>"
+    )
     end = cmp.outcomes[cmp.outcomes["when"] == "end"]
-    sections: list[tuple[str, list[Any] | str]] = [("Tracked pairs", [comparison_pair_figure(cmp, p) for p in cmp.pairs])]
+    sections: list[tuple[str, list[Any] | str]] = [
+        ("Tracked pairs", [comparison_pair_figure(cmp, p) for p in cmp.pairs])
+    ]
     if len(cmp.reactions):
         sections.append(("Reactions", [reactions_figure(cmp.reactions, by="scenario")]))
-    sections.append(("Outcomes at the end", _table(end.round(3), ["pair", "scenario", "start", "mean", "p5", "p95", "p_positive", "diff_mean", "diff_p5", "diff_p95"])))
+    sections.append(
+        (
+            "Outcomes at the end",
+            _table(
+                end.round(3),
+                ["pair", "scenario", "start", "mean", "p5", "p95", "p_positive", "diff_mean", "diff_p5", "diff_p95"],
+            ),
+        )
+    )
     return page("alignsim comparison: " + " vs ".join(cmp.names), intro, sections)
 
 
@@ -486,7 +719,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1150px; padding: 0 16px 40px; color: #222; }
 h1 { font-size: 22px; margin: 18px 0 4px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; margin-top: 28px; }
 nav a { margin-right: 14px; } .note { color: #666; font-size: 13px; }
-table { border-collapse: collapse; font-size: 12px; width: 100%; } th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; font-size: 12px; width: 100%; }
+th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; position: sticky; top: 0; } td:first-child { white-space: nowrap; }
 """
 
@@ -501,10 +735,19 @@ def page(title: str, intro: str, sections: Sequence[tuple[str, list[Any] | str]]
             parts.append(body)
             continue
         for fig in body:
-            parts.append(fig.to_html(full_html=False, include_plotlyjs=n == 0, div_id=f"fig{n}", config={"displaylogo": False, "responsive": True}))
+            parts.append(
+                fig.to_html(
+                    full_html=False,
+                    include_plotlyjs=n == 0,
+                    div_id=f"fig{n}",
+                    config={"displaylogo": False, "responsive": True},
+                )
+            )
             n += 1
-    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-            f"<body><h1>{html.escape(title)}</h1>{intro}<nav>{nav}</nav>{''.join(parts)}</body></html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1>{intro}<nav>{nav}</nav>{''.join(parts)}</body></html>\n"
+    )
 
 
 def differences_figure(differences: pd.DataFrame, reference: str, *, height: int = 420) -> Any:
@@ -514,16 +757,39 @@ def differences_figure(differences: pd.DataFrame, reference: str, *, height: int
     fig = go.Figure()
     for k, (pair, d) in enumerate(differences.groupby("pair", sort=False)):
         color, dates, name = PALETTE[k % len(PALETTE)], d.date.tolist(), str(pair).replace("-", "→")
-        fig.add_trace(go.Scatter(x=dates, y=_round(d.p5), line={"width": 0}, legendgroup=name, showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(
-            x=dates, y=_round(d.p95), fill="tonexty", fillcolor=_alpha(color, 0.15), line={"width": 0}, legendgroup=name, showlegend=False,
-            customdata=_round(d.p5), hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-        ))
-        fig.add_trace(go.Scatter(x=dates, y=_round(d["median"]), name=name, legendgroup=name, line={"color": color},
-                                 hovertemplate=f"{name} %{{x}}<br>difference (median) %{{y:+.3f}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(x=dates, y=_round(d.p5), line={"width": 0}, legendgroup=name, showlegend=False, hoverinfo="skip")
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(d.p95),
+                fill="tonexty",
+                fillcolor=_alpha(color, 0.15),
+                line={"width": 0},
+                legendgroup=name,
+                showlegend=False,
+                customdata=_round(d.p5),
+                hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(d["median"]),
+                name=name,
+                legendgroup=name,
+                line={"color": color},
+                hovertemplate=f"{name} %{{x}}<br>difference (median) %{{y:+.3f}}<extra></extra>",
+            )
+        )
     fig.add_hline(y=0, line={"color": style.ZERO_LINE, "width": 1})
     fig.update_layout(
-        title={"text": f"Edited minus {reference}, run by run (median and 5–95% band)", "font": {"size": 14}}, height=height,
-        xaxis={"type": "date"}, yaxis={"title": "difference in W"}, margin={"l": 50, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.15},
+        title={"text": f"Edited minus {reference}, run by run (median and 5–95% band)", "font": {"size": 14}},
+        height=height,
+        xaxis={"type": "date"},
+        yaxis={"title": "difference in W"},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
     )
     return fig

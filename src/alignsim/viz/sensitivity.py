@@ -56,8 +56,16 @@ def _bars(data: IndexData, ax: Axes | None, *, ylim: tuple[float, float] | None)
     x = np.arange(len(data.parameters))
     width = 0.8 / max(1, len(data.series))
     for k, (label, values) in enumerate(data.series.items()):
-        a.bar(x + (k - (len(data.series) - 1) / 2) * width, values, width, yerr=data.errors[label], capsize=3,
-              color=style.series_color(k), label=label, error_kw={"elinewidth": 1})
+        a.bar(
+            x + (k - (len(data.series) - 1) / 2) * width,
+            values,
+            width,
+            yerr=data.errors[label],
+            capsize=3,
+            color=style.series_color(k),
+            label=label,
+            error_kw={"elinewidth": 1},
+        )
     a.axhline(0, color=style.INK, lw=0.6)
     a.set_xticks(x, data.parameters, rotation=20, ha="right")
     a.set_ylabel(data.ylabel)
@@ -78,7 +86,9 @@ def plot_effects(data: EffectsData, ax: Axes | None = None) -> Figure:
         axes = list(np.atleast_1d(fig.subplots(1, len(params), sharey=True)))
     for a, p in zip(axes, params):
         rows = data.table[data.table.parameter == p]
-        a.errorbar(rows.value, rows["mean"], yerr=rows["std"], marker="o", capsize=3, color=style.series_color(0), label=p)
+        a.errorbar(
+            rows.value, rows["mean"], yerr=rows["std"], marker="o", capsize=3, color=style.series_color(0), label=p
+        )
         a.set_xlabel(p)
     axes[0].set_ylabel(f"{data.outcome} (mean ± std)")
     return fig  # type: ignore[return-value]

@@ -34,7 +34,17 @@ REACTION_EDGE = INK
 
 # ---------------------------------------------------------------- categorical palettes (Paul Tol)
 SERIES = ("#332288", "#44AA99", "#999933", "#CC6677", "#88CCEE", "#117733", "#DDCC77", "#AA4499")  # scenarios, pairs
-BLOCS = ("#EEDD88", "#44BB99", "#BBCC33", "#DDDDDD", "#FFAABB", "#99DDFF", "#AAAA00", "#EE8866", "#77AADD")  # pale fills, none blue first
+BLOCS = (
+    "#EEDD88",
+    "#44BB99",
+    "#BBCC33",
+    "#DDDDDD",
+    "#FFAABB",
+    "#99DDFF",
+    "#AAAA00",
+    "#EE8866",
+    "#77AADD",
+)  # pale fills, none blue first
 BLOC_TEXT = INK  # labels written on a bloc's fill
 NONALIGNED = "#BBBBBB"  # a state committed to neither side (mid grey, apart from every bloc fill)
 NONALIGNED_NAME = "non-aligned"  # the label alignsim.measures.metrics gives such a state

@@ -41,8 +41,12 @@ ISSUES: dict[str, str] = {
     "ec": "Economic development",
 }
 DIMENSION_IDS: dict[str, str] = {
-    "me": "palestinian_conflict", "nu": "nuclear_weapons", "di": "arms_control",
-    "co": "colonialism", "hr": "human_rights", "ec": "economic_development",
+    "me": "palestinian_conflict",
+    "nu": "nuclear_weapons",
+    "di": "arms_control",
+    "co": "colonialism",
+    "hr": "human_rights",
+    "ec": "economic_development",
 }
 IDEAL = "us_led_order"
 # The vote data run to 14 January 2020 (one roll call in 2020): 2019 is the last full year.
@@ -107,7 +111,8 @@ def check_window(year: int, window: int) -> Window:
         raise InputError(
             f"year {year} is outside the data: UN votes cover {FIRST_YEAR}-{LAST_YEAR} (the data end on "
             f"14 Jan 2020); COW capabilities run to 2022, ATOP to 2018, IGOs to 2014, MIDs to 2010",
-            field="--year")
+            field="--year",
+        )
     if not 1 <= window <= MAX_WINDOW:
         raise InputError(f"window {window} is not allowed: 1 to {MAX_WINDOW} years of votes", field="--window")
     return Window(year, window)
@@ -141,7 +146,11 @@ def ideal_interests(w: Window) -> pd.DataFrame:
     """
     ip = table("unga_ideal_points.csv.gz")
     ip = ip[(ip.year >= w.first) & (ip.year <= w.year)]
-    agg = ip.groupby("iso3").agg(ideal=("ideal", "mean"), nvotes=("nvotes", "sum"), sessions=("session", "nunique")).reset_index()
+    agg = (
+        ip.groupby("iso3")
+        .agg(ideal=("ideal", "mean"), nvotes=("nvotes", "sum"), sessions=("session", "nunique"))
+        .reset_index()
+    )
     held = table("unga_roll_calls_by_issue.csv")
     held = held[(held.year >= w.first) & (held.year <= w.year) & (held.issue == "all")].roll_calls.sum()
     lo, hi = agg.ideal.min(), agg.ideal.max()
@@ -162,14 +171,20 @@ def interests_of(code: str, issues: pd.DataFrame, ideal: pd.DataFrame, w: Window
     mine = issues[issues.iso3 == code].set_index("issue")
     for key, dim in DIMENSION_IDS.items():
         if key not in mine.index:
-            out[dim] = {"position": 0.0, "salience": 0.0, "note": f"UNGA {w.label}: no vote on {ISSUES[key]}; salience 0."}
+            out[dim] = {
+                "position": 0.0,
+                "salience": 0.0,
+                "note": f"UNGA {w.label}: no vote on {ISSUES[key]}; salience 0.",
+            }
             continue
         r = mine.loc[key]
         out[dim] = {
             "position": round(float(r.position), 3),
             "salience": round(float(r.salience), 3),
-            "note": (f"UNGA {w.label}, {int(r.held)} roll calls on {ISSUES[key]}: yes {int(r.yes)}, abstain {int(r.abstain)}, "
-                     f"no {int(r.no)}; position (yes-no)/cast, salience max(yes,no)/held."),
+            "note": (
+                f"UNGA {w.label}, {int(r.held)} roll calls on {ISSUES[key]}: yes {int(r.yes)}, abstain {int(r.abstain)}, "
+                f"no {int(r.no)}; position (yes-no)/cast, salience max(yes,no)/held."
+            ),
         }
     row = ideal[ideal.iso3 == code]
     if row.empty:
@@ -180,8 +195,10 @@ def interests_of(code: str, issues: pd.DataFrame, ideal: pd.DataFrame, w: Window
         out[IDEAL] = {
             "position": round(float(r.position), 3),
             "salience": round(float(r.salience), 3),
-            "note": (f"BSV 2020 ideal point, mean of {int(r.sessions)} session(s) {w.label}: {r.ideal:.3f} on [{lo:.3f}, {hi:.3f}] "
-                     f"(all states) rescaled to [-1, 1]; salience {int(r.nvotes)} votes cast / roll calls held."),
+            "note": (
+                f"BSV 2020 ideal point, mean of {int(r.sessions)} session(s) {w.label}: {r.ideal:.3f} on [{lo:.3f}, {hi:.3f}] "
+                f"(all states) rescaled to [-1, 1]; salience {int(r.nvotes)} votes cast / roll calls held."
+            ),
         }
     return out
 
@@ -231,7 +248,9 @@ def region_codes(region: str) -> tuple[str, list[str]]:
             exact = values[region.lower()]
             return exact, sorted(data.loc[data[column] == exact, "ISO3"].dropna())
     known = sorted({*data.continent.dropna(), *data.UNregion.dropna()})
-    raise InputError(f"unknown region '{region}'; known regions (continents and UN regions): {', '.join(known)}", field="--region")
+    raise InputError(
+        f"unknown region '{region}'; known regions (continents and UN regions): {', '.join(known)}", field="--region"
+    )
 
 
 def select_states(states: Sequence[str] | None, region: str | None, everyone: bool, w: Window) -> list[str]:
@@ -244,10 +263,14 @@ def select_states(states: Sequence[str] | None, region: str | None, everyone: bo
             raise InputError("give either --states or --region/--all, not both", field="--states")
         pool = usable if everyone else [c for c in region_codes(region)[1] if c in usable]  # type: ignore[arg-type]
         if len(pool) < 2:
-            raise InputError(f"region '{region}' has {len(pool)} state(s) with data in {w.year}; a world needs 2", field="--region")
+            raise InputError(
+                f"region '{region}' has {len(pool)} state(s) with data in {w.year}; a world needs 2", field="--region"
+            )
         return pool
     if not states:
-        raise InputError("name the states (--states CODE..., ISO 3166-1 alpha-3) or pass --region NAME or --all", field="--states")
+        raise InputError(
+            "name the states (--states CODE..., ISO 3166-1 alpha-3) or pass --region NAME or --all", field="--states"
+        )
     codes = [c.strip().upper() for c in states]
     for code in codes:
         check_state(code, w, system, voted, cinc, usable)
@@ -258,22 +281,30 @@ def select_states(states: Sequence[str] | None, region: str | None, everyone: bo
     return codes
 
 
-def check_state(code: str, w: Window, system: dict[str, Any], voted: set[str], cinc: set[str], usable: list[str]) -> None:
+def check_state(
+    code: str, w: Window, system: dict[str, Any], voted: set[str], cinc: set[str], usable: list[str]
+) -> None:
     available = f"states with data in {w.year}: {', '.join(usable)}"
     spells = table("cow_states.csv")
     if code not in set(spells.iso3) and code not in set(converter().data.ISO3.dropna()):
-        raise InputError(f"unknown code '{code}' (not an ISO 3166-1 alpha-3 code in the data); {available}", field="--states")
+        raise InputError(
+            f"unknown code '{code}' (not an ISO 3166-1 alpha-3 code in the data); {available}", field="--states"
+        )
     if code not in system:
         mine = spells[spells.iso3 == code]
         when = ", ".join(f"{a}-{'' if b >= 2016 else b}" for a, b in zip(mine.styear, mine.endyear)) or "never"
-        raise InputError(f"'{code}' was not a state in {w.year} (COW state system: {when}); {available}", field="--states")
+        raise InputError(
+            f"'{code}' was not a state in {w.year} (COW state system: {when}); {available}", field="--states"
+        )
     if code not in voted:
         raise InputError(f"'{code}' cast no UN General Assembly vote in {w.label}; {available}", field="--states")
     if code not in cinc:
         raise InputError(f"'{code}' has no COW capability (CINC) up to {w.year}; {available}", field="--states")
 
 
-def state_entry(code: str, w: Window, issues: pd.DataFrame, ideal: pd.DataFrame, nmc: pd.DataFrame, energy: pd.DataFrame) -> dict[str, Any]:
+def state_entry(
+    code: str, w: Window, issues: pd.DataFrame, ideal: pd.DataFrame, nmc: pd.DataFrame, energy: pd.DataFrame
+) -> dict[str, Any]:
     c = nmc.loc[code]
     entry: dict[str, Any] = {
         "code": code,
@@ -284,8 +315,10 @@ def state_entry(code: str, w: Window, issues: pd.DataFrame, ideal: pd.DataFrame,
     if code in energy.index:
         e = energy.loc[code]
         entry["economy"] = float(f"{e.pec / 1000:.4g}")
-        entry["economy_note"] = (f"Proxy, not GDP: COW NMC primary energy consumption {int(e.year)}, million tonnes "
-                                 "coal-equivalent. The model only compares economies (aid_capacity_ratio), so the unit cancels.")
+        entry["economy_note"] = (
+            f"Proxy, not GDP: COW NMC primary energy consumption {int(e.year)}, million tonnes "
+            "coal-equivalent. The model only compares economies (aid_capacity_ratio), so the unit cancels."
+        )
     else:
         entry["economy_note"] = "No COW energy figure: the model's default (GDP in proportion to capability)."
     entry["loyalty_note"] = "Not in the data: the model's default loyalty (0.3)."
@@ -324,11 +357,15 @@ def pair_facts(codes: Sequence[str], w: Window) -> dict[tuple[str, str], dict[st
 
     tss = pairs_in(table("rivalries_tss.csv"), codes)
     for r in tss[(tss.start <= w.year) & (tss.end >= w.year)].itertuples():
-        fact(r.a, r.b)["rivalry"] = f"TSS strategic rivalry '{r.rivalry}' ({r.start}-{r.end if r.end < 2020 else ''}, {r.type})"
+        fact(r.a, r.b)["rivalry"] = (
+            f"TSS strategic rivalry '{r.rivalry}' ({r.start}-{r.end if r.end < 2020 else ''}, {r.type})"
+        )
     mid = pairs_in(table("gml_mids.csv.gz"), codes)
     mid = mid[(mid.year >= w.first) & (mid.year <= w.year)]
     for (a, b), g in mid.groupby(["a", "b"]):
-        fact(a, b)["mid"] = f"GML MIDs {w.label}: {g.dispnum.nunique()} dispute(s), highest hostility {int(g.hostlev.max())}"
+        fact(a, b)["mid"] = (
+            f"GML MIDs {w.label}: {g.dispnum.nunique()} dispute(s), highest hostility {int(g.hostlev.max())}"
+        )
     igo = table("cow_igo.csv.gz")
     igo_year = min(w.year, int(igo.year.max()))
     year_igo = igo[igo.year == igo_year]
@@ -337,16 +374,22 @@ def pair_facts(codes: Sequence[str], w: Window) -> dict[tuple[str, str], dict[st
         fact(r.a, r.b)["igo"] = (int(r.dyadigos), top, igo_year)
     cont = pairs_in(table("cow_contiguity.csv"), codes)
     for r in cont[(cont.start <= w.year) & (cont.end >= min(w.year, 2016))].itertuples():
-        fact(r.a, r.b)["contiguity"] = "land border" if r.conttype == 1 else f"contiguous by sea (COW type {r.conttype})"
+        fact(r.a, r.b)["contiguity"] = (
+            "land border" if r.conttype == 1 else f"contiguous by sea (COW type {r.conttype})"
+        )
     return facts
 
 
 def rivalry_ties(facts: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, str]]:
     """A strategic rivalry active in the year is a rivalry tie: it lowers X0 both ways (docs/model.md §1)."""
-    return [{"a": a, "b": b, "note": f"{fact['rivalry']}."} for (a, b), fact in sorted(facts.items()) if "rivalry" in fact]
+    return [
+        {"a": a, "b": b, "note": f"{fact['rivalry']}."} for (a, b), fact in sorted(facts.items()) if "rivalry" in fact
+    ]
 
 
-def initial_relations(spec_raw: dict[str, Any], facts: dict[tuple[str, str], dict[str, Any]], w: Window, min_abs: float) -> list[dict[str, Any]]:
+def initial_relations(
+    spec_raw: dict[str, Any], facts: dict[tuple[str, str], dict[str, Any]], w: Window, min_abs: float
+) -> list[dict[str, Any]]:
     """W0 = clip(X0 + MID + IGO terms, -1, 1), symmetric; X0 with the default parameters (a rivalry
     enters X0 as a tie, so it is not added again)."""
     state = WorldState.from_spec(WorldSpec.model_validate(spec_raw))
@@ -384,8 +427,12 @@ def diplomatic_ties(codes: Sequence[str], absent: Sequence[tuple[str, str]]) -> 
     """Every pair, except those the user names: the data hold no diplomatic relations (assumption)."""
     gone = {frozenset(p) for p in absent}
     note = "Assumption (see header): the data hold no diplomatic relations; every pair is assumed to have them."
-    return [{"a": a, "b": b, "note": note if len(codes) <= 40 else "assumed"}
-            for i, a in enumerate(codes) for b in codes[i + 1:] if frozenset((a, b)) not in gone]
+    return [
+        {"a": a, "b": b, "note": note if len(codes) <= 40 else "assumed"}
+        for i, a in enumerate(codes)
+        for b in codes[i + 1 :]
+        if frozenset((a, b)) not in gone
+    ]
 
 
 def parse_pairs(items: Sequence[str], codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -393,7 +440,10 @@ def parse_pairs(items: Sequence[str], codes: Sequence[str]) -> list[tuple[str, s
     for item in items:
         parts = item.upper().split("-")
         if len(parts) != 2 or not all(p in codes for p in parts) or parts[0] == parts[1]:
-            raise InputError(f"'{item}' is not a pair of this world's states like 'PRK-KOR'; states: {', '.join(codes)}", field="--no-diplomatic")
+            raise InputError(
+                f"'{item}' is not a pair of this world's states like 'PRK-KOR'; states: {', '.join(codes)}",
+                field="--no-diplomatic",
+            )
         pairs.append((parts[0], parts[1]))
     return pairs
 
@@ -429,11 +479,16 @@ def build_world(
     nmc = table("cow_nmc.csv.gz")
     cinc, energy = latest(nmc, year, "cinc"), latest(nmc, year, "pec")
     alliance, treaty, atop_year = alliance_ties(codes, year)
-    overrides = [{"a": a, "b": b, "note": "Override (builder option --no-diplomatic): no diplomatic relations."} for a, b in absent]
+    overrides = [
+        {"a": a, "b": b, "note": "Override (builder option --no-diplomatic): no diplomatic relations."}
+        for a, b in absent
+    ]
     raw: dict[str, Any] = {
         "name": name or f"real_{year}_{len(codes)}",
-        "description": (f"{len(codes)} states in {year}, built from real data by alignsim world build: interests from UN votes "
-                        f"{w.label}, CINC capability, ATOP {atop_year} ties, rivalries, MIDs and shared IGOs in the initial relations."),
+        "description": (
+            f"{len(codes)} states in {year}, built from real data by alignsim world build: interests from UN votes "
+            f"{w.label}, CINC capability, ATOP {atop_year} ties, rivalries, MIDs and shared IGOs in the initial relations."
+        ),
         "dimensions": dimensions(),
         "states": [state_entry(c, w, issues, ideal, cinc, energy) for c in codes],
         "relations": [],
@@ -446,14 +501,25 @@ def build_world(
 
 
 def dimensions() -> list[dict[str, str]]:
-    dims = [{"id": DIMENSION_IDS[k], "meaning": f"UNGA votes on {v} (+1 always yes, -1 always no)."} for k, v in ISSUES.items()]
-    dims.append({"id": IDEAL, "meaning": "Stance toward the US-led liberal order: BSV ideal point rescaled (+1 the US pole, -1 the opposite pole)."})
+    dims = [
+        {"id": DIMENSION_IDS[k], "meaning": f"UNGA votes on {v} (+1 always yes, -1 always no)."}
+        for k, v in ISSUES.items()
+    ]
+    dims.append(
+        {
+            "id": IDEAL,
+            "meaning": "Stance toward the US-led liberal order: BSV ideal point rescaled (+1 the US pole, -1 the opposite pole).",
+        }
+    )
     return dims
 
 
-def header(codes: Sequence[str], w: Window, atop_year: int, overrides: list[dict[str, str]], min_relation: float, command: str) -> str:
+def header(
+    codes: Sequence[str], w: Window, atop_year: int, overrides: list[dict[str, str]], min_relation: float, command: str
+) -> str:
     lines = [
-        f"BUILT FROM REAL DATA by alignsim {version('alignsim')} `alignsim world build`" + (f": {command}" if command else ""),
+        f"BUILT FROM REAL DATA by alignsim {version('alignsim')} `alignsim world build`"
+        + (f": {command}" if command else ""),
         f"Year {w.year}, vote window {w.label}; nothing after {w.year} is read. Every value's note names its source.",
         "Data (alignsim/data/real/README.md gives versions, licences, citations and input sha256):",
         "  UN General Assembly votes (Voeten, Strezhnev & Bailey, Dataverse hdl:1902.1/12379, CC0; unvotes 0.2.0.9000);",
@@ -471,7 +537,9 @@ def header(codes: Sequence[str], w: Window, atop_year: int, overrides: list[dict
         "  symmetric, X0 from this file with the default parameters; contiguity is recorded in notes, without a term.",
     ]
     if min_relation > 0:
-        lines.append(f"  Pairs with |W0| < {min_relation} are omitted and start at 0 (they relax toward X0 within months).")
+        lines.append(
+            f"  Pairs with |W0| < {min_relation} are omitted and start at 0 (they relax toward X0 within months)."
+        )
     for o in overrides:
         lines.append(f"Override: no diplomatic relations {o['a']}-{o['b']}.")
     return "".join(f"# {line}\n" for line in lines)
@@ -482,7 +550,9 @@ def world_text(built: Built) -> str:
     WorldSpec.model_validate(built.world)
     # libyaml's emitter when present: the pure-Python one spends 16 of 19 s on a 193-state world.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(built.world, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=240)
+    body = yaml.dump(
+        built.world, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=240
+    )
     return built.header + body
 
 

@@ -148,19 +148,30 @@ def generate_world(
         _state(codes[i], names[i], capability[i], economy[i], loyalty[i], need[i], positions[i], salience[i])
         for i in range(n)
     ]
-    dims = [{"id": f"dim_{d + 1}", "meaning": f"Synthetic interest dimension {d + 1} (+1 and -1 are opposed stances)."} for d in range(r.dimensions)]
+    dims = [
+        {"id": f"dim_{d + 1}", "meaning": f"Synthetic interest dimension {d + 1} (+1 and -1 are opposed stances)."}
+        for d in range(r.dimensions)
+    ]
     ties: dict[str, Any] = {
         "diplomatic": _pairs(diplomatic, codes),
         "treaty": _pairs(treaty, codes),
         "alliance": _pairs(alliance, codes),
         "sanction": [{"source": codes[i], "target": codes[j]} for i, j in zip(*np.nonzero(sanction), strict=True)],
     }
-    data: dict[str, Any] = {"name": name or f"synthetic_{n}", "description": description, "dimensions": dims, "states": states, "ties": ties}
+    data: dict[str, Any] = {
+        "name": name or f"synthetic_{n}",
+        "description": description,
+        "dimensions": dims,
+        "states": states,
+        "ties": ties,
+    }
     data["relations"] = _initial_relations(n, rng, r, data, codes)
     return WorldSpec.model_validate(data)
 
 
-def _attributes(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _attributes(
+    n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Capability shares (log-normal), economies (capability times a log-normal scatter), loyalty
     (beta) and need (a share of needy states); known facts replace the draws after they are made."""
     raw = rng.lognormal(0.0, r.capability_sigma, n)
@@ -178,7 +189,9 @@ def _attributes(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFa
     return capability, economy, loyalty, need
 
 
-def _interests(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _interests(
+    n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each state's bloc, its interest positions (scattered around its bloc's centre; the blocs'
     centres split into two camps on the aligned dimensions) and their salience."""
     k = r.dimensions
@@ -198,7 +211,13 @@ def _interests(n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFac
 
 
 def _ties(
-    n: int, rng: np.random.Generator, r: WorldRecipe, facts: KnownFacts | None, codes: list[str], capability: np.ndarray, bloc: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    r: WorldRecipe,
+    facts: KnownFacts | None,
+    codes: list[str],
+    capability: np.ndarray,
+    bloc: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Diplomatic relations (likelier between strong states), treaties and alliances (likelier
     within a bloc), sanctions (by strong states, across blocs), as upper-triangle masks (sanctions
@@ -221,7 +240,9 @@ def _ties(
     return diplomatic, treaty, alliance, sanction
 
 
-def _initial_relations(n: int, rng: np.random.Generator, r: WorldRecipe, data: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
+def _initial_relations(
+    n: int, rng: np.random.Generator, r: WorldRecipe, data: dict[str, Any], codes: list[str]
+) -> list[dict[str, Any]]:
     """Initial relations: the interest baseline X0 of the world in ``data`` plus noise, clipped to
     [-1, 1]; pairs whose relation stays below the cutoff both ways are left out (no relation)."""
     x0 = interest_baseline(WorldState.from_spec(WorldSpec.model_validate(data)), r.params)
@@ -235,13 +256,22 @@ def _initial_relations(n: int, rng: np.random.Generator, r: WorldRecipe, data: d
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
     keep = upper & ((np.abs(w0) >= r.relation_cutoff) | (np.abs(w0.T) >= r.relation_cutoff)) & ((w0 != 0) | (w0.T != 0))
     return [
-        {"source": codes[i], "target": codes[j], "weight": float(w0[i, j])} | ({"reverse": float(w0[j, i])} if r.directed_relations else {})
+        {"source": codes[i], "target": codes[j], "weight": float(w0[i, j])}
+        | ({"reverse": float(w0[j, i])} if r.directed_relations else {})
         for i, j in zip(*np.nonzero(keep), strict=True)
     ]
 
 
-def _state(code: str, name: str, capability: float, economy: float, loyalty: float, need: float,
-           positions: np.ndarray, salience: np.ndarray) -> dict[str, Any]:
+def _state(
+    code: str,
+    name: str,
+    capability: float,
+    economy: float,
+    loyalty: float,
+    need: float,
+    positions: np.ndarray,
+    salience: np.ndarray,
+) -> dict[str, Any]:
     return {
         "code": code,
         "name": name,
@@ -249,7 +279,10 @@ def _state(code: str, name: str, capability: float, economy: float, loyalty: flo
         "economy": _significant(economy, 4),
         "loyalty": round(float(loyalty), 2),
         "need": round(float(need), 2),
-        "interests": {f"dim_{d + 1}": {"position": float(p), "salience": float(s)} for d, (p, s) in enumerate(zip(positions, salience, strict=True))},
+        "interests": {
+            f"dim_{d + 1}": {"position": float(p), "salience": float(s)}
+            for d, (p, s) in enumerate(zip(positions, salience, strict=True))
+        },
     }
 
 
@@ -280,12 +313,70 @@ UN193_SEED = 193
 UN_REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")  # UN M49 regions: the interest blocs
 
 #: Collective defence treaties in force on 1 January 2024 (public record), as pairs.
-NATO_2024 = ("ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA", "LVA",
-             "LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "TUR", "GBR", "USA")  # 31; Sweden joined 7 March 2024
+NATO_2024 = (
+    "ALB",
+    "BEL",
+    "BGR",
+    "CAN",
+    "HRV",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "ISL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MNE",
+    "NLD",
+    "MKD",
+    "NOR",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "TUR",
+    "GBR",
+    "USA",
+)  # 31; Sweden joined 7 March 2024
 CSTO_2024 = ("RUS", "BLR", "ARM", "KAZ", "KGZ", "TJK")
 BILATERAL_ALLIANCES = (("USA", "JPN"), ("USA", "KOR"), ("USA", "PHL"), ("USA", "AUS"), ("AUS", "NZL"), ("CHN", "PRK"))
-EU_2024 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA",
-           "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE")
+EU_2024 = (
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+)
 #: Sanction programmes in force in 2024 (public record; directed): US programmes against seven states,
 #: and the 2022- sanctions on Russia by the EU members and other OECD states.
 SANCTIONS_2024 = tuple(("USA", t) for t in ("CUB", "PRK", "IRN", "SYR", "VEN", "RUS", "BLR")) + tuple(
@@ -352,8 +443,15 @@ def un193_world(seed: int = UN193_SEED) -> WorldSpec:
         sanctions=SANCTIONS_2024,
     )
     return generate_world(
-        len(rows), np.random.default_rng(seed), UN193_RECIPE, facts=facts, name="un193_synthetic",
-        description="The 193 UN member states (2024): real capability proxy, GDP, alliances and sanctions; synthetic interests, diplomatic ties and initial relations.",
+        len(rows),
+        np.random.default_rng(seed),
+        UN193_RECIPE,
+        facts=facts,
+        name="un193_synthetic",
+        description=(
+            "The 193 UN member states (2024): real capability proxy, GDP, alliances and sanctions; synthetic "
+            "interests, diplomatic ties and initial relations."
+        ),
     )
 
 
@@ -364,7 +462,9 @@ def world_yaml(spec: WorldSpec, header: str = "") -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m alignsim.world.generate", description="Write a generated world file.")
+    parser = argparse.ArgumentParser(
+        prog="python -m alignsim.world.generate", description="Write a generated world file."
+    )
     parser.add_argument("world", choices=["un193", "synthetic"])
     parser.add_argument("path", type=Path)
     parser.add_argument("--n", type=int, default=50, help="states of a synthetic world")
@@ -373,7 +473,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.world == "un193":
         seed = UN193_SEED if args.seed is None else args.seed
         r = UN193_RECIPE
-        header = UN193_HEADER.format(seed=seed, diplomatic_scale=r.diplomatic_scale, relation_noise=r.relation_noise, relation_cutoff=r.relation_cutoff)
+        header = UN193_HEADER.format(
+            seed=seed,
+            diplomatic_scale=r.diplomatic_scale,
+            relation_noise=r.relation_noise,
+            relation_cutoff=r.relation_cutoff,
+        )
         text = world_yaml(un193_world(seed), header)
     else:
         seed = 0 if args.seed is None else args.seed

@@ -17,8 +17,7 @@ def goldstein_table() -> dict[str, tuple[str, float]]:
     """CAMEO code -> (description, Goldstein score in [-10, 10])."""
     text = (resources.files("alignsim") / "data" / "cameo_goldstein.csv").read_text(encoding="utf-8")
     return {
-        row["cameo_code"]: (row["description"], float(row["goldstein"]))
-        for row in csv.DictReader(text.splitlines())
+        row["cameo_code"]: (row["description"], float(row["goldstein"])) for row in csv.DictReader(text.splitlines())
     }
 
 

@@ -50,7 +50,9 @@ class StateSpec(_Frozen):
     name: str
     capability: Real = Field(gt=0, le=1)
     capability_note: str = ""
-    economy: Real | None = Field(None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional.")
+    economy: Real | None = Field(
+        None, gt=0, description="GDP in USD billions; decides who can afford aid. Defaults to capability-proportional."
+    )
     economy_note: str = ""
     loyalty: Real = Field(0.3, ge=0, le=1)
     loyalty_note: str = ""
@@ -85,7 +87,10 @@ class TiesSpec(_Frozen):
     diplomatic: tuple[TieSpec, ...] = ()
     treaty: tuple[TieSpec, ...] = ()
     alliance: tuple[TieSpec, ...] = ()
-    rivalry: tuple[TieSpec, ...] = Field((), description="Enduring rivalries (e.g. Thompson's strategic rivalries): each adds tie_rivalry to X0 both ways.")
+    rivalry: tuple[TieSpec, ...] = Field(
+        (),
+        description="Enduring rivalries (e.g. Thompson's strategic rivalries): each adds tie_rivalry to X0 both ways.",
+    )
     sanction: tuple[SanctionSpec, ...] = ()
 
 
@@ -145,29 +150,42 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
     for n, s in _indexed(raw.get("states")):
         code = s.get("code")
         if isinstance(code, str) and code in first:
-            problems.append((("states", n, "code"), f"state code '{code}' is given twice (states[{first[code]}] and states[{n}])"))
+            problems.append(
+                (("states", n, "code"), f"state code '{code}' is given twice (states[{first[code]}] and states[{n}])")
+            )
         elif isinstance(code, str):
             first[code] = n
         interests = s.get("interests")
         for dim in interests if isinstance(interests, dict) else ():
             if dims and dim not in dims:
-                problems.append((("states", n, "interests", dim), f"state {code}: unknown interest dimension '{dim}'{did_you_mean(str(dim), dims)}; known dimensions: {', '.join(dims)}"))
+                problems.append(
+                    (
+                        ("states", n, "interests", dim),
+                        f"state {code}: unknown interest dimension '{dim}'{did_you_mean(str(dim), dims)}; known dimensions: {', '.join(dims)}",
+                    )
+                )
         border = s.get("border")
         open_to = border.get("open_to") if isinstance(border, dict) else None
         for m, other in enumerate(open_to if isinstance(open_to, (list, tuple)) else ()):
             check(other, ("states", n, "border", "open_to", m))
             if other == code:
-                problems.append((("states", n, "border", "open_to", m), f"state {code}: a border is not opened to the state itself"))
+                problems.append(
+                    (("states", n, "border", "open_to", m), f"state {code}: a border is not opened to the state itself")
+                )
     pairs: dict[frozenset[Any], int] = {}
     for n, r in _indexed(raw.get("relations")):
         source, target = r.get("source"), r.get("target")
         check(source, ("relations", n, "source")), check(target, ("relations", n, "target"))
         if source == target:
-            problems.append((("relations", n, "target"), f"relation {source}->{target}: a state has no relation to itself"))
+            problems.append(
+                (("relations", n, "target"), f"relation {source}->{target}: a state has no relation to itself")
+            )
         pair = frozenset((str(source), str(target)))
         if pair in pairs:  # an entry sets both directions, so A->B and B->A are the same pair
-            message = (f"relation {source}->{target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
-                       "one entry sets both directions ('weight' and 'reverse')")
+            message = (
+                f"relation {source}->{target}: the pair is given twice (relations[{pairs[pair]}] and relations[{n}]); "
+                "one entry sets both directions ('weight' and 'reverse')"
+            )
             problems.append((("relations", n), message))
         pairs.setdefault(pair, n)
     ties = raw.get("ties") if isinstance(raw.get("ties"), dict) else {}
@@ -181,14 +199,23 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
                 problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
             ident = (str(a), str(b)) if kind == "sanction" else tuple(sorted((str(a), str(b))))
             if ident in seen:
-                problems.append((("ties", kind, n), f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])"))
+                problems.append(
+                    (
+                        ("ties", kind, n),
+                        f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])",
+                    )
+                )
             seen.setdefault(ident, n)
     return problems
 
 
 def _indexed(items: Any) -> list[tuple[int, dict[str, Any]]]:
     """(index, entry) of the mapping entries of a list; anything else has no entries to check."""
-    return [(n, item) for n, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, (list, tuple)) else []
+    return (
+        [(n, item) for n, item in enumerate(items) if isinstance(item, dict)]
+        if isinstance(items, (list, tuple))
+        else []
+    )
 
 
 def _entries(items: Any) -> list[dict[str, Any]]:
@@ -203,8 +230,10 @@ def world_warnings(world: WorldSpec) -> list[tuple[tuple[Any, ...], str]]:
     for n, s in enumerate(world.states):
         missing = [d for d in dims if d not in s.interests]
         if missing:
-            message = (f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: it counts as neutral "
-                       "there (position 0, salience 0; the pair's weight is half the other state's salience)")
+            message = (
+                f"state {s.code} gives no position on {', '.join(repr(d) for d in missing)}: it counts as neutral "
+                "there (position 0, salience 0; the pair's weight is half the other state's salience)"
+            )
             out.append((("states", n, "interests"), message))
     return out
 
@@ -215,7 +244,8 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a list of a thousand bad codes repeats the same few
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    """" (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
+    """ " (did you mean 'PRK'?)" for the nearest of ``choices``, or nothing when none is near."""
+
     def score(choice: str) -> tuple[float, int]:  # similarity, then the longer common start ('IRM': IRN before ISR)
         ratio = max(difflib.SequenceMatcher(None, w, choice).ratio() for w in (word, word.upper()))
         return ratio, len(os.path.commonprefix([word.upper(), choice.upper()]))

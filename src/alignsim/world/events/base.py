@@ -41,7 +41,9 @@ class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: str
-    source: str | None = Field(None, description="Acting state (ISO alpha-3); for single-state events, the state concerned.")
+    source: str | None = Field(
+        None, description="Acting state (ISO alpha-3); for single-state events, the state concerned."
+    )
     target: str | None = Field(None, description="State acted upon (ISO alpha-3).")
     intensity: Real = Field(1.0, gt=0, le=5, description="Multiplies the event's impulse.")
     note: str = Field("", description="Provenance: the fact this shock encodes.")
@@ -71,7 +73,9 @@ class Event(BaseModel):
         for name in ("open_to", "partners"):  # the lists of states of border events
             codes = list(getattr(self, name, ()))
             if self.source in codes:
-                raise ValueError(f"'{self.type}': '{name}' lists {self.source}, the state itself; a state is always in contact with itself")
+                raise ValueError(
+                    f"'{self.type}': '{name}' lists {self.source}, the state itself; a state is always in contact with itself"
+                )
             if len(set(codes)) < len(codes):
                 twice = sorted({c for c in codes if codes.count(c) > 1})
                 raise ValueError(f"'{self.type}': '{name}' lists {', '.join(twice)} twice")

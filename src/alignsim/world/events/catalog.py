@@ -30,7 +30,11 @@ def event_rows(registry: dict[str, type[Event]]) -> list[EventRow]:
     for name, cls in registry.items():
         doc = inspect.getdoc(cls) or ""
         summary = " ".join(doc.split("\n\n")[0].split())
-        own = [f for f in cls.model_fields if f not in Event.model_fields or f == "intensity" and cls.model_fields[f].default != 1.0]
+        own = [
+            f
+            for f in cls.model_fields
+            if f not in Event.model_fields or f == "intensity" and cls.model_fields[f].default != 1.0
+        ]
         fields = ", ".join(f"{f}{_default(cls.model_fields[f])}" for f in own) or "-"
         allowed = tuple(f"{f}: {allowed_values(f, cls.model_fields[f])}" for f in own)
         rows.append(EventRow(name, _scores(cls), _codes(cls), fields, summary, allowed))
@@ -51,16 +55,27 @@ def allowed_values(name: str, field: Any) -> str:
     if literal is not None:
         what = "one of " + ", ".join(map(str, get_args(literal)))
     elif name in STATE_FIELDS:
-        what = "a list of state codes of the world" if name in ("open_to", "partners") else "a state code of the world (e.g. PRK)"
+        what = (
+            "a list of state codes of the world"
+            if name in ("open_to", "partners")
+            else "a state code of the world (e.g. PRK)"
+        )
     elif name == "dimension":
         what = "an interest dimension of the world"
     elif dt.date in args:
-        what = "a date YYYY-MM-DD" + (" or a step" if int in args or any(get_origin(a) is Annotated for a in args) else "")
+        what = "a date YYYY-MM-DD" + (
+            " or a step" if int in args or any(get_origin(a) is Annotated for a in args) else ""
+        )
     elif any(_base(a) is bool for a in args):
         what = "true or false"
     elif any(_base(a) in (int, float) for a in args):
         kind = "an integer" if any(_base(a) is int for a in args) else "a number"
-        bounds = [f"{sym} {getattr(m, key):g}" for m in field.metadata for key, sym in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")) if getattr(m, key, None) is not None]
+        bounds = [
+            f"{sym} {getattr(m, key):g}"
+            for m in field.metadata
+            for key, sym in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
+            if getattr(m, key, None) is not None
+        ]
         what = kind + (f" {' and '.join(bounds)}" if bounds else "")
     else:
         what = "text"

@@ -95,7 +95,9 @@ class Talks(Event):
     @model_validator(mode="after")
     def _broker(self) -> Talks:
         if self.via is not None and self.via in (self.source, self.target):
-            raise ValueError(f"'talks': the broker 'via' ({self.via}) is one of the two parties; name a third state, or drop 'via' for direct talks")
+            raise ValueError(
+                f"'talks': the broker 'via' ({self.via}) is one of the two parties; name a third state, or drop 'via' for direct talks"
+            )
         return self
 
     def goldstein(self) -> float:

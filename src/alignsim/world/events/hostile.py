@@ -112,7 +112,12 @@ class ExternalAttack(_Variant):
     attacker: str = Field(min_length=1, description="Who attacked (an actor the world does not model).")
     sponsor: str | None = Field(None, description="A state of the world held responsible (ISO alpha-3), if any.")
     form: Literal["armed_attack", "bombing", "hostage_taking", "strike"] = "armed_attack"
-    variants: ClassVar[dict[str, str]] = {"armed_attack": "190", "bombing": "183", "hostage_taking": "181", "strike": "195"}
+    variants: ClassVar[dict[str, str]] = {
+        "armed_attack": "190",
+        "bombing": "183",
+        "hostage_taking": "181",
+        "strike": "195",
+    }
     needs_target = False
 
     @model_validator(mode="after")
