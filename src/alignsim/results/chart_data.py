@@ -119,16 +119,24 @@ def matrices_data(result: RunResult) -> MatricesData:
     return MatricesData(codes, start, end, str(dates.iloc[0]), str(dates.iloc[-1]))
 
 
+#: The network draws a pair's tie when the mean of its two directions reaches this in magnitude.
+MIN_TIE = 0.2
+
+
+def network_edges(codes: list[str], mat: np.ndarray, allowed: np.ndarray | None = None) -> list[tuple[str, str, float]]:
+    """(a, b, mean relation of the two directions) for each pair a before b whose mean reaches
+    :data:`MIN_TIE` in magnitude -- among the ``allowed`` pairs only, when given."""
+    sym = (mat + mat.T) / 2
+    keep = np.abs(sym) >= MIN_TIE
+    if allowed is not None:
+        keep &= allowed
+    return [(codes[i], codes[j], float(sym[i, j])) for i, j in zip(*np.nonzero(np.triu(keep, 1)))]
+
+
 def network_data(result: RunResult, step: int | None = None) -> NetworkData:
     step = int(result.relations.step.max()) if step is None else step
     codes, mat = _matrix(result, step)
-    sym = (mat + mat.T) / 2
-    edges = [
-        (codes[i], codes[j], float(sym[i, j]))
-        for i in range(len(codes))
-        for j in range(i + 1, len(codes))
-        if abs(sym[i, j]) >= 0.2
-    ]
+    edges = network_edges(codes, mat)
     row = result.metrics[result.metrics.step == step].iloc[0]
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     return NetworkData(codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges)
@@ -267,13 +275,7 @@ def ensemble_network_data(result: RunResult) -> NetworkData:
     """The median end matrix across runs, states coloured by their most common end bloc."""
     data = ensemble_matrices_data(result)
     codes, mat = data.codes, data.end
-    sym = (mat + mat.T) / 2
-    edges = [
-        (codes[i], codes[j], float(sym[i, j]))
-        for i in range(len(codes))
-        for j in range(i + 1, len(codes))
-        if abs(sym[i, j]) >= 0.2
-    ]
+    edges = network_edges(codes, mat)
     bloc_codes, _, labels, _ = modal_blocs(result)
     end_bloc = dict(zip(bloc_codes, labels[:, -1].tolist()))
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
@@ -368,7 +370,7 @@ def _save_charts(result: RunResult, folder: Path, show_runs: int) -> list[Path]:
 # ---------------------------------------------------------------------------------------------
 # large worlds: views fit for N, computed from the relation arrays (never the long table)
 
-#: Ties drawn per state on a large world's network (its strongest), before the threshold |W| >= 0.2.
+#: Ties drawn per state on a large world's network (its strongest), before the threshold MIN_TIE.
 NETWORK_TIES_PER_STATE = 2
 
 
@@ -467,9 +469,7 @@ def large_network_data(result: RunResult) -> NetworkData:
     keep = np.zeros_like(sym, dtype=bool)
     strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
     keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
-    keep = (keep | keep.T) & (sym >= 0.2)
-    signed = (mat + mat.T) / 2
-    edges = [(codes[i], codes[j], float(signed[i, j])) for i, j in zip(*np.nonzero(np.triu(keep, 1)))]
+    edges = network_edges(codes, mat, allowed=keep | keep.T)
     blocs = _end_blocs(result)
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     runs = f"median of {result.replicates} runs, " if result.is_ensemble else ""

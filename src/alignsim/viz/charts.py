@@ -249,6 +249,23 @@ class NetworkData:
     note: str = ""  # appended to the title
 
 
+def bloc_handles(names: list[str], colors: list[str], *, marker: str) -> list[Line2D]:
+    """Legend entries of the blocs: one marker per bloc in its colour, labelled by its name."""
+    return [
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            ls="",
+            markersize=9,
+            markerfacecolor=c,
+            markeredgecolor=style.INK,
+            label=style.bloc_label(n),
+        )
+        for n, c in zip(names, colors)
+    ]
+
+
 def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     """States as nodes (size: capability, fill: bloc) placed by their friendships; friendly edges as
     solid blue lines, hostile edges as thin faint vermillion dashes behind them (so they do not
@@ -302,19 +319,7 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
         Line2D([], [], color=style.FRIENDLY, lw=2.5, label="friendly (W > 0)"),
         Line2D([], [], color=style.HOSTILE, lw=1.2, ls=(0, (3, 3)), alpha=0.6, label="hostile (W < 0)"),
     ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            markersize=9,
-            markerfacecolor=palette[k],
-            markeredgecolor=style.INK,
-            label=style.bloc_label(b),
-        )
-        for k, b in enumerate(blocs)
-    ]
+    handles += bloc_handles(blocs, palette, marker="o")
     a.legend(
         handles=handles,
         fontsize=8,
@@ -361,19 +366,7 @@ def plot_blocs(data: BlocsData, ax: Axes | None = None) -> Figure:
     a.set_yticks(range(len(data.codes)), data.codes, fontsize=10 if len(data.codes) <= 40 else 4)
     ticks = list(range(0, len(data.dates), max(1, len(data.dates) // 12)))
     a.set_xticks(ticks, [data.dates[t][:7] for t in ticks], rotation=45, fontsize=8)
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker="s",
-            ls="",
-            markersize=9,
-            markerfacecolor=colors[i],
-            markeredgecolor=style.INK,
-            label=style.bloc_label(n),
-        )
-        for i, n in enumerate(data.names)
-    ]
+    handles = bloc_handles(data.names, colors, marker="s")
     a.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     moved = int((data.blocs != data.blocs[:, :1]).any(axis=1).sum())
     title = "Blocs over time (sign of the leading eigenvector of W; named after the most capable committed member; grey: non-aligned)"
