@@ -10,7 +10,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from alignsim.config.yaml_errors import read_text_file, read_yaml
+from alignsim.config.yaml_reader import read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.measures.landscape import LandscapeProblem, Minimum, local_minima
 
@@ -116,7 +116,8 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
     and an asymmetric matrix (first offending pair in row-major order).
     """
     p = Path(path)
-    data, root = read_yaml(read_text_file(p, "landscape file"), p)  # size, alias and duplicate-key limits
+    data, tree = read_yaml(read_text_file(p, "landscape file"), p)  # size, alias and duplicate-key limits
+    root = tree.root  # a small file: its lines are always wanted
     if root is None:
         raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -31,7 +30,8 @@ from pydantic import (
 
 from alignsim.config.landscape_file import load_landscape_file
 from alignsim.config.sweep_spec import SweepSpec
-from alignsim.config.yaml_errors import input_error, located, read_text_file, read_yaml
+from alignsim.config.yaml_errors import input_error, located
+from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.events.base import EVENT_TYPES, Event
@@ -291,13 +291,13 @@ def resolve_world(world: str | dict[str, Any], base_dir: Path) -> WorldSpec:
     inline world (the scenario's line), or in the overrides of a ``base:`` world.
     """
     if isinstance(world, str):
-        raw, path, root = _load_world_raw(world, base_dir, ("world",))
+        raw, path, tree = _load_world_raw(world, base_dir, ("world",))
         if path is not None:
             try:
                 return WorldSpec.model_validate(raw)
             except ValidationError as err:
                 problems = [(list(loc), msg) for loc, msg in _world_problems(err, raw, None, "")]
-                raise input_error(problems, root, path, EVENT_TYPES) from None
+                raise input_error(problems, tree, path, EVENT_TYPES) from None
         overrides: dict[str, Any] | None = None
     else:
         overrides = dict(world)
@@ -422,9 +422,7 @@ def _find_named_value(data: Any, message: str) -> tuple[Any, ...] | None:
     return hits[-1] if hits else None
 
 
-def _load_world_raw(
-    ref: Any, base_dir: Path, at: tuple[Any, ...]
-) -> tuple[dict[str, Any], Path | None, yaml.Node | None]:
+def _load_world_raw(ref: Any, base_dir: Path, at: tuple[Any, ...]) -> tuple[dict[str, Any], Path | None, YamlTree]:
     """The raw mapping of a shipped world or a world file, the file's path (None if shipped) and node tree."""
     shipped = ", ".join(shipped_worlds())
     if not isinstance(ref, str):
@@ -443,12 +441,12 @@ def _load_world_raw(
                     )
                 ]
             )
-    data, root = read_yaml(read_text_file(path, "world file"), path)
+    data, tree = read_yaml(read_text_file(path, "world file"), path)
     if not isinstance(data, dict):
         raise InputError(
             "a world file is a mapping of keys (name, dimensions, states, relations, ties)", path=path, line=1
         )
-    return data, user_file, root
+    return data, user_file, tree
 
 
 # ---------------------------------------------------------------- loading with line numbers
@@ -497,7 +495,7 @@ def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
 
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
-    data, root = read_yaml(text, path)
+    data, tree = read_yaml(text, path)
     if data is None:  # an empty file is a mistake (a truncated save), not "every default"
         raise InputError(
             "the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)",
@@ -518,7 +516,7 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     data.setdefault("name", Path(path).stem)
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
-        scenario._warnings = tuple(_located_notes(scenario._notes, root, path))
+        scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))
         return scenario
     except ValidationError as err:
         problems = []
@@ -543,9 +541,9 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
             problems.append((loc, message))
         given = {tuple(loc) for loc, _ in problems}
         problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
-        raise input_error(problems, root, path, EVENT_TYPES) from None
+        raise input_error(problems, tree, path, EVENT_TYPES) from None
     except ScenarioProblems as err:
-        raise input_error([(list(loc), msg) for loc, msg in err.problems], root, path, EVENT_TYPES) from None
+        raise input_error([(list(loc), msg) for loc, msg in err.problems], tree, path, EVENT_TYPES) from None
 
 
 def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
@@ -602,18 +600,18 @@ def _raw_world(world: Any, base_dir: Path) -> dict[str, Any]:
 
 
 def _located_notes(
-    notes: list[tuple[tuple[Any, ...], str, Path | None]], root: yaml.Node | None, path: str | Path
+    notes: list[tuple[tuple[Any, ...], str, Path | None]], tree: YamlTree | None, path: str | Path
 ) -> list[str]:
     """Each warning as 'file:line: field '...': message', in the scenario or in its world file."""
-    roots: dict[Path, yaml.Node | None] = {}
+    trees: dict[Path, YamlTree] = {}
     out = []
     for loc, message, world_file in notes:
-        where, node = (path, root) if world_file is None else (world_file, None)
+        where, node_tree = (path, tree) if world_file is None else (world_file, None)
         if world_file is not None:
-            if world_file not in roots:
-                roots[world_file] = read_yaml(read_text_file(world_file, "world file"), world_file)[1]
-            node = roots[world_file]
-        out.append(located(list(loc), message, node, where, EVENT_TYPES))
+            if world_file not in trees:
+                trees[world_file] = YamlTree(read_text_file(world_file, "world file"), world_file)
+            node_tree = trees[world_file]
+        out.append(located(list(loc), message, node_tree, where, EVENT_TYPES))
     return out
 
 

@@ -62,7 +62,8 @@ import pandas as pd
 
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
-from alignsim.config.yaml_errors import input_error, read_text_file, read_yaml
+from alignsim.config.yaml_errors import input_error
+from alignsim.config.yaml_reader import YamlTree, read_text_file
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
@@ -284,8 +285,8 @@ def raise_problems(scenario: Scenario, path: str | Path) -> None:
     problems = check_sweep(scenario)
     if not problems:
         return
-    _, root = read_yaml(read_text_file(path, "scenario file"), path)
-    raise input_error([(list(loc), msg) for loc, msg in problems], root, path, EVENT_TYPES)
+    tree = YamlTree(read_text_file(path, "scenario file"), path)
+    raise input_error([(list(loc), msg) for loc, msg in problems], tree, path, EVENT_TYPES)
 
 
 # ---------------------------------------------------------------------------------------------
