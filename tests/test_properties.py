@@ -16,6 +16,7 @@ import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -165,6 +166,7 @@ def scenario_strategy(draw: st.DrawFn, max_steps: int = 10) -> Scenario:
     return Scenario.model_validate(data)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # an overflow or 0/0 on the way is a bug even if clipped later
 @SETTINGS
 @given(scenario=scenario_strategy())
 def test_relations_stay_in_bounds_without_nan_for_any_valid_scenario(scenario: Scenario) -> None:
@@ -176,6 +178,14 @@ def test_relations_stay_in_bounds_without_nan_for_any_valid_scenario(scenario: S
         assert (np.diagonal(arrays, axis1=1, axis2=2) == 0).all(), f"{name} has a self-relation"
     assert all(math.isfinite(e.impulse) for e in model.log)
     assert all(e.cause for e in model.log)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_state_that_outgrows_all_others_divides_by_no_zero() -> None:
+    """Found by the property above: capability x 98 a month makes the others' total (sum - own) cancel to 0."""
+    shock = {"type": "capability_change", "source": "JPN", "step": 0, "every": 1, "factor": 98.6}
+    model = AlignmentModel(Scenario.model_validate({"world": "korea_2024", "steps": 12, "shocks": [shock]})).run()
+    assert np.isfinite(model.recorder.relations).all()
 
 
 def korea_with(**params: Any) -> Scenario:

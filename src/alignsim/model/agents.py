@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from alignsim.model.dynamics import others_total
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, MediaFreeze, Talks, Visit
 from alignsim.world.events.hostile import (
@@ -69,7 +70,7 @@ def noise_floor_support(m: AlignmentModel) -> np.ndarray:
     """The support drop each state needs before it courts: max(support_drop, noise_z x SD of its
     friendly share under the noise), SD = noise_sd x sqrt(sum_{j != i} c_j^2) / sum_{j != i} c_j."""
     p, c = m.params, m.world.capability
-    sd = p.noise_sd * np.sqrt((c**2).sum() - c**2) / (c.sum() - c)
+    sd = p.noise_sd * np.sqrt(np.maximum((c**2).sum() - c**2, 0.0)) / others_total(c)
     return np.maximum(p.support_drop, p.noise_z * sd)
 
 

@@ -130,3 +130,10 @@ def tipping_ratio(alpha: float, beta: float, baseline: np.ndarray) -> float:
     in the unsaturated dynamics (Morrison et al. 2023). 0 when λ1(X0) <= 0 (no tipping point)."""
     lam = leading_eigenvalue(baseline)
     return 0.0 if lam <= 0 else alpha * 4.0 * lam / beta
+
+
+def others_total(x: np.ndarray) -> np.ndarray:
+    """sum_{j != i} x_j for each i, as sum - x_i; inf where that vanishes (one state holds the whole
+    total to float precision), so that a share over the others is 0 there instead of a division by zero."""
+    others = x.sum() - x
+    return np.where(others > 0, others, np.inf)

@@ -28,7 +28,7 @@ import numpy as np
 from alignsim import blas
 from alignsim.config.scenario import Scenario
 from alignsim.model.agents import ANSWERS, Briefing, StateAgent, read_news
-from alignsim.model.dynamics import far_from, steady_state, step_relations
+from alignsim.model.dynamics import far_from, others_total, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
@@ -267,7 +267,7 @@ class AlignmentModel(mesa.Model):
     def friendly_support_all(self) -> np.ndarray:
         """:meth:`friendly_support` of every state at once (W_ii = 0, so j = i adds nothing above)."""
         c = self.world.capability
-        return np.maximum(self.relations, 0.0) @ c / (c.sum() - c)
+        return np.maximum(self.relations, 0.0) @ c / others_total(c)
 
     def can_meet(self, i: int, j: int) -> bool:
         """Direct contact: diplomatic relations and no closed border between them."""

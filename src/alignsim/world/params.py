@@ -10,6 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: The least value of a threshold that an intensity is divided by (0, or a denormal, would overflow).
+MIN_DIVISOR = 0.001
+
 
 class Params(BaseModel):
     """Parameters of the relation dynamics, the interest baseline and the agents' decision rules."""
@@ -104,7 +107,7 @@ class Params(BaseModel):
     )
     friend_threshold: float = Field(
         0.3,
-        gt=0,
+        ge=MIN_DIVISOR,
         le=1,
         description="A relation at or above this counts as friendship (above 0: reciprocity is scaled by it).",
     )
@@ -113,7 +116,7 @@ class Params(BaseModel):
     )
     cool_threshold: float = Field(
         0.4,
-        ge=0,
+        ge=MIN_DIVISOR,
         le=1,
         description="A friend's warming toward an adversary is punished when friendship x hostility x loyalty reaches this.",
     )
@@ -179,7 +182,7 @@ class Params(BaseModel):
     )
     solidarity_threshold: float = Field(
         0.3,
-        gt=0,
+        ge=MIN_DIVISOR,
         le=5,
         description="A third state condemns an attacker when its commitment to the victim x the attack's severity reaches this.",
     )
