@@ -277,8 +277,9 @@ def _relation_chunks(cube: RelationCube) -> Iterator[pd.DataFrame]:
 
 
 def write_relations_parquet(cube: RelationCube, path: Path) -> None:
-    """The long relations table as Parquet, built from the arrays a chunk of replicates at a time
-    (strings go in as dictionary indices, so no column of Python strings is ever built)."""
+    """The long relations table as Parquet, built from the arrays a chunk of replicates at a time.
+    Dates and codes go in as dictionary indices, so no column of millions of strings is built; the
+    file stores no Arrow schema, so readers see plain string columns, as in a table written from pandas."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -288,12 +289,12 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
         for a in (cube.dates, cube.sources, cube.targets)
     )
     per_chunk = max(1, ROWS_PER_CHUNK // max(1, t * p))
-    with pq.ParquetWriter(path, _relations_schema(cube)) as writer:
+    with pq.ParquetWriter(path, _relations_schema(cube), store_schema=False) as writer:
         for start in range(0, cube.replicates, per_chunk):
             stop = min(start + per_chunk, cube.replicates)
             reps = stop - start
-            step_index = np.tile(np.repeat(np.arange(t), p), reps)
-            pair_index = np.tile(np.arange(p), reps * t)
+            step_index = np.tile(np.repeat(np.arange(t, dtype=np.int32), p), reps)
+            pair_index = pa.array(np.tile(np.arange(p, dtype=np.int32), reps * t))
             columns: dict[str, pa.Array] = {
                 "replicate": pa.array(np.repeat(np.arange(start, stop, dtype=np.int64), t * p))
             }
@@ -301,11 +302,10 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
                 if column == "step":
                     columns[column] = pa.array(cube.steps[step_index])
                 elif column == "date":
-                    columns[column] = dates.take(pa.array(step_index))
-                elif column == "source":
-                    columns[column] = sources.take(pa.array(pair_index))
-                elif column == "target":
-                    columns[column] = targets.take(pa.array(pair_index))
+                    columns[column] = pa.DictionaryArray.from_arrays(pa.array(step_index), dates)
+                elif column in ("source", "target"):
+                    codes = sources if column == "source" else targets
+                    columns[column] = pa.DictionaryArray.from_arrays(pair_index, codes)
                 else:
                     columns[column] = pa.array(cube.values[column][start:stop].reshape(-1))
             writer.write_table(pa.table(columns, schema=writer.schema))
@@ -314,7 +314,8 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
 def _relations_schema(cube: RelationCube) -> Any:
     import pyarrow as pa
 
-    types = {"step": pa.int64(), "date": pa.string(), "source": pa.string(), "target": pa.string()}
+    text = pa.dictionary(pa.int32(), pa.string())
+    types = {"step": pa.int64(), "date": text, "source": text, "target": text}
     return pa.schema([("replicate", pa.int64()), *[(c, types.get(c, pa.float64())) for c in cube.columns]])
 
 
