@@ -198,7 +198,7 @@ def save_streamed_charts(
     }
     paths = []
     for name, draw in figures.items():
-        draw().savefig(folder / name, **viz.SAVE_OPTIONS)
+        viz.save_png(draw(), folder / name)
         paths.append(folder / name)
     return paths
 

@@ -14,7 +14,6 @@ import pandas as pd
 
 from alignsim.results.scaling import is_large_world
 from alignsim.viz.charts import (
-    SAVE_OPTIONS,
     BandData,
     BlocsData,
     MatricesData,
@@ -26,6 +25,7 @@ from alignsim.viz.charts import (
     plot_matrices,
     plot_network,
     plot_pairs,
+    save_png,
 )
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ def _save_charts(result: RunResult, folder: Path, show_runs: int) -> list[Path]:
         }
     paths = []
     for name, fig in figures.items():
-        fig.savefig(folder / name, **SAVE_OPTIONS)
+        save_png(fig, folder / name)
         paths.append(folder / name)
     return paths
 
