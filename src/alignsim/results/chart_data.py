@@ -427,14 +427,14 @@ def large_drift_data(result: RunResult) -> pd.DataFrame:
 
 def _end_blocs(result: RunResult) -> dict[str, str]:
     """Each state's bloc at the last step: the most common one across runs (ties to the
-    alphabetically first, as :func:`modal_blocs`), from that step's rows only."""
+    alphabetically first, as :func:`modal_blocs`), from that step's rows only, all states in one grouping."""
     m = result.metrics
-    end = m[m.step == m.step.max()]
-    out = {}
-    for column in (c for c in m.columns if c.startswith("bloc_")):
-        counts = end[column].astype(str).value_counts()
-        out[column.removeprefix("bloc_")] = str(min(counts.index[counts == counts.max()]))
-    return out
+    columns = [c for c in m.columns if c.startswith("bloc_")]
+    end = m.loc[m.step == m.step.max(), columns].astype(str).melt(var_name="column", value_name="bloc")
+    counts = end.groupby(["column", "bloc"]).size().rename("n").reset_index()
+    modal = counts.sort_values(["column", "n", "bloc"], ascending=[True, False, True]).drop_duplicates("column")
+    found = dict(zip(modal.column, modal.bloc, strict=True))
+    return {c.removeprefix("bloc_"): found[c] for c in columns}
 
 
 def large_matrices_data(result: RunResult) -> MatricesData:
