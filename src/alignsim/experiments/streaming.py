@@ -216,7 +216,7 @@ def chart_view(result: PartedRunResult, ends: RelationCube | None = None) -> Run
     )
     return RunResult(
         result.scenario,
-        relations=ends if ends is not None else read_ends(result),
+        relations=ends if ends is not None else result.ends_cube(),
         events=result.events,
         metrics=blocs,
         manifest=result.manifest,
@@ -317,6 +317,7 @@ class PartedRunResult(RunResult):
     def __init__(self, folder: Path, scenario: Scenario, manifest: dict[str, Any]) -> None:
         self.folder = Path(folder)
         self._tables: dict[str, pd.DataFrame] = {}
+        self._ends: RelationCube | None = None
         super().__init__(scenario, relations=pd.DataFrame(), events=None, metrics=None, manifest=manifest)  # type: ignore[arg-type]
         self._frame = None
 
@@ -410,6 +411,12 @@ class PartedRunResult(RunResult):
                 owner=self,
             )
         return self._cube
+
+    def ends_cube(self) -> RelationCube:
+        """Every replicate's first and last month as a cube of those two steps (read once from the parts)."""
+        if self._ends is None:
+            self._ends = read_ends(self)
+        return self._ends
 
     def replicate(self, k: int) -> RunResult:
         """Replicate ``k`` alone, read from the part that holds it."""
@@ -511,6 +518,10 @@ class _PartedCube(RelationCube):
     def series(self, source: str, target: str, column: str = "weight") -> np.ndarray:
         assert self.owner is not None
         return self.owner.pair_values(source, target, column)
+
+    def ends(self, column: str = "weight") -> np.ndarray:
+        assert self.owner is not None
+        return self.owner.ends_cube().values[column]
 
     def frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         assert self.owner is not None

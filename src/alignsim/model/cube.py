@@ -50,6 +50,11 @@ class RelationCube:
         """``column`` of one directed pair: an array replicates x steps."""
         return self.values[column][:, :, self.pair(source, target)]
 
+    def ends(self, column: str = "weight") -> np.ndarray:
+        """``column`` at the first and the last step: an array replicates x 2 x pairs (what drift and
+        end-of-run views read; a cube on disk answers it without reading the months between)."""
+        return self.values[column][:, [0, -1], :]
+
     def matrices(self, column: str = "weight") -> tuple[list[str], np.ndarray]:
         """Every replicate's matrix at every step: codes and an array replicates x steps x N x N
         (zero diagonal)."""

@@ -83,8 +83,8 @@ def dates_of(result: Any) -> list[str]:
 def end_minus_start(result: Any) -> pd.Series:
     """Median over replicates of W(end) - W(start), per directed pair 'A-B'."""
     cube = result.relation_cube
-    w = cube.values["weight"]
-    drift = np.median(w[:, -1, :] - w[:, 0, :], axis=0)
+    w = cube.ends("weight")
+    drift = np.median(w[:, 1, :] - w[:, 0, :], axis=0)
     return pd.Series(drift, index=[f"{s}-{t}" for s, t in zip(cube.sources, cube.targets)])
 
 
@@ -297,7 +297,7 @@ def _add_shock_strip(fig: Any, result: Any) -> None:
 def end_matrix(result: Any, column: str = "weight") -> tuple[list[str], np.ndarray]:
     """Codes and the N x N matrix of ``column`` at the last step (median over replicates)."""
     cube = result.relation_cube
-    return cube.codes, cube.as_matrices(np.median(cube.values[column][:, -1, :], axis=0))
+    return cube.codes, cube.as_matrices(np.median(cube.ends(column)[:, 1, :], axis=0))
 
 
 def network_figure(result: Any, *, height: int = 520) -> Any:
@@ -430,7 +430,7 @@ def drift_figure(result: Any, *, top: int = 12, height: int = 420) -> Any:
     import plotly.graph_objects as go
 
     cube = result.relation_cube
-    w, x0 = cube.values["weight"], cube.values["baseline"]
+    w, x0 = cube.ends("weight"), cube.ends("baseline")  # replicates x (first, last) x pairs
     drift = w[:, -1, :] - w[:, 0, :]
     order = np.argsort(-np.abs(np.median(drift, axis=0)), kind="stable")[:top][::-1]
     names = [f"{cube.sources[p]}→{cube.targets[p]}" for p in order]
