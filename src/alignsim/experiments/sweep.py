@@ -737,10 +737,19 @@ def _effect_rows(result: SweepResult, outcome: str) -> list[dict[str, Any]]:
 
 def indices_markdown(result: SweepResult) -> str:
     """The sensitivity tables as Markdown, one section per outcome, with how the outcome varied."""
-    spec, design = result.spec, result.spec.design
+    lines = _markdown_design(result)
+    for o in result.spec.outcomes:
+        lines += _markdown_outcome(result, o)
+        lines += _markdown_indices(result.spec, result.indices[result.indices.outcome == o.name])
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_design(result: SweepResult) -> list[str]:
+    """The title, the design and its run count, and the swept parameters with their ranges."""
+    spec = result.spec
     lines = [f"# Sensitivity of {result.scenario.name}", ""]
     lines.append(
-        f"Design: {design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
+        f"Design: {spec.design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
         f"(seed {result.manifest.get('seed')}). Indices are computed on each point's mean over its replicates."
     )
     lines.append("")
@@ -753,39 +762,46 @@ def indices_markdown(result: SweepResult) -> str:
             else ", ".join(f"{v:g}" for v in p.values or ())
         )
         lines.append(f"| {p.column} | `{p.path}` | {span} |")
-    for o in spec.outcomes:
-        values = result.results[o.name]
-        lines += [
-            "",
-            f"## {o.name}",
-            "",
-            f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
-            f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}].",
+    return lines
+
+
+def _markdown_outcome(result: SweepResult, o: OutcomeSpec) -> list[str]:
+    """An outcome's heading and how it varied across all runs (and how often a first event never happened)."""
+    values = result.results[o.name]
+    lines = [
+        "",
+        f"## {o.name}",
+        "",
+        f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
+        f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}].",
+    ]
+    if o.kind == "first_event":
+        never = result.manifest.get("never", {}).get(o.name, result.scenario.steps)
+        lines[-1] += f" Never happened (value {never:g}) in {np.mean(values == never):.0%} of runs."
+    lines.append("")
+    return lines
+
+
+def _markdown_indices(spec: SweepSpec, table: pd.DataFrame) -> list[str]:
+    """One outcome's index table: Sobol's S1 and ST, Morris's mu*, mu and sigma, or a grid's main effects."""
+    if spec.design == "sobol":
+        if table["ST"].isna().all():
+            return ["The outcome did not vary across points: the indices are undefined."]
+        lines = [
+            f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |",
+            "|---|---:|---:|---:|---:|",
         ]
-        if o.kind == "first_event":
-            never = result.manifest.get("never", {}).get(o.name, result.scenario.steps)
-            lines[-1] += f" Never happened (value {never:g}) in {np.mean(values == never):.0%} of runs."
-        lines.append("")
-        table = result.indices[result.indices.outcome == o.name]
-        if design == "sobol":
-            if table["ST"].isna().all():
-                lines.append("The outcome did not vary across points: the indices are undefined.")
-                continue
-            lines += [
-                f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |",
-                "|---|---:|---:|---:|---:|",
-            ]
-            for r in table.sort_values("ST", ascending=False, kind="stable").itertuples():
-                lines.append(f"| {r.parameter} | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} |")
-        elif design == "morris":
-            lines += [f"| parameter | mu* | ±{spec.confidence:.0%} | mu | sigma |", "|---|---:|---:|---:|---:|"]
-            for r in table.sort_values("mu_star", ascending=False, kind="stable").itertuples():
-                lines.append(f"| {r.parameter} | {r.mu_star:.4g} | {r.mu_star_conf:.4g} | {r.mu:.4g} | {r.sigma:.4g} |")
-        else:
-            lines += ["| parameter | value | mean | std | runs |", "|---|---:|---:|---:|---:|"]
-            for r in table.itertuples():
-                lines.append(f"| {r.parameter} | {r.value:g} | {r.mean:.4g} | {r.std:.4g} | {r.runs} |")
-    return "\n".join(lines) + "\n"
+        for r in table.sort_values("ST", ascending=False, kind="stable").itertuples():
+            lines.append(f"| {r.parameter} | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} |")
+    elif spec.design == "morris":
+        lines = [f"| parameter | mu* | ±{spec.confidence:.0%} | mu | sigma |", "|---|---:|---:|---:|---:|"]
+        for r in table.sort_values("mu_star", ascending=False, kind="stable").itertuples():
+            lines.append(f"| {r.parameter} | {r.mu_star:.4g} | {r.mu_star_conf:.4g} | {r.mu:.4g} | {r.sigma:.4g} |")
+    else:
+        lines = ["| parameter | value | mean | std | runs |", "|---|---:|---:|---:|---:|"]
+        for r in table.itertuples():
+            lines.append(f"| {r.parameter} | {r.value:g} | {r.mean:.4g} | {r.std:.4g} | {r.runs} |")
+    return lines
 
 
 def _describe(o: OutcomeSpec, scenario: Scenario) -> str:
