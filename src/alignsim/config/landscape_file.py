@@ -67,6 +67,7 @@ def _key_node(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
 
 
 def _line(node: yaml.Node) -> int:
+    """The 1-based line where ``node`` starts."""
     return node.start_mark.line + 1
 
 
@@ -118,13 +119,38 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
     p = Path(path)
     data, tree = read_yaml(read_text_file(p, "landscape file"), p)  # size, alias and duplicate-key limits
     root = tree.root  # a small file: its lines are always wanted
+    _check_mapping(root, data, p)
+    model = _validated(data, root, p)
+    names = [actor.name for actor in model.actors]
+    _check_unique_names(names, root, p)
+    rows = model.propensity
+    _check_square(rows, len(names), root, p)
+    _check_symmetric(rows, names, root, p)
+    n_rows = len(rows)
+    prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
+    np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
+    sizes = np.array([actor.size for actor in model.actors], dtype=np.float64)
+    _check_energy_finite(sizes, prop, p)
+    return LandscapeProblem(
+        names=tuple(names),
+        sizes=sizes,
+        propensity=prop,
+    )
+
+
+def _check_mapping(root: yaml.Node | None, data: Any, p: Path) -> None:
+    """Refuse an empty file and one whose top level is not a mapping."""
     if root is None:
         raise InputError("file is empty; expected keys 'actors' and 'propensity'", path=p)
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         raise InputError("expected a mapping with keys 'actors' and 'propensity'", path=p, line=_line(root))
 
+
+def _validated(data: dict[str, Any], root: yaml.Node, p: Path) -> _FileModel:
+    """The file's data checked by pydantic; its first problem as an InputError at its line, with a
+    count of the others."""
     try:
-        model = _FileModel.model_validate(data)
+        return _FileModel.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         err = errors[0]
@@ -135,7 +161,9 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
             message += f" ({len(errors) - 1} more problem(s) in this file)"
         raise InputError(message, path=p, line=_line(node), field=_field_name(loc)) from None
 
-    names = [actor.name for actor in model.actors]
+
+def _check_unique_names(names: list[str], root: yaml.Node, p: Path) -> None:
+    """Refuse an actor name given twice (at its second place)."""
     first_seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in first_seen:
@@ -148,7 +176,9 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
             )
         first_seen[name] = i
 
-    rows = model.propensity
+
+def _check_square(rows: list[list[float]], actors: int, root: yaml.Node, p: Path) -> None:
+    """Refuse a matrix that is not square (first short or long row) or not one row per actor."""
     n_rows = len(rows)
     for i, row in enumerate(rows):
         if len(row) != n_rows:
@@ -158,13 +188,18 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
                 line=_line(_node_at(root, ("propensity", i))),
                 field=f"propensity[{i}]",
             )
-    if n_rows != len(names):
+    if n_rows != actors:
         raise InputError(
-            f"matrix has {n_rows} rows but there are {len(names)} actors (one row per actor, in actor order)",
+            f"matrix has {n_rows} rows but there are {actors} actors (one row per actor, in actor order)",
             path=p,
             line=_line(_node_at(root, ("propensity",))),
             field="propensity",
         )
+
+
+def _check_symmetric(rows: list[list[float]], names: list[str], root: yaml.Node, p: Path) -> None:
+    """Refuse an asymmetric matrix, naming the first offending pair in row-major order."""
+    n_rows = len(rows)
     for i in range(n_rows):
         for j in range(i + 1, n_rows):
             if rows[i][j] != rows[j][i]:
@@ -175,16 +210,6 @@ def load_landscape_file(path: str | Path) -> LandscapeProblem:
                     line=_line(_node_at(root, ("propensity", i, j))),
                     field=f"propensity[{i}][{j}]",
                 )
-
-    prop = np.array(rows, dtype=np.float64).reshape(n_rows, n_rows) + model.offset
-    np.fill_diagonal(prop, 0.0)  # ignored by the theory; zero keeps it inert
-    sizes = np.array([actor.size for actor in model.actors], dtype=np.float64)
-    _check_energy_finite(sizes, prop, p)
-    return LandscapeProblem(
-        names=tuple(names),
-        sizes=sizes,
-        propensity=prop,
-    )
 
 
 def _check_energy_finite(sizes: np.ndarray, prop: np.ndarray, path: Path) -> None:

@@ -240,10 +240,7 @@ def compare_scenarios(
         raise InputError("compare needs at least two scenarios", field="SCENARIO")
     _check_shared_states(scenarios)
     master = scenarios[0].seed if seed is None else seed
-    asked = max(s.replicates for s in scenarios)
-    n = replicates if replicates is not None else (asked if asked > 1 else DEFAULT_REPLICATES)
-    if n < 1:
-        raise InputError("must be 1 or more", field="--replicates")
+    n = _replicates(scenarios, replicates)
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
     names = unique_names([s.name for s in scenarios])
     results = run_scenarios(
@@ -257,14 +254,41 @@ def compare_scenarios(
     )
     runs: dict[str, RunResult] = dict(zip(names, results))
     pairs = tracked_pairs(scenarios) or _default_pairs(runs[names[0]])
-    manifest = {
+    manifest = _comparison_manifest(scenarios, runs, master, n, at)
+    return CompareResult(
+        runs=runs,
+        bands=bands_frame(runs, pairs),
+        outcomes=outcomes_frame(runs, pairs, at),
+        reactions=reactions_frame(runs),
+        blocs=blocs_frame(runs),
+        manifest=manifest,
+    )
+
+
+def _replicates(scenarios: Sequence[Scenario], replicates: int | None) -> int:
+    """The replicates of every scenario: ``replicates`` when given, else the largest a scenario asks
+    for, or :data:`DEFAULT_REPLICATES` when none asks for an ensemble."""
+    asked = max(s.replicates for s in scenarios)
+    n = replicates if replicates is not None else (asked if asked > 1 else DEFAULT_REPLICATES)
+    if n < 1:
+        raise InputError("must be 1 or more", field="--replicates")
+    return n
+
+
+def _comparison_manifest(
+    scenarios: Sequence[Scenario], runs: dict[str, RunResult], seed: int, n: int, at: Sequence[str | dt.date]
+) -> dict[str, Any]:
+    """The comparison's manifest: the first scenario's software and settings, the seed and its use,
+    and each scenario's name, checksum, steps and start (``runs`` in scenario order)."""
+    names = list(runs)
+    return {
         "kind": "comparison",
         **{
             k: v
-            for k, v in make_manifest(scenarios[0], master).items()
+            for k, v in make_manifest(scenarios[0], seed).items()
             if k not in ("scenario", "scenario_sha256", "steps", "created")
         },
-        "seed": master,
+        "seed": seed,
         "replicates": n,
         "replicate_seeds": "common random numbers: replicate k of every scenario uses child k of numpy SeedSequence(seed).spawn(replicates)"
         if n > 1
@@ -282,14 +306,6 @@ def compare_scenarios(
         "at": [str(d) for d in at],
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    return CompareResult(
-        runs=runs,
-        bands=bands_frame(runs, pairs),
-        outcomes=outcomes_frame(runs, pairs, at),
-        reactions=reactions_frame(runs),
-        blocs=blocs_frame(runs),
-        manifest=manifest,
-    )
 
 
 def _check_shared_states(scenarios: Sequence[Scenario]) -> None:
@@ -322,6 +338,7 @@ def tracked_pairs(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def _default_pairs(run: RunResult) -> list[str]:
+    """The pairs a comparison charts when no scenario tracks any: the reference run's largest drifts."""
     return largest_drift_pairs(ensemble_drift_data(run))
 
 

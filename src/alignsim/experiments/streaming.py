@@ -71,10 +71,8 @@ def wants_stream(stream: bool | None, replicates: int) -> bool:
     :data:`STREAM_THRESHOLD` replicates if pyarrow is installed."""
     if stream is None:
         return replicates >= STREAM_THRESHOLD and has_pyarrow()
-    if stream and not has_pyarrow():
-        raise InputError(
-            "streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream"
-        )
+    if stream:
+        _require_pyarrow()
     return stream
 
 
@@ -98,10 +96,7 @@ def stream_scenario(
     loaded lazily. The folder appears whole or not at all (written as a temporary sibling, then
     renamed), and the seeds are those of the in-memory run, so are the numbers.
     """
-    if not has_pyarrow():
-        raise InputError(
-            "streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream"
-        )
+    _require_pyarrow()
     if part_replicates < 1:
         raise ValueError("part_replicates must be 1 or more")
     run_seed = scenario.seed if seed is None else seed
@@ -112,34 +107,58 @@ def stream_scenario(
     manifest = make_manifest(scenario, run_seed, source_text, replicates=n)
 
     def write(folder: Path) -> None:
-        resolved = run.resolved()
-        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
-        for table in TABLES:
-            (folder / table).mkdir()
-        bar = Progress(f"{scenario.name}: replicates", enabled=progress)
-        # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
-        stream = map_replicates(
-            partial(run_replicate, scenario),
-            replicate_seeds(run_seed, n),
-            workers,
-            progress=bar,
-            scheduler=scheduler,
-            chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))),
-        )
+        _write_layout(folder, run.resolved())
+        arriving = _run_replicates(scenario, run_seed, n, workers=workers, scheduler=scheduler, progress=progress)
         try:
-            parts, ends = _write_parts(stream, folder, n, part_replicates)
+            parts, ends = _write_parts(arriving, folder, n, part_replicates)
         finally:
-            stream.close()
+            arriving.close()
         info = {**manifest, "storage": STORAGE, "part_replicates": part_replicates, "parts": parts}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if charts:
             save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
-        info["files"] = sorted(
-            str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
-        ) + ["manifest.json"]
+        info["files"] = _listed_files(folder)
         write_manifest(folder, info)
 
     return load_parts(write_folder(out, write, overwrite=overwrite))
+
+
+def _require_pyarrow() -> None:
+    """Streaming writes Parquet: without pyarrow, an InputError (for ``--stream``) that says how to install it."""
+    if not has_pyarrow():
+        raise InputError(
+            "streaming a run to Parquet parts needs pyarrow: pip install 'alignsim[parquet]'", field="--stream"
+        )
+
+
+def _write_layout(folder: Path, resolved: dict[str, Any]) -> None:
+    """The resolved scenario and one empty folder per table, for the parts."""
+    (folder / "scenario.resolved.yaml").write_text(resolved_yaml(resolved), encoding="utf-8")
+    for table in TABLES:
+        (folder / table).mkdir()
+
+
+def _run_replicates(
+    scenario: Scenario, seed: int, n: int, *, workers: int | None, scheduler: str | None, progress: bool
+) -> Iterator[Any]:
+    """The ``n`` replicates of ``scenario`` as they arrive, in replicate order (a generator: close it)."""
+    bar = Progress(f"{scenario.name}: replicates", enabled=progress)
+    # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
+    return map_replicates(
+        partial(run_replicate, scenario),
+        replicate_seeds(seed, n),
+        workers,
+        progress=bar,
+        scheduler=scheduler,
+        chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))),
+    )
+
+
+def _listed_files(folder: Path) -> list[str]:
+    """The files of ``folder`` as its manifest lists them: sorted relative paths, manifest.json last."""
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
+    ) + ["manifest.json"]
 
 
 def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: int) -> tuple[int, RelationCube | None]:
@@ -157,20 +176,26 @@ def _write_parts(stream: Iterator[Any], folder: Path, n: int, part_replicates: i
             frame["replicate"] += start
             frame.to_parquet(folder / table / name, index=False)
         if ends is None:
-            ends = RelationCube(
-                cube.steps[[0, -1]],
-                cube.dates[[0, -1]],
-                cube.sources,
-                cube.targets,
-                {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()},
-                cube.columns,
-            )
+            ends = _empty_ends(cube, n)
         for c, v in cube.values.items():
             ends.values[c][start : start + size] = v[:, [0, -1]]
         parts += 1
         del cube, events, metrics  # let the part go before the next one is gathered
         _release_arrow_memory()
     return parts, ends
+
+
+def _empty_ends(cube: RelationCube, n: int) -> RelationCube:
+    """A cube for the first and last month of ``n`` replicates, with the steps, pairs and columns of
+    ``cube``, its values to be filled part by part."""
+    return RelationCube(
+        cube.steps[[0, -1]],
+        cube.dates[[0, -1]],
+        cube.sources,
+        cube.targets,
+        {c: np.empty((n, 2, v.shape[2])) for c, v in cube.values.items()},
+        cube.columns,
+    )
 
 
 def save_streamed_charts(

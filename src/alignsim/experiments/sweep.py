@@ -96,6 +96,15 @@ def check_sweep(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
     spec = scenario.sweep
     if spec is None:
         return []
+    problems = _parameter_problems(scenario, spec) + _outcome_problems(scenario, spec)
+    if not problems:  # the values at both ends must make a valid scenario (the field's own checks)
+        problems += _end_value_problems(scenario, spec)
+    return problems
+
+
+def _parameter_problems(scenario: Scenario, spec: SweepSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Parameters whose path names nothing, with values or bounds outside the field's range, or
+    with fractional values for a whole-number field."""
     problems: list[tuple[tuple[Any, ...], str]] = []
     for k, p in enumerate(spec.parameters):
         loc = ("sweep", "parameters", k)
@@ -116,20 +125,18 @@ def check_sweep(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
             )
         elif target.integer and p.values is not None and any(v != round(v) for v in p.values):
             problems.append(((*loc, "values"), f"{p.path} is a whole number; give whole values"))
-    codes = set(scenario.world_spec.codes)
-    known = ", ".join(scenario.world_spec.codes)
-    metric_names: list[str] | None = None
+    return problems
+
+
+def _outcome_problems(scenario: Scenario, spec: SweepSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Outcomes that name an unknown pair, state, metric or event type, or a month outside the run."""
+    codes = scenario.world_spec.codes
+    metric_names: list[str] | None = None  # found once, when an outcome names a metric
+    problems: list[tuple[tuple[Any, ...], str]] = []
     for k, o in enumerate(spec.outcomes):
         loc = ("sweep", "outcomes", k)
         if o.kind == "relation":
-            parts = (o.pair or "").split("-")
-            if len(parts) != 2 or parts[0] == parts[1]:
-                problems.append(
-                    ((*loc, "pair"), f"'{o.pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
-                )
-            for code in parts if len(parts) == 2 else ():
-                if code not in codes:
-                    problems.append(((*loc, "pair"), f"unknown state code '{code}'; known states: {known}"))
+            problems += _pair_problems(o, loc, codes)
         elif o.kind == "metric":
             metric_names = metric_names if metric_names is not None else numeric_metrics(scenario)
             if o.metric not in metric_names:
@@ -137,36 +144,67 @@ def check_sweep(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
                     ((*loc, "metric"), f"unknown metric '{o.metric}'; numeric metrics: {', '.join(metric_names)}")
                 )
         else:
-            for field in ("source", "target"):
-                code = getattr(o, field)
-                if code is not None and code not in codes:
-                    problems.append(((*loc, field), f"unknown state code '{code}'; known states: {known}"))
-            if o.type is not None and o.type not in EVENT_TYPES:
-                problems.append(
-                    ((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}")
-                )
-        at = o.when
-        if o.kind != "first_event" and at != "end":
-            step = at if isinstance(at, int) else _month_index(scenario, at)
-            if not 0 <= step <= scenario.steps:
+            problems += _event_problems(o, loc, codes)
+        problems += _when_problems(scenario, o, loc)
+    return problems
+
+
+def _pair_problems(o: OutcomeSpec, loc: tuple[Any, ...], codes: Sequence[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """A relation outcome's pair: two different state codes of the world, joined by '-'."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    parts = (o.pair or "").split("-")
+    if len(parts) != 2 or parts[0] == parts[1]:
+        problems.append(
+            ((*loc, "pair"), f"'{o.pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
+        )
+    for code in parts if len(parts) == 2 else ():
+        if code not in codes:
+            problems.append(((*loc, "pair"), f"unknown state code '{code}'; known states: {', '.join(codes)}"))
+    return problems
+
+
+def _event_problems(o: OutcomeSpec, loc: tuple[Any, ...], codes: Sequence[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """A first-event outcome's source, target (state codes of the world) and event type (a registered one)."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for field in ("source", "target"):
+        code = getattr(o, field)
+        if code is not None and code not in codes:
+            problems.append(((*loc, field), f"unknown state code '{code}'; known states: {', '.join(codes)}"))
+    if o.type is not None and o.type not in EVENT_TYPES:
+        problems.append(((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}"))
+    return problems
+
+
+def _when_problems(scenario: Scenario, o: OutcomeSpec, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    """The step or month an outcome is measured at must lie within the run (first events have none)."""
+    at = o.when
+    if o.kind == "first_event" or at == "end":
+        return []
+    step = at if isinstance(at, int) else _month_index(scenario, at)
+    if 0 <= step <= scenario.steps:
+        return []
+    return [
+        (
+            (*loc, "at"),
+            f"{at} is outside the run: steps 0..{scenario.steps} (months {scenario.start:%Y-%m} to {scenario.date_of(scenario.steps):%Y-%m})",
+        )
+    ]
+
+
+def _end_value_problems(scenario: Scenario, spec: SweepSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Parameters whose smallest or largest value (or a bound) makes an invalid scenario."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for k, p in enumerate(spec.parameters):
+        for v in (min(p.values), max(p.values)) if p.values is not None else (p.bounds or ()):
+            try:
+                point_scenario(base_data(scenario), {p.path: v})
+            except InputError as err:
                 problems.append(
                     (
-                        (*loc, "at"),
-                        f"{at} is outside the run: steps 0..{scenario.steps} (months {scenario.start:%Y-%m} to {scenario.date_of(scenario.steps):%Y-%m})",
+                        ("sweep", "parameters", k, "values" if p.values is not None else "bounds"),
+                        f"{p.path} = {v:g} makes an invalid scenario: {err.message}",
                     )
                 )
-    if not problems:  # the values at both ends must make a valid scenario (the field's own checks)
-        for k, p in enumerate(spec.parameters):
-            for v in (min(p.values), max(p.values)) if p.values is not None else (p.bounds or ()):
-                try:
-                    point_scenario(base_data(scenario), {p.path: v})
-                except InputError as err:
-                    problems.append(
-                        (
-                            ("sweep", "parameters", k, "values" if p.values is not None else "bounds"),
-                            f"{p.path} = {v:g} makes an invalid scenario: {err.message}",
-                        )
-                    )
     return problems
 
 
@@ -622,76 +660,96 @@ def is_constant(y: np.ndarray) -> bool:
     return bool(np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y))))) if len(y) else True
 
 
+_SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")  # the columns of sobol.csv after outcome and parameter
+_MORRIS_KEYS = ("mu", "mu_star", "mu_star_conf", "sigma")  # ... of morris.csv
+
+
 def analyse(result: SweepResult, seed: int) -> pd.DataFrame:
     """The sensitivity table of every outcome: Sobol (outcome, parameter, S1, S1_conf, ST,
     ST_conf), Morris (outcome, parameter, mu, mu_star, mu_star_conf, sigma) or, for a grid, main
     effects (outcome, parameter, value, mean, std, runs)."""
-    spec = result.spec
+    design = result.spec.design
     means = result.point_means()
     rows = []
     for name in result.outcomes:
         y = means[name].to_numpy(dtype=float)
-        constant = is_constant(y)
-        if spec.design == "sobol":
-            if constant:  # no variance to share out: the indices are undefined
-                res: dict[str, Any] = {
-                    k: np.full(len(spec.parameters), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")
-                }
-            else:
-                from SALib.analyze import sobol as sobol_analyze
-
-                res = sobol_analyze.analyze(
-                    spec.problem, y, calc_second_order=False, conf_level=spec.confidence, seed=seed
-                )
-            for k, p in enumerate(result.parameters):
-                rows.append(
-                    {
-                        "outcome": name,
-                        "parameter": p,
-                        **{key: float(res[key][k]) for key in ("S1", "S1_conf", "ST", "ST_conf")},
-                    }
-                )
-        elif spec.design == "morris":
-            x = result.design[result.parameters].to_numpy(dtype=float)
-            if constant:
-                res = {k: np.zeros(len(spec.parameters)) for k in ("mu", "mu_star", "mu_star_conf", "sigma")}
-            else:
-                from SALib.analyze import morris as morris_analyze
-
-                res = morris_analyze.analyze(
-                    spec.problem, x, y, conf_level=spec.confidence, num_levels=spec.levels, seed=seed
-                )
-            for k, p in enumerate(result.parameters):
-                rows.append(
-                    {
-                        "outcome": name,
-                        "parameter": p,
-                        **{key: float(res[key][k]) for key in ("mu", "mu_star", "mu_star_conf", "sigma")},
-                    }
-                )
+        if design == "sobol":
+            rows += _index_rows(name, result.parameters, _sobol_indices(result, y, seed), _SOBOL_KEYS)
+        elif design == "morris":
+            rows += _index_rows(name, result.parameters, _morris_indices(result, y, seed), _MORRIS_KEYS)
         else:
-            for p in result.parameters:
-                grouped = result.results.groupby(p, sort=True)[name]
-                for value, group in grouped:
-                    rows.append(
-                        {
-                            "outcome": name,
-                            "parameter": p,
-                            "value": float(value),
-                            "mean": float(group.mean()),  # type: ignore[arg-type]
-                            "std": float(group.std(ddof=0)),
-                            "runs": int(len(group)),
-                        }
-                    )
+            rows += _effect_rows(result, name)
     return pd.DataFrame(rows)
+
+
+def _sobol_indices(result: SweepResult, y: np.ndarray, seed: int) -> dict[str, Any]:
+    """SALib's Sobol indices of the point means ``y`` (first-order and total, with their confidence
+    intervals); NaN for an outcome that does not vary, whose variance there is none to share out."""
+    spec = result.spec
+    if is_constant(y):
+        return {k: np.full(len(spec.parameters), np.nan) for k in _SOBOL_KEYS}
+    from SALib.analyze import sobol as sobol_analyze
+
+    return sobol_analyze.analyze(spec.problem, y, calc_second_order=False, conf_level=spec.confidence, seed=seed)
+
+
+def _morris_indices(result: SweepResult, y: np.ndarray, seed: int) -> dict[str, Any]:
+    """SALib's Morris elementary-effect statistics of the point means ``y``; zero for an outcome
+    that does not vary."""
+    spec = result.spec
+    x = result.design[result.parameters].to_numpy(dtype=float)
+    if is_constant(y):
+        return {k: np.zeros(len(spec.parameters)) for k in _MORRIS_KEYS}
+    from SALib.analyze import morris as morris_analyze
+
+    return morris_analyze.analyze(spec.problem, x, y, conf_level=spec.confidence, num_levels=spec.levels, seed=seed)
+
+
+def _index_rows(
+    outcome: str, parameters: list[str], res: dict[str, Any], keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """One row per parameter: the outcome, the parameter and its indices ``keys`` from ``res``."""
+    return [
+        {"outcome": outcome, "parameter": p, **{key: float(res[key][k]) for key in keys}}
+        for k, p in enumerate(parameters)
+    ]
+
+
+def _effect_rows(result: SweepResult, outcome: str) -> list[dict[str, Any]]:
+    """A grid's main effects: for each parameter and value, the mean and spread of the outcome over
+    the runs at that value."""
+    rows = []
+    for p in result.parameters:
+        grouped = result.results.groupby(p, sort=True)[outcome]
+        for value, group in grouped:
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "parameter": p,
+                    "value": float(value),
+                    "mean": float(group.mean()),  # type: ignore[arg-type]
+                    "std": float(group.std(ddof=0)),
+                    "runs": int(len(group)),
+                }
+            )
+    return rows
 
 
 def indices_markdown(result: SweepResult) -> str:
     """The sensitivity tables as Markdown, one section per outcome, with how the outcome varied."""
-    spec, design = result.spec, result.spec.design
+    lines = _markdown_design(result)
+    for o in result.spec.outcomes:
+        lines += _markdown_outcome(result, o)
+        lines += _markdown_indices(result.spec, result.indices[result.indices.outcome == o.name])
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_design(result: SweepResult) -> list[str]:
+    """The title, the design and its run count, and the swept parameters with their ranges."""
+    spec = result.spec
     lines = [f"# Sensitivity of {result.scenario.name}", ""]
     lines.append(
-        f"Design: {design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
+        f"Design: {spec.design}, {len(result.design)} points x {spec.replicates} replicates = {len(result.results)} runs "
         f"(seed {result.manifest.get('seed')}). Indices are computed on each point's mean over its replicates."
     )
     lines.append("")
@@ -704,39 +762,46 @@ def indices_markdown(result: SweepResult) -> str:
             else ", ".join(f"{v:g}" for v in p.values or ())
         )
         lines.append(f"| {p.column} | `{p.path}` | {span} |")
-    for o in spec.outcomes:
-        values = result.results[o.name]
-        lines += [
-            "",
-            f"## {o.name}",
-            "",
-            f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
-            f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}].",
+    return lines
+
+
+def _markdown_outcome(result: SweepResult, o: OutcomeSpec) -> list[str]:
+    """An outcome's heading and how it varied across all runs (and how often a first event never happened)."""
+    values = result.results[o.name]
+    lines = [
+        "",
+        f"## {o.name}",
+        "",
+        f"{_describe(o, result.scenario)}. Across all runs: mean {values.mean():.4g}, "
+        f"std {values.std(ddof=0):.4g}, range [{values.min():.4g}, {values.max():.4g}].",
+    ]
+    if o.kind == "first_event":
+        never = result.manifest.get("never", {}).get(o.name, result.scenario.steps)
+        lines[-1] += f" Never happened (value {never:g}) in {np.mean(values == never):.0%} of runs."
+    lines.append("")
+    return lines
+
+
+def _markdown_indices(spec: SweepSpec, table: pd.DataFrame) -> list[str]:
+    """One outcome's index table: Sobol's S1 and ST, Morris's mu*, mu and sigma, or a grid's main effects."""
+    if spec.design == "sobol":
+        if table["ST"].isna().all():
+            return ["The outcome did not vary across points: the indices are undefined."]
+        lines = [
+            f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |",
+            "|---|---:|---:|---:|---:|",
         ]
-        if o.kind == "first_event":
-            never = result.manifest.get("never", {}).get(o.name, result.scenario.steps)
-            lines[-1] += f" Never happened (value {never:g}) in {np.mean(values == never):.0%} of runs."
-        lines.append("")
-        table = result.indices[result.indices.outcome == o.name]
-        if design == "sobol":
-            if table["ST"].isna().all():
-                lines.append("The outcome did not vary across points: the indices are undefined.")
-                continue
-            lines += [
-                f"| parameter | S1 | ±{spec.confidence:.0%} | ST | ±{spec.confidence:.0%} |",
-                "|---|---:|---:|---:|---:|",
-            ]
-            for r in table.sort_values("ST", ascending=False, kind="stable").itertuples():
-                lines.append(f"| {r.parameter} | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} |")
-        elif design == "morris":
-            lines += [f"| parameter | mu* | ±{spec.confidence:.0%} | mu | sigma |", "|---|---:|---:|---:|---:|"]
-            for r in table.sort_values("mu_star", ascending=False, kind="stable").itertuples():
-                lines.append(f"| {r.parameter} | {r.mu_star:.4g} | {r.mu_star_conf:.4g} | {r.mu:.4g} | {r.sigma:.4g} |")
-        else:
-            lines += ["| parameter | value | mean | std | runs |", "|---|---:|---:|---:|---:|"]
-            for r in table.itertuples():
-                lines.append(f"| {r.parameter} | {r.value:g} | {r.mean:.4g} | {r.std:.4g} | {r.runs} |")
-    return "\n".join(lines) + "\n"
+        for r in table.sort_values("ST", ascending=False, kind="stable").itertuples():
+            lines.append(f"| {r.parameter} | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} |")
+    elif spec.design == "morris":
+        lines = [f"| parameter | mu* | ±{spec.confidence:.0%} | mu | sigma |", "|---|---:|---:|---:|---:|"]
+        for r in table.sort_values("mu_star", ascending=False, kind="stable").itertuples():
+            lines.append(f"| {r.parameter} | {r.mu_star:.4g} | {r.mu_star_conf:.4g} | {r.mu:.4g} | {r.sigma:.4g} |")
+    else:
+        lines = ["| parameter | value | mean | std | runs |", "|---|---:|---:|---:|---:|"]
+        for r in table.itertuples():
+            lines.append(f"| {r.parameter} | {r.value:g} | {r.mean:.4g} | {r.std:.4g} | {r.runs} |")
+    return lines
 
 
 def _describe(o: OutcomeSpec, scenario: Scenario) -> str:

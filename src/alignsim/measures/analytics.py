@@ -436,6 +436,18 @@ def integrate(
     """
     X0b = _as_square(X0_baseline, "X0_baseline")
     X = _as_square(X_init, "X_init").copy()
+    _check_integration(X0b, X, dt, steps, method, kernel)
+
+    def rhs(Y: NDArray[np.float64]) -> NDArray[np.float64]:
+        return relation_rhs(Y, X0b, alpha, beta, L, kernel)
+
+    return _march(X, _scheme(rhs, dt, method), steps, max_abs=max_abs, return_path=return_path)
+
+
+def _check_integration(
+    X0b: NDArray[np.float64], X: NDArray[np.float64], dt: float, steps: int, method: str, kernel: str
+) -> None:
+    """Refuse mismatched shapes, a step that is not positive, negative steps, an unknown method or kernel."""
     if X.shape != X0b.shape:
         raise ValueError("X0_baseline and X_init must have the same shape")
     if dt <= 0 or steps < 0:
@@ -445,9 +457,11 @@ def integrate(
     if kernel not in ("marvel", "traag"):
         raise ValueError(f"kernel must be 'marvel' or 'traag', got {kernel!r}")
 
-    def rhs(Y: NDArray[np.float64]) -> NDArray[np.float64]:
-        return relation_rhs(Y, X0b, alpha, beta, L, kernel)
 
+def _scheme(
+    rhs: Callable[[NDArray[np.float64]], NDArray[np.float64]], dt: float, method: str
+) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
+    """One step of size ``dt`` of explicit Euler or classical RK4 for Y' = rhs(Y)."""
     step: Callable[[NDArray[np.float64]], NDArray[np.float64]]
     if method == "euler":
 
@@ -463,6 +477,19 @@ def integrate(
             k4 = rhs(Y + dt * k3)
             return Y + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
 
+    return step
+
+
+def _march(
+    X: NDArray[np.float64],
+    step: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    steps: int,
+    *,
+    max_abs: float | None,
+    return_path: bool,
+) -> NDArray[np.float64]:
+    """Take up to ``steps`` steps from ``X``, stopping after a non-finite state or one beyond
+    ``max_abs``; the last state, or the path (initial state first)."""
     path = [X.copy()] if return_path else []
     # Overflow is an expected outcome past a blow-up; it is detected and
     # reported through the returned state, so numpy's warnings add nothing.

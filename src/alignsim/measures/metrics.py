@@ -317,53 +317,91 @@ def stacked_metrics(
     which matters only for a degenerate leading eigenvalue, where either answer is as right.
     """
     if len(relations) > STACK_BLOCK:
-        blocks = [
-            stacked_metrics(
-                relations[t : t + STACK_BLOCK],
-                baselines[t : t + STACK_BLOCK],
-                initial,
-                capability,
-                codes,
-                alpha=alpha,
-                beta=beta,
-                friend_threshold=friend_threshold,
-                first_step=first_step + t,
-            )
-            for t in range(0, len(relations), STACK_BLOCK)
-        ]
-        return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+        return _stacked_in_blocks(
+            relations,
+            baselines,
+            initial,
+            capability,
+            codes,
+            alpha=alpha,
+            beta=beta,
+            friend_threshold=friend_threshold,
+            first_step=first_step,
+        )
     w = np.asarray(relations, dtype=np.float64)
-    steps, n = w.shape[0], w.shape[1]
     cap = np.asarray(capability, dtype=np.float64)
     lam, vectors = kernels.leading_eigenpairs(w)
-    off = ~np.eye(n, dtype=bool)
-    to_base = np.sqrt(np.mean((w - baselines)[:, off] ** 2, axis=1))
-    to_start = np.sqrt(np.mean((w - initial)[:, off] ** 2, axis=1))
-    total = to_base + to_start
     cols: dict[str, np.ndarray] = {
         "imbalanced_triad_share": kernels.imbalanced_triad_shares(w),
         "polarization": lam,
         "tipping_ratio": _stacked_tipping_ratio(baselines, alpha, beta),
-        "endurance": np.where(total < 1e-12, 1.0, to_start / np.where(total < 1e-12, 1.0, total)),
+        "endurance": _stacked_endurance(w, baselines, initial),
     }
     labels = kernels.factions_of_stack(w, cap, vectors)
     cols["similarity_within"], cols["similarity_across"] = _stacked_bloc_similarity(w, labels)
-    names = _side_names_of_stack(labels, cap, codes, w)
-    cols.update({f"bloc_{code}": names[:, k] for k, code in enumerate(codes)})
-    if n <= LANDSCAPE_EXACT_MAX_N:
-        sym = (w + w.transpose(0, 2, 1)) / 2.0
-        landscape = _side_names_of_stack(global_minima(cap, sym), cap, codes, w)
-    elif n <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
-        landscape = np.array(
-            [landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(steps)], dtype=object
-        )
-    else:
-        landscape = None
+    cols.update(_state_columns("bloc", _side_names_of_stack(labels, cap, codes, w), codes))
+    landscape = _stacked_landscape(w, cap, codes, first_step)
     if landscape is not None:
-        cols.update({f"landscape_bloc_{code}": landscape[:, k] for k, code in enumerate(codes)})
-    alone = isolation(w, cap, friend_threshold)
-    cols.update({f"isolation_{code}": alone[:, k] for k, code in enumerate(codes)})
+        cols.update(_state_columns("landscape_bloc", landscape, codes))
+    cols.update(_state_columns("isolation", isolation(w, cap, friend_threshold), codes))
     return cols
+
+
+def _stacked_in_blocks(
+    relations: np.ndarray,
+    baselines: np.ndarray,
+    initial: np.ndarray,
+    capability: np.ndarray,
+    codes: Sequence[str],
+    *,
+    alpha: float,
+    beta: float,
+    friend_threshold: float,
+    first_step: int,
+) -> dict[str, np.ndarray]:
+    """:func:`stacked_metrics` of a long run, ``STACK_BLOCK`` steps at a time, the columns joined."""
+    blocks = [
+        stacked_metrics(
+            relations[t : t + STACK_BLOCK],
+            baselines[t : t + STACK_BLOCK],
+            initial,
+            capability,
+            codes,
+            alpha=alpha,
+            beta=beta,
+            friend_threshold=friend_threshold,
+            first_step=first_step + t,
+        )
+        for t in range(0, len(relations), STACK_BLOCK)
+    ]
+    return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+
+
+def _stacked_endurance(w: np.ndarray, baselines: np.ndarray, initial: np.ndarray) -> np.ndarray:
+    """:func:`endurance_index` of every step: d(W, W0) / (d(W, X0) + d(W, W0)), 1 when both are 0."""
+    off = ~np.eye(w.shape[1], dtype=bool)
+    to_base = np.sqrt(np.mean((w - baselines)[:, off] ** 2, axis=1))
+    to_start = np.sqrt(np.mean((w - initial)[:, off] ** 2, axis=1))
+    total = to_base + to_start
+    return np.where(total < 1e-12, 1.0, to_start / np.where(total < 1e-12, 1.0, total))
+
+
+def _stacked_landscape(w: np.ndarray, cap: np.ndarray, codes: Sequence[str], first_step: int) -> np.ndarray | None:
+    """Each step's landscape blocs (T x N codes): the exact global minimum up to ``LANDSCAPE_EXACT_MAX_N``
+    states, the seeded heuristic up to ``LANDSCAPE_MAX_N``, none above."""
+    if w.shape[1] <= LANDSCAPE_EXACT_MAX_N:
+        sym = (w + w.transpose(0, 2, 1)) / 2.0
+        return _side_names_of_stack(global_minima(cap, sym), cap, codes, w)
+    if w.shape[1] <= LANDSCAPE_MAX_N:  # the heuristic draws from a generator seeded per step
+        return np.array(
+            [landscape_bloc_labels(w[t], cap, codes, step=first_step + t) for t in range(w.shape[0])], dtype=object
+        )
+    return None
+
+
+def _state_columns(prefix: str, table: np.ndarray, codes: Sequence[str]) -> dict[str, np.ndarray]:
+    """The columns ``<prefix>_<CODE>`` of a T x N table, one per state."""
+    return {f"{prefix}_{code}": table[:, k] for k, code in enumerate(codes)}
 
 
 def _stacked_tipping_ratio(baselines: np.ndarray, alpha: float, beta: float) -> np.ndarray:

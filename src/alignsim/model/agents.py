@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 REPLY, COOL, COUNTER, STRUCK, SOLIDARITY = 1, 2, 4, 8, 16  # what a news item may make a state do (flags)
 ANSWERS = frozenset({"reciprocate", "retaliate", "solidarity", "cool"})  # answers are not answered
+_Pairs = tuple[np.ndarray, np.ndarray, int]  # (items, states, flag): the flag's rule may fire for states[k] on items[k]
 
 
 #: The retaliation ladder, most severe first: (severity |g| / 10 of the rung, the event it takes).
@@ -104,6 +105,29 @@ class Briefing:
     meet: np.ndarray  # direct contact: diplomatic relations and no closed border, for brokers
 
 
+@dataclass(frozen=True)
+class _Items:
+    """The news items a rule may fire on (``usable``, indices into the news, in news order), as arrays."""
+
+    usable: np.ndarray
+    src: np.ndarray
+    tgt: np.ndarray
+    answer: np.ndarray  # the item is itself an answer (ANSWERS): it is not answered
+    mutual: np.ndarray  # both parties act
+    warm: np.ndarray  # a warming act between two states
+    loud: np.ndarray  # it moved the actor's relation by noise_z x noise or more
+
+
+class _Screened(NamedTuple):
+    """The (state, item) pairs on which a rule may fire, as :class:`Briefing` holds them."""
+
+    item: np.ndarray
+    flags: np.ndarray
+    chance: np.ndarray
+    free: np.ndarray
+    first: np.ndarray
+
+
 def read_news(m: AlignmentModel) -> Briefing:
     """Screen last month's news and measure every state's support (changes nothing in the model).
 
@@ -120,87 +144,137 @@ def read_news(m: AlignmentModel) -> Briefing:
     These conditions read W, X0 and loyalty, which do not change while states decide (agents' acts
     have no persistent effects); the rest (grievances, courting intervals, the budget) the rules check.
     """
-    p, W, X0 = m.params, m.relations, m.baseline
-    n, loyalty = m.world.n, m.world.loyalty
-    ft, et = p.friend_threshold, p.enemy_threshold
     news = m.news()
-    noticed = p.noise_z * p.noise  # a warming act must move the actor's relation more than this
-    warm_k = [k for k, e in enumerate(news) if e.source != e.target and e.event.warming]
-    hostile_k = [k for k, e in enumerate(news) if e.rule not in ANSWERS and e.event.victim is not None]
-    usable = np.array(sorted(set(warm_k) | set(hostile_k)), dtype=np.intp)
+    support, remembered, dropped, updated = _support_now(m)
+    usable, warm_k = _usable_items(news)
+    if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
+        screened = _nothing_screened(m.world.n)
+    else:
+        items = _item_arrays(m.params, news, usable, warm_k)
+        found = [
+            *_cool_pairs(m, items),
+            _counter_pairs(m, items),
+            _reply_pairs(items),
+            *_hostile_pairs(m, news, usable),
+        ]
+        screened = _by_state(m, items, found)
+    friends = m.relations >= m.params.friend_threshold
+    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
+    return Briefing(news, *screened, support, remembered, dropped, updated, friends, meet)
+
+
+def _support_now(m: AlignmentModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each state's friendly capability share now, what it remembered, whether the share dropped
+    below the memory by more than the noise floor, and the memory updated with the share."""
     support = m.friendly_support_all()
     remembered = m.remembered_support.copy()
     dropped = support < remembered - noise_floor_support(m)
-    updated = remembered + (support - remembered) / p.support_memory
-    meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)
-    if len(usable) == 0:  # most months: nothing to screen (the same answer as below, sooner)
-        none = np.zeros(0, dtype=np.intp)
-        return Briefing(
-            news,
-            none,
-            np.zeros(0, dtype=np.int8),
-            np.zeros(0),
-            np.zeros(0, dtype=bool),
-            np.zeros(n + 1, dtype=np.intp),
-            support,
-            remembered,
-            dropped,
-            updated,
-            W >= ft,
-            meet,
-        )
-    src = np.array([news[k].source for k in usable], dtype=np.intp)
-    tgt = np.array([news[k].target for k in usable], dtype=np.intp)
-    answer = np.array([news[k].rule in ANSWERS for k in usable], dtype=bool)
-    mutual = np.array([bool(news[k].event.mutual) for k in usable], dtype=bool)
-    warm = np.isin(usable, warm_k)
-    loud = np.array([abs(news[k].impulse) >= noticed for k in usable], dtype=bool)
-    friends = W >= ft
-    # Row s of these: which states regard s as a friend / an adversary / with X0 > 0. The screens
-    # run on booleans, item by state; scores are computed only for the pairs that pass them.
-    friend_of = np.ascontiguousarray(friends.T)
-    enemy_of = np.ascontiguousarray((W <= -et).T)
+    updated = remembered + (support - remembered) / m.params.support_memory
+    return support, remembered, dropped, updated
+
+
+def _usable_items(news: list[LoggedEvent]) -> tuple[np.ndarray, list[int]]:
+    """Indices of the items a rule may fire on (warming acts between two states, hostile acts that
+    are not answers), in news order, and those of the warming ones."""
+    warm_k = [k for k, e in enumerate(news) if e.source != e.target and e.event.warming]
+    hostile_k = [k for k, e in enumerate(news) if e.rule not in ANSWERS and e.event.victim is not None]
+    return np.array(sorted(set(warm_k) | set(hostile_k)), dtype=np.intp), warm_k
+
+
+def _item_arrays(p: Params, news: list[LoggedEvent], usable: np.ndarray, warm_k: list[int]) -> _Items:
+    """The usable items' source, target and kind as arrays."""
+    noticed = p.noise_z * p.noise  # a warming act must move the actor's relation more than this
+    return _Items(
+        usable=usable,
+        src=np.array([news[k].source for k in usable], dtype=np.intp),
+        tgt=np.array([news[k].target for k in usable], dtype=np.intp),
+        answer=np.array([news[k].rule in ANSWERS for k in usable], dtype=bool),
+        mutual=np.array([bool(news[k].event.mutual) for k in usable], dtype=bool),
+        warm=np.isin(usable, warm_k),
+        loud=np.array([abs(news[k].impulse) >= noticed for k in usable], dtype=bool),
+    )
+
+
+def _nothing_screened(n: int) -> _Screened:
+    """No pairs: what :func:`_by_state` gives for a month without usable news."""
+    return _Screened(
+        np.zeros(0, dtype=np.intp),
+        np.zeros(0, dtype=np.int8),
+        np.zeros(0),
+        np.zeros(0, dtype=bool),
+        np.zeros(n + 1, dtype=np.intp),
+    )
+
+
+def _third(items: _Items, k: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """Whether state i[j] is neither party of item k[j]."""
+    return (i != items.src[k]) & (i != items.tgt[k])
+
+
+def _cool_pairs(m: AlignmentModel, items: _Items) -> list[_Pairs]:
+    """COOL pairs, for the source as the actor and then for the target of a mutual act: third
+    states whose friend acted warmly with their adversary or attacker, with friendship x hostility x
+    loyalty >= cool_threshold."""
+    p, W = m.params, m.relations
+    et = p.enemy_threshold
+    # Row s of these: which states regard s as a friend / a foe. The screens run on booleans, item by
+    # state; scores are computed only for the pairs that pass them.
+    friend_of = np.ascontiguousarray((W >= p.friend_threshold).T)
     # An attacker counts as an adversary for the cool rule, as hostile as its act was severe.
     attacked = (m.attacked_until >= m.month) & (m.attack_severity > 0)
     hostility = np.maximum(-W, np.where(attacked, m.attack_severity, 0.0))
     foe_of = np.ascontiguousarray(((W <= -et) | attacked).T)
-    owed = np.ascontiguousarray((X0 > 0).T)
-    found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (items, states, flag)
-
-    def third(items: np.ndarray, states: np.ndarray) -> np.ndarray:
-        return (states != src[items]) & (states != tgt[items])
-
-    for actor, other, only in ((src, tgt, warm), (tgt, src, mutual & warm)):
+    found: list[_Pairs] = []
+    for actor, other, only in ((items.src, items.tgt, items.warm), (items.tgt, items.src, items.mutual & items.warm)):
         screen = friend_of[actor] & foe_of[other] & only[:, None]
         k, i = np.nonzero(screen)
-        score = W[i, actor[k]] * hostility[i, other[k]] * loyalty[i]
-        keep = (score >= p.cool_threshold) & third(k, i)
+        score = W[i, actor[k]] * hostility[i, other[k]] * m.world.loyalty[i]
+        keep = (score >= p.cool_threshold) & _third(items, k, i)
         found.append((k[keep], i[keep], COOL))
-    contested = warm & loud & ~answer & (W[tgt, src] > -et)
+    return found
+
+
+def _counter_pairs(m: AlignmentModel, items: _Items) -> _Pairs:
+    """COUNTER pairs: third states hostile to the source of a loud warming item that is not an
+    answer, not hostile to its target and with interests toward it (X0 > 0), when the target is not
+    hostile to the source."""
+    W, et = m.relations, m.params.enemy_threshold
+    src, tgt = items.src, items.tgt
+    enemy_of = np.ascontiguousarray((W <= -et).T)  # row s: which states regard s as an adversary
+    owed = np.ascontiguousarray((m.baseline > 0).T)  # row t: which states have X0 > 0 toward t
+    contested = items.warm & items.loud & ~items.answer & (W[tgt, src] > -et)
     k, i = np.nonzero(enemy_of[src] & ~enemy_of[tgt] & owed[tgt] & contested[:, None])
-    keep = third(k, i)
-    found.append((k[keep], i[keep], COUNTER))
-    asked = np.flatnonzero(warm & ~answer)
-    found.append((asked, tgt[asked], REPLY))
-    found += _hostile_pairs(m, news, usable)
-    items = np.concatenate([f[0] for f in found])
+    keep = _third(items, k, i)
+    return k[keep], i[keep], COUNTER
+
+
+def _reply_pairs(items: _Items) -> _Pairs:
+    """REPLY pairs: the target of each warming item that is not an answer."""
+    asked = np.flatnonzero(items.warm & ~items.answer)
+    return asked, items.tgt[asked], REPLY
+
+
+def _by_state(m: AlignmentModel, items: _Items, found: list[_Pairs]) -> _Screened:
+    """The pairs found, one per (state, item) with the flags of every rule that may fire on it, sorted
+    by state and then news order; the counter-courting chance and whether the state may court the
+    target as the month begins."""
+    p, W, X0 = m.params, m.relations, m.baseline
+    src, tgt = items.src, items.tgt
+    width = max(len(items.usable), 1)
+    item_k = np.concatenate([f[0] for f in found])
     states = np.concatenate([f[1] for f in found])
     kinds = np.concatenate([np.full(len(f[0]), f[2], dtype=np.int8) for f in found])
-    key, where = np.unique(states * max(len(usable), 1) + items, return_inverse=True)  # by state, then news order
+    key, where = np.unique(states * width + item_k, return_inverse=True)  # by state, then news order
     flags = np.zeros(len(key), dtype=np.int8)
     np.bitwise_or.at(flags, where, kinds)
-    who, col = key // max(len(usable), 1), key % max(len(usable), 1)
+    who, col = key // width, key % width
     chance = np.minimum(1.0, 2.0 * -W[who, src[col]] * X0[who, tgt[col]]) if len(key) else np.zeros(0)
     courted = tgt[col]
     free = (m.grievance_until[who, courted] < m.month) & (m.month - m.courted_at[who, courted] >= p.court_interval)
-    item = usable[col]
-    first = np.searchsorted(who, np.arange(n + 1))
-    return Briefing(news, item, flags, chance, free, first, support, remembered, dropped, updated, friends, meet)
+    return _Screened(items.usable[col], flags, chance, free, np.searchsorted(who, np.arange(m.world.n + 1)))
 
 
-def _hostile_pairs(
-    m: AlignmentModel, news: list[LoggedEvent], usable: np.ndarray
-) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def _hostile_pairs(m: AlignmentModel, news: list[LoggedEvent], usable: np.ndarray) -> list[_Pairs]:
     """(items, states, flag) for hostile items that are not answers: STRUCK for the victim of a
     known aggressor (retaliate, balance); SOLIDARITY for third states committed to the victim --
     commitment k_iv = max(W_iv, 0) + alliance_commitment A_iv, k_iv x severity >= solidarity_threshold,

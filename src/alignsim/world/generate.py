@@ -132,10 +132,7 @@ def generate_world(
     if n < 2:
         raise ValueError("a world needs at least 2 states")
     r = recipe
-    codes = list(facts.codes) if facts is not None else synthetic_codes(n)
-    if len(codes) != n:
-        raise ValueError(f"facts give {len(codes)} codes for n = {n}")
-    names = list(facts.names) if facts is not None and facts.names is not None else [f"State {c}" for c in codes]
+    codes, names = _codes_and_names(n, facts)
     # the draws come in this order, whatever facts are given: one seed, one world
     capability, economy, loyalty, need = _attributes(n, rng, r, facts)
     bloc, positions, salience = _interests(n, rng, r, facts)
@@ -148,25 +145,44 @@ def generate_world(
         _state(codes[i], names[i], capability[i], economy[i], loyalty[i], need[i], positions[i], salience[i])
         for i in range(n)
     ]
-    dims = [
+    data: dict[str, Any] = {
+        "name": name or f"synthetic_{n}",
+        "description": description,
+        "dimensions": _dimensions(r.dimensions),
+        "states": states,
+        "ties": _tie_lists(codes, diplomatic, treaty, alliance, sanction),
+    }
+    data["relations"] = _initial_relations(n, rng, r, data, codes)
+    return WorldSpec.model_validate(data)
+
+
+def _codes_and_names(n: int, facts: KnownFacts | None) -> tuple[list[str], list[str]]:
+    """The states' codes (the facts', else AAA, AAB, ...) and names (the facts', else "State AAA")."""
+    codes = list(facts.codes) if facts is not None else synthetic_codes(n)
+    if len(codes) != n:
+        raise ValueError(f"facts give {len(codes)} codes for n = {n}")
+    names = list(facts.names) if facts is not None and facts.names is not None else [f"State {c}" for c in codes]
+    return codes, names
+
+
+def _dimensions(k: int) -> list[dict[str, str]]:
+    """The ``k`` synthetic interest dimensions, dim_1 ... dim_k."""
+    return [
         {"id": f"dim_{d + 1}", "meaning": f"Synthetic interest dimension {d + 1} (+1 and -1 are opposed stances)."}
-        for d in range(r.dimensions)
+        for d in range(k)
     ]
-    ties: dict[str, Any] = {
+
+
+def _tie_lists(
+    codes: list[str], diplomatic: np.ndarray, treaty: np.ndarray, alliance: np.ndarray, sanction: np.ndarray
+) -> dict[str, Any]:
+    """The ties of the world file from the masks: undirected pairs {a, b}, sanctions {source, target}."""
+    return {
         "diplomatic": _pairs(diplomatic, codes),
         "treaty": _pairs(treaty, codes),
         "alliance": _pairs(alliance, codes),
         "sanction": [{"source": codes[i], "target": codes[j]} for i, j in zip(*np.nonzero(sanction), strict=True)],
     }
-    data: dict[str, Any] = {
-        "name": name or f"synthetic_{n}",
-        "description": description,
-        "dimensions": dims,
-        "states": states,
-        "ties": ties,
-    }
-    data["relations"] = _initial_relations(n, rng, r, data, codes)
-    return WorldSpec.model_validate(data)
 
 
 def _attributes(
@@ -272,6 +288,7 @@ def _state(
     positions: np.ndarray,
     salience: np.ndarray,
 ) -> dict[str, Any]:
+    """One state's entry of the world file (capability and economy to 4 significant digits)."""
     return {
         "code": code,
         "name": name,
@@ -292,6 +309,7 @@ def _significant(x: float, digits: int) -> float:
 
 
 def _pair_matrix(pairs: Sequence[tuple[str, str]], codes: list[str], *, symmetric: bool) -> np.ndarray:
+    """A boolean matrix with True at each (a, b) of ``pairs`` (and (b, a) if ``symmetric``)."""
     index = {c: i for i, c in enumerate(codes)}
     out = np.zeros((len(codes), len(codes)), dtype=bool)
     for a, b in pairs:
@@ -304,6 +322,7 @@ def _pair_matrix(pairs: Sequence[tuple[str, str]], codes: list[str], *, symmetri
 
 
 def _pairs(matrix: np.ndarray, codes: list[str]) -> list[dict[str, str]]:
+    """The True entries of ``matrix`` as tie entries {a, b}, row by row."""
     return [{"a": codes[i], "b": codes[j]} for i, j in zip(*np.nonzero(matrix), strict=True)]
 
 

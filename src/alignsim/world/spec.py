@@ -10,6 +10,7 @@ import copy
 import difflib
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -131,23 +132,43 @@ class WorldProblems(ValueError):
         super().__init__("; ".join(message for _, message in problems))
 
 
+_Codes = tuple[set[str], list[str]]  # the world's state codes, as a set (to look up) and in file order (to list)
+
+
 def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) of each reference to a state or dimension that does not exist, each state
     given twice, and each meaningless relation: a state related or tied to itself, a pair listed twice.
     Works on a raw mapping too (entries of the wrong shape are skipped: their own errors say why), so
     that a file with both kinds of mistake is reported in one pass."""
     raw = world.model_dump() if isinstance(world, WorldSpec) else world
-    states = _entries(raw.get("states"))
-    codes = [c for s in states if isinstance(c := s.get("code"), str)]
-    known, dims = set(codes), [d["id"] for d in _entries(raw.get("dimensions")) if isinstance(d.get("id"), str)]
-    problems: list[tuple[tuple[Any, ...], str]] = []
+    listed = [c for s in _entries(raw.get("states")) if isinstance(c := s.get("code"), str)]
+    codes = (set(listed), listed)
+    dims = [d["id"] for d in _entries(raw.get("dimensions")) if isinstance(d.get("id"), str)]
+    ties = raw.get("ties") if isinstance(raw.get("ties"), dict) else {}
+    problems = _state_problems(raw.get("states"), codes, dims) + _relation_problems(raw.get("relations"), codes)
+    for kind in (*TIE_KINDS, "sanction"):
+        problems += _tie_problems(kind, ties.get(kind), codes)
+    return problems
+
+
+def _code_check(problems: list[tuple[tuple[Any, ...], str]], codes: _Codes) -> Callable[[Any, tuple[Any, ...]], None]:
+    """A function ``check(code, loc)`` that notes in ``problems`` a reference to a state code the
+    world does not have (anything but text is checked elsewhere)."""
+    known, listed = codes
 
     def check(code: Any, loc: tuple[Any, ...]) -> None:
         if isinstance(code, str) and code not in known:
-            problems.append((loc, unknown_code_message(code, codes)))
+            problems.append((loc, unknown_code_message(code, listed)))
 
+    return check
+
+
+def _state_problems(states: Any, codes: _Codes, dims: list[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """States given twice, interests on unknown dimensions, borders opened to unknown states or to the state itself."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    check = _code_check(problems, codes)
     first: dict[str, int] = {}
-    for n, s in _indexed(raw.get("states")):
+    for n, s in _indexed(states):
         code = s.get("code")
         if isinstance(code, str) and code in first:
             problems.append(
@@ -172,10 +193,18 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
                 problems.append(
                     (("states", n, "border", "open_to", m), f"state {code}: a border is not opened to the state itself")
                 )
+    return problems
+
+
+def _relation_problems(relations: Any, codes: _Codes) -> list[tuple[tuple[Any, ...], str]]:
+    """Relations naming unknown states, relating a state to itself, or listing a pair twice (either direction)."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    check = _code_check(problems, codes)
     pairs: dict[frozenset[Any], int] = {}
-    for n, r in _indexed(raw.get("relations")):
+    for n, r in _indexed(relations):
         source, target = r.get("source"), r.get("target")
-        check(source, ("relations", n, "source")), check(target, ("relations", n, "target"))
+        check(source, ("relations", n, "source"))
+        check(target, ("relations", n, "target"))
         if source == target:
             problems.append(
                 (("relations", n, "target"), f"relation {source}->{target}: a state has no relation to itself")
@@ -188,24 +217,30 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
             )
             problems.append((("relations", n), message))
         pairs.setdefault(pair, n)
-    ties = raw.get("ties") if isinstance(raw.get("ties"), dict) else {}
-    for kind in (*TIE_KINDS, "sanction"):
-        keys = ("source", "target") if kind == "sanction" else ("a", "b")
-        seen: dict[tuple[str, ...], int] = {}
-        for n, t in _indexed(ties.get(kind)):
-            a, b = t.get(keys[0]), t.get(keys[1])
-            check(a, ("ties", kind, n, keys[0])), check(b, ("ties", kind, n, keys[1]))
-            if a == b:
-                problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
-            ident = (str(a), str(b)) if kind == "sanction" else tuple(sorted((str(a), str(b))))
-            if ident in seen:
-                problems.append(
-                    (
-                        ("ties", kind, n),
-                        f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])",
-                    )
+    return problems
+
+
+def _tie_problems(kind: str, ties: Any, codes: _Codes) -> list[tuple[tuple[Any, ...], str]]:
+    """Ties of one kind naming unknown states, tying a state to itself, or given twice (sanctions are directed)."""
+    keys = ("source", "target") if kind == "sanction" else ("a", "b")
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    check = _code_check(problems, codes)
+    seen: dict[tuple[str, ...], int] = {}
+    for n, t in _indexed(ties):
+        a, b = t.get(keys[0]), t.get(keys[1])
+        check(a, ("ties", kind, n, keys[0]))
+        check(b, ("ties", kind, n, keys[1]))
+        if a == b:
+            problems.append((("ties", kind, n, keys[1]), f"{kind} tie {a}-{b}: a state has no tie to itself"))
+        ident = (str(a), str(b)) if kind == "sanction" else tuple(sorted((str(a), str(b))))
+        if ident in seen:
+            problems.append(
+                (
+                    ("ties", kind, n),
+                    f"{kind} tie {a}-{b} is given twice (ties.{kind}[{seen[ident]}] and ties.{kind}[{n}])",
                 )
-            seen.setdefault(ident, n)
+            )
+        seen.setdefault(ident, n)
     return problems
 
 
@@ -219,6 +254,7 @@ def _indexed(items: Any) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _entries(items: Any) -> list[dict[str, Any]]:
+    """The mapping entries of a list (see :func:`_indexed`)."""
     return [item for _, item in _indexed(items)]
 
 
