@@ -24,6 +24,7 @@ from alignsim.experiments.streaming import (
 )
 from alignsim.results import chart_data
 from alignsim.results.run import RunResult
+from alignsim.viz.report_html import run_page
 
 pytest.importorskip("pyarrow")
 
@@ -127,6 +128,12 @@ def test_streamed_charts_show_the_data_of_the_whole_ensemble(streamed: Path, in_
     band_a, band_b = chart_data.band_data(loaded, pairs, runs=3), chart_data.band_data(in_memory, runs=3)
     for name in ("series", "runs", "shocks", "reactions"):
         pd.testing.assert_frame_equal(getattr(band_a, name), getattr(band_b, name))
+
+
+def test_a_streamed_folder_has_the_report_of_the_ensemble_held_in_memory(streamed: Path, in_memory: RunResult) -> None:
+    pytest.importorskip("plotly")
+    assert (streamed / "report.html").read_text(encoding="utf-8") == run_page(in_memory)
+    assert "report.html" in json.loads((streamed / "manifest.json").read_text(encoding="utf-8"))["files"]
 
 
 def test_the_python_copy_of_a_streamed_folder_loads_the_same(streamed: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ Parquet file per table and lets them go::
       events/part-00000.parquet ...
       metrics/part-00000.parquet ...
       charts/                    the ensemble charts, drawn from the parts
+      report.html                the interactive report, from the parts too
 
 When. ``alignsim run`` streams from :data:`STREAM_THRESHOLD` replicates when pyarrow is installed
 (``--stream`` / ``--no-stream`` decide explicitly); below that a run folder keeps its CSV tables
@@ -56,6 +57,7 @@ from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
 from alignsim.results.scaling import is_large_world, read_yaml, resolved_yaml
 from alignsim.viz import charts as viz
+from alignsim.viz.report_html import write_report
 
 #: ``alignsim run`` streams an ensemble of this many replicates or more (when pyarrow is installed).
 STREAM_THRESHOLD = 2000
@@ -116,7 +118,10 @@ def stream_scenario(
         info = {**manifest, "storage": STORAGE, "part_replicates": part_replicates, "parts": parts}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if charts:
-            save_streamed_charts(load_parts(folder), folder / "charts", ends=ends, show_runs=show_runs)
+            written = load_parts(folder)
+            written._ends = ends  # held already: the parts' first and last months need not be read again
+            save_streamed_charts(written, folder / "charts", ends=ends, show_runs=show_runs)
+            write_report(written, folder)  # the interactive twin of the charts, as in every run folder
         info["files"] = _listed_files(folder)
         write_manifest(folder, info)
 
