@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
 from alignsim.config.scenario import Scenario, add_months, parse_scenario
+from alignsim.measures.kernels import leading_eigenpairs
 from alignsim.model.model import AlignmentModel
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
@@ -188,6 +189,13 @@ def test_a_state_that_outgrows_all_others_divides_by_no_zero() -> None:
     assert np.isfinite(model.recorder.relations).all()
 
 
+def test_capability_changes_that_compound_neither_erase_a_state_nor_stop_the_measures() -> None:
+    """Found by the property below: a factor of 1e-285 twice left a capability of 0, which the
+    landscape measure refuses (sizes must be > 0)."""
+    shock = {"type": "capability_change", "source": "KOR", "step": 1, "every": 1, "factor": 1e-285}
+    check_measures(Scenario.model_validate({"world": "korea_2024", "steps": 4, "shocks": [shock]}))
+
+
 def korea_with(**params: Any) -> Scenario:
     return Scenario.model_validate({"world": "korea_2024", "steps": 2, "params": params})
 
@@ -204,14 +212,19 @@ def test_the_measures_are_finite_at_the_smallest_valid_beta() -> None:
 
 
 def check_measures(scenario: Scenario) -> None:
-    metrics = AlignmentModel(scenario).run().recorder.metrics_frame()
+    recorder = AlignmentModel(scenario).run().recorder
+    metrics = recorder.metrics_frame()
     numeric = metrics.select_dtypes("number").drop(columns="step")
     finite = np.isfinite(numeric.to_numpy(dtype=float))
-    blocs = metrics.filter(regex="^bloc_").nunique(axis=1).to_numpy()
-    # documented NaN: no pair across blocs when all share one bloc, none within when all are apart
-    for column, undefined in (("similarity_across", blocs == 1), ("similarity_within", blocs == len(CODES))):
-        if column in numeric:
-            finite[:, numeric.columns.get_loc(column)] |= undefined
+    # documented NaN: similarity across the two sides of the leading eigenvector when no two nonzero
+    # components differ in sign (everyone on one side, whichever the orientation); the bloc names cannot
+    # tell, since they also say "non-aligned"
+    w = recorder.relations[: len(metrics)]
+    v = leading_eigenpairs(w)[1]
+    v[np.abs(v) <= 1e-10] = 0.0
+    one_side = (v >= 0).all(axis=1) | (v <= 0).all(axis=1) | ~np.any(w + w.transpose(0, 2, 1), axis=(1, 2))
+    if "similarity_across" in numeric:
+        finite[:, numeric.columns.get_loc("similarity_across")] |= one_side
     bad = numeric.columns[~finite.all(axis=0)].tolist()
     assert not bad, f"non-finite measures: {bad}"
 

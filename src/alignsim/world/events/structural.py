@@ -50,11 +50,17 @@ class InterestShift(Event):
         return True
 
 
+#: Capability stays within these bounds however many changes compound: repeated factors near 0 (or
+#: 100) would otherwise erase a state to 0 (or make it infinite) in floating point.
+CAPABILITY_RANGE = (1e-12, 1e12)
+
+
 @register
 class CapabilityChange(Event):
     """A state's capability is multiplied by ``factor`` (growth, war losses, sanctions' bite).
 
-    Persistent: changes whose support counts for how much (isolation, courting, aid capacity).
+    Persistent: changes whose support counts for how much (isolation, courting, aid capacity). The
+    result is kept within :data:`CAPABILITY_RANGE`.
     Source: capability as a composite share in the manner of the Correlates of War CINC; no CAMEO
     equivalent: Goldstein 0 (no impulse).
     """
@@ -64,7 +70,8 @@ class CapabilityChange(Event):
     needs_target = False
 
     def apply(self, world: WorldState) -> bool:
-        world.capability[world.index(self.source or "")] *= self.factor
+        i = world.index(self.source or "")
+        world.capability[i] = min(max(world.capability[i] * self.factor, CAPABILITY_RANGE[0]), CAPABILITY_RANGE[1])
         return False
 
 
