@@ -514,6 +514,23 @@ def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, tree = read_yaml(text, path)
+    _check_top_level(data, path)
+    data.setdefault("name", Path(path).stem)
+    try:
+        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))
+        return scenario
+    except ValidationError as err:
+        problems = _validation_problems(err.errors())
+        given = {tuple(loc) for loc, _ in problems}
+        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
+        raise input_error(problems, tree, path, EVENT_TYPES) from None
+    except ScenarioProblems as err:
+        raise input_error([(list(loc), msg) for loc, msg in err.problems], tree, path, EVENT_TYPES) from None
+
+
+def _check_top_level(data: Any, path: str | Path) -> None:
+    """Refuse an empty file, one that is not a mapping, and a world file given as a scenario."""
     if data is None:  # an empty file is a mistake (a truncated save), not "every default"
         raise InputError(
             "the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)",
@@ -531,37 +548,31 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
             path=path,
             line=1,
         )
-    data.setdefault("name", Path(path).stem)
-    try:
-        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
-        scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))
-        return scenario
-    except ValidationError as err:
-        problems = []
-        errors = err.errors()
-        for e in errors:
-            loc = list(e["loc"])
-            if e["type"] == "too_short" and any(
-                len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors
-            ):
-                continue  # an item failed and was left out; its own error says why
-            if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
-                if any(p[0] == ["world"] for p in problems):
-                    continue  # one message for the two branches of world's union
-                loc, message = (
-                    ["world"],
-                    f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}",
-                )
-            else:
-                message = _message(e, loc)
-                if e["type"] == "union_tag_invalid":
-                    loc.append("type")
-            problems.append((loc, message))
-        given = {tuple(loc) for loc, _ in problems}
-        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
-        raise input_error(problems, tree, path, EVENT_TYPES) from None
-    except ScenarioProblems as err:
-        raise input_error([(list(loc), msg) for loc, msg in err.problems], tree, path, EVENT_TYPES) from None
+
+
+def _validation_problems(errors: list[Any]) -> list[tuple[list[Any], str]]:
+    """pydantic's errors as (location, message), without the echoes: a list too short because an
+    item failed, the second branch of the world's union."""
+    problems: list[tuple[list[Any], str]] = []
+    for e in errors:
+        loc = list(e["loc"])
+        if e["type"] == "too_short" and any(
+            len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors
+        ):
+            continue  # an item failed and was left out; its own error says why
+        if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
+            if any(p[0] == ["world"] for p in problems):
+                continue  # one message for the two branches of world's union
+            loc, message = (
+                ["world"],
+                f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}",
+            )
+        else:
+            message = _message(e, loc)
+            if e["type"] == "union_tag_invalid":
+                loc.append("type")
+        problems.append((loc, message))
+    return problems
 
 
 def _code_check(
