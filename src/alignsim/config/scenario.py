@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -118,23 +119,37 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Scenario:
+        """Resolve the world, check the run's end date, the shocks and the tracked pairs against it,
+        and note what is legal but odd."""
         base_dir = Path((info.context or {}).get("base_dir", "."))
         self._world_spec = resolve_world(self.world, base_dir)
-        spec = self._world_spec
-        codes, dims = set(spec.codes), [d.id for d in spec.dimensions]
-        problems: list[tuple[tuple[Any, ...], str]] = []
+        problems = self._end_problems() + self._shock_problems() + self._track_problems()
+        if problems:
+            raise ScenarioProblems(problems)
+        self._notes = [
+            *_world_notes(self.world, self._world_spec, base_dir),
+            *((loc, msg, None) for loc, msg in self._tie_notes()),
+        ]
+        return self
 
-        def check(code: str | None, loc: tuple[Any, ...]) -> None:
-            if code is not None and code not in codes:
-                problems.append((loc, unknown_code_message(code, spec.codes)))
-
-        if add_months(self.start, self.steps).year > LAST_YEAR:
-            problems.append(
-                (
-                    ("steps",),
-                    f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}",
-                )
+    def _end_problems(self) -> list[tuple[tuple[Any, ...], str]]:
+        """A run whose last step falls after :data:`LAST_YEAR`."""
+        if add_months(self.start, self.steps).year <= LAST_YEAR:
+            return []
+        return [
+            (
+                ("steps",),
+                f"{self.steps} steps from {self.start} end after {LAST_YEAR}; a run's dates lie within the years {FIRST_YEAR} to {LAST_YEAR}",
             )
+        ]
+
+    def _shock_problems(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Shocks naming unknown states or dimensions, with both or neither of date and step, firing
+        outside the run, or repeating until before they first fire."""
+        spec = self._world_spec
+        dims = [d.id for d in spec.dimensions]
+        problems: list[tuple[tuple[Any, ...], str]] = []
+        check = _code_check(problems, spec)
         for n, shock in enumerate(self.shocks):
             for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
@@ -143,26 +158,32 @@ class Scenario(BaseModel):
                     check(code, ("shocks", n, field))
             dim = getattr(shock, "dimension", None)
             if dim is not None and dim not in dims:
-                problems.append(
-                    (
-                        ("shocks", n, "dimension"),
-                        f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}",
-                    )
+                problems.append(_unknown_dimension(dim, dims, ("shocks", n, "dimension")))
+            problems += self._timing_problems(n, shock)
+        return problems
+
+    def _timing_problems(self, n: int, shock: Event) -> list[tuple[tuple[Any, ...], str]]:
+        """Shock ``n`` needs exactly one of date and step, must first fire within the run, and not
+        repeat ``until`` a date before that."""
+        if (shock.date is None) == (shock.step is None):
+            return [(("shocks", n), "give exactly one of 'date' or 'step'")]
+        first = self._first_step(shock)
+        if not 0 <= first < self.steps:
+            when = ("shocks", n, "date" if shock.date is not None else "step")
+            return [(when, f"fires at step {first}, outside the run: {self._span()}")]
+        if shock.until is not None and self._step_of(shock.until) < first:
+            return [
+                (
+                    ("shocks", n, "until"),
+                    f"'until' ({shock.until}) comes before the first firing (step {first}): the shock would never fire",
                 )
-            if (shock.date is None) == (shock.step is None):
-                problems.append((("shocks", n), "give exactly one of 'date' or 'step'"))
-                continue
-            first = self._first_step(shock)
-            if not 0 <= first < self.steps:
-                when = ("shocks", n, "date" if shock.date is not None else "step")
-                problems.append((when, f"fires at step {first}, outside the run: {self._span()}"))
-            elif shock.until is not None and self._step_of(shock.until) < first:
-                problems.append(
-                    (
-                        ("shocks", n, "until"),
-                        f"'until' ({shock.until}) comes before the first firing (step {first}): the shock would never fire",
-                    )
-                )
+            ]
+        return []
+
+    def _track_problems(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Tracked pairs naming unknown states or pairing a state with itself."""
+        problems: list[tuple[tuple[Any, ...], str]] = []
+        check = _code_check(problems, self._world_spec)
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
@@ -170,10 +191,7 @@ class Scenario(BaseModel):
                 problems.append(
                     (("track", n), f"'{pair}' pairs a state with itself; a state has no relation to itself")
                 )
-        if problems:
-            raise ScenarioProblems(problems)
-        self._notes = [*_world_notes(self.world, spec, base_dir), *((loc, msg, None) for loc, msg in self._tie_notes())]
-        return self
+        return problems
 
     def _tie_notes(self) -> list[tuple[tuple[Any, ...], str]]:
         """Scripted visits between states without diplomatic relations at the time (after the
@@ -496,6 +514,23 @@ def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
 def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     """Validate scenario YAML text (``path`` is used for messages and relative world files)."""
     data, tree = read_yaml(text, path)
+    _check_top_level(data, path)
+    data.setdefault("name", Path(path).stem)
+    try:
+        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
+        scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))
+        return scenario
+    except ValidationError as err:
+        problems = _validation_problems(err.errors())
+        given = {tuple(loc) for loc, _ in problems}
+        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
+        raise input_error(problems, tree, path, EVENT_TYPES) from None
+    except ScenarioProblems as err:
+        raise input_error([(list(loc), msg) for loc, msg in err.problems], tree, path, EVENT_TYPES) from None
+
+
+def _check_top_level(data: Any, path: str | Path) -> None:
+    """Refuse an empty file, one that is not a mapping, and a world file given as a scenario."""
     if data is None:  # an empty file is a mistake (a truncated save), not "every default"
         raise InputError(
             "the scenario is empty; write at least 'world:' and 'steps:' (alignsim new NAME writes a starter)",
@@ -513,37 +548,50 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
             path=path,
             line=1,
         )
-    data.setdefault("name", Path(path).stem)
-    try:
-        scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
-        scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))
-        return scenario
-    except ValidationError as err:
-        problems = []
-        errors = err.errors()
-        for e in errors:
-            loc = list(e["loc"])
-            if e["type"] == "too_short" and any(
-                len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors
-            ):
-                continue  # an item failed and was left out; its own error says why
-            if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
-                if any(p[0] == ["world"] for p in problems):
-                    continue  # one message for the two branches of world's union
-                loc, message = (
-                    ["world"],
-                    f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}",
-                )
-            else:
-                message = _message(e, loc)
-                if e["type"] == "union_tag_invalid":
-                    loc.append("type")
-            problems.append((loc, message))
-        given = {tuple(loc) for loc, _ in problems}
-        problems += [(list(loc), msg) for loc, msg in _raw_problems(data, Path(path).parent) if tuple(loc) not in given]
-        raise input_error(problems, tree, path, EVENT_TYPES) from None
-    except ScenarioProblems as err:
-        raise input_error([(list(loc), msg) for loc, msg in err.problems], tree, path, EVENT_TYPES) from None
+
+
+def _validation_problems(errors: list[Any]) -> list[tuple[list[Any], str]]:
+    """pydantic's errors as (location, message), without the echoes: a list too short because an
+    item failed, the second branch of the world's union."""
+    problems: list[tuple[list[Any], str]] = []
+    for e in errors:
+        loc = list(e["loc"])
+        if e["type"] == "too_short" and any(
+            len(o["loc"]) > len(loc) and list(o["loc"][: len(loc)]) == loc for o in errors
+        ):
+            continue  # an item failed and was left out; its own error says why
+        if loc[:1] == ["world"] and len(loc) == 2 and loc[1] in ("str", "dict[str,any]"):
+            if any(p[0] == ["world"] for p in problems):
+                continue  # one message for the two branches of world's union
+            loc, message = (
+                ["world"],
+                f"{e['input']!r} is not a world: {WORLD_FORMS.format(', '.join(shipped_worlds()))}",
+            )
+        else:
+            message = _message(e, loc)
+            if e["type"] == "union_tag_invalid":
+                loc.append("type")
+        problems.append((loc, message))
+    return problems
+
+
+def _code_check(
+    problems: list[tuple[tuple[Any, ...], str]], spec: WorldSpec
+) -> Callable[[str | None, tuple[Any, ...]], None]:
+    """A function ``check(code, loc)`` that notes in ``problems`` a reference to a state the world
+    ``spec`` does not have (None refers to none)."""
+    codes = set(spec.codes)
+
+    def check(code: str | None, loc: tuple[Any, ...]) -> None:
+        if code is not None and code not in codes:
+            problems.append((loc, unknown_code_message(code, spec.codes)))
+
+    return check
+
+
+def _unknown_dimension(dim: str, dims: list[str], loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
+    """The problem of a shock naming an interest dimension the world does not have."""
+    return (loc, f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}")
 
 
 def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
@@ -574,12 +622,7 @@ def _raw_problems(data: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any,
                 if isinstance(code, str) and code not in codes:
                     problems.append((("shocks", n, field), unknown_code_message(code, codes)))
         if isinstance(dim := shock.get("dimension"), str) and dim not in dims:
-            problems.append(
-                (
-                    ("shocks", n, "dimension"),
-                    f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}",
-                )
-            )
+            problems.append(_unknown_dimension(dim, dims, ("shocks", n, "dimension")))
     track = data.get("track")
     for n, pair in enumerate(track if isinstance(track, list) else []):
         for code in pair.split("-") if isinstance(pair, str) and pair.count("-") == 1 else ():

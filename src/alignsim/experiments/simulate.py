@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,21 +69,7 @@ def run_scenarios(
     the processes start once and stay busy. With one ``seed`` for all, replicate k of every
     scenario has the same seed: common random numbers."""
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
-    plans = []
-    for scenario, text in zip(scenarios, texts):
-        run_seed = scenario.seed if seed is None else seed
-        n = scenario.replicates if replicates is None else replicates
-        if n < 1:
-            raise ValueError("replicates must be 1 or more")
-        plans.append(
-            (
-                scenario,
-                run_seed,
-                n,
-                scenario_as_run(scenario, seed, n),
-                make_manifest(scenario, run_seed, text, replicates=n),
-            )
-        )
+    plans = [_plan(scenario, text, seed, replicates) for scenario, text in zip(scenarios, texts)]
     tasks = [(k, s) for k, (_, run_seed, n, _, _) in enumerate(plans) if n > 1 for s in replicate_seeds(run_seed, n)]
     label = plans[0][0].name if len(plans) == 1 else f"{len(plans)} scenarios"
     bar = Progress(f"{label}: replicates", enabled=progress)
@@ -92,22 +79,33 @@ def run_scenarios(
     results = []
     try:
         for scenario, run_seed, n, run, manifest in plans:
-            if n == 1:
-                cube, events, metrics = single_run(scenario, run_seed)
-                results.append(
-                    RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest)
-                )
-            else:
-                cube, events, metrics = gather(itertools.islice(stream, n), n)
-                results.append(
-                    RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest)
-                )
+            cube, events, metrics = single_run(scenario, run_seed) if n == 1 else gather(itertools.islice(stream, n), n)
+            results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
     finally:
         stream.close()  # shuts the pool down now, not when the generator is collected
     return results
 
 
+def _plan(
+    scenario: Scenario, text: str | None, seed: int | None, replicates: int | None
+) -> tuple[Scenario, int, int, Scenario, dict[str, Any]]:
+    """What one scenario of :func:`run_scenarios` runs: the scenario, its seed and replicate count,
+    the scenario as run (:func:`scenario_as_run`) and its manifest."""
+    run_seed = scenario.seed if seed is None else seed
+    n = scenario.replicates if replicates is None else replicates
+    if n < 1:
+        raise ValueError("replicates must be 1 or more")
+    return (
+        scenario,
+        run_seed,
+        n,
+        scenario_as_run(scenario, seed, n),
+        make_manifest(scenario, run_seed, text, replicates=n),
+    )
+
+
 def _run_task(scenarios: Sequence[Scenario], task: tuple[int, SeedLike]) -> Replicate:
+    """Run replicate ``task = (k, seed)`` of scenario k (in a worker process)."""
     k, seed = task
     return run_replicate(scenarios[k], seed)
 

@@ -153,25 +153,44 @@ def s_score_matrix(
     is required so that all pairs share the same scale (e.g. 2 for interest
     vectors in [-1, 1]). Returns a symmetric N x N matrix with unit diagonal.
     """
-    x = np.asarray(profiles, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] == 0:
-        raise ValueError(f"profiles must be an N x K matrix with K >= 1, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("profiles must be finite (no NaN or inf)")
+    x = _profile_matrix(profiles)
     n, k = x.shape
     # Check the largest pairwise distance per column rather than the global
     # range, which could be larger than any single column's spread.
     largest = float((x.max(axis=0) - x.min(axis=0)).max()) if n else 0.0
     d = _check_d_max(d_max, largest)
-    if weights is None:
-        w = np.ones(k)
-    else:
-        w = np.asarray(weights, dtype=np.float64)
-        if w.shape not in ((k,), (n, k)):
-            raise ValueError(f"weights must have shape ({k},) or ({n}, {k}), got {w.shape}")
-        w = _weights(w, w.shape)
-    denom_d = d**2 if squared else d
+    w = _matrix_weights(weights, n, k)
+    out = _scores_by_blocks(x, w, d**2 if squared else d, squared=squared)
+    # Summation order differs between (i, j) and (j, i) blocks; average to
+    # make the matrix exactly symmetric.
+    out = 0.5 * (out + out.T)
+    np.fill_diagonal(out, 1.0)
+    return out
 
+
+def _profile_matrix(profiles: ArrayLike) -> FloatArray:
+    """Validate an N x K profile matrix: two dimensions, K >= 1, finite."""
+    x = np.asarray(profiles, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] == 0:
+        raise ValueError(f"profiles must be an N x K matrix with K >= 1, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("profiles must be finite (no NaN or inf)")
+    return x
+
+
+def _matrix_weights(weights: ArrayLike | None, n: int, k: int) -> FloatArray:
+    """The weights of :func:`s_score_matrix`: ones, one K-vector for all pairs, or N x K per row."""
+    if weights is None:
+        return np.ones(k)
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape not in ((k,), (n, k)):
+        raise ValueError(f"weights must have shape ({k},) or ({n}, {k}), got {w.shape}")
+    return _weights(w, w.shape)
+
+
+def _scores_by_blocks(x: FloatArray, w: FloatArray, denom_d: float, *, squared: bool) -> FloatArray:
+    """S of every ordered pair of rows, computed in blocks of rows (before symmetrising)."""
+    n, k = x.shape
     out = np.empty((n, n), dtype=np.float64)
     # Rows in blocks so the N x N x K distance tensor never exceeds ~4M cells.
     block = max(1, 4_000_000 // max(1, n * k))
@@ -189,10 +208,6 @@ def s_score_matrix(
         if np.any(den <= 0):
             raise ValueError("every pair needs a positive total weight")
         out[start:stop] = 1.0 - 2.0 * num / (den * denom_d)
-    # Summation order differs between (i, j) and (j, i) blocks; average to
-    # make the matrix exactly symmetric.
-    out = 0.5 * (out + out.T)
-    np.fill_diagonal(out, 1.0)
     return out
 
 

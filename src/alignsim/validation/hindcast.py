@@ -26,6 +26,7 @@ from alignsim.results.folders import report_folder, write_csv, write_folder
 from alignsim.validation.history import (
     MID_LAST_YEAR,
     HistoryData,
+    SurvivalResult,
     alliance_survival,
     balance_by_year,
     change_difference,
@@ -111,6 +112,7 @@ class SectionSpec:
 
 # --------------------------------------------------------------------------------------- sections
 def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Section:
+    """H1: Cox models of alliance survival on UN-vote similarity (any commitment, and defence pacts only)."""
     result = alliance_survival(data.dyads, data.state_years)
     defense = alliance_survival(data.dyads, data.state_years, column="defense")
     advance(1)
@@ -118,8 +120,21 @@ def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Sectio
         [result.table().assign(ties="any ATOP commitment"), defense.table().assign(ties="defence pacts only")],
         ignore_index=True,
     )
+    curves = pd.concat([c.assign(group=label) for label, c in result.curves.items()], ignore_index=True)
+    return Section(
+        "survival",
+        "H1. Do alliances between states whose interests diverge end sooner?",
+        _survival_text(result),
+        _survival_rows(result),
+        {"alliance_hazards": table, "alliance_kaplan_meier": curves},
+        {"alliance_survival.png": plot_alliance_survival(result.curves, result.table(lagged=False))},
+    )
+
+
+def _survival_rows(result: SurvivalResult) -> list[Row]:
+    """H1's checks: the hazard ratio per SD of S, at formation and over time, below 1 with 95% confidence."""
     f, t = result.at_formation, result.over_time
-    rows = [
+    return [
         Row(
             "alliance survival: hazard ratio per SD of S at formation",
             f.ratio,
@@ -137,7 +152,12 @@ def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Sectio
             t.hi < 1,
         ),
     ]
-    text = [
+
+
+def _survival_text(result: SurvivalResult) -> list[str]:
+    """H1's paragraphs: the spells, the two hazard ratios, the lagged ones and the intervals' caveat."""
+    f, t = result.at_formation, result.over_time
+    return [
         (
             f"{f.subjects} alliance spells formed 1947-2017 (ATOP, any commitment), {f.events} of which lapsed by 2018 "
             "while both states lived on; S is the UN-vote similarity, standardised within its year."
@@ -156,18 +176,11 @@ def _survival(data: HistoryData, settings: Settings, advance: Advance) -> Sectio
         ),
         "The intervals treat spells as independent; dyads of one multilateral treaty end together, so they are too narrow.",
     ]
-    curves = pd.concat([c.assign(group=label) for label, c in result.curves.items()], ignore_index=True)
-    return Section(
-        "survival",
-        "H1. Do alliances between states whose interests diverge end sooner?",
-        text,
-        rows,
-        {"alliance_hazards": table, "alliance_kaplan_meier": curves},
-        {"alliance_survival.png": plot_alliance_survival(result.curves, result.table(lagged=False))},
-    )
 
 
 def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section:
+    """H2: the balanced share of real signed networks against randomised ones, and whether imbalanced
+    triads change more than balanced ones."""
     years = range(settings.first_year, settings.last_year + 1)
     nets = signed_networks(data.dyads, range(settings.first_year, max(settings.last_year, MID_LAST_YEAR) + 1))
     by_year = balance_by_year(
@@ -181,8 +194,20 @@ def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section
     diff = change_difference(changes, seed=settings.seed, resamples=settings.resamples)
     advance(1)
     above = float((by_year.z > 1.96).mean())
+    return Section(
+        "balance",
+        "H2. Structural balance in real signed networks",
+        _balance_text(settings, by_year, diff, above),
+        _balance_rows(years, diff, above),
+        {"balance_by_year": by_year, "triad_changes_by_year": changes, "triad_changes": diff},
+        {"balance.png": plot_balance(by_year, diff)},
+    )
+
+
+def _balance_rows(years: range, diff: pd.DataFrame, above: float) -> list[Row]:
+    """H2's checks: balance above chance in 80% of the years, imbalanced triads changing more."""
     d = diff.set_index("quantity").loc["difference imbalanced - balanced"]
-    rows = [
+    return [
         Row(
             f"balance above chance: share of years {years[0]}-{years[-1]} with z > 1.96",
             above,
@@ -200,8 +225,12 @@ def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section
             bool(d.lo95 > 0),
         ),
     ]
+
+
+def _balance_text(settings: Settings, by_year: pd.DataFrame, diff: pd.DataFrame, above: float) -> list[str]:
+    """H2's paragraphs: the networks, the balanced share against the null, the triads that change."""
     beyond = diff.set_index("quantity").loc["difference beyond tie rates"]
-    text = [
+    return [
         (
             f"Signed networks per year: alliances (+), disputes or rivalries (-); median {int(by_year.closed_triads.median())} closed triads a year, "
             f"{int(by_year.negative_ties.median())} negative and {int(by_year.positive_ties.median())} positive ties; "
@@ -218,14 +247,6 @@ def _balance(data: HistoryData, settings: Settings, advance: Advance) -> Section
             f"{beyond.value:.3f} [{beyond.lo95:.3f}, {beyond.hi95:.3f}]."
         ),
     ]
-    return Section(
-        "balance",
-        "H2. Structural balance in real signed networks",
-        text,
-        rows,
-        {"balance_by_year": by_year, "triad_changes_by_year": changes, "triad_changes": diff},
-        {"balance.png": plot_balance(by_year, diff)},
-    )
 
 
 def _years_only(nets, years: range):
@@ -266,6 +287,7 @@ def _reversion(data: HistoryData, settings: Settings, advance: Advance) -> Secti
 
 
 def _model_rows(settings: Settings) -> tuple[str, ...]:
+    """The names of H4's checks: one per horizon and baseline."""
     return tuple(
         f"model hindcast, t + {h}: AUC of the model - AUC of {base}"
         for h in settings.horizons
@@ -274,6 +296,7 @@ def _model_rows(settings: Settings) -> tuple[str, ...]:
 
 
 def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
+    """H4: the model's hindcast of dyads' signs, scored against persistence and X0 alone."""
     run = hindcast_dyads(
         settings.start_years,
         states=settings.states,
@@ -287,7 +310,25 @@ def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
     scores, diffs = score_dyads(dyads, seed=settings.seed, resamples=settings.resamples)
     advance(1)
     d = diffs.set_index(["horizon", "baseline"])
-    rows = [
+    rows = _model_checks(settings, d)
+    return Section(
+        "model",
+        "H4. The model's hindcast against persistence and X0 alone",
+        _model_text(settings, run.worlds, scores, d),
+        rows,
+        {
+            "hindcast_worlds": run.worlds,
+            "hindcast_dyads": dyads,
+            "hindcast_scores": scores,
+            "hindcast_differences": diffs,
+        },
+        {"hindcast.png": plot_hindcast(scores)},
+    )
+
+
+def _model_checks(settings: Settings, d: pd.DataFrame) -> list[Row]:
+    """H4's checks: at each horizon, the model's AUC above each baseline's with 95% confidence."""
+    return [
         Row(
             name,
             float(d.loc[(h, base), "auc_difference"]),
@@ -300,6 +341,10 @@ def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
             _model_rows(settings), [(h, b) for h in settings.horizons for b in ("persistence", "X0 alone")]
         )
     ]
+
+
+def _model_text(settings: Settings, worlds: pd.DataFrame, scores: pd.DataFrame, d: pd.DataFrame) -> list[str]:
+    """H4's paragraphs: the worlds and the scoring, each horizon's scores and differences, where the model stands."""
     pooled = scores[scores.start == "all"].set_index(["horizon", "predictor"])
     years = ", ".join(map(str, settings.start_years))
     text = [
@@ -312,43 +357,36 @@ def _model(data: HistoryData, settings: Settings, advance: Advance) -> Section:
         )
     ]
     for h in settings.horizons:
-        p = pooled.loc[h]
-        shown = "; ".join(
-            f"{name} AUC {p.loc[name, 'auc']:.3f} [{p.loc[name, 'auc_lo95']:.3f}, {p.loc[name, 'auc_hi95']:.3f}], "
-            f"Brier {p.loc[name, 'brier']:.3f} [{p.loc[name, 'brier_lo95']:.3f}, {p.loc[name, 'brier_hi95']:.3f}]"
-            for name in p.index
-        )
-        n = p.iloc[0]
-        text.append(f"t + {h} years ({int(n.dyads)} scored dyads: {int(n.positive)} +, {int(n.negative)} -): {shown}.")
-        for base in ("persistence", "X0 alone"):
-            r = d.loc[(h, base)]
-            text.append(
-                f"t + {h}, model - {base}: AUC {r.auc_difference:+.3f} [{r.auc_difference_lo95:+.3f}, {r.auc_difference_hi95:+.3f}], "
-                f"Brier {r.brier_difference:+.3f} [{r.brier_difference_lo95:+.3f}, {r.brier_difference_hi95:+.3f}] (a lower Brier is better)."
-            )
+        text += _horizon_text(h, pooled.loc[h], d)
     last = settings.horizons[-1]
     text.append(
         "Where the model stands: "
         + "; ".join(
             f"{int(r.start)}: alpha / alpha_c = {r.alpha_over_alpha_c:.2f}, "
             f"{r[f'share_at_extremes_t+{last}']:.0%} of relations at |W| > 0.95 after {last} years"
-            for _, r in run.worlds.iterrows()
+            for _, r in worlds.iterrows()
         )
         + " (alpha_c = beta / (4 lambda1(X0)), the unsaturated tipping point; above 1 balance drives relations to the extremes)."
     )
-    return Section(
-        "model",
-        "H4. The model's hindcast against persistence and X0 alone",
-        text,
-        rows,
-        {
-            "hindcast_worlds": run.worlds,
-            "hindcast_dyads": dyads,
-            "hindcast_scores": scores,
-            "hindcast_differences": diffs,
-        },
-        {"hindcast.png": plot_hindcast(scores)},
+    return text
+
+
+def _horizon_text(h: int, p: pd.DataFrame, d: pd.DataFrame) -> list[str]:
+    """One horizon's pooled AUC and Brier score of each predictor, and the model's differences from each baseline."""
+    shown = "; ".join(
+        f"{name} AUC {p.loc[name, 'auc']:.3f} [{p.loc[name, 'auc_lo95']:.3f}, {p.loc[name, 'auc_hi95']:.3f}], "
+        f"Brier {p.loc[name, 'brier']:.3f} [{p.loc[name, 'brier_lo95']:.3f}, {p.loc[name, 'brier_hi95']:.3f}]"
+        for name in p.index
     )
+    n = p.iloc[0]
+    text = [f"t + {h} years ({int(n.dyads)} scored dyads: {int(n.positive)} +, {int(n.negative)} -): {shown}."]
+    for base in ("persistence", "X0 alone"):
+        r = d.loc[(h, base)]
+        text.append(
+            f"t + {h}, model - {base}: AUC {r.auc_difference:+.3f} [{r.auc_difference_lo95:+.3f}, {r.auc_difference_hi95:+.3f}], "
+            f"Brier {r.brier_difference:+.3f} [{r.brier_difference_lo95:+.3f}, {r.brier_difference_hi95:+.3f}] (a lower Brier is better)."
+        )
+    return text
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
