@@ -25,6 +25,7 @@ from pydantic.fields import FieldInfo
 from alignsim.config.scenario import Scenario, add_months, parse_scenario
 from alignsim.measures.kernels import leading_eigenpairs
 from alignsim.model.model import AlignmentModel
+from alignsim.results.scaling import resolved_yaml
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params
 from alignsim.world.spec import shipped_world_path
@@ -196,6 +197,13 @@ def test_capability_changes_that_compound_neither_erase_a_state_nor_stop_the_mea
     check_measures(Scenario.model_validate({"world": "korea_2024", "steps": 4, "shocks": [shock]}))
 
 
+def test_a_note_with_a_character_yaml_takes_for_a_line_break_survives_save_then_load() -> None:
+    """Found by the property below: PyYAML writes NEL (U+0085) raw, and reads it back as a space."""
+    note = "before\x85after \u2028 end"
+    scenario = Scenario.model_validate({"world": "korea_2024", "steps": 2, "description": note})
+    assert parse_scenario(resolved_yaml(scenario.resolved())).description == note
+
+
 def korea_with(**params: Any) -> Scenario:
     return Scenario.model_validate({"world": "korea_2024", "steps": 2, "params": params})
 
@@ -232,7 +240,7 @@ def check_measures(scenario: Scenario) -> None:
 @SETTINGS
 @given(scenario=scenario_strategy(max_steps=24))
 def test_any_valid_scenario_survives_save_then_load(scenario: Scenario) -> None:
-    text = yaml.safe_dump(scenario.resolved(), sort_keys=False, allow_unicode=True)
+    text = resolved_yaml(scenario.resolved())  # as a run folder writes it
     back = parse_scenario(text, path="scenario.resolved.yaml")
     assert back.resolved() == scenario.resolved()
     assert back.shocks == scenario.shocks

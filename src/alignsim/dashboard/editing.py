@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 import alignsim
+from alignsim.results.scaling import plain_yaml
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def scenario_yaml(scenario: Any) -> str:
     data["params"] = {k: v for k, v in data.get("params", {}).items() if v != defaults.get(k)}
     if not data["params"]:
         del data["params"]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return plain_yaml(data, width=100)
 
 
 def run_folder_zip(result: Any) -> bytes:

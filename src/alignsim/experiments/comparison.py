@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
@@ -37,6 +36,7 @@ from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
+from alignsim.results.scaling import resolved_yaml
 from alignsim.viz import report_html, style
 from alignsim.viz.charts import SAVE_OPTIONS, figure, plot_comparison_pair, plot_differences
 
@@ -186,8 +186,7 @@ class CompareResult:
         scen = folder / "scenarios"
         scen.mkdir()
         for name, run in self.runs.items():
-            resolved = yaml.safe_dump(run.scenario.resolved(), sort_keys=False, allow_unicode=True)
-            (scen / f"{name}.resolved.yaml").write_text(resolved, encoding="utf-8")
+            (scen / f"{name}.resolved.yaml").write_text(resolved_yaml(run.scenario.resolved()), encoding="utf-8")
         for name in COMPARISON_TABLES:
             table = getattr(self, name)
             write_csv(table, folder / f"{name}.csv")

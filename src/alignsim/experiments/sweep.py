@@ -71,6 +71,7 @@ from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
+from alignsim.results.scaling import read_yaml, resolved_yaml
 from alignsim.viz.charts import SAVE_OPTIONS
 from alignsim.viz.sensitivity import EffectsData, IndexData, plot_effects, plot_morris, plot_sobol
 from alignsim.world.events.base import EVENT_TYPES
@@ -508,11 +509,7 @@ class SweepResult:
         parquet = has_pyarrow() if parquet is None else parquet
 
         def write(folder: Path) -> None:
-            import yaml
-
-            (folder / "scenario.resolved.yaml").write_text(
-                yaml.safe_dump(self.scenario.resolved(), sort_keys=False, allow_unicode=True), encoding="utf-8"
-            )
+            (folder / "scenario.resolved.yaml").write_text(resolved_yaml(self.scenario.resolved()), encoding="utf-8")
             write_csv(self.design, folder / "design.csv")
             write_csv(self.results, folder / "results.csv")
             if parquet:
@@ -872,11 +869,9 @@ def _indices_of(result: SweepResult, outcome: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 def load_sweep(folder: str | Path) -> SweepResult:
     """A sweep folder read back (tables from CSV; results from Parquet when present)."""
-    import yaml
-
     folder = Path(folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    scenario = Scenario.model_validate(yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")))
+    scenario = Scenario.model_validate(read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")))
     assert scenario.sweep is not None
     spec = scenario.sweep
     if manifest.get("design") and spec.design != manifest["design"]:

@@ -49,8 +49,19 @@ def resolved_yaml(resolved: dict[str, Any]) -> str:
     :data:`PLAIN_YAML_STATES` states (unchanged from earlier folders), :func:`fast_yaml` above."""
     states = resolved.get("world", {}).get("states", []) if isinstance(resolved.get("world"), dict) else []
     if len(states) <= PLAIN_YAML_STATES:
-        return yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
+        return plain_yaml(resolved)
     return fast_yaml(resolved)
+
+
+def plain_yaml(data: Any, **options: Any) -> str:
+    """``yaml.safe_dump`` in block style, keys in order, UTF-8 kept -- checked by reading it back:
+    PyYAML writes a few characters raw that its reader then takes for a line break (NEL, U+0085, in
+    a note), so a text that does not read back as ``data`` is written again with every non-ASCII
+    character escaped."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, **options)
+    if read_yaml(text) == data:
+        return text
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, **options)
 
 
 def read_yaml(text: str) -> Any:
