@@ -47,6 +47,7 @@ allowed range; every mistake is reported with file, line and field.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 import json
@@ -59,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
@@ -373,10 +375,6 @@ def base_data(scenario: Scenario) -> dict[str, Any]:
 
 def point_scenario(data: dict[str, Any], overrides: dict[str, float]) -> Scenario:
     """The scenario of one point: ``data`` (from :func:`base_data`) with the swept values set."""
-    import copy
-
-    from pydantic import ValidationError
-
     data = copy.deepcopy(data)
     for path, value in overrides.items():
         m = SHOCK_PATH.match(path)
