@@ -652,7 +652,7 @@ def _located_notes(
         where, node_tree = (path, tree) if world_file is None else (world_file, None)
         if world_file is not None:
             if world_file not in trees:
-                trees[world_file] = YamlTree(read_text_file(world_file, "world file"), world_file)
+                trees[world_file] = YamlTree(read_text_file(world_file, "world file"), world_file, checked=True)
             node_tree = trees[world_file]
         out.append(located(list(loc), message, node_tree, where, EVENT_TYPES))
     return out

@@ -29,7 +29,7 @@ MAX_DEPTH = 200  # nesting of lists and mappings
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_CONTAINER_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+_IMPLICIT_TAGS = {None, "!"}  # a collection left untagged; !!map and !!seq only on their own kind
 
 
 def read_text_file(path: str | Path, what: str = "file") -> str:
@@ -68,10 +68,12 @@ def read_text_file(path: str | Path, what: str = "file") -> str:
 
 
 class YamlTree:
-    """The node tree of a YAML text (for line numbers), composed and checked on first use."""
+    """The node tree of a YAML text (for line numbers), composed on first use -- and checked for
+    alias bombs, depth, duplicate keys and dates unless ``checked`` says the event builder has done so
+    (its duplicate keys are those equal once constructed; checking again on the raw text would differ)."""
 
-    def __init__(self, text: str, path: str | Path) -> None:
-        self.text, self.path = text, path
+    def __init__(self, text: str, path: str | Path, *, checked: bool = False) -> None:
+        self.text, self.path, self.checked = text, path, checked
 
     @cached_property
     def root(self) -> yaml.Node | None:
@@ -82,7 +84,7 @@ class YamlTree:
             raise _syntax_error(err, self.path) from None
         finally:
             loader.dispose()
-        if root is not None:
+        if root is not None and not self.checked:
             check_size(root, self.path)
             check_nodes(root, [], self.path)
         return root
@@ -91,17 +93,17 @@ class YamlTree:
 def read_yaml(text: str, path: str | Path) -> tuple[Any, YamlTree]:
     """What yaml.safe_load gives, and the file's node tree (composed lazily, for line numbers); every
     YAML mistake (syntax, an alias bomb, an impossible date, a key given twice) is an InputError naming the line."""
-    tree = YamlTree(text, path)
     try:
-        return _EventBuilder(text, path).document(), tree
+        return _EventBuilder(text, path).document(), YamlTree(text, path, checked=True)
     except _Unusual:
         pass
+    tree = YamlTree(text, path)
     if tree.root is None:
         return None, tree
     loader = _SafeLoader("")
     try:
         return loader.construct_document(tree.root), tree
-    except (yaml.YAMLError, ValueError) as err:  # a value YAML cannot construct
+    except (yaml.YAMLError, ValueError, KeyError, IndexError, AttributeError) as err:  # a value YAML cannot construct
         raise InputError(f"not valid YAML: {err}", path=path) from None
     finally:
         loader.dispose()
@@ -182,15 +184,16 @@ class _EventBuilder:
             self.place(value, event, stack[-1], stack)
 
     def open(self, event: yaml.CollectionStartEvent, stack: list[_Open]) -> _Open:
-        if event.tag not in _CONTAINER_TAGS:
-            raise _Unusual
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in _IMPLICIT_TAGS and event.tag != _TAG + ("map" if mapping else "seq"):
+            raise _Unusual  # PyYAML's constructor reads the tag, or says why it cannot
         if len(stack) >= MAX_DEPTH:
             raise self.error(f"nests lists and mappings more than {MAX_DEPTH} deep", event)
         self.new_anchor(event)
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self.count += 1
-        return _Open({} if isinstance(event, yaml.MappingStartEvent) else [], event.anchor, self.count - 1)
+        return _Open({} if mapping else [], event.anchor, self.count - 1)
 
     def scalar(self, event: yaml.ScalarEvent, stack: list[_Open]) -> Any:
         key = (event.tag, event.value, event.implicit)
@@ -215,7 +218,12 @@ class _EventBuilder:
         node = yaml.ScalarNode(tag, event.value)
         try:
             return self.loader.yaml_constructors[tag](self.loader, node)
-        except (ValueError, KeyError, AttributeError) as err:  # '!!bool maybe' gives a KeyError
+        except (
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+        ) as err:  # '!!bool maybe': KeyError; '!!int': IndexError
             if tag == _TAG + "timestamp" and isinstance(err, ValueError):
                 message = f"'{event.value}' is not a valid date ({err}); write YYYY-MM-DD"
                 raise self.error(message, event, _field(stack)) from None

@@ -326,7 +326,7 @@ def raise_problems(scenario: Scenario, path: str | Path) -> None:
     problems = check_sweep(scenario)
     if not problems:
         return
-    tree = YamlTree(read_text_file(path, "scenario file"), path)
+    tree = YamlTree(read_text_file(path, "scenario file"), path, checked=True)  # loaded (and checked) before
     raise input_error([(list(loc), msg) for loc, msg in problems], tree, path, EVENT_TYPES)
 
 
