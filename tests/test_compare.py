@@ -203,3 +203,28 @@ def test_cli_compare_writes_the_comparison_folder(tmp_path: Path, capsys: pytest
     assert main(["compare", *files[:2], "--replicates", "2", "--workers", "1", "--quiet", "--out", str(out)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert not (tmp_path / "one").exists()
+
+
+def test_a_scenario_name_cannot_lead_compare_outside_its_folder(tmp_path: Path) -> None:
+    """`name: ../../x` or an absolute path names files inside the comparison folder, never outside it."""
+    base = (SCENARIOS / "baseline_2024.yaml").read_text(encoding="utf-8")
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    files = []
+    for i, name in enumerate(["../../escape", str(tmp_path / "absolute")]):
+        path = work / f"s{i}.yaml"
+        path.write_text(base.replace("name: baseline_2024", f"name: '{name}'", 1), encoding="utf-8")
+        assert load_scenario(path).name == name
+        files.append(str(path))
+    out = work / "cmp"
+    assert (
+        main(["compare", *files, "--replicates", "2", "--workers", "1", "--quiet", "--no-charts", "--out", str(out)])
+        == 0
+    )
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}
+    assert all(p.startswith("a/b") or p == "a" for p in written), sorted(written)
+    assert (out / "scenarios" / "escape.resolved.yaml").is_file()
+    assert [p.name.endswith("absolute") for p in sorted((out / "runs").iterdir())] == [
+        False,
+        True,
+    ]  # escape, tmp_..._absolute

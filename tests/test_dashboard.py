@@ -89,3 +89,23 @@ def test_dashboard_command_reports_a_broken_scenario_before_starting(tmp_path: P
     (tmp_path / "bad.yaml").write_text("steps: 0\n", encoding="utf-8")
     proc = alignsim_cli("dashboard", "bad.yaml", cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.startswith("error: bad.yaml:1")
+
+
+@pytest.mark.parametrize("name", ["../x/escape", "..", "{tmp}/escape"])
+def test_an_uploaded_name_cannot_lead_the_run_folder_download_outside(
+    dzud, name: str, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The zip is built in a temporary folder under the scenario's name: a hostile name stays one harmless component."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    hostile = dzud.model_copy(update={"name": name.format(tmp=tmp_path), "steps": 3, "shocks": ()})
+    result = alignsim.run(hostile, seed=1, progress=False)
+    names = zipfile.ZipFile(io.BytesIO(ed.run_folder_zip(result))).namelist()
+    top = {n.split("/")[0] for n in names}
+    assert (
+        len(top) == 1
+        and ".." not in top
+        and "/" not in next(iter(top))
+        and "events.csv" in {n.split("/")[-1] for n in names}
+    )
+    assert list(tmp_path.iterdir()) == []  # '../x/escape' would have left tmp_path/x, '{tmp}/escape' tmp_path/escape

@@ -228,14 +228,14 @@ def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str
         st.download_button(
             "Download the edited scenario (YAML)",
             edited_yaml,
-            file_name=f"{scenario_name}.yaml",
+            file_name=f"{ed.safe_name(scenario_name)}.yaml",
             mime="text/yaml",
             key="dl_yaml",
         )
         st.download_button(
             "Download the run folder (zip: tables, charts, report.html)",
             lambda: ed.run_folder_zip(result),
-            file_name=f"{scenario_name}.zip",
+            file_name=f"{ed.safe_name(scenario_name)}.zip",
             mime="application/zip",
             key="dl_zip",
         )

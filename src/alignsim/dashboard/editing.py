@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import alignsim
+from alignsim.results.folders import safe_name
 from alignsim.results.scaling import plain_yaml
 
 
@@ -149,9 +150,10 @@ def scenario_yaml(scenario: Any) -> str:
 
 
 def run_folder_zip(result: Any) -> bytes:
-    """The run folder (tables, charts, report.html) as a zip archive."""
+    """The run folder (tables, charts, report.html) as a zip archive. The folder is named by
+    ``safe_name``: an uploaded scenario's ``name: ../x`` must not lead the save outside ``tmp``."""
     with tempfile.TemporaryDirectory(prefix="alignsim-zip-") as tmp:
-        folder = result.save(Path(tmp) / result.scenario.name)
+        folder = result.save(Path(tmp) / safe_name(result.scenario.name))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.rglob("*")):

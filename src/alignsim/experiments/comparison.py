@@ -32,7 +32,7 @@ from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
 from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
-from alignsim.results.folders import has_pyarrow, write_csv, write_folder, write_parquet_chunks
+from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
@@ -241,7 +241,9 @@ def compare_scenarios(
     master = scenarios[0].seed if seed is None else seed
     n = _replicates(scenarios, replicates)
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
-    names = unique_names([s.name for s in scenarios])
+    names = unique_names(
+        [safe_name(s.name) for s in scenarios]
+    )  # they name files and folders: one harmless component each
     results = run_scenarios(
         scenarios,
         seed=master,
