@@ -240,15 +240,18 @@ def test_the_manifest_records_every_file_with_size_checksum_and_rows(folders: di
 
 
 def test_a_folder_without_checksums_still_names_what_is_broken(folders: dict[str, Path], tmp_path: Path) -> None:
-    """Folders written before checksums existed: raw read errors become input errors."""
+    """Folders written before checksums existed (or whose checksums were deleted) are refused by
+    verify, and read only on request; then raw read errors become input errors."""
     folder = shutil.copytree(folders["run"], tmp_path / "old")
     manifest = json.loads((folder / "manifest.json").read_text())
     del manifest["checksums"]
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    assert len(alignsim.load(folder).relations)  # whole: it loads
-    (folder / "scenario.resolved.yaml").unlink()
-    with pytest.raises(InputError, match="damaged: cannot be read") as caught:
+    with pytest.raises(InputError, match="records no 'checksums'"):
         alignsim.load(folder)
+    assert len(alignsim.load(folder, verify=False).relations)  # whole: it loads on request
+    (folder / "scenario.resolved.yaml").unlink()
+    with pytest.raises(InputError, match="resolved scenario not found") as caught:
+        alignsim.load(folder, verify=False)
     assert caught.value.path == str(folder / "scenario.resolved.yaml")
 
 

@@ -154,9 +154,11 @@ def compare(
     )
 
 
-def load(folder: str | Path) -> RunResult | CompareResult:
+def load(folder: str | Path, *, verify: bool = True) -> RunResult | CompareResult:
     """Read a saved run folder (a :class:`RunResult`) or comparison folder (a :class:`CompareResult`)
-    back: the same tables, plot methods and ``save``.
+    back: the same tables, plot methods and ``save``. Every file is first checked against the
+    checksums of its manifest, and the folder must hold exactly the files listed; ``verify=False``
+    reads a folder that cannot be verified (one written before checksums existed) as it is.
 
     >>> import alignsim, pathlib, tempfile
     >>> result = alignsim.run("scenarios/baseline_2024.yaml", replicates=3, workers=1)
@@ -165,7 +167,7 @@ def load(folder: str | Path) -> RunResult | CompareResult:
     >>> again.replicates, again.relations.shape == result.relations.shape
     (3, True)
     """
-    return _load(folder)  # type: ignore[no-any-return]
+    return _load(folder, verify=verify)  # type: ignore[no-any-return]
 
 
 def _resolve(scenario: ScenarioLike, overrides: dict[str, Any]) -> tuple[Scenario, str | None]:

@@ -197,6 +197,7 @@ def add_world(sub: Any) -> argparse.ArgumentParser:
     build.add_argument("--year", type=int, required=True, help="the world's year (1946-2019); nothing later is read")
     build.add_argument("--window", type=int, default=5, help="years of votes to pool, ending at --year (default 5)")
     build.add_argument("--out", type=Path, required=True, help="the world file to write (written whole or not at all)")
+    build.add_argument("--overwrite", action="store_true", help="replace an existing world file (only a regular file)")
     build.add_argument("--name", help="the world's name (default real_<year>_<N>)")
     build.add_argument(
         "--no-diplomatic",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from alignsim.cli.arguments import ARGUMENTS
 from alignsim.errors import InputError, Terminated
@@ -41,6 +43,8 @@ COMMANDS: dict[str, str] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     previous = _stop_on_sigterm()
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapedStream(sys.stdout), EscapedStream(sys.stderr)  # type: ignore[assignment]
     try:
         args = build_parser().parse_args(argv)
         return command(args.command)(args)
@@ -57,8 +61,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     finally:
+        sys.stdout, sys.stderr = streams
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+#: Control characters a terminal would obey (ESC starts colour, cursor and title sequences); tab,
+#: line feed and carriage return (a progress bar's) are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\x1b``): a scenario name or
+    file name cannot move the cursor, retitle the window or hide what follows."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class EscapedStream:
+    """A text stream that writes everything through :func:`printable`; everything else is the stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _stop_on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:

@@ -10,11 +10,12 @@ import argparse
 import shlex
 import sys
 
-from alignsim.world.from_data import build_world, write_world
+from alignsim.world.from_data import build_world, check_world_out, write_world
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     command = "alignsim " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["world"] else ""
+    check_world_out(args.out, overwrite=args.overwrite)  # before the work: a bad --out fails at once
     built = build_world(
         args.states,
         year=args.year,
@@ -26,7 +27,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         min_relation=args.min_relation,
         command=command,
     )
-    write_world(built, args.out)
+    write_world(built, args.out, overwrite=args.overwrite)
     n = len(built.world["states"])
     print(
         f"wrote {args.out}: {n} states, {len(built.world['relations'])} initial relations, "

@@ -32,8 +32,8 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "times
 _IMPLICIT_TAGS = {None, "!"}  # a collection left untagged; !!map and !!seq only on their own kind
 
 
-def read_text_file(path: str | Path, what: str = "file") -> str:
-    """The UTF-8 text of a regular file of at most MAX_FILE_BYTES; anything else (a missing file, a
+def read_text_file(path: str | Path, what: str = "file", *, limit: int = MAX_FILE_BYTES, kind: str = "YAML") -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes; anything else (a missing file, a
     folder, a FIFO or device that would hang or never end, an oversized or binary file) is an InputError."""
     path = Path(path)
     try:
@@ -43,23 +43,21 @@ def read_text_file(path: str | Path, what: str = "file") -> str:
     except OSError as err:
         raise InputError(f"cannot read the {what}: {err.strerror or err}", path=path) from None
     if not stat.S_ISREG(info.st_mode):
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
-        raise InputError(f"is {kind}; give the path of a YAML {what}", path=path)
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(
-            f"is {info.st_size / 2**20:.1f} MiB; a {what} may be at most {MAX_FILE_BYTES // 2**20} MiB", path=path
-        )
+        found = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
+        raise InputError(f"is {found}; give the path of a {kind} {what}", path=path)
+    if info.st_size > limit:
+        raise InputError(f"is {info.st_size / 2**20:.1f} MiB; a {what} may be at most {limit // 2**20} MiB", path=path)
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot hang the open
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise InputError(f"is not a regular file; give the path of a YAML {what}", path=path)
-            data = fh.read(MAX_FILE_BYTES + 1)
+                raise InputError(f"is not a regular file; give the path of a {kind} {what}", path=path)
+            data = fh.read(limit + 1)
     except OSError as err:
         raise InputError(f"cannot read the {what}: {err.strerror or err}", path=path) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a {what} may be", path=path)
+    if len(data) > limit:
+        raise InputError(f"is larger than {limit // 2**20} MiB, the most a {what} may be", path=path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -107,6 +105,13 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, YamlTree]:
         raise InputError(f"not valid YAML: {err}", path=path) from None
     finally:
         loader.dispose()
+
+
+def read_yaml_file(path: str | Path, what: str = "file") -> Any:
+    """The data of a YAML file read with every input limit (size, aliases, depth, keys given twice):
+    for the files of a saved folder as much as for a user's scenario, as a shared folder is input too."""
+    data, _ = read_yaml(read_text_file(path, what), path)
+    return data
 
 
 def _syntax_error(err: yaml.YAMLError, path: str | Path) -> InputError:

@@ -7,10 +7,13 @@ stops it opening a browser or asking for an e-mail address on first start.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 APP = Path(__file__).with_name("app.py")
@@ -49,8 +52,27 @@ def environment() -> dict[str, str]:
 def start(
     scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **popen: object
 ) -> subprocess.Popen[bytes]:
-    """Start the server in a subprocess (the tests use this) and return it."""
+    """Start the server in a subprocess (the tests use this) and return it. On Linux the server is
+    stopped (SIGTERM) when the process that started it dies, even by ``kill -9``, which no handler sees."""
+    if sys.platform.startswith("linux"):
+        popen.setdefault("preexec_fn", _stop_with(os.getpid()))
     return subprocess.Popen(command(scenario, host=host, port=port), env=environment(), **popen)  # type: ignore[call-overload, no-any-return]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _stop_with(parent: int) -> Callable[[], None]:
+    """Run in the child before streamlit starts: ask the kernel for SIGTERM when ``parent`` dies, and
+    stop at once if it died already (between the fork and this call)."""
+
+    def arrange() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arrange
 
 
 def serve(scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:

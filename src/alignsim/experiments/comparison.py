@@ -19,7 +19,6 @@ What a comparison reports, per tracked pair (the union of the scenarios' ``track
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
 from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
 from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder, write_parquet_chunks
-from alignsim.results.integrity import write_manifest
+from alignsim.results.integrity import read_manifest, write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult, load_run, reaction_frequencies, read_table
 from alignsim.results.scaling import resolved_yaml
@@ -666,7 +665,7 @@ def comparison_markdown(result: CompareResult) -> str:
 # ---------------------------------------------------------------------------------------------
 def load_comparison(folder: Path) -> CompareResult:
     """Read a comparison folder back."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     names = manifest.get("scenarios_order", [])
     runs = {
         name: load_run(folder / "runs" / name) for name in names if (folder / "runs" / name / "manifest.json").is_file()

@@ -16,7 +16,18 @@ from alignsim.results.run import load_run
 
 #: What reading a damaged folder can raise inside pandas, pyarrow, yaml or pydantic (pyarrow's
 #: ArrowInvalid and pydantic's ValidationError are ValueErrors, ArrowIOError an OSError).
-READ_ERRORS = (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, yaml.YAMLError)
+#: A manifest that claims another kind of folder, or nests thousands deep, trips assertions and recursion.
+READ_ERRORS = (
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    yaml.YAMLError,
+)
 
 
 def load(folder: str | Path, *, verify: bool = True) -> Any:

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from alignsim.config.scenario import Scenario
+from alignsim.config.yaml_reader import read_yaml_file
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
@@ -52,10 +53,10 @@ from alignsim.experiments.simulate import gather, run_replicate, scenario_as_run
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
-from alignsim.results.integrity import write_manifest
+from alignsim.results.integrity import read_manifest, write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import TABLES, RunResult
-from alignsim.results.scaling import is_large_world, read_yaml, resolved_yaml
+from alignsim.results.scaling import is_large_world, resolved_yaml
 from alignsim.viz import charts as viz
 from alignsim.viz.report_html import write_report
 
@@ -334,8 +335,8 @@ def load_parts(folder: str | Path) -> PartedRunResult:
             "this run folder holds Parquet parts; reading them needs pyarrow: pip install 'alignsim[parquet]'",
             path=folder,
         )
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
+    data = read_yaml_file(folder / "scenario.resolved.yaml", "resolved scenario")  # with the input limits
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
 
 

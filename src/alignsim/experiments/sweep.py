@@ -50,7 +50,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-import json
 import math
 import types
 from collections.abc import Sequence
@@ -65,15 +64,15 @@ from pydantic import ValidationError
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
 from alignsim.config.yaml_errors import input_error
-from alignsim.config.yaml_reader import YamlTree, read_text_file
+from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml_file
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder
-from alignsim.results.integrity import write_manifest
+from alignsim.results.integrity import read_manifest, write_manifest
 from alignsim.results.manifest import make_manifest
-from alignsim.results.scaling import read_yaml, resolved_yaml
+from alignsim.results.scaling import resolved_yaml
 from alignsim.viz.charts import SAVE_OPTIONS
 from alignsim.viz.sensitivity import EffectsData, IndexData, plot_effects, plot_morris, plot_sobol
 from alignsim.world.events.base import EVENT_TYPES
@@ -868,9 +867,10 @@ def _indices_of(result: SweepResult, outcome: str) -> pd.DataFrame:
 def load_sweep(folder: str | Path) -> SweepResult:
     """A sweep folder read back (tables from CSV; results from Parquet when present)."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    scenario = Scenario.model_validate(read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")))
-    assert scenario.sweep is not None
+    manifest = read_manifest(folder)
+    scenario = Scenario.model_validate(read_yaml_file(folder / "scenario.resolved.yaml", "resolved scenario"))
+    if scenario.sweep is None:
+        raise InputError("not a sweep folder: its scenario has no 'sweep:' section", path=folder)
     spec = scenario.sweep
     if manifest.get("design") and spec.design != manifest["design"]:
         raise InputError("the sweep folder's manifest and scenario disagree on the design", path=folder)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from alignsim.errors import InputError, OutputError
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
+from alignsim.results.integrity import MAX_MANIFEST_BYTES
 
 FLOAT_FORMAT = "%.10g"
 LOG = logging.getLogger("alignsim")
@@ -63,17 +64,45 @@ def free_folder(base: Path) -> Path:
 
 
 def check_out(out: Path, *, overwrite: bool) -> None:
-    """Refuse an ``--out`` that cannot take a run folder, before any work is done: a file (or a file
-    on its path), or an existing non-empty folder without ``overwrite``."""
+    """Refuse an ``--out`` that cannot take a run folder, before any work is done: a file, device or
+    symbolic link (or a file on its path), an existing non-empty folder without ``overwrite``, and
+    with ``overwrite`` any non-empty folder that is not one alignsim wrote (:func:`is_ours`)."""
+    if out.is_symlink():  # replacing it would hide the user's link and write where it does not point
+        raise OutputError("is a symbolic link; give the folder it points to, or another --out", path=out)
     for part in [out, *out.parents]:
         if part.exists() and not part.is_dir():  # a file, a FIFO, a device
             raise OutputError(
                 "is a file, not a folder" if part == out else f"cannot hold a folder: {part} is a file", path=out
             )
-    if out.is_dir() and not overwrite and _not_empty(out):
+    if not (out.is_dir() and _not_empty(out)):
+        return
+    if not overwrite:
         raise OutputError(
             "the output folder exists and is not empty; choose another --out or pass --overwrite", path=out
         )
+    if not is_ours(out):
+        raise OutputError(
+            "the output folder exists and was not written by alignsim (no manifest.json or report.md); "
+            "--overwrite replaces only alignsim's own folders: choose another --out",
+            path=out,
+        )
+
+
+def is_ours(folder: Path) -> bool:
+    """A folder alignsim wrote: a run, comparison or sweep folder (a regular ``manifest.json`` naming
+    alignsim) or a report folder (``report.md``); only these may be replaced by ``--overwrite``."""
+    report, manifest = folder / "report.md", folder / "manifest.json"
+    if report.is_file() and not report.is_symlink():
+        return True
+    if not manifest.is_file() or manifest.is_symlink():
+        return False
+    try:
+        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            return False
+        text = manifest.read_bytes()
+    except OSError:
+        return False
+    return b'"alignsim"' in text or b'"checksums"' in text
 
 
 def _not_empty(folder: Path) -> bool:

@@ -9,7 +9,6 @@ does not need; saving streams the table to disk in chunks.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from alignsim.config.scenario import Scenario
+from alignsim.config.yaml_reader import read_yaml_file
 from alignsim.errors import InputError
 from alignsim.model.cube import RelationCube
 from alignsim.results import chart_data
@@ -28,8 +28,8 @@ from alignsim.results.folders import (
     write_relations_csv,
     write_relations_parquet,
 )
-from alignsim.results.integrity import write_manifest
-from alignsim.results.scaling import csv_by_default, read_yaml, resolved_yaml
+from alignsim.results.integrity import read_manifest, write_manifest
+from alignsim.results.scaling import csv_by_default, resolved_yaml
 from alignsim.viz import charts as viz
 from alignsim.viz import report_html
 
@@ -315,8 +315,8 @@ def reaction_frequencies(events: pd.DataFrame, replicates: int) -> pd.DataFrame:
 
 
 def load_run(folder: Path) -> RunResult:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    data = read_yaml((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
+    data = read_yaml_file(folder / "scenario.resolved.yaml", "resolved scenario")  # with the input limits
     scenario = Scenario.model_validate(data)
     tables = {name: read_table(folder, name) for name in TABLES}
     for frame in tables.values():

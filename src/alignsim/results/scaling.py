@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from alignsim.config.scenario import Scenario
+from alignsim.config.yaml_reader import read_yaml
 
 #: A replicate's relations table larger than this many rows is written as Parquet only (unless CSV is asked for).
 CSV_ROWS_PER_REPLICATE = 500_000
@@ -59,15 +60,9 @@ def plain_yaml(data: Any, **options: Any) -> str:
     a note), so a text that does not read back as ``data`` is written again with every non-ASCII
     character escaped."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, **options)
-    if read_yaml(text) == data:
+    if read_yaml(text, "<resolved scenario>")[0] == data:
         return text
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, **options)
-
-
-def read_yaml(text: str) -> Any:
-    """``yaml.safe_load`` through libyaml's parser when PyYAML has it (the same data, several times
-    faster on a large resolved scenario)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
 
 
 def fast_yaml(data: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -556,19 +557,58 @@ def world_text(built: Built) -> str:
     return built.header + body
 
 
-def write_world(built: Built, out: Path) -> Path:
-    """Write atomically: a temporary file in the target folder, renamed over ``out`` when complete."""
+def check_world_out(out: Path, *, overwrite: bool = False) -> None:
+    """Refuse an ``--out`` the world file cannot go to, before the work: a folder, a device, FIFO or
+    symbolic link (never replaced), an existing file without ``overwrite``, a missing or unwritable folder."""
+    out = Path(out)
+    try:
+        info = out.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise InputError(f"cannot be written: {err.strerror or err}", field="--out", path=out) from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a folder; give a file name like world.yaml", field="--out", path=out)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                "is not a regular file (a device, pipe, socket or symbolic link), which is never replaced; "
+                "give a file name like world.yaml",
+                field="--out",
+                path=out,
+            )
+        if not overwrite:
+            raise InputError("exists; choose another --out or pass --overwrite to replace it", field="--out", path=out)
+    parent = out.parent
+    if not parent.is_dir():
+        what = "does not exist" if not parent.exists() else "is not a folder"
+        raise InputError(f"folder '{parent}' {what}", field="--out", path=out)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"folder '{parent}' is not writable; choose another --out", field="--out", path=out)
+
+
+def write_world(built: Built, out: Path, *, overwrite: bool = False) -> Path:
+    """Write atomically: a temporary file in the target folder, renamed over ``out`` when complete.
+    Only a regular file is ever replaced, and only with ``overwrite`` (:func:`check_world_out`)."""
     text = world_text(built)
     out = Path(out)
-    if out.is_dir():
-        raise InputError("is a folder; give a file name like world.yaml", field="--out", path=out)
-    if not out.parent.exists():
-        raise InputError(f"folder '{out.parent}' does not exist", field="--out", path=out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    check_world_out(out, overwrite=overwrite)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(
+            f"cannot be written: {err.strerror or err}; choose another --out", field="--out", path=out
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        check_world_out(out, overwrite=overwrite)  # again: something may have appeared there meanwhile
         os.replace(tmp, out)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(
+            f"cannot be written: {err.strerror or err}; choose another --out", field="--out", path=out
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
