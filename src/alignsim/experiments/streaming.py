@@ -337,7 +337,31 @@ def load_parts(folder: str | Path) -> PartedRunResult:
         )
     manifest = read_manifest(folder)
     data = read_yaml_file(folder / "scenario.resolved.yaml", "resolved scenario")  # with the input limits
+    _check_parts(folder, manifest)
     return PartedRunResult(folder, Scenario.model_validate(data), manifest)
+
+
+def _check_parts(folder: Path, manifest: dict[str, Any]) -> None:
+    """The manifest's replicates, part size and part count agree, and every part it claims is there."""
+    counts = [manifest.get(k) for k in ("replicates", "part_replicates", "parts")]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts):
+        raise InputError(
+            "damaged: 'replicates', 'part_replicates' and 'parts' must be positive whole numbers",
+            path=folder / "manifest.json",
+        )
+    replicates, size, parts = counts
+    if parts != -(-replicates // size):
+        raise InputError(
+            f"damaged: {replicates} replicates in parts of {size} make {-(-replicates // size)} parts, not {parts}",
+            path=folder / "manifest.json",
+        )
+    for table in TABLES:
+        for k in range(parts):
+            if not (folder / table / f"part-{k:05d}.parquet").is_file():
+                raise InputError(
+                    "missing: the manifest claims this part but it is not in the folder",
+                    path=folder / table / f"part-{k:05d}.parquet",
+                )
 
 
 class PartedRunResult(RunResult):

@@ -1,0 +1,275 @@
+"""The adversarial corpus of issue 23: names, options and damaged folders that once wrote or read outside
+the places a command names, lost finished work, or ended in a traceback, a hang or a memory blow-up.
+Each case runs the command as a user would and asserts exit status 2, a message, no traceback and
+nothing written outside; a subprocess timeout guards against a hang (a guard, not a timed assertion)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_scenario
+
+import alignsim
+from alignsim.errors import InputError
+from alignsim.experiments.simulate import run_scenario
+from alignsim.experiments.streaming import stream_scenario
+from alignsim.results.integrity import write_manifest
+
+GUARD = 120  # seconds: a case that has not ended by then hangs (a guard, not a timed assertion)
+BOMB = "\n".join(
+    ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"l{k}: &l{k} [{', '.join([f'*l{k - 1}'] * 9)}]" for k in range(1, 9)]
+)
+
+
+def cli(*args: str | os.PathLike[str], cwd: Path, guard: float = GUARD) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "alignsim", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=guard,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+
+
+def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit 2, each fragment in the message, no traceback."""
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr, proc.stderr
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every entry under ``folder`` (links not followed) with its kind and size: what 'nothing changed' compares."""
+    return {
+        p.relative_to(folder).as_posix(): (stat.S_IFMT(p.lstat().st_mode), p.lstat().st_size)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def reseal(folder: Path) -> None:
+    """Rewrite the manifest's checksums over whatever the folder now holds (what an attacker can do)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.pop("checksums", None)
+    (folder / "manifest.json").unlink()
+    write_manifest(folder, manifest)
+
+
+def edit_manifest(folder: Path, change: dict[str, object] | None = None, text: str | None = None) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(text if text is not None else json.dumps({**manifest, **(change or {})}))
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("whole")
+    scenario = make_scenario(steps=4, replicates=2)
+    run_scenario(scenario, workers=1).save(root / "run", charts=False, parquet=True)
+    stream_scenario(scenario, root / "stream", workers=1, part_replicates=1, charts=False)
+    return {"run": root / "run", "stream": root / "stream"}
+
+
+@pytest.fixture
+def short(tmp_path: Path) -> Path:
+    (tmp_path / "short.yaml").write_text("name: short\nworld: korea_2024\nsteps: 2\n")
+    return tmp_path / "short.yaml"
+
+
+# ---------------------------------------------------------------------------------------------- --out
+def test_run_out_a_symlinked_folder_is_refused_and_the_link_kept(tmp_path: Path, short: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    refused(cli("run", short, "--out", "link", "--no-charts", cwd=tmp_path), "symbolic link")
+    assert (tmp_path / "link").is_symlink() and not any((tmp_path / "real").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real", "short.yaml"]
+
+
+def test_overwrite_replaces_only_a_folder_alignsim_wrote(tmp_path: Path, short: Path) -> None:
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "thesis.tex").write_text("years of work")
+    refused(cli("run", short, "--out", "home", "--overwrite", "--no-charts", cwd=tmp_path), "not written by alignsim")
+    assert (tmp_path / "home" / "thesis.tex").read_text() == "years of work"
+
+
+def test_world_build_never_replaces_a_device_and_an_existing_file_only_with_overwrite(tmp_path: Path) -> None:
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        os.mkfifo(node)  # not root: a FIFO is just as much not a regular file
+    kind = stat.S_IFMT(node.lstat().st_mode)
+    build = ("world", "build", "--states", "PRK", "KOR", "--year", "2019", "--out")
+    for extra in ((), ("--overwrite",)):
+        refused(cli(*build, node, *extra, cwd=tmp_path), "not a regular file")
+        assert stat.S_IFMT(node.lstat().st_mode) == kind
+    (tmp_path / "mine.yaml").write_text("keep me")
+    refused(cli(*build, "mine.yaml", cwd=tmp_path), "exists", "--overwrite")
+    assert (tmp_path / "mine.yaml").read_text() == "keep me"
+    assert cli(*build, "mine.yaml", "--overwrite", cwd=tmp_path).returncode == 0
+    assert "states:" in (tmp_path / "mine.yaml").read_text()
+
+
+@pytest.mark.parametrize("out", ["afile/w.yaml", "/proc/w.yaml", "missing/w.yaml"])
+def test_world_build_out_where_nothing_can_be_written_is_a_message(tmp_path: Path, out: str) -> None:
+    (tmp_path / "afile").write_text("x")
+    before = snapshot(tmp_path)
+    refused(cli("world", "build", "--states", "PRK", "KOR", "--year", "2019", "--out", out, cwd=tmp_path), "--out")
+    assert snapshot(tmp_path) == before
+
+
+# ---------------------------------------------------------------------------------------------- damaged folders
+def test_an_alias_bomb_in_a_folder_is_refused_by_load_and_verify(whole: dict[str, Path], tmp_path: Path) -> None:
+    folder = shutil.copytree(whole["run"], tmp_path / "run")
+    (folder / "scenario.resolved.yaml").write_text(BOMB + "\nsteps: 3\n")
+    reseal(folder)  # checksums match: only the input limits stand in the way
+    with pytest.raises(InputError, match="alias bomb"):
+        alignsim.load(folder)
+    edit_manifest(folder, text=json.dumps({"alignsim": "x"}))  # no checksums: nothing to verify, nothing parsed
+    refused(cli("verify", folder, cwd=tmp_path), "records no 'checksums'")
+
+
+def test_verify_refuses_an_unlisted_file_and_load_never_reads_it(whole: dict[str, Path], tmp_path: Path) -> None:
+    folder = shutil.copytree(whole["run"], tmp_path / "run")
+    (folder / "relations.parquet").unlink()
+    reseal(folder)
+    shutil.copy(whole["run"] / "relations.parquet", folder / "relations.parquet")  # slipped in afterwards
+    refused(cli("verify", folder, cwd=tmp_path), "relations.parquet", "not listed in the manifest")
+    with pytest.raises(InputError, match="not listed"):
+        alignsim.load(folder)
+
+
+def test_an_extra_part_of_a_streamed_run_is_refused(whole: dict[str, Path], tmp_path: Path) -> None:
+    folder = shutil.copytree(whole["stream"], tmp_path / "stream")
+    shutil.copy(folder / "relations" / "part-00000.parquet", folder / "relations" / "part-00009.parquet")
+    refused(cli("verify", folder, cwd=tmp_path), "part-00009.parquet", "not listed")
+
+
+def test_a_link_in_a_folder_is_never_followed(whole: dict[str, Path], tmp_path: Path) -> None:
+    folder = shutil.copytree(whole["run"], tmp_path / "run")
+    (folder / "events.csv").unlink()
+    (folder / "events.csv").symlink_to("/etc/hostname")
+    refused(cli("verify", folder, cwd=tmp_path), "symbolic link")
+    edit_manifest(folder, {"checksums": {"../../etc/hostname": {"bytes": 1, "sha256": "0"}}})
+    refused(cli("verify", folder, cwd=tmp_path), "not a file inside the folder")
+
+
+def test_a_manifest_without_checksums_is_refused(whole: dict[str, Path], tmp_path: Path) -> None:
+    folder = shutil.copytree(whole["run"], tmp_path / "run")
+    with (folder / "relations.csv").open("r+b") as fh:
+        fh.truncate(300)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["checksums"]
+    edit_manifest(folder, text=json.dumps(manifest))
+    refused(cli("verify", folder, cwd=tmp_path), "records no 'checksums'")
+    with pytest.raises(InputError, match="records no 'checksums'"):
+        alignsim.load(folder)
+
+
+def _records(folder: Path) -> dict[str, dict[str, object]]:
+    return json.loads((folder / "manifest.json").read_text())["checksums"]  # type: ignore[no-any-return]
+
+
+DAMAGED_MANIFESTS = {
+    "null_bytes": lambda f: {"checksums": {**_records(f), "events.csv": {**_records(f)["events.csv"], "bytes": None}}},
+    "text_rows": lambda f: {"checksums": {**_records(f), "events.csv": {**_records(f)["events.csv"], "rows": "many"}}},
+    "nested": lambda f: "[" * 100_000 + "]" * 100_000,
+    "another_kind": lambda f: {"kind": "sweep"},
+    "parts_claimed": lambda f: {"parts": 7, "replicates": 7},
+    "parts_text": lambda f: {"part_replicates": "one"},
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_MANIFESTS, ids=list(DAMAGED_MANIFESTS))
+def test_a_damaged_manifest_is_a_message(whole: dict[str, Path], tmp_path: Path, damage: str) -> None:
+    kind = "stream" if damage.startswith("parts") else "run"
+    folder = shutil.copytree(whole[kind], tmp_path / kind)
+    change = DAMAGED_MANIFESTS[damage](folder)
+    edit_manifest(folder, **({"text": change} if isinstance(change, str) else {"change": change}))
+    script = (
+        "import sys, alignsim\nfrom alignsim.errors import InputError\n"
+        f"try:\n    alignsim.load({str(folder)!r})\nexcept InputError as err:\n    sys.exit(f'error: {{err}}')\n"
+        "sys.exit('loaded')"
+    )
+    for proc in (
+        cli("verify", folder, cwd=tmp_path),
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=GUARD, cwd=tmp_path),
+    ):
+        if proc.returncode == 0 and proc.args[-1] == str(folder):
+            continue  # verify checks files, not the fields it does not use: then load must say what is wrong
+        assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error:") and "damaged" in proc.stderr or "not a sweep" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------- output
+def test_a_long_note_with_commas_does_not_lose_the_run(tmp_path: Path) -> None:
+    note = "a, b, " * 30_000  # 180,000 characters, quoted in events.csv
+    (tmp_path / "s.yaml").write_text(
+        "name: long_note\nworld: korea_2024\nsteps: 3\nshocks:\n"
+        f"  - {{type: recognition, date: 2024-02-01, source: KOR, target: CUB, note: {json.dumps(note)}}}\n"
+    )
+    proc = cli("run", "s.yaml", "--out", "out", "--no-charts", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert cli("verify", "out", cwd=tmp_path).returncode == 0
+
+
+def test_a_name_with_terminal_escapes_is_printed_escaped(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text('name: "evil\\e]0;pwned\\a\\e[2J"\nworld: korea_2024\nsteps: 2\n')
+    proc = cli("run", "s.yaml", "--no-charts", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+    assert "evil\\x1b]0;pwned\\x07" in proc.stdout
+
+
+# ---------------------------------------------------------------------------------------------- dashboard
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_dashboard_host_that_cannot_resolve_is_a_message(tmp_path: Path) -> None:
+    pytest.importorskip("streamlit")
+    refused(cli("dashboard", "--host", "999.1.1.1", cwd=tmp_path), "--host", "999.1.1.1")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_dashboard_server_stops_when_its_launcher_is_killed(tmp_path: Path) -> None:
+    pytest.importorskip("streamlit")
+    port = _port()
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "alignsim", "dashboard", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + GUARD
+        while not _answers(port):
+            assert time.monotonic() < deadline and launcher.poll() is None, "the dashboard never started"
+            time.sleep(0.5)
+        launcher.kill()  # SIGKILL: no handler of the launcher runs
+        launcher.wait()
+        deadline = time.monotonic() + GUARD
+        while _answers(port):
+            assert time.monotonic() < deadline, "the server outlived its launcher"
+            time.sleep(0.5)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
