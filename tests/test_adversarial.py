@@ -5,6 +5,7 @@ nothing written outside; a subprocess timeout guards against a hang (a guard, no
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from conftest import make_scenario
 
 import alignsim
 from alignsim.errors import InputError
+from alignsim.experiments.comparison import CompareResult, compare_scenarios
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario
 from alignsim.results.integrity import write_manifest
@@ -273,3 +275,35 @@ def test_dashboard_server_stops_when_its_launcher_is_killed(tmp_path: Path) -> N
     finally:
         if launcher.poll() is None:
             launcher.kill()
+
+
+# ---------------------------------------------------------------------------------------------- compare
+@pytest.fixture(scope="module")
+def comparison() -> CompareResult:
+    scenarios = [make_scenario(steps=4, replicates=3), make_scenario(steps=4, replicates=3, seed=1, name="other")]
+    return compare_scenarios(scenarios, workers=1)
+
+
+def test_compare_draws_a_difference_whose_mean_lies_outside_its_band(comparison: CompareResult, tmp_path: Path) -> None:
+    stuck = copy.deepcopy(comparison)
+    rows = stuck.outcomes.diff_mean.notna()
+    assert rows.any()
+    stuck.outcomes.loc[rows, "diff_p5"] = stuck.outcomes.loc[rows, "diff_mean"] + 0.25  # the mean below its band
+    folder = stuck.save(tmp_path / "c", runs=False)
+    assert (folder / "charts" / "differences_end.png").stat().st_size > 0
+    assert "chart_errors" not in json.loads((folder / "manifest.json").read_text())
+
+
+def test_a_chart_that_fails_is_reported_and_the_tables_kept(
+    comparison: CompareResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("'xerr' must not contain negative values")
+
+    monkeypatch.setattr(CompareResult, "plot_differences", broken)
+    folder = copy.deepcopy(comparison).save(tmp_path / "c")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "xerr" in manifest["chart_errors"]["differences_end.png"] and "could not be drawn" in caplog.text
+    assert (folder / "outcomes.csv").is_file() and (folder / "runs" / "other" / "relations.csv").is_file()
+    assert any((folder / "charts").glob("pair_*.png"))
+    alignsim.load(folder)  # whole and verified

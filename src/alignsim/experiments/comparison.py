@@ -19,8 +19,10 @@ What a comparison reports, per tracked pair (the union of the scenarios' ``track
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ from alignsim.viz.charts import SAVE_OPTIONS, figure, plot_comparison_pair, plot
 DEFAULT_REPLICATES = 100
 LOW, HIGH = 0.05, 0.95
 COMPARISON_TABLES = ("outcomes", "reactions", "blocs", "bands")
+LOG = logging.getLogger("alignsim")
 
 
 @dataclass
@@ -60,6 +63,8 @@ class CompareResult:
     reactions: pd.DataFrame
     blocs: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: Charts that could not be drawn when the folder was saved (file name -> error); the tables were written.
+    chart_errors: dict[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<CompareResult {' vs '.join(self.names)}: {self.replicates} replicates each, seed {self.manifest.get('seed')}>"
@@ -194,25 +199,41 @@ class CompareResult:
         (folder / "outcomes.md").write_text(outcomes_markdown(self.outcomes, self.names) + "\n", encoding="utf-8")
         (folder / "reactions.md").write_text(reactions_markdown(self.reactions, self.names) + "\n", encoding="utf-8")
         (folder / "blocs.md").write_text(blocs_markdown(self.blocs, self.names) + "\n", encoding="utf-8")
-        if charts:
-            (folder / "charts").mkdir()
-            figures = {f"pair_{pair}.png": self.plot_pair(pair) for pair in self.pairs}
-            figures["differences_end.png"] = self.plot_differences()
-            if len(self.reactions):
-                figures["reactions.png"] = self.plot_reactions()
-            for name, fig in figures.items():
-                fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
-            report_html.write_report(self, folder)  # the interactive twin of the charts
         if runs:
             for name, run in self.runs.items():
                 (folder / "runs" / name).mkdir(parents=True)
                 run._write(folder / "runs" / name, charts=False, parquet=parquet)
+        if charts:  # last, and never fatal: the tables above are the computed work
+            self.chart_errors = self._write_charts(folder)
         (folder / "README.md").write_text(self.to_markdown(), encoding="utf-8")
         manifest = {
             **self.manifest,
             "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
         }
+        if self.chart_errors:
+            manifest["chart_errors"] = self.chart_errors
         write_manifest(folder, manifest)
+
+    def _write_charts(self, folder: Path) -> dict[str, str]:
+        """Draw and save every chart; one that fails is logged and named in the result, the rest still drawn."""
+        (folder / "charts").mkdir()
+        drawers: dict[str, Callable[[], Any]] = {
+            f"pair_{pair}.png": partial(self.plot_pair, pair) for pair in self.pairs
+        }
+        drawers["differences_end.png"] = self.plot_differences
+        if len(self.reactions):
+            drawers["reactions.png"] = self.plot_reactions
+        drawers["report.html"] = partial(report_html.write_report, self, folder)
+        errors: dict[str, str] = {}
+        for name, draw in drawers.items():
+            try:
+                fig = draw()
+                if name.endswith(".png"):
+                    fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
+            except Exception as err:  # noqa: BLE001 - a chart that cannot be drawn must not lose the tables
+                errors[name] = f"{type(err).__name__}: {err}"
+                LOG.warning("the comparison's %s could not be drawn (%s); the tables are written", name, errors[name])
+        return errors
 
 
 # ---------------------------------------------------------------------------------------------

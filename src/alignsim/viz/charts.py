@@ -493,7 +493,7 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
         a.errorbar(
             rows.drift,
             labels,
-            xerr=[rows.drift - rows.drift_p5, rows.drift_p95 - rows.drift],
+            xerr=_band_error(rows.drift, rows.drift_p5, rows.drift_p95),
             fmt="none",
             ecolor=style.INK,
             elinewidth=0.9,
@@ -776,7 +776,7 @@ def plot_differences(outcomes: pd.DataFrame, ax: Axes | None = None, *, date: st
         a.errorbar(
             mine.diff_mean,
             y,
-            xerr=[mine.diff_mean - mine.diff_p5, mine.diff_p95 - mine.diff_mean],
+            xerr=_band_error(mine.diff_mean, mine.diff_p5, mine.diff_p95),
             fmt="o",
             color=color,
             capsize=3,
@@ -798,3 +798,9 @@ def plot_differences(outcomes: pd.DataFrame, ax: Axes | None = None, *, date: st
 
 
 # ---------------------------------------------------------------- all of them
+
+
+def _band_error(centre: Any, low: Any, high: Any) -> list[Any]:
+    """Error-bar lengths from ``centre`` to a band's ends; a centre outside its own band (a mean beside
+    a band that pairs stuck at -1 collapse to a point) gets a zero-length side instead of a negative one."""
+    return [np.clip(centre - low, 0, None), np.clip(high - centre, 0, None)]
