@@ -20,11 +20,15 @@ import pytest
 from conftest import make_scenario
 
 import alignsim
+from alignsim.config.scenario import Scenario, parse_scenario
+from alignsim.config.yaml_reader import read_yaml
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import CompareResult, compare_scenarios
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario
+from alignsim.results import chart_data
 from alignsim.results.integrity import write_manifest
+from alignsim.results.scaling import resolved_yaml
 
 GUARD = 120  # seconds: a case that has not ended by then hangs (a guard, not a timed assertion)
 BOMB = "\n".join(
@@ -307,3 +311,33 @@ def test_a_chart_that_fails_is_reported_and_the_tables_kept(
     assert (folder / "outcomes.csv").is_file() and (folder / "runs" / "other" / "relations.csv").is_file()
     assert any((folder / "charts").glob("pair_*.png"))
     alignsim.load(folder)  # whole and verified
+
+
+# ---------------------------------------------------------------------------------------------- after the work
+def test_a_repeated_shock_shows_its_own_firing_date(tmp_path: Path) -> None:
+    scenario = parse_scenario(
+        "world: korea_2024\nsteps: 7\nstart: 2024-01-01\nshocks:\n"
+        "  - {type: recognition, date: 2024-02-14, every: 2, source: KOR, target: CUB}\n"
+    )
+    events = run_scenario(scenario).events
+    fired = events[(events.origin == "scenario") & (events.type == "recognition")]
+    assert list(fired.date) == ["2024-02-14", "2024-04-14", "2024-06-14"]
+    assert list(fired.step) == [1, 3, 5]
+    shocks, _ = chart_data.shocks_and_reactions(events, [])  # what the chart's footer lists
+    recognitions = shocks[shocks.label.str.contains("recognition")]
+    assert [f"{d:%Y-%m-%d}" for d in recognitions.date] == ["2024-02-14", "2024-04-14", "2024-06-14"]
+
+
+def test_a_world_file_whose_top_level_is_a_list_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("- AAA\n- BBB\n")
+    (tmp_path / "s.yaml").write_text("world: w.yaml\nsteps: 2\n")
+    for command in ("validate", "run"):
+        refused(cli(command, "s.yaml", cwd=tmp_path), "w.yaml:1", "a world file is a mapping")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml", "w.yaml"]
+
+
+def test_an_exponent_without_dot_or_sign_is_a_number_and_text_that_looks_like_one_stays_text() -> None:
+    scenario = parse_scenario("world: korea_2024\nsteps: 2\nname: '1e10'\nparams: {beta: 1e-1, alpha: 5.0e-1}\n")
+    assert scenario.params.beta == 0.1 and scenario.params.alpha == 0.5
+    again = Scenario.model_validate(read_yaml(resolved_yaml(scenario.resolved()), "again")[0])
+    assert again.name == "1e10" and again.params.beta == 0.1

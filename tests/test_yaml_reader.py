@@ -10,14 +10,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignsim.config.yaml_reader import MAX_DEPTH, YamlTree, read_yaml
+from alignsim.config.yaml_reader import MAX_DEPTH, SafeDumper, YamlTree, read_yaml
 from alignsim.errors import InputError
 
 SNIPPETS = [
     "",
     "# only a comment\n",
     "---\n",
-    "a: 1:20\nb: 0x1F\nc: yes\nd: ~\ne: .inf\nf: 1_000\ng: 2024-01-01 10:00:00\nh: '1'\nj: 0o17\nk: 017\nl: +.5\nm: 1e3\n",
+    "a: 1:20\nb: 0x1F\nc: yes\nd: ~\ne: .inf\nf: 1_000\ng: 2024-01-01 10:00:00\nh: '1'\nj: 0o17\nk: 017\nl: +.5\n",
     "start: 2024-03-01\nend: 2024-03-01T10:00:00Z\n",
     "i: !!str 12\nf: !!float 3\nn: !!null ''\nb: !!bool 'true'\n",
     "a: &x [1, {b: 2}]\nc: *x\nd: &s text\ne: *s\n",
@@ -41,6 +41,14 @@ def test_reads_what_safe_load_reads(text: str) -> None:
     assert same(data, yaml.safe_load(text))
 
 
+def test_an_exponent_without_dot_or_sign_is_a_float_as_in_yaml_1_2() -> None:
+    """PyYAML's YAML 1.1 rule reads '1e3' and '1.0e10' as text; a user writing them means numbers."""
+    data, _ = read_yaml("a: 1e3\nb: 1.0e10\nc: -2E-3\nd: 1.0e-3\ne: 1e\nf: '1e3'\n", "f.yaml")
+    assert data == {"a": 1000.0, "b": 1e10, "c": -0.002, "d": 0.001, "e": "1e", "f": "1e3"}
+    assert all(type(data[k]) is float for k in "abcd")
+    assert yaml.dump({"t": "1e3"}, Dumper=SafeDumper) == "t: '1e3'\n"  # written back as text, quoted
+
+
 plain = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8) | st.dates(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=4),
@@ -52,7 +60,7 @@ plain = st.recursive(
 @given(plain, st.booleans())
 def test_any_plain_data_round_trips_like_safe_load(data: Any, flow: bool) -> None:
     shared = {"x": data, "y": data}  # the same object twice: safe_dump writes an anchor and an alias
-    text = yaml.safe_dump(shared, default_flow_style=flow, allow_unicode=True)
+    text = yaml.dump(shared, Dumper=SafeDumper, default_flow_style=flow, allow_unicode=True)
     assert read_yaml(text, "f.yaml")[0] == yaml.safe_load(text)
 
 

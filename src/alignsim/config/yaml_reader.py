@@ -12,6 +12,7 @@ tag such as ``!!binary``, a merge key ``<<``) is read by PyYAML's own safe const
 from __future__ import annotations
 
 import os
+import re
 import stat
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,23 @@ import yaml
 
 from alignsim.errors import InputError
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 10x faster
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 10x faster
+
+#: YAML 1.2's floats that YAML 1.1 (PyYAML) reads as text: an exponent without a dot or without a sign
+#: ('1e10', '1.0e10', '2E-3'). A parameter written 1.0e10 is a number, as a user means it.
+EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with :data:`EXPONENT_FLOAT` read as a float."""
+
+
+class SafeDumper(yaml.SafeDumper):
+    """The safe dumper, quoting text such as '1e10' that :class:`_SafeLoader` would read back as a float."""
+
+
+for _cls in (_SafeLoader, SafeDumper):
+    _cls.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, list("-+0123456789"))
 
 MAX_FILE_BYTES = 20 * 2**20  # no scenario, world or landscape file comes near 20 MiB; /dev/zero would fill memory
 MAX_ALIAS_VALUES = 100_000  # values that aliases may add once expanded: a "billion laughs" file adds billions

@@ -19,6 +19,7 @@ Threads. :meth:`AlignmentModel.run` holds BLAS to one thread (:mod:`alignsim.bla
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -222,7 +223,7 @@ class AlignmentModel(mesa.Model):
         impulse = deltas[0][2] if deltas else 0.0  # the actor-side change, first by convention
         source = self._index[event.source or ""]
         target = self._index[event.target] if event.target else source
-        date = event.date if origin == "scenario" and event.date is not None else self.date
+        date = firing_date(event, self.date) if origin == "scenario" else self.date
         entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse)
         self.log.append(entry)
         self._log_by_step.setdefault(self.month, []).append(entry)
@@ -311,3 +312,14 @@ class AlignmentModel(mesa.Model):
 
     def note_courted(self, i: int, j: int) -> None:
         self.courted_at[i, j] = self.month
+
+
+def firing_date(event: Event, month: dt.date) -> dt.date:
+    """The date a scripted shock fires in ``month``: its own date the first time; a repeat (``every:``)
+    keeps the day of the month in the month it fires (its first date at every firing hid when it fired)."""
+    if event.date is None:
+        return month
+    if event.every is None:
+        return event.date
+    day = min(event.date.day, calendar.monthrange(month.year, month.month)[1])
+    return month.replace(day=day)

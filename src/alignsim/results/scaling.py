@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from alignsim.config.scenario import Scenario
-from alignsim.config.yaml_reader import read_yaml
+from alignsim.config.yaml_reader import SafeDumper, read_yaml
 
 #: A replicate's relations table larger than this many rows is written as Parquet only (unless CSV is asked for).
 CSV_ROWS_PER_REPLICATE = 500_000
@@ -59,10 +59,10 @@ def plain_yaml(data: Any, **options: Any) -> str:
     PyYAML writes a few characters raw that its reader then takes for a line break (NEL, U+0085, in
     a note), so a text that does not read back as ``data`` is written again with every non-ASCII
     character escaped."""
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, **options)
+    text = yaml.dump(data, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, **options)
     if read_yaml(text, "<resolved scenario>")[0] == data:
         return text
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, **options)
+    return yaml.dump(data, Dumper=SafeDumper, sort_keys=False, allow_unicode=False, **options)
 
 
 def fast_yaml(data: Any) -> str:
