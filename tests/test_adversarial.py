@@ -341,3 +341,34 @@ def test_an_exponent_without_dot_or_sign_is_a_number_and_text_that_looks_like_on
     assert scenario.params.beta == 0.1 and scenario.params.alpha == 0.5
     again = Scenario.model_validate(read_yaml(resolved_yaml(scenario.resolved()), "again")[0])
     assert again.name == "1e10" and again.params.beta == 0.1
+
+
+# ---------------------------------------------------------------------------------------------- limits of time and memory
+def _keys(indent: str, n: int) -> str:
+    return "".join(f"{indent}unknown_key_{k}: 1\n" for k in range(n))
+
+
+BIG_NOTE = "x" * 2**20
+LIMITS = {
+    "unknown_keys": ("world: korea_2024\nsteps: 2\n" + _keys("", 32_000), ("unknown key", "more problems")),
+    "unknown_params": ("world: korea_2024\nsteps: 2\nparams:\n" + _keys("  ", 32_000), ("more problems",)),
+    "duplicate_pairs": ("world: korea_2024\nsteps: 2\ntrack:\n" + "  - PRK-KOR\n" * 500_000, ("tracked twice",)),
+    "aliased_string": (
+        f'world: korea_2024\nsteps: 2\ndescription: &big "{BIG_NOTE}"\nshocks:\n'
+        + "  - {type: recognition, date: 2024-02-01, source: KOR, target: CUB, note: *big}\n" * 300,
+        ("MiB of text", "alias bomb"),
+    ),
+    "aliased_string_with_merge_key": (  # the node-tree path (a merge key is left to PyYAML's constructor)
+        f'x: {{<<: {{a: 1}}}}\nworld: korea_2024\nsteps: 2\ndescription: &big "{BIG_NOTE}"\nnotes: [{", ".join(["*big"] * 300)}]\n',
+        ("MiB of text", "alias bomb"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LIMITS, ids=list(LIMITS))
+def test_a_file_under_the_size_cap_is_refused_with_bounded_work(tmp_path: Path, case: str) -> None:
+    text, fragments = LIMITS[case]
+    (tmp_path / "s.yaml").write_text(text)
+    refused(cli("validate", "s.yaml", cwd=tmp_path), *fragments)
+    refused(cli("run", "s.yaml", "--no-charts", cwd=tmp_path), *fragments)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

@@ -41,6 +41,7 @@ from alignsim.world.spec import (
     WorldProblems,
     WorldSpec,
     did_you_mean,
+    hint_budget,
     merge_world,
     shipped_world_path,
     shipped_worlds,
@@ -103,9 +104,13 @@ class Scenario(BaseModel):
     @field_validator("track")
     @classmethod
     def _pairs(cls, track: tuple[str, ...]) -> tuple[str, ...]:
-        for pair in track:
+        first: dict[str, int] = {}
+        for n, pair in enumerate(track):
             if pair.count("-") != 1:
                 raise ValueError(f"'{pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
+            if pair in first:  # 500,000 copies of one pair kept a run busy for minutes
+                raise ValueError(f"'{pair}' is tracked twice (track[{first[pair]}] and track[{n}]); list each pair once")
+            first[pair] = n
         return track
 
     @field_validator("start")
@@ -502,7 +507,8 @@ def is_world_mapping(data: Any) -> bool:
 def load_world_file(path: str | Path) -> WorldSpec:
     """Read and validate a world file on its own (``alignsim validate my_world.yaml``)."""
     path = Path(path)
-    return resolve_world(str(path), Path("."))  # relative stays relative: messages name the path as given
+    with hint_budget():
+        return resolve_world(str(path), Path("."))  # relative stays relative: messages name the path as given
 
 
 def world_file_warnings(path: str | Path, spec: WorldSpec) -> list[str]:
@@ -516,6 +522,11 @@ def parse_scenario(text: str, *, path: str | Path = "<string>") -> Scenario:
     data, tree = read_yaml(text, path)
     _check_top_level(data, path)
     data.setdefault("name", Path(path).stem)
+    with hint_budget():  # bounded work for a file of thousands of mistakes
+        return _validate_scenario(data, tree, path)
+
+
+def _validate_scenario(data: dict[str, Any], tree: YamlTree, path: str | Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": Path(path).parent})
         scenario._warnings = tuple(_located_notes(scenario._notes, tree, path))

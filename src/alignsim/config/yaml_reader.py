@@ -42,6 +42,9 @@ for _cls in (_SafeLoader, SafeDumper):
 
 MAX_FILE_BYTES = 20 * 2**20  # no scenario, world or landscape file comes near 20 MiB; /dev/zero would fill memory
 MAX_ALIAS_VALUES = 100_000  # values that aliases may add once expanded: a "billion laughs" file adds billions
+#: characters of text that aliases may add once expanded: a 1 MiB note aliased 300 times passed the
+#: count above and took a run 284 s and 1.9 GB; this bounds the expanded data to twice a file's size
+MAX_ALIAS_CHARS = MAX_FILE_BYTES
 MAX_DEPTH = 200  # nesting of lists and mappings
 
 _TAG = "tag:yaml.org,2002:"
@@ -144,10 +147,10 @@ class _Unusual(Exception):
 class _Open:
     """A mapping or list being built: its value, anchor, where its keys were first seen."""
 
-    __slots__ = ("value", "anchor", "start", "key", "key_lines")
+    __slots__ = ("value", "anchor", "start", "start_chars", "key", "key_lines")
 
-    def __init__(self, value: dict[Any, Any] | list[Any], anchor: str | None, start: int) -> None:
-        self.value, self.anchor, self.start = value, anchor, start
+    def __init__(self, value: dict[Any, Any] | list[Any], anchor: str | None, start: int, start_chars: int) -> None:
+        self.value, self.anchor, self.start, self.start_chars = value, anchor, start, start_chars
         self.key: Any = _Open  # _Open itself stands for "no key read yet"
         self.key_lines: dict[Any, int] = {}
 
@@ -157,10 +160,11 @@ class _EventBuilder:
 
     def __init__(self, text: str, path: str | Path) -> None:
         self.loader, self.path = _SafeLoader(text), path
-        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, values it holds once expanded)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values and characters expanded)
         self.open_anchors: set[str] = set()
         self.scalars: dict[tuple[Any, ...], Any] = {}  # (tag, text, implicit) -> value: most values repeat
         self.count = self.added = 0  # values built (aliases expanded); values added by aliases
+        self.chars = self.added_chars = 0  # the same in characters of text
 
     def document(self) -> Any:
         try:
@@ -199,7 +203,7 @@ class _EventBuilder:
                 done = stack.pop()
                 value = done.value
                 if done.anchor is not None:
-                    self.anchors[done.anchor] = (value, self.count - done.start)
+                    self.anchors[done.anchor] = (value, self.count - done.start, self.chars - done.start_chars)
                     self.open_anchors.discard(done.anchor)
             if not stack:
                 return value
@@ -215,7 +219,7 @@ class _EventBuilder:
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self.count += 1
-        return _Open({} if mapping else [], event.anchor, self.count - 1)
+        return _Open({} if mapping else [], event.anchor, self.count - 1, self.chars)
 
     def scalar(self, event: yaml.ScalarEvent, stack: list[_Open]) -> Any:
         key = (event.tag, event.value, event.implicit)
@@ -224,9 +228,10 @@ class _EventBuilder:
         except KeyError:
             value = self.scalars[key] = self.construct(event, stack)
         self.count += 1
+        self.chars += len(event.value)
         if event.anchor is not None:
             self.new_anchor(event)
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, len(event.value))
         return value
 
     def construct(self, event: yaml.ScalarEvent, stack: list[_Open]) -> Any:
@@ -259,13 +264,21 @@ class _EventBuilder:
             )
         if name not in self.anchors:
             raise self.error(f"not valid YAML: found undefined alias '{name}'", event)
-        value, size = self.anchors[name]
+        value, size, chars = self.anchors[name]
         self.count += size
         self.added += size
+        self.chars += chars
+        self.added_chars += chars
         if self.added > MAX_ALIAS_VALUES:
             raise self.error(
                 f"its aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values beyond those written, the "
                 "most that may be added that way (is this an alias bomb?)",
+                event,
+            )
+        if self.added_chars > MAX_ALIAS_CHARS:
+            raise self.error(
+                f"its aliases (*name) expand to more than {MAX_ALIAS_CHARS // 2**20} MiB of text beyond what is "
+                "written, the most that may be added that way (is this an alias bomb?)",
                 event,
             )
         return value
@@ -315,6 +328,7 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
     "billion laughs" bomb), that refers to itself, or nests deeper than MAX_DEPTH -- before anything
     walks or constructs it. Sizes are memoised per node, so this costs one pass over the file's nodes."""
     sizes: dict[int, int] = {}
+    chars: dict[int, int] = {}  # characters of text under each node, aliases expanded
     open_nodes: set[int] = set()
 
     def size(node: yaml.Node, depth: int) -> int:
@@ -330,16 +344,25 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
             )
         if depth > MAX_DEPTH:
             raise InputError(f"nests lists and mappings more than {MAX_DEPTH} deep", path=path, line=line)
-        total = 1
+        total, text = 1, len(node.value) if isinstance(node, yaml.ScalarNode) else 0
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             open_nodes.add(key)
             children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
             total += sum(size(child, depth + 1) for child in children)
+            text = sum(chars[id(child)] for child in children)
             open_nodes.discard(key)
-        sizes[key] = total
+        sizes[key], chars[key] = total, text
         return total
 
     expanded = size(root, 0)
+    written = sum(len(n.value) for n in _scalars(root))
+    if chars[id(root)] - written > MAX_ALIAS_CHARS:
+        raise InputError(
+            f"its aliases (*name) expand to {chars[id(root)] / 2**20:,.0f} MiB of text; at most "
+            f"{MAX_ALIAS_CHARS // 2**20} MiB may be added that way (is this an alias bomb?)",
+            path=path,
+            line=1,
+        )
     if expanded - len(sizes) > MAX_ALIAS_VALUES:
         raise InputError(
             f"its aliases (*name) expand to {expanded:,} values, {expanded - len(sizes):,} more than written; at most "
@@ -347,6 +370,24 @@ def check_size(root: yaml.Node, path: str | Path) -> None:
             path=path,
             line=1,
         )
+
+
+def _scalars(root: yaml.Node) -> list[yaml.ScalarNode]:
+    """Every distinct scalar node under ``root``, each once (an alias is the same node again)."""
+    seen: set[int] = set()
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found.append(node)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return found
 
 
 def check_nodes(node: yaml.Node, names: list[str], path: str | Path) -> None:
