@@ -168,9 +168,15 @@ def test_run_keeps_an_existing_folder_unless_overwrite(
     code, _, err = cli_main("run", "short.yaml", "--out", out, "--no-charts", capsys=capsys)
     assert code == 2 and "--overwrite" in err
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    code, _, err = cli_main("run", "short.yaml", "--out", out, "--no-charts", "--overwrite", capsys=capsys)
+    assert code == 2 and "not written by alignsim" in err  # --overwrite replaces only alignsim's own folders
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    (out / "notes.txt").unlink()
+    assert alignsim_cli("run", "short.yaml", "--out", out, "--no-charts", cwd=tmp_path).returncode == 0
+    (out / "events.csv").write_text("edited")
     replaced = alignsim_cli("run", "short.yaml", "--out", out, "--no-charts", "--overwrite", cwd=tmp_path)
     assert replaced.returncode == 0, replaced.stderr
-    assert not (out / "notes.txt").exists() and (out / "manifest.json").is_file()
+    assert (out / "events.csv").read_text() != "edited" and (out / "manifest.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["short.yaml", "taken"]  # no temporary leftovers
 
 

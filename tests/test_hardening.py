@@ -119,8 +119,8 @@ CORPUS = [
         "param_text_number",
         ("validate", S),
         2,
-        ("field 'params.beta'", "write 1.0e-3"),
-        {S: "steps: 2\nparams: {beta: 1e-3}\n"},
+        ("field 'params.beta'", "in quotes is text: write 1e-3 without quotes"),
+        {S: "steps: 2\nparams: {beta: '1e-3'}\n"},
     ),
     Case("param_nan", ("validate", S), 2, ("field 'params.noise'", "finite"), {S: "steps: 2\nparams: {noise: .nan}\n"}),
     Case(
@@ -238,7 +238,7 @@ CORPUS = [
         "landscape_exponent_text",
         ("landscape", "l.yaml"),
         2,
-        ("'1e300'", "1.0e+300"),
+        ("overflow", "rescale"),  # 1e300 is a number (YAML 1.2's rule), too large for the energy
         {"l.yaml": "actors: [{name: A, size: 1e300}, {name: B, size: 1}]\npropensity: [[0, 1], [1, 0]]\n"},
     ),
     Case(

@@ -80,11 +80,7 @@ def _pydantic_message(err: Any) -> str:
     if kind == "missing":
         return f"required key '{err['loc'][-1]}' is missing"
     if kind in ("float_type", "finite_number", "float_parsing"):
-        hint = (
-            "; YAML reads 1e300 (no dot) as text: write 1.0e+300"
-            if isinstance(value, str) and "e" in value.lower()
-            else ""
-        )
+        hint = "; a number in quotes is text: write it without quotes" if isinstance(value, str) else ""
         return f"expected a finite number, got {value!r}{hint}"
     if kind == "greater_than":
         return f"must be > {err['ctx']['gt']:g}, got {value!r}"

@@ -109,7 +109,9 @@ class Scenario(BaseModel):
             if pair.count("-") != 1:
                 raise ValueError(f"'{pair}' is not a pair; write two state codes joined by '-', e.g. 'PRK-CUB'")
             if pair in first:  # 500,000 copies of one pair kept a run busy for minutes
-                raise ValueError(f"'{pair}' is tracked twice (track[{first[pair]}] and track[{n}]); list each pair once")
+                raise ValueError(
+                    f"'{pair}' is tracked twice (track[{first[pair]}] and track[{n}]); list each pair once"
+                )
             first[pair] = n
         return track
 
@@ -711,13 +713,9 @@ _EXPECTED = {
 
 
 def _exponent_hint(value: Any) -> str:
-    """YAML 1.1 reads 1e-3 (no dot, no sign in the exponent) as text: say how to write the number."""
-    if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", value.strip()):
-        mantissa, exponent = re.split("[eE]", value.strip())
-        sign = "" if exponent.startswith(("-", "+")) else "+"
-        return (
-            f"; YAML reads {value} as text: write {mantissa if '.' in mantissa else mantissa + '.0'}e{sign}{exponent}"
-        )
+    """A number in quotes ('1e-3') is text: say so (unquoted, 1e-3 and 1.0e-3 are both numbers)."""
+    if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?([eE][-+]?\d+)?", value.strip()):
+        return f"; '{value}' in quotes is text: write {value.strip()} without quotes"
     return ""
 
 
