@@ -17,15 +17,18 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_scenario
+from conftest import REPO, make_scenario
 
 import alignsim
+from alignsim.cli.cost import MAX_BYTES, MAX_SECONDS
+from alignsim.cli.sweep import sweep_estimate
 from alignsim.config.scenario import Scenario, parse_scenario
 from alignsim.config.yaml_reader import read_yaml
 from alignsim.errors import InputError
 from alignsim.experiments.comparison import CompareResult, compare_scenarios
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.streaming import stream_scenario
+from alignsim.experiments.sweep import load_sweep_scenario
 from alignsim.results import chart_data
 from alignsim.results.integrity import write_manifest
 from alignsim.results.scaling import resolved_yaml
@@ -372,3 +375,48 @@ def test_a_file_under_the_size_cap_is_refused_with_bounded_work(tmp_path: Path, 
     refused(cli("validate", "s.yaml", cwd=tmp_path), *fragments)
     refused(cli("run", "s.yaml", "--no-charts", cwd=tmp_path), *fragments)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+SWEEP = """\
+world: korea_2024
+steps: 36
+sweep:
+  design: grid
+  levels: {levels}
+  replicates: {replicates}
+  parameters:
+    - {{path: beta, bounds: [0.05, 0.2]}}
+    - {{path: kappa, bounds: [0.1, 0.5]}}
+    - {{path: alpha, bounds: [0, 0.005]}}
+  outcomes:
+    - {{name: end, kind: relation, pair: PRK-KOR}}
+"""
+
+
+def _landscape(n: int) -> str:
+    actors = ", ".join(f"{{name: A{k}, size: 1}}" for k in range(n))
+    rows = ", ".join("[" + ", ".join("0" if i == j else "0.5" for j in range(n)) + "]" for i in range(n))
+    return f"actors: [{actors}]\npropensity: [{rows}]\n"
+
+
+def test_a_costly_sweep_is_refused_with_its_estimate_before_any_run(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(SWEEP.format(levels=30, replicates=10))
+    refused(cli("sweep", "s.yaml", "--workers", "2", cwd=tmp_path), "27,000 points x 10 replicates", "--accept-cost")
+    (tmp_path / "huge.yaml").write_text(SWEEP.format(levels=100, replicates=10_000))
+    refused(cli("sweep", "huge.yaml", "--accept-cost", cwd=tmp_path), "more than this machine has")
+    warned = cli("validate", "s.yaml", cwd=tmp_path)
+    assert warned.returncode == 0 and "--accept-cost" in warned.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.yaml", "s.yaml"]
+
+
+def test_the_shipped_sweep_needs_no_confirmation() -> None:
+    scenario = load_sweep_scenario(REPO / "scenarios" / "sensitivity_article.yaml")
+    _, seconds, memory = sweep_estimate(scenario, workers=2)
+    assert seconds < MAX_SECONDS and memory < MAX_BYTES
+
+
+def test_a_costly_exact_landscape_is_refused_with_its_estimate(tmp_path: Path) -> None:
+    (tmp_path / "l.yaml").write_text(_landscape(30))
+    refused(cli("landscape", "l.yaml", "--exact-limit", "30", cwd=tmp_path), "2^29", "GB of memory", "--accept-cost")
+    (tmp_path / "small.yaml").write_text(_landscape(12))
+    assert cli("landscape", "small.yaml", "--exact-limit", "30", cwd=tmp_path).returncode == 0

@@ -12,6 +12,10 @@ from typing import Any
 
 from alignsim.dashboard.launch import DEFAULT_HOST, DEFAULT_PORT
 
+ACCEPT_COST_HELP = (
+    "run a request estimated at more than 10 minutes or 1 GB of memory (refused otherwise, with the estimate)"
+)
+
 
 def add_run(sub: Any) -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario and write a run folder")
@@ -133,6 +137,7 @@ def add_landscape(sub: Any) -> argparse.ArgumentParser:
     )
     cmd.add_argument("--starts", type=int, default=2000, help="random descents above --exact-limit (default 2000)")
     cmd.add_argument("--seed", type=int, default=0, help="seed of the random descents above --exact-limit (default 0)")
+    cmd.add_argument("--accept-cost", action="store_true", help=ACCEPT_COST_HELP)
     return cmd
 
 
@@ -172,6 +177,7 @@ def add_sweep(sub: Any) -> argparse.ArgumentParser:
         help="run on the Dask cluster at tcp://HOST:PORT (default: $ALIGNSIM_SCHEDULER; unset: local processes)",
     )
     sweep.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    sweep.add_argument("--accept-cost", action="store_true", help=ACCEPT_COST_HELP)
     sweep.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     return sweep

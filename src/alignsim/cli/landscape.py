@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from alignsim.cli.cost import check_cost, landscape_cost
 from alignsim.config.landscape_file import landscape_report, load_landscape_file
 from alignsim.errors import InputError
 
@@ -28,6 +29,10 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         raise InputError("must be 0 or more", field="--seed")
     problem = load_landscape_file(args.file)
     n = len(problem.names)
+    if n <= args.exact_limit:
+        seconds, memory = landscape_cost(n)
+        what = f"enumerating the 2^{n - 1} = {2 ** (n - 1):,} configurations of {n} actors (--exact-limit {args.exact_limit})"
+        check_cost(what, seconds, memory, accepted=args.accept_cost, field="--exact-limit")
     if n > args.exact_limit and args.starts * n > MAX_DESCENT_CELLS:
         raise InputError(
             f"{args.starts:,} descents of {n} actors would hold {args.starts * n:,} sides in memory at once; "

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from typing import TYPE_CHECKING
 
 from alignsim.cli.common import MAX_WORKERS
+from alignsim.cli.cost import check_cost, sweep_cost
 from alignsim.cli.output import numbered_note
-from alignsim.config.scenario import check_option
+from alignsim.config.scenario import Scenario, check_option
 from alignsim.errors import InputError
 from alignsim.experiments.sweep import (
     INDEX_FILES,
@@ -31,6 +33,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario = load_sweep_scenario(args.scenario)
     out = args.out or default_folder(f"sweep_{scenario.name}")
     check_out(out, overwrite=args.overwrite)
+    _check_sweep_cost(scenario, args)
     started = time.perf_counter()
     result = run_sweep(
         scenario,
@@ -65,6 +68,42 @@ def _check_options(args: argparse.Namespace) -> None:
         check_option(f"--{name}", f"sweep.{name}", getattr(args, name))
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
         raise InputError(f"{args.workers} is out of range (allowed: >= 1 and <= {MAX_WORKERS})", field="--workers")
+
+
+def _check_sweep_cost(scenario: Scenario, args: argparse.Namespace) -> None:
+    """Refuse a sweep estimated past the cost limits before any run, unless --accept-cost."""
+    what, seconds, memory = sweep_estimate(
+        scenario, samples=args.samples, replicates=args.replicates, workers=args.workers
+    )
+    check_cost(what, seconds, memory, accepted=args.accept_cost, field="sweep", path=args.scenario)
+
+
+def sweep_estimate(
+    scenario: Scenario, *, samples: int | None = None, replicates: int | None = None, workers: int | None = None
+) -> tuple[str, float, float]:
+    """The sweep described, with its estimated seconds and bytes (:func:`alignsim.cli.cost.sweep_cost`)."""
+    assert scenario.sweep is not None  # load_sweep_scenario refused a scenario without one
+    updates = {k: v for k, v in {"samples": samples, "replicates": replicates}.items() if v is not None}
+    spec = scenario.sweep.model_copy(update=updates)
+    points = design_size(spec)
+    workers = workers or os.cpu_count() or 1
+    states = len(scenario.world_spec.states)
+    seconds, memory = sweep_cost(points, spec.replicates, len(spec.parameters), states, scenario.steps, workers)
+    what = (
+        f"a {spec.design} sweep of {points:,} points x {spec.replicates:,} replicates "
+        f"({states} states, {scenario.steps} steps, {workers} workers)"
+    )
+    return what, seconds, memory
+
+
+def sweep_cost_warning(scenario: Scenario) -> str | None:
+    """What ``alignsim validate`` says of a sweep that ``alignsim sweep`` would refuse without --accept-cost."""
+    what, seconds, memory = sweep_estimate(scenario)
+    try:
+        check_cost(what, seconds, memory, accepted=False, field="sweep")
+    except InputError as err:
+        return f"warning: {err.message}"
+    return None
 
 
 def _outcome_line(result: SweepResult, outcome: str) -> str:

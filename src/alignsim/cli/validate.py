@@ -18,6 +18,8 @@ EXIT_BAD_INPUT = 2
 
 #: The checks of a ``sweep:`` block build a model to list its metrics (Mesa, pandas).
 SWEEP_CHECKS = "alignsim.experiments.sweep"
+#: The estimated cost of a sweep (alignsim sweep refuses a costly one without --accept-cost).
+SWEEP_COST = "alignsim.cli.sweep"
 #: The steady-state warning for given initial relations builds a model too.
 STEADY_STATE = "alignsim.cli.steady"
 
@@ -48,6 +50,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 importlib.import_module(SWEEP_CHECKS).raise_problems(
                     s, path
                 )  # paths, bounds and codes of the sweep: block
+                if warning := importlib.import_module(SWEEP_COST).sweep_cost_warning(s):
+                    print(warning, file=sys.stderr)
             except InputError as err:
                 failed += 1
                 print(f"error: {getattr(err, 'full_text', None) or err}", file=sys.stderr)
