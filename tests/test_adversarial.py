@@ -420,3 +420,11 @@ def test_a_costly_exact_landscape_is_refused_with_its_estimate(tmp_path: Path) -
     refused(cli("landscape", "l.yaml", "--exact-limit", "30", cwd=tmp_path), "2^29", "GB of memory", "--accept-cost")
     (tmp_path / "small.yaml").write_text(_landscape(12))
     assert cli("landscape", "small.yaml", "--exact-limit", "30", cwd=tmp_path).returncode == 0
+
+
+def test_identical_runs_of_the_193_state_world_write_identical_parquet(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text("name: un\nworld: un193\nsteps: 14\n")  # past 500,000 rows: Parquet only
+    for out in ("a", "b"):  # separate processes, as two users would run it
+        assert cli("run", "s.yaml", "--out", out, "--no-charts", "--quiet", cwd=tmp_path, guard=600).returncode == 0
+    a, b = (json.loads((tmp_path / out / "manifest.json").read_text())["checksums"] for out in ("a", "b"))
+    assert "relations.parquet" in a and a == b

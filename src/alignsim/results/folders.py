@@ -313,17 +313,22 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
     import pyarrow.parquet as pq
 
     t, p = len(cube.steps), len(cube.sources)
-    dates, sources, targets = (
-        pa.array(np.asarray(a, dtype=object).tolist(), type=pa.string())
-        for a in (cube.dates, cube.sources, cube.targets)
-    )
+    dates = pa.array(np.asarray(cube.dates, dtype=object).tolist(), type=pa.string())
+    # each state code once in its dictionary: a dictionary of 37,056 codes with repeats made the
+    # writer's bytes differ between identical runs of the 193-state world (the data did not)
+    source_codes, source_index = np.unique(np.asarray(cube.sources, dtype=str), return_inverse=True)
+    target_codes, target_index = np.unique(np.asarray(cube.targets, dtype=str), return_inverse=True)
+    codes = {
+        "source": (pa.array(source_codes.tolist(), type=pa.string()), source_index.astype(np.int32)),
+        "target": (pa.array(target_codes.tolist(), type=pa.string()), target_index.astype(np.int32)),
+    }
     per_chunk = max(1, ROWS_PER_CHUNK // max(1, t * p))
     with pq.ParquetWriter(path, _relations_schema(cube), store_schema=False) as writer:
         for start in range(0, cube.replicates, per_chunk):
             stop = min(start + per_chunk, cube.replicates)
             reps = stop - start
             step_index = np.tile(np.repeat(np.arange(t, dtype=np.int32), p), reps)
-            pair_index = pa.array(np.tile(np.arange(p, dtype=np.int32), reps * t))
+            pair_index = np.tile(np.arange(p, dtype=np.int32), reps * t)
             columns: dict[str, pa.Array] = {
                 "replicate": pa.array(np.repeat(np.arange(start, stop, dtype=np.int64), t * p))
             }
@@ -333,8 +338,8 @@ def write_relations_parquet(cube: RelationCube, path: Path) -> None:
                 elif column == "date":
                     columns[column] = pa.DictionaryArray.from_arrays(pa.array(step_index), dates)
                 elif column in ("source", "target"):
-                    codes = sources if column == "source" else targets
-                    columns[column] = pa.DictionaryArray.from_arrays(pair_index, codes)
+                    dictionary, index = codes[column]
+                    columns[column] = pa.DictionaryArray.from_arrays(pa.array(index[pair_index]), dictionary)
                 else:
                     columns[column] = pa.array(cube.values[column][start:stop].reshape(-1))
             writer.write_table(pa.table(columns, schema=writer.schema))
