@@ -69,7 +69,7 @@ from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
-from alignsim.results.folders import has_pyarrow, write_csv, write_folder
+from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder
 from alignsim.results.integrity import read_manifest, write_manifest
 from alignsim.results.manifest import make_manifest
 from alignsim.results.scaling import resolved_yaml
@@ -518,7 +518,7 @@ class SweepResult:
                 (folder / "charts").mkdir()
                 for outcome in self.outcomes:
                     fig = self.plot_indices(outcome)
-                    fig.savefig(folder / "charts" / f"{kind}_{outcome}.png", **SAVE_OPTIONS)
+                    fig.savefig(folder / "charts" / f"{kind}_{safe_name(outcome)}.png", **SAVE_OPTIONS)
             files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
             write_manifest(folder, {**self.manifest, "files": [*files, "manifest.json"]})
 
