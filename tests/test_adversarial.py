@@ -14,8 +14,10 @@ import stat
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 from conftest import REPO, make_scenario
 
@@ -428,3 +430,12 @@ def test_identical_runs_of_the_193_state_world_write_identical_parquet(tmp_path:
         assert cli("run", "s.yaml", "--out", out, "--no-charts", "--quiet", cwd=tmp_path, guard=600).returncode == 0
     a, b = (json.loads((tmp_path / out / "manifest.json").read_text())["checksums"] for out in ("a", "b"))
     assert "relations.parquet" in a and a == b
+
+
+def test_a_48_month_chart_draws_without_a_date_locator_warning() -> None:
+    result = run_scenario(parse_scenario("world: korea_2024\nsteps: 48\ntrack: [PRK-KOR]\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # AutoDateLocator's "unable to pick an appropriate interval" fails here
+        fig = result.plot_pairs()
+        fig.canvas.draw()
+    plt.close(fig)

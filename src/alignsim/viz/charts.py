@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, to_rgb
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import MONTHLY, AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
@@ -600,6 +600,9 @@ def draw_band(a: Axes, dates: Any, low: Any, mid: Any, high: Any, *, color: str,
 
 def _date_axis(a: Axes) -> None:
     locator = _ViewCachedDateLocator(maxticks=8)
+    # 4 to 5 years have too few years and too many months for 6-monthly ticks under maxticks, which
+    # warned (AutoDateLocator's own advice: add an interval); yearly ticks on the monthly scale fit
+    locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]
     a.xaxis.set_major_locator(locator)
     a.xaxis.set_major_formatter(_ViewCachedDateFormatter(locator))
 
