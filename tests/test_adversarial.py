@@ -439,3 +439,12 @@ def test_a_48_month_chart_draws_without_a_date_locator_warning() -> None:
         fig = result.plot_pairs()
         fig.canvas.draw()
     plt.close(fig)
+
+
+def test_a_name_that_climbs_out_names_a_folder_inside_runs(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "s.yaml").write_text("name: ../../escape\nworld: korea_2024\nsteps: 2\n")
+    assert cli("run", "s.yaml", "--no-charts", "--quiet", cwd=tmp_path / "work").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["runs", "s.yaml"]
+    assert [p.name for p in (tmp_path / "work" / "runs").iterdir()] == ["escape"]
