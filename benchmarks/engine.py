@@ -57,7 +57,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # the reference implementation lives be
 from reference_model import ReferenceModel  # noqa: E402
 
 from alignsim.config.scenario import Scenario, load_scenario  # noqa: E402
-from alignsim.model.dynamics import leading_eigenvalue, step_relations  # noqa: E402
+from alignsim.measures.kernels import leading_eigenvalue  # noqa: E402
+from alignsim.model.dynamics import step_relations  # noqa: E402
 from alignsim.model.model import AlignmentModel  # noqa: E402
 from alignsim.world.generate import generate_world  # noqa: E402
 from alignsim.world.params import Params  # noqa: E402

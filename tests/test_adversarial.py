@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -448,3 +449,14 @@ def test_a_name_that_climbs_out_names_a_folder_inside_runs(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["runs", "s.yaml"]
     assert [p.name for p in (tmp_path / "work" / "runs").iterdir()] == ["escape"]
+
+
+# ---------------------------------------------------------------------------------------------- one home per name
+ONE_HOME = ("tipping_ratio", "leading_eigenvalue", "read_yaml", "scenario_sha256", "EXIT_BAD_INPUT", "code_check")
+
+
+@pytest.mark.parametrize("name", ONE_HOME)
+def test_each_name_has_one_home(name: str) -> None:
+    pattern = re.compile(rf"^(def _?{name}\(|_?{name}\b\s*(: [^=]+)?=)", re.MULTILINE)
+    homes = [p for p in (REPO / "src" / "alignsim").rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert len(homes) == 1, [str(p.relative_to(REPO)) for p in homes]

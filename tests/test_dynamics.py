@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from conftest import QUIET, make_scenario, three_state_world
 
-from alignsim.model.dynamics import balance_force, drift, leading_eigenvalue, step_relations, tipping_ratio
+from alignsim.measures.kernels import leading_eigenvalue
+from alignsim.measures.metrics import tipping_ratio
+from alignsim.model.dynamics import balance_force, drift, step_relations
 from alignsim.model.model import AlignmentModel
 from alignsim.world.params import Params
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: The exit status of a command refused for bad input (a file, an option, a damaged folder).
+EXIT_BAD_INPUT = 2
+
 
 class InputError(Exception):
     """Bad user input (a scenario, world or landscape file). The CLI prints it and exits with status 2."""

@@ -18,9 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from alignsim.cli.arguments import ARGUMENTS
-from alignsim.errors import InputError, Terminated
+from alignsim.errors import EXIT_BAD_INPUT, InputError, Terminated
 
-EXIT_BAD_INPUT = 2
 EXIT_TERMINATED = 128 + signal.SIGTERM
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 

@@ -10,11 +10,9 @@ import sys
 
 from alignsim.cli.common import print_warnings
 from alignsim.config.scenario import load_any, world_file_warnings
-from alignsim.errors import InputError
+from alignsim.errors import EXIT_BAD_INPUT, InputError
 from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.spec import WorldSpec
-
-EXIT_BAD_INPUT = 2
 
 #: The checks of a ``sweep:`` block build a model to list its metrics (Mesa, pandas).
 SWEEP_CHECKS = "alignsim.experiments.sweep"

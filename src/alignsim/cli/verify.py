@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from alignsim.errors import InputError
+from alignsim.errors import EXIT_BAD_INPUT, InputError
 from alignsim.results.integrity import read_manifest, verify_folder
 
-EXIT_DAMAGED = 2
+EXIT_DAMAGED = EXIT_BAD_INPUT
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

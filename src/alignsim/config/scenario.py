@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import math
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -40,6 +38,7 @@ from alignsim.world.params import Params
 from alignsim.world.spec import (
     WorldProblems,
     WorldSpec,
+    code_check,
     did_you_mean,
     hint_budget,
     merge_world,
@@ -156,7 +155,7 @@ class Scenario(BaseModel):
         spec = self._world_spec
         dims = [d.id for d in spec.dimensions]
         problems: list[tuple[tuple[Any, ...], str]] = []
-        check = _code_check(problems, spec)
+        check = code_check(problems, spec)
         for n, shock in enumerate(self.shocks):
             for field in ("source", "target", "via", "sponsor"):
                 check(getattr(shock, field, None), ("shocks", n, field))
@@ -190,7 +189,7 @@ class Scenario(BaseModel):
     def _track_problems(self) -> list[tuple[tuple[Any, ...], str]]:
         """Tracked pairs naming unknown states or pairing a state with itself."""
         problems: list[tuple[tuple[Any, ...], str]] = []
-        check = _code_check(problems, self._world_spec)
+        check = code_check(problems, self._world_spec)
         for n, pair in enumerate(self.track):
             for code in pair.split("-"):
                 check(code, ("track", n))
@@ -588,20 +587,6 @@ def _validation_problems(errors: list[Any]) -> list[tuple[list[Any], str]]:
     return problems
 
 
-def _code_check(
-    problems: list[tuple[tuple[Any, ...], str]], spec: WorldSpec
-) -> Callable[[str | None, tuple[Any, ...]], None]:
-    """A function ``check(code, loc)`` that notes in ``problems`` a reference to a state the world
-    ``spec`` does not have (None refers to none)."""
-    codes = set(spec.codes)
-
-    def check(code: str | None, loc: tuple[Any, ...]) -> None:
-        if code is not None and code not in codes:
-            problems.append((loc, unknown_code_message(code, spec.codes)))
-
-    return check
-
-
 def _unknown_dimension(dim: str, dims: list[str], loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
     """The problem of a shock naming an interest dimension the world does not have."""
     return (loc, f"unknown dimension '{dim}'{did_you_mean(dim, dims)}; known dimensions: {', '.join(dims)}")
@@ -807,7 +792,3 @@ def check_option(flag: str, field: str, value: Any) -> None:
         TypeAdapter(Annotated[info.annotation, info]).validate_python(value)
     except ValidationError as err:
         raise InputError(_message(err.errors()[0], loc), field=flag) from None
-
-
-def scenario_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from alignsim.config.scenario import Scenario, load_scenario
+from alignsim.config.scenario import Scenario, load_scenario, month_index
 from alignsim.config.sweep_spec import PARAM_PATH, SHOCK_PATH, OutcomeSpec, SweepSpec
 from alignsim.config.yaml_errors import input_error
 from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml_file
@@ -182,7 +182,7 @@ def _when_problems(scenario: Scenario, o: OutcomeSpec, loc: tuple[Any, ...]) -> 
     at = o.when
     if o.kind == "first_event" or at == "end":
         return []
-    step = at if isinstance(at, int) else _month_index(scenario, at)
+    step = at if isinstance(at, int) else month_index(scenario.start, at)
     if 0 <= step <= scenario.steps:
         return []
     return [
@@ -299,10 +299,6 @@ def numeric_metrics(scenario: Scenario) -> list[str]:
         and pd.api.types.is_numeric_dtype(frame[c])
         and not pd.api.types.is_bool_dtype(frame[c])
     ]
-
-
-def _month_index(scenario: Scenario, date: dt.date) -> int:
-    return (date.year - scenario.start.year) * 12 + date.month - scenario.start.month
 
 
 def load_sweep_scenario(path: str | Path) -> Scenario:
@@ -443,7 +439,7 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
             out.append(float(min(hits)) if hits else float(scenario.steps if o.never is None else o.never))
             continue
         at = o.when
-        step = model.month if at == "end" else (at if isinstance(at, int) else _month_index(scenario, at))
+        step = model.month if at == "end" else (at if isinstance(at, int) else month_index(scenario.start, at))
         if o.kind == "relation":
             a, b = (o.pair or "").split("-")
             matrix = rec.relations[step] if o.column != "baseline" else rec.baselines[step]

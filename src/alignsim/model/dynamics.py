@@ -119,19 +119,6 @@ def far_from(
     ]
 
 
-def leading_eigenvalue(matrix: np.ndarray) -> float:
-    """λ1 of the symmetrised matrix (W + W^T) / 2."""
-    sym = (matrix + matrix.T) / 2.0
-    return float(np.linalg.eigvalsh(sym)[-1])
-
-
-def tipping_ratio(alpha: float, beta: float, baseline: np.ndarray) -> float:
-    """alpha / alpha_c with alpha_c = beta / (4 λ1(X0)): above 1 no peaceful equilibrium exists
-    in the unsaturated dynamics (Morrison et al. 2023). 0 when λ1(X0) <= 0 (no tipping point)."""
-    lam = leading_eigenvalue(baseline)
-    return 0.0 if lam <= 0 else alpha * 4.0 * lam / beta
-
-
 def others_total(x: np.ndarray) -> np.ndarray:
     """sum_{j != i} x_j for each i, as sum - x_i; inf where that vanishes (one state holds the whole
     total to float precision), so that a share over the others is 0 there instead of a division by zero."""

@@ -153,10 +153,13 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
     return problems
 
 
-def _code_check(problems: list[tuple[tuple[Any, ...], str]], codes: _Codes) -> Callable[[Any, tuple[Any, ...]], None]:
+def code_check(
+    problems: list[tuple[tuple[Any, ...], str]], codes: _Codes | WorldSpec
+) -> Callable[[Any, tuple[Any, ...]], None]:
     """A function ``check(code, loc)`` that notes in ``problems`` a reference to a state code the
-    world does not have (anything but text is checked elsewhere)."""
-    known, listed = codes
+    world (a :class:`WorldSpec`, or its codes as a set and a list) does not have; anything but text
+    (None: no state) is checked elsewhere. The one check of state codes, for worlds and scenarios."""
+    known, listed = (set(codes.codes), list(codes.codes)) if isinstance(codes, WorldSpec) else codes
 
     def check(code: Any, loc: tuple[Any, ...]) -> None:
         if isinstance(code, str) and code not in known:
@@ -168,7 +171,7 @@ def _code_check(problems: list[tuple[tuple[Any, ...], str]], codes: _Codes) -> C
 def _state_problems(states: Any, codes: _Codes, dims: list[str]) -> list[tuple[tuple[Any, ...], str]]:
     """States given twice, interests on unknown dimensions, borders opened to unknown states or to the state itself."""
     problems: list[tuple[tuple[Any, ...], str]] = []
-    check = _code_check(problems, codes)
+    check = code_check(problems, codes)
     first: dict[str, int] = {}
     for n, s in _indexed(states):
         code = s.get("code")
@@ -201,7 +204,7 @@ def _state_problems(states: Any, codes: _Codes, dims: list[str]) -> list[tuple[t
 def _relation_problems(relations: Any, codes: _Codes) -> list[tuple[tuple[Any, ...], str]]:
     """Relations naming unknown states, relating a state to itself, or listing a pair twice (either direction)."""
     problems: list[tuple[tuple[Any, ...], str]] = []
-    check = _code_check(problems, codes)
+    check = code_check(problems, codes)
     pairs: dict[frozenset[Any], int] = {}
     for n, r in _indexed(relations):
         source, target = r.get("source"), r.get("target")
@@ -226,7 +229,7 @@ def _tie_problems(kind: str, ties: Any, codes: _Codes) -> list[tuple[tuple[Any, 
     """Ties of one kind naming unknown states, tying a state to itself, or given twice (sanctions are directed)."""
     keys = ("source", "target") if kind == "sanction" else ("a", "b")
     problems: list[tuple[tuple[Any, ...], str]] = []
-    check = _code_check(problems, codes)
+    check = code_check(problems, codes)
     seen: dict[tuple[str, ...], int] = {}
     for n, t in _indexed(ties):
         a, b = t.get(keys[0]), t.get(keys[1])
