@@ -6,6 +6,7 @@ nothing written outside; a subprocess timeout guards against a hang (a guard, no
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import re
@@ -460,3 +461,20 @@ def test_each_name_has_one_home(name: str) -> None:
     pattern = re.compile(rf"^(def _?{name}\(|_?{name}\b\s*(: [^=]+)?=)", re.MULTILINE)
     homes = [p for p in (REPO / "src" / "alignsim").rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
     assert len(homes) == 1, [str(p.relative_to(REPO)) for p in homes]
+
+
+def test_the_number_rules_page_says_what_the_reader_reads() -> None:
+    page = (REPO / "docs" / "worlds.md").read_text(encoding="utf-8")
+    block = page.split("How a\nvalue is read", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    data, _ = read_yaml(block, "docs/worlds.md")
+    assert data == {
+        "a": 0.5,
+        "b": 0.001,
+        "c": 1e10,
+        "d": "0.5",
+        "e": 1000,
+        "f": 16,
+        "g": True,
+        "h": dt.date(2024, 2, 14),
+    }
+    assert type(data["b"]) is float and type(data["c"]) is float
