@@ -478,3 +478,18 @@ def test_the_number_rules_page_says_what_the_reader_reads() -> None:
         "h": dt.date(2024, 2, 14),
     }
     assert type(data["b"]) is float and type(data["c"]) is float
+
+
+def test_compare_keeps_names_as_given_and_names_files_safely(tmp_path: Path) -> None:
+    scenarios = [make_scenario(steps=3, replicates=2, name="with the gift"), make_scenario(steps=3, replicates=2)]
+    scenarios.append(make_scenario(steps=3, replicates=2, seed=1, name="../with the gift"))  # the same folder name
+    result = compare_scenarios(scenarios, workers=1)
+    assert list(result.runs) == ["with the gift", "test", "../with the gift"]
+    folder = result.save(tmp_path / "c", charts=False)
+    assert sorted(p.name for p in (folder / "runs").iterdir()) == ["test", "with_the_gift", "with_the_gift-2"]
+    again = alignsim.load(folder)
+    assert list(again.runs) == list(result.runs)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    edit_manifest(folder, {"scenarios_order": ["../../../outside", *manifest["scenarios_order"]]})
+    (folder / "manifest.json").write_text((folder / "manifest.json").read_text())
+    assert "../../../outside" not in alignsim.load(folder, verify=False).runs  # never read outside the folder

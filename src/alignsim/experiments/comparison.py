@@ -189,8 +189,11 @@ class CompareResult:
     def _write(self, folder: Path, *, charts: bool, parquet: bool, runs: bool) -> None:
         scen = folder / "scenarios"
         scen.mkdir()
+        folders = run_folders(list(self.runs))
         for name, run in self.runs.items():
-            (scen / f"{name}.resolved.yaml").write_text(resolved_yaml(run.scenario.resolved()), encoding="utf-8")
+            (scen / f"{folders[name]}.resolved.yaml").write_text(
+                resolved_yaml(run.scenario.resolved()), encoding="utf-8"
+            )
         for name in COMPARISON_TABLES:
             table = getattr(self, name)
             write_csv(table, folder / f"{name}.csv")
@@ -201,8 +204,8 @@ class CompareResult:
         (folder / "blocs.md").write_text(blocs_markdown(self.blocs, self.names) + "\n", encoding="utf-8")
         if runs:
             for name, run in self.runs.items():
-                (folder / "runs" / name).mkdir(parents=True)
-                run._write(folder / "runs" / name, charts=False, parquet=parquet)
+                (folder / "runs" / folders[name]).mkdir(parents=True)
+                run._write(folder / "runs" / folders[name], charts=False, parquet=parquet)
         if charts:  # last, and never fatal: the tables above are the computed work
             self.chart_errors = self._write_charts(folder)
         (folder / "README.md").write_text(self.to_markdown(), encoding="utf-8")
@@ -261,9 +264,7 @@ def compare_scenarios(
     master = scenarios[0].seed if seed is None else seed
     n = _replicates(scenarios, replicates)
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
-    names = unique_names(
-        [safe_name(s.name) for s in scenarios]
-    )  # they name files and folders: one harmless component each
+    names = unique_names([s.name for s in scenarios])  # files and folders are named by run_folders
     results = run_scenarios(
         scenarios,
         seed=master,
@@ -341,6 +342,22 @@ def _check_shared_states(scenarios: Sequence[Scenario]) -> None:
                 f"(world '{scenarios[0].world_spec.name}'); a comparison needs at least two states in common, so that a pair's relations can be compared",
                 field="SCENARIO",
             )
+
+
+def run_folders(names: Sequence[str]) -> dict[str, str]:
+    """Each scenario's folder (``runs/``) and file (``scenarios/``) name in a comparison folder: its name
+    made one harmless path component (:func:`~alignsim.results.folders.safe_name`: ``../../x`` -> ``x``),
+    numbered when two names give the same one. The result keeps the names as given."""
+    used: set[str] = set()
+    folders: dict[str, str] = {}
+    for name in names:
+        base = candidate = safe_name(name)
+        k = 2
+        while candidate in used:
+            candidate, k = f"{base}-{k}", k + 1
+        used.add(candidate)
+        folders[name] = candidate
+    return folders
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -688,8 +705,13 @@ def load_comparison(folder: Path) -> CompareResult:
     """Read a comparison folder back."""
     manifest = read_manifest(folder)
     names = manifest.get("scenarios_order", [])
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise InputError("damaged: 'scenarios_order' is not a list of names", path=folder / "manifest.json")
+    folders = run_folders(names)  # as written: a name in the manifest never leads outside the folder
     runs = {
-        name: load_run(folder / "runs" / name) for name in names if (folder / "runs" / name / "manifest.json").is_file()
+        name: load_run(folder / "runs" / folders[name])
+        for name in names
+        if (folder / "runs" / folders[name] / "manifest.json").is_file()
     }
     tables = {name: read_table(folder, name) for name in COMPARISON_TABLES}
     for name in ("outcomes", "bands"):  # dates stay text, as written
