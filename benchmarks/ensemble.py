@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/ensemble.py                      # 1,000 replicates on all cores
     .venv/bin/python benchmarks/ensemble.py --replicates 200 --workers 1
     .venv/bin/python benchmarks/ensemble.py --replicates 10000 --stream   # streamed to Parquet parts
+    .venv/bin/python benchmarks/ensemble.py --quick      # 8 replicates on 1 worker (with --stream too): a smoke run
 
 Prints the time to simulate, the time to write the run folder (CSV, Parquet when pyarrow is
 installed, the ensemble charts), the total against the 30-second target, and the peak memory of
@@ -99,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stream", action="store_true", help="stream the run to Parquet parts (with charts) and report peak memory"
     )
+    parser.add_argument("--quick", action="store_true", help="8 replicates on 1 worker: a smoke run")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.replicates, args.workers = 8, 1
     if args.stream:
         return stream_benchmark(args)
 
