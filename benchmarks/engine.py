@@ -7,10 +7,11 @@
 For each N, in this one process, side by side on the same world (CPU seconds per step, so that other
 jobs on a shared machine inflate them little):
 
-- full model: ``AlignmentModel(scenario).run()`` for ``--steps`` (120) monthly steps and its metrics
-  table -- scripted shocks land, every state decides, W takes its numpy step, the recorder keeps W
-  and the measures; per step = run time / steps (building the model is timed apart); the median of
-  ``--repeats`` runs;
+- full model: ``AlignmentModel(scenario).run()`` for ``--steps`` (120) monthly steps -- scripted
+  shocks land, every state decides, W takes its numpy step, the recorder keeps W and X0; per step =
+  run time / steps (building the model is timed apart); the median of ``--repeats`` runs. Beside
+  it, "measures when asked": the metrics table taken afterwards from the record, per step (what a
+  run that writes metrics.csv adds; the model no longer measures as it goes);
 - bare update: ``dynamics.step_relations`` with the step's noise drawn as the model draws it;
 - numpy limit: the same update as four whole-matrix operations into preallocated arrays (draw the
   noise; W W^T; tanh; the Euler sum, clipped) -- what no engine of this model can beat in numpy;
@@ -87,6 +88,7 @@ class Row:
     bare: float  # CPU seconds per step, step_relations with its noise
     limit: float  # CPU seconds per step, the numpy limit
     reference: float  # seconds per step, plain reference (NaN: not timed)
+    measures: float  # CPU seconds per step of the metrics table, taken when asked for after the run
     steps: int
 
 
@@ -137,22 +139,31 @@ def scenario_for(n: int, steps: int, *, busy: bool) -> tuple[Scenario, str]:
     return Scenario.model_validate(data), label
 
 
-def time_full(scenario: Scenario, repeats: int) -> tuple[float, float, float, int]:
-    """(build seconds, CPU seconds per step, wall seconds per step, events logged); medians over ``repeats``."""
-    builds, cpus, walls, events = [], [], [], 0
+def time_full(scenario: Scenario, repeats: int) -> tuple[float, float, float, float, int]:
+    """(build seconds, CPU seconds per step of the run, wall seconds per step, CPU seconds per step of
+    the metrics table taken afterwards, events logged); medians over ``repeats``."""
+    builds, cpus, walls, measures, events = [], [], [], [], 0
     for _ in range(repeats):
         gc.collect()
         start = time.perf_counter()
         model = AlignmentModel(scenario)
         built, cpu = time.perf_counter(), time.process_time()
-        model.run().recorder.metrics_frame()  # measures not taken as the run went are taken here
+        model.run()
         done, cpu_done = time.perf_counter(), time.process_time()
+        model.recorder.metrics_columns()  # the measures, when the table is asked for
+        measures.append((time.process_time() - cpu_done) / scenario.steps)
         builds.append(built - start)
         cpus.append((cpu_done - cpu) / scenario.steps)
         walls.append((done - built) / scenario.steps)
         events = len(model.log)
         del model
-    return statistics.median(builds), statistics.median(cpus), statistics.median(walls), events
+    return (
+        statistics.median(builds),
+        statistics.median(cpus),
+        statistics.median(walls),
+        statistics.median(measures),
+        events,
+    )
 
 
 def per_call(fn: Callable[[], object], budget: float) -> float:
@@ -246,13 +257,13 @@ def engine_rows(args: argparse.Namespace) -> list[Row]:
         bare = limit = float("nan")
         for busy in (False, True) if args.busy and n != 8 else (False,):
             scenario, label = scenario_for(n, args.steps, busy=busy)
-            build, full, wall, events = time_full(scenario, args.repeats if n <= 200 else 1)
+            build, full, wall, measures, events = time_full(scenario, args.repeats if n <= 200 else 1)
             if not busy:
                 bare, limit = time_bare(scenario, budget), time_limit(scenario, budget)
             reference = float("nan")
             if args.reference and (not busy or n <= 200):
                 reference = time_reference(scenario, args.reference_steps or REFERENCE_STEPS.get(n, 1))
-            rows.append(Row(n, label, events, build, full, wall, bare, limit, reference, args.steps))
+            rows.append(Row(n, label, events, build, full, wall, bare, limit, reference, measures, args.steps))
             print(
                 f"  N={n} {'busy' if busy else 'quiet'}: full {ms(full)} ms/step, bare {ms(bare)}, "
                 f"numpy limit {ms(limit)} (CPU)",
@@ -265,13 +276,15 @@ def print_engine(rows: list[Row], steps: int) -> None:
     print()
     print(
         f"| N | world and workload | events in {steps} steps | full model, ms/step CPU (wall) | bare update "
-        f"| numpy limit | full / limit | bare / limit | reference, ms/step | {steps} steps, CPU-s |"
+        f"| numpy limit | full / limit | bare / limit | measures when asked, ms/step | reference, ms/step "
+        f"| {steps} steps, CPU-s |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} ({ms(r.wall)}) | {ms(r.bare)} | {ms(r.limit)} "
-            f"| {r.full / r.limit:,.1f} | {r.bare / r.limit:,.1f} | {ms(r.reference)} | {r.full * r.steps:.2f} |"
+            f"| {r.full / r.limit:,.1f} | {r.bare / r.limit:,.1f} | {ms(r.measures)} | {ms(r.reference)} "
+            f"| {r.full * r.steps:.2f} |"
         )
     print(f"(building the model: {', '.join(f'N={r.n}: {r.build:.2f} s' for r in rows)})")
     for r in rows:

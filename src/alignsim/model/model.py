@@ -32,7 +32,7 @@ from alignsim.model.dynamics import far_from, others_total, steady_state, step_r
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldState, interest_baseline
+from alignsim.world.spec import WorldState, baseline_terms, interest_baseline
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ class AlignmentModel(mesa.Model):
         self.config = scenario  # Mesa reserves `scenario` for its own class
         self.params: Params = scenario.params
         self.world = WorldState.from_spec(scenario.world_spec)
-        self.baseline = interest_baseline(self.world, self.params)
+        self._terms = baseline_terms(self.world, self.params)  # X0 before the memory: changes with interests or ties
+        self.baseline = interest_baseline(self.world, self.params, self._terms)
         self._steady: tuple[np.ndarray, int] | None = None
         self._initial_baseline = self.baseline.copy()
         start = self.steady if self.params.initial_relations == "equilibrium" else self.world.relations
@@ -128,8 +129,8 @@ class AlignmentModel(mesa.Model):
             self.remember_attacks()
             self.briefing = read_news(self)
             self.remembered_support = self.briefing.updated
-            for k in self.streams.order.permutation(self.world.n):
-                self.state_agents[int(k)].decide()
+            for k in self.deciding(self.streams.order.permutation(self.world.n), self.briefing):
+                self.state_agents[k].decide()
             self.briefing = None
         p = self.params
         self.relations = step_relations(
@@ -147,6 +148,14 @@ class AlignmentModel(mesa.Model):
         self.fade_memory()
         self.month += 1
         self.recorder.collect()
+
+    @staticmethod
+    def deciding(order: np.ndarray, brief: Briefing) -> list[int]:
+        """The states, in ``order``, with something to decide this month: news on which one of their
+        rules may fire, or a fall in support. The others' ``decide`` would do nothing and draw no
+        random number (most states, most months), so the Python call is skipped for them."""
+        acting = (brief.first[1:] > brief.first[:-1]) | brief.dropped
+        return order[acting[order]].tolist()  # type: ignore[no-any-return]
 
     def remember_attacks(self) -> None:
         """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
@@ -172,7 +181,7 @@ class AlignmentModel(mesa.Model):
             return
         memory *= self.params.memory_decay
         memory[memory < MEMORY_FLOOR] = 0.0
-        self.baseline = interest_baseline(self.world, self.params)
+        self.baseline = interest_baseline(self.world, self.params, self._terms)
 
     @property
     def steady(self) -> np.ndarray:
@@ -211,11 +220,11 @@ class AlignmentModel(mesa.Model):
     def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
-        rebuild = event.apply(w)
-        if self._remember_hostility(event, deferred=origin == "agent"):
-            rebuild = True
-        if rebuild:
-            self.baseline = interest_baseline(w, self.params)
+        changed = event.apply(w)  # interests or ties
+        if changed:
+            self._terms = baseline_terms(w, self.params)
+        if self._remember_hostility(event, deferred=origin == "agent") or changed:
+            self.baseline = interest_baseline(w, self.params, self._terms)
         deltas = event.impulses(w, self.params)
         for i, j, delta in deltas:
             self.impulses[i, j] += delta
