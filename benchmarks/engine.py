@@ -63,7 +63,7 @@ from reference_model import ReferenceModel  # noqa: E402
 
 from alignsim.config.scenario import Scenario, load_scenario  # noqa: E402
 from alignsim.experiments.replicates import replicate_seeds  # noqa: E402
-from alignsim.experiments.simulate import run_replicate  # noqa: E402
+from alignsim.experiments.simulate import run_batch, run_replicate  # noqa: E402
 from alignsim.model.dynamics import leading_eigenvalue, step_relations  # noqa: E402
 from alignsim.model.model import AlignmentModel  # noqa: E402
 from alignsim.world.generate import generate_world  # noqa: E402
@@ -297,16 +297,22 @@ def print_engine(rows: list[Row], steps: int) -> None:
         )
 
 
-def ensemble_rate(scenario: Scenario, replicates: int) -> float:
-    """Replicate-months per CPU-second of ``replicates`` replicates run one by one in this process."""
+def ensemble_rates(scenario: Scenario, replicates: int, batch: int) -> tuple[float, float]:
+    """Replicate-months per CPU-second of ``replicates`` replicates, run one by one (``run_replicate``)
+    and in batches of ``batch`` (``run_batch``), in this process, tables included."""
     seeds = replicate_seeds(scenario.seed, replicates)
-    run_replicate(scenario, seeds[0])  # warm-up: first-use imports and caches
-    with threadpool_limits(limits=1, user_api="blas"):
-        gc.collect()
-        start = time.process_time()
-        for seed in seeds:
-            run_replicate(scenario, seed)
-        return replicates * scenario.steps / (time.process_time() - start)
+    run_batch(scenario, seeds[:2])  # warm-up: first-use imports and caches
+    rates = []
+    for runner in (
+        lambda: [run_replicate(scenario, seed) for seed in seeds],
+        lambda: [run_batch(scenario, seeds[k : k + batch]) for k in range(0, replicates, batch)],
+    ):
+        with threadpool_limits(limits=1, user_api="blas"):
+            gc.collect()
+            start = time.process_time()
+            runner()
+            rates.append(replicates * scenario.steps / (time.process_time() - start))
+    return rates[0], rates[1]
 
 
 def print_ensembles(args: argparse.Namespace) -> None:
@@ -315,11 +321,14 @@ def print_ensembles(args: argparse.Namespace) -> None:
         scenario, label = scenario_for(50, 36, busy=False)
         cases.append((scenario, f"{label}, 36 months", 8))
     print()
-    print("| ensemble | replicates | replicate-months per CPU-s, one by one |")
-    print("|---|---:|---:|")
+    print(
+        f"| ensemble | replicates | replicate-months per CPU-s, one by one | in batches of {args.batch} | batched / one by one |"
+    )
+    print("|---|---:|---:|---:|---:|")
     for scenario, label, fewer in cases:
         reps = max(1, args.replicates // fewer)
-        print(f"| {label} | {reps} | {ensemble_rate(scenario, reps):,.0f} |", flush=True)
+        single, batched = ensemble_rates(scenario, reps, min(args.batch, reps))
+        print(f"| {label} | {reps} | {single:,.0f} | {batched:,.0f} | {batched / single:.2f} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", action="store_true", help="also time the plain-Python reference model")
     parser.add_argument("--reference-steps", type=int, default=None, help="reference steps per size")
     parser.add_argument("--replicates", type=int, default=None, help="replicates of the ensemble figures (default 400)")
+    parser.add_argument("--batch", type=int, default=64, help="replicates per batch (default 64, as ensembles use)")
     parser.add_argument("--no-ensembles", action="store_true", help="skip the ensemble figures")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or list(QUICK_SIZES if args.quick else SIZES)

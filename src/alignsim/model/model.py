@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 import mesa
 import numpy as np
@@ -33,6 +34,12 @@ from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
 from alignsim.world.spec import WorldState, baseline_terms, interest_baseline
+
+
+class Batch(Protocol):
+    """What a model in a batch of replicates hands its month's update to (:class:`alignsim.model.batch.ReplicateBatch`)."""
+
+    def wait(self, model: AlignmentModel) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class LoggedEvent:
 
 STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
 MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops changing)
+STEADY_CACHE = 8  # steady states kept per process (a sweep's points each have their own)
+# The spin-up is a pure function of the world's relations, X0 and the dynamics' parameters, and
+# costs more than a whole flagship replicate: computed once per process for all replicates.
+_STEADY_STATES: dict[tuple[object, ...], tuple[np.ndarray, int]] = {}
 
 
 class AlignmentModel(mesa.Model):
@@ -116,6 +127,7 @@ class AlignmentModel(mesa.Model):
         # What each state remembers of its friendly capability share (exponential average).
         self.remembered_support = self.friendly_support_all()
         self.briefing: Briefing | None = None
+        self.batch: Batch | None = None  # the batch whose engine moves the relations, if any
         self._plan = scenario.schedule()
         self.state_agents = [StateAgent(self, i) for i in range(n)]
         self.recorder = Recorder(self)
@@ -123,17 +135,15 @@ class AlignmentModel(mesa.Model):
 
     # ------------------------------------------------------------------ stepping
     def step(self) -> None:
-        for shock in self._plan.get(self.month, []):
-            self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
-        if self.params.agents:
-            self.remember_attacks()
-            self.briefing = read_news(self)
-            self.remembered_support = self.briefing.updated
-            for k in self.deciding(self.streams.order.permutation(self.world.n), self.briefing):
-                self.state_agents[k].decide()
-            self.briefing = None
+        """One month: shocks land and states decide, then the relations take their numpy step --
+        at once here, or, for a model in a :class:`~alignsim.model.batch.ReplicateBatch`, together
+        with the other replicates' when all have decided."""
+        self.decide_month()
+        if self.batch is not None:
+            self.batch.wait(self)
+            return
         p = self.params
-        self.relations = step_relations(
+        moved = step_relations(
             self.relations,
             self.baseline,
             self.impulses,
@@ -144,6 +154,23 @@ class AlignmentModel(mesa.Model):
             kernel=p.balance_kernel,
             shocks=self.draw_noise(),
         )
+        self.end_month(moved)
+
+    def decide_month(self) -> None:
+        """The month's scripted shocks land, then every state, in a random order, reads the news and may act."""
+        for shock in self._plan.get(self.month, []):
+            self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
+        if self.params.agents:
+            self.remember_attacks()
+            self.briefing = read_news(self)
+            self.remembered_support = self.briefing.updated
+            for k in self.deciding(self.streams.order.permutation(self.world.n), self.briefing):
+                self.state_agents[k].decide()
+            self.briefing = None
+
+    def end_month(self, relations: np.ndarray) -> None:
+        """The relations after the month's update; impulses spent, memory faded, the month recorded."""
+        self.relations = relations
         self.impulses[:] = 0.0
         self.fade_memory()
         self.month += 1
@@ -185,18 +212,32 @@ class AlignmentModel(mesa.Model):
 
     @property
     def steady(self) -> np.ndarray:
-        """The model's own steady state under no shocks, spun up from the world's relations (computed once)."""
+        """The model's own steady state under no shocks, spun up from the world's relations (computed
+        once per world and parameters in a process: every replicate of an ensemble starts from it)."""
         if self._steady is None:
             p = self.params
-            with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
-                self._steady = steady_state(
-                    self.world.relations,
-                    self._initial_baseline,
-                    beta=p.beta,
-                    alpha=p.alpha,
-                    saturation=p.saturation,
-                    kernel=p.balance_kernel,
-                )
+            key = (
+                self.world.relations.tobytes(),
+                self._initial_baseline.tobytes(),
+                self.world.relations.shape,
+                (p.beta, p.alpha, p.saturation, p.balance_kernel),
+            )
+            found = _STEADY_STATES.get(key)
+            if found is None:
+                with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
+                    found = steady_state(
+                        self.world.relations,
+                        self._initial_baseline,
+                        beta=p.beta,
+                        alpha=p.alpha,
+                        saturation=p.saturation,
+                        kernel=p.balance_kernel,
+                    )
+                found[0].flags.writeable = False  # shared by the models of this world: read only
+                if len(_STEADY_STATES) >= STEADY_CACHE:
+                    _STEADY_STATES.pop(next(iter(_STEADY_STATES)))
+                _STEADY_STATES[key] = found
+            self._steady = found
         return self._steady[0]
 
     def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
