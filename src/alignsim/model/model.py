@@ -125,6 +125,7 @@ class AlignmentModel(mesa.Model):
         self.attacked_until = np.full((n, n), -1)  # v remembers a hostile act of a until then
         self.attack_severity = np.zeros((n, n))  # ... of this severity (|g| / 10 x intensity)
         # What each state remembers of its friendly capability share (exponential average).
+        self._others: tuple[bytes, np.ndarray] = (b"", np.zeros(0))  # capability, sum_{j != i} c_j
         self.remembered_support = self.friendly_support_all()
         self.briefing: Briefing | None = None
         self.batch: Batch | None = None  # the batch whose engine moves the relations, if any
@@ -317,7 +318,10 @@ class AlignmentModel(mesa.Model):
     def friendly_support_all(self) -> np.ndarray:
         """:meth:`friendly_support` of every state at once (W_ii = 0, so j = i adds nothing above)."""
         c = self.world.capability
-        return np.maximum(self.relations, 0.0) @ c / others_total(c)
+        key = c.tobytes()  # capability changes only with a shock: its sums are kept until it does
+        if self._others[0] != key:
+            self._others = (key, others_total(c))
+        return np.maximum(self.relations, 0.0) @ c / self._others[1]
 
     def can_meet(self, i: int, j: int) -> bool:
         """Direct contact: diplomatic relations and no closed border between them."""

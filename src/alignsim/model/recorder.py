@@ -41,6 +41,8 @@ EVENT_COLUMNS = ["step", "date", "type", "source", "target", "origin", "rule", "
 
 #: Above this many recorded relation values the history is kept in float32 (see the module docstring).
 FULL_PRECISION_VALUES: int = 2**25
+# ISO dates of steps 0..count-1 of runs starting at a date (Scenario.date_of depends on the start alone).
+_DATES: dict[tuple[object, int], np.ndarray] = {}
 
 
 class Recorder:
@@ -136,8 +138,18 @@ class Recorder:
         )
 
     def _dates(self) -> np.ndarray:
-        """The ISO date of every recorded step."""
-        return np.array([self.model.config.date_of(t).isoformat() for t in range(self.recorded)], dtype=object)
+        """The ISO date of every recorded step (the dates of a scenario's steps computed once per process:
+        every replicate of an ensemble has them)."""
+        config = self.model.config
+        key = (config.start, self.recorded)
+        dates = _DATES.get(key)
+        if dates is None:
+            dates = np.array([config.date_of(t).isoformat() for t in range(self.recorded)], dtype=object)
+            dates.flags.writeable = False
+            if len(_DATES) >= 64:
+                _DATES.clear()
+            _DATES[key] = dates
+        return dates
 
     def relations_frame(self) -> pd.DataFrame:
         """step, date, source, target, weight, baseline -- one row per directed pair and step."""
