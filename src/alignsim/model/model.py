@@ -118,6 +118,7 @@ class AlignmentModel(mesa.Model):
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
+        self._noise = np.empty((n, n))  # the month's standard normals (one array for the whole run)
         self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -(10**6))
@@ -254,9 +255,10 @@ class AlignmentModel(mesa.Model):
         return self
 
     def draw_noise(self) -> np.ndarray:
-        """The step's N x N standard normals, from the noise stream alone."""
-        n = self.world.n
-        return self.streams.noise.standard_normal((n, n))
+        """The step's N x N standard normals, from the noise stream alone: drawn into one array kept
+        for the run (a fresh N x N array a month cost as much as drawing it at N = 500), so the values
+        hold until the next draw -- copy them to keep them."""
+        return self.streams.noise.standard_normal(out=self._noise)
 
     # ------------------------------------------------------------------ the one way events enter
     def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
