@@ -113,6 +113,9 @@ def test_batches_split_an_ensemble_for_the_workers() -> None:
     assert simulate.batch_size(1000, 2) == 64
     assert simulate.batch_size(40, 2) == 5  # at least four batches per worker
     assert simulate.batch_size(3, 8) == 1
+    un193_decade = 121 * 193 * 193
+    assert simulate.batch_size(1000, 2, values=un193_decade) == 2**25 // un193_decade == 7  # 256 MiB a batch
+    assert simulate.batch_size(1000, 2, values=2**26) == 1
     seeds = replicate_seeds(1, 10)
     batches = simulate.in_batches(seeds, 4)
     assert [len(b) for b in batches] == [4, 4, 2]

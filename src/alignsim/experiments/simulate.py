@@ -78,7 +78,8 @@ def run_scenarios(
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
     plans = [_plan(scenario, text, seed, replicates) for scenario, text in zip(scenarios, texts)]
     total = sum(n for _, _, n, _, _ in plans if n > 1)
-    size = batch_size(total, resolve_workers(workers, max(total, 1)))
+    largest = max(recorded_values(p[0]) for p in plans)
+    size = batch_size(total, resolve_workers(workers, max(total, 1)), values=largest)
     tasks = [
         (k, batch)
         for k, (_, run_seed, n, _, _) in enumerate(plans)
@@ -124,11 +125,25 @@ def _plan(
 BATCH_REPLICATES = 64
 
 
-def batch_size(replicates: int, workers: int, most: int | None = None) -> int:
-    """Replicates per batch: at most ``most`` (default :data:`BATCH_REPLICATES`), and at least four
+#: Most recorded relation values a batch holds (2^25: 256 MiB of float64): a batch of 193-state
+#: replicates of 120 months holds 7, not 64.
+BATCH_VALUES = 2**25
+
+
+def batch_size(replicates: int, workers: int, most: int | None = None, values: int = 0) -> int:
+    """Replicates per batch: at most ``most`` (default :data:`BATCH_REPLICATES`), at most
+    :data:`BATCH_VALUES` recorded relations for replicates of ``values`` each, and at least four
     batches per worker when there are enough."""
     most = BATCH_REPLICATES if most is None else most
+    if values > 0:
+        most = min(most, max(1, BATCH_VALUES // values))
     return max(1, min(most, math.ceil(replicates / (4 * workers))))
+
+
+def recorded_values(scenario: Scenario) -> int:
+    """The relation values one replicate of ``scenario`` records: (steps + 1) x N x N."""
+    n = len(scenario.world_spec.states)
+    return (scenario.steps + 1) * n * n
 
 
 def in_batches(seeds: Sequence[SeedLike], size: int) -> list[list[SeedLike]]:

@@ -48,7 +48,14 @@ from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
-from alignsim.experiments.simulate import batch_size, gather, in_batches, run_batch, scenario_as_run
+from alignsim.experiments.simulate import (
+    batch_size,
+    gather,
+    in_batches,
+    recorded_values,
+    run_batch,
+    scenario_as_run,
+)
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
@@ -149,7 +156,7 @@ def _run_replicates(
     """The ``n`` replicates of ``scenario`` as they arrive, in replicate order (a generator: close it)."""
     bar = Progress(f"{scenario.name}: replicates", enabled=progress)
     # small batches, one per task: a worker holds (and sends back) 32 replicates at most
-    size = batch_size(n, resolve_workers(workers, n), most=CHUNK_REPLICATES)
+    size = batch_size(n, resolve_workers(workers, n), most=CHUNK_REPLICATES, values=recorded_values(scenario))
     batches = map_replicates(
         partial(run_batch, scenario),
         in_batches(replicate_seeds(seed, n), size),
