@@ -284,7 +284,7 @@ def print_engine(rows: list[Row], steps: int) -> None:
     for r in rows:
         print(
             f"| {r.n} | {r.world} | {r.events:,} | {ms(r.full)} ({ms(r.wall)}) | {ms(r.bare)} | {ms(r.limit)} "
-            f"| {r.full / r.limit:,.1f} | {r.bare / r.limit:,.1f} | {ms(r.measures)} | {ms(r.reference)} "
+            f"| {r.full / r.limit:,.2f} | {r.bare / r.limit:,.2f} | {ms(r.measures)} | {ms(r.reference)} "
             f"| {r.full * r.steps:.2f} |"
         )
     print(f"(building the model: {', '.join(f'N={r.n}: {r.build:.2f} s' for r in rows)})")
@@ -294,7 +294,7 @@ def print_engine(rows: list[Row], steps: int) -> None:
             continue
         ratio = r.full / r.limit
         print(
-            f"target N={r.n}: full model <= {target:g} x numpy limit: {ratio:.1f} x {'met' if ratio <= target else 'NOT MET'}"
+            f"target N={r.n}: full model <= {target:g} x numpy limit: {ratio:.2f} x {'met' if ratio <= target else 'NOT MET'}"
         )
 
 
@@ -351,6 +351,18 @@ def print_ensembles(args: argparse.Namespace) -> None:
             f"| {label} | {reps} | {single:,.0f} | {batched:,.0f} (of {min(args.batch, reps)}) | {batched / single:.2f} |",
             flush=True,
         )
+    flagship = cases[0][0]
+    reps = min(args.replicates, 64)
+    single, batched = calibration_rates(flagship, reps, reps)
+    print(
+        f"| engine alone (no measures, no tables): flagship | {reps} | {single:,.0f} | {batched:,.0f} (of {reps}) "
+        f"| {batched / single:.2f} |"
+    )
+    print(
+        f"(the flagship's month per replicate in a batch, engine alone: {1e3 / batched:.3f} CPU-ms; "
+        f"one model alone: {1e3 / single:.3f})",
+        flush=True,
+    )
     if args.quick:
         return
     scenario, label = scenario_for(150, 120, busy=False)
