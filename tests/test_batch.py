@@ -62,8 +62,10 @@ def test_a_batched_replicate_is_its_unbatched_run(case: str) -> None:
         assert len({len(m.log) for m in batch.models}) > 1  # the replicates differ: each drew its own streams
 
 
-def test_run_batch_returns_what_run_replicate_does() -> None:
-    scenario = busy_world(20, steps=10)
+@pytest.mark.parametrize("n", [20, 40])
+def test_run_batch_returns_what_run_replicate_does(n: int) -> None:
+    """Stacked (20 states) or one after another (40, above BATCH_MAX_N): the same replicates."""
+    scenario = busy_world(n, steps=10)
     seeds = replicate_seeds(3, 4)
     a = gather(run_batch(scenario, seeds), 4)
     b = gather([run_replicate(scenario, s) for s in seeds], 4)
