@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/cli.py                 # every figure, 5 runs each (~2 minutes)
     .venv/bin/python benchmarks/cli.py --runs 3 --only start charts
+    .venv/bin/python benchmarks/cli.py --quick         # one run of the start figures: a smoke run
 
 Figures (the median of ``--runs``, wall and CPU seconds; CPU = user + system of the process, of
 its children too for a subprocess):
@@ -159,7 +160,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each figure (the median is printed)")
     parser.add_argument("--only", nargs="+", choices=list(BENCHES), default=list(BENCHES), help="which figures")
+    parser.add_argument("--quick", action="store_true", help="one run of the start figures (a smoke run)")
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.only = 1, ["start"]
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for name in args.only:
         BENCHES[name](args.runs)

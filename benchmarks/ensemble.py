@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/ensemble.py                      # 1,000 replicates on all cores
     .venv/bin/python benchmarks/ensemble.py --replicates 200 --workers 1
     .venv/bin/python benchmarks/ensemble.py --replicates 10000 --stream   # streamed to Parquet parts
+    .venv/bin/python benchmarks/ensemble.py --quick      # 8 replicates on 1 worker (with --stream too): a smoke run
+    .venv/bin/python benchmarks/ensemble.py --dask       # a Dask LocalCluster of 1 and of 2 workers: the speed-up
 
 Prints the time to simulate, the time to write the run folder (CSV, Parquet when pyarrow is
 installed, the ensemble charts), the total against the 30-second target, and the peak memory of
@@ -99,7 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stream", action="store_true", help="stream the run to Parquet parts (with charts) and report peak memory"
     )
+    parser.add_argument("--quick", action="store_true", help="8 replicates on 1 worker: a smoke run")
+    parser.add_argument(
+        "--dask", action="store_true", help="simulate on a Dask LocalCluster of 1, then 2 worker processes"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.replicates, args.workers = 8, 1
+    if args.dask:
+        return dask_benchmark(args)
     if args.stream:
         return stream_benchmark(args)
 
@@ -166,6 +176,38 @@ def main(argv: list[str] | None = None) -> int:
             else ""
         )
     )
+    return 0
+
+
+def dask_benchmark(args: argparse.Namespace) -> int:
+    """Simulate the ensemble on a Dask LocalCluster (worker processes, one thread each) of 1 and then
+    2 workers: wall time and the speed-up, with the workers' CPU time (sampled from /proc)."""
+    from distributed import LocalCluster
+
+    from alignsim.config.scenario import load_scenario
+    from alignsim.experiments.simulate import run_scenario
+
+    scenario = load_scenario(args.scenario)
+    print(
+        f"alignsim on a Dask LocalCluster: {scenario.name}, {args.replicates} replicates x {scenario.steps} months, "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
+    walls = {}
+    for workers in (1, 2):
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            MemorySampler() as sampler,
+        ):
+            run_scenario(scenario, replicates=min(8, args.replicates), scheduler=cluster.scheduler_address)  # warm
+            started, cpu = time.perf_counter(), sampler.cpu_seconds(exclude=os.getpid())
+            run_scenario(scenario, replicates=args.replicates, scheduler=cluster.scheduler_address)
+            walls[workers] = time.perf_counter() - started
+            sampler._stop.wait(0.3)
+            worker_cpu = sampler.cpu_seconds(exclude=os.getpid()) - cpu
+        print(
+            f"  {workers} worker{'s' if workers > 1 else ''}: {walls[workers]:6.2f} s wall (workers' CPU {worker_cpu:.1f} s)"
+        )
+    print(f"  speed-up, 2 workers against 1: {walls[1] / walls[2]:.2f}x")
     return 0
 
 

@@ -2,10 +2,12 @@
 deep nesting, an oversized file, /dev/zero, a FIFO. Prints seconds per case; no assertion on time.
 
     .venv/bin/python benchmarks/input_limits.py
+    .venv/bin/python benchmarks/input_limits.py --quick   # a 2 MiB file instead of 21 MiB (refused all the same)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import time
@@ -22,12 +24,15 @@ def bomb() -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller oversized file: a smoke run")
+    mib = 2 if parser.parse_args().quick else 21
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         cases = {
             "alias bomb (9^9 values)": bomb(),
             "nesting 3,000 deep": "description: " + "[" * 3000 + "]" * 3000 + "\n",
-            "21 MiB file": "# " + "x" * (21 * 2**20) + "\n",
+            f"{mib} MiB file": "# " + "x" * (mib * 2**20) + "\n",
         }
         paths = {}
         for name, text in cases.items():

@@ -1,6 +1,7 @@
 """How often the Middle-East scenario's reactions happen, and whether the Saudi-Iranian enmity holds.
 
     python benchmarks/middle_east.py [--replicates 200] [--seed 2022]
+    python benchmarks/middle_east.py --quick      # 4 replicates: a smoke run
 
 Prints the share of replicates with each agent reaction (source, type, target, rule), and for the
 scenario without the Beijing deal, with and without the rivalry tie and the memory of hostility,
@@ -37,7 +38,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--quick", action="store_true", help="4 replicates: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.replicates = 4
     result = alignsim.run(PATH, replicates=args.replicates, seed=args.seed, progress=False)
     agent = result.events[result.events.origin == "agent"]
     top = agent.groupby(["source", "type", "target", "rule"]).replicate.nunique().sort_values(ascending=False)

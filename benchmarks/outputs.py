@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/outputs.py            # the UN world and 500 states x 12 steps
     .venv/bin/python benchmarks/outputs.py --sizes 200 500 1000
+    .venv/bin/python benchmarks/outputs.py --quick     # the article world x 12 steps, no UN world: a smoke run
 
 Each case runs ``alignsim run SCENARIO --out TMP`` (charts included) as a user would, in a fresh
 process, and reports its wall time, CPU time (user + system: what the process itself spent, which
@@ -143,7 +144,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--no-un", action="store_true", help="skip the UN world")
     parser.add_argument("--phases", nargs=2, type=Path, metavar=("SCENARIO", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="the article world x 12 steps, without the UN world")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.steps, args.no_un = [8], 12, True
     if args.phases:
         phases(*args.phases)
         return

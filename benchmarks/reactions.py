@@ -2,6 +2,7 @@
 
     python benchmarks/reactions.py [SCENARIO.yaml] [--replicates 100] [--seed 2024] [--set name=value ...]
     python benchmarks/reactions.py scenarios/article_timeline_2024_data.yaml --replicates 200
+    python benchmarks/reactions.py --quick        # 4 replicates: a smoke run
 
 The second line measures the data-built twin of the article world (docs/model.md section 11).
 
@@ -49,7 +50,10 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="override a parameter (YAML value), e.g. noise_z=0",
     )
+    parser.add_argument("--quick", action="store_true", help="4 replicates: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.replicates = 4
     overrides = {k: yaml.safe_load(v) for k, v in (item.split("=", 1) for item in args.set)}
     try:
         result = alignsim.run(args.scenario, replicates=args.replicates, seed=args.seed, progress=False, **overrides)

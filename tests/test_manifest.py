@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from conftest import FLAGSHIP
 
 import alignsim
 from alignsim.errors import InputError
+from alignsim.results import manifest
 from alignsim.results.folders import write_csv
 
 
@@ -55,3 +57,24 @@ def test_a_single_runs_relations_table_is_the_one_its_folder_holds(tmp_path: Pat
     write_csv(table, tmp_path / "from_table.csv")
     assert (tmp_path / "from_table.csv").read_bytes() == (folder / "relations.csv").read_bytes()
     pd.testing.assert_frame_equal(alignsim.load(folder).relations, table, check_exact=False, rtol=1e-9)
+
+
+def test_versions_are_looked_up_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package versions a manifest records come from one look-up per process (each
+    importlib.metadata look-up scans the installed distributions)."""
+    manifest.versions.cache_clear()
+    calls: list[str] = []
+
+    def counted(name: str) -> str:
+        calls.append(name)
+        return version(name)
+
+    monkeypatch.setattr(manifest, "version", counted)
+    scenario = alignsim.load_scenario(FLAGSHIP)
+    first = manifest.make_manifest(scenario, 1)
+    second = manifest.make_manifest(scenario, 2)
+    assert sorted(calls) == sorted(manifest.VERSIONED)  # once each, not once per manifest
+    assert {k: first[k] for k in (*manifest.VERSIONED, "python")} == {
+        k: second[k] for k in (*manifest.VERSIONED, "python")
+    }
+    assert first["numpy"] == version("numpy")

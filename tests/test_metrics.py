@@ -9,13 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignsim.config.scenario import load_scenario
+from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.experiments.simulate import run_scenario
 from alignsim.measures import metrics as M
 from alignsim.measures.analytics import alpha_critical
 from alignsim.measures.landscape import energy, global_minimum, landscape_of_world, local_minima
 from alignsim.measures.similarity import s_score, s_score_matrix
+from alignsim.model import recorder as recorder_module
 from alignsim.model.model import AlignmentModel
+from alignsim.world.generate import generate_world
 from alignsim.world.spec import interest_similarity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -374,3 +376,72 @@ def test_one_lukewarm_bloc_is_all_non_aligned() -> None:
     w = np.full((4, 4), 0.1)
     np.fill_diagonal(w, 0.0)
     assert M.bloc_labels(w, np.ones(4) / 4, ["A", "B", "C", "D"]) == [M.NONALIGNED] * 4
+
+
+def _bench_world(n: int, steps: int) -> Scenario:
+    """A generated world of n states with scripted acts and a capability change (so that the
+    measures' inputs move during the run)."""
+    rng = np.random.default_rng(n)
+    world = generate_world(n, rng).model_dump(mode="json")
+    codes = [s["code"] for s in world["states"]]
+    shocks = [
+        {"type": "visit", "step": t, "source": codes[t % n], "target": codes[(3 * t + 1) % n]} for t in range(steps)
+    ]
+    shocks.append({"type": "capability_change", "step": 2, "source": codes[0], "factor": 3.0})
+    data = {"name": f"w{n}", "world": world, "seed": n, "start": "2024-01-01", "steps": steps, "shocks": shocks}
+    return Scenario.model_validate(data)
+
+
+@pytest.mark.parametrize("n", [40, 70])
+def test_measures_taken_when_asked_are_those_of_a_measurement_during_the_run(n: int) -> None:
+    """Worlds above the stacked size are measured from the record when the table is asked for, not
+    as the run goes (nothing measured while stepping); the numbers are, bit for bit, those that
+    measuring each month as it happened gives -- capability changes and all."""
+    scenario = _bench_world(n, 6)
+    model = AlignmentModel(scenario)
+    p, w = model.params, model.world
+    during = []
+
+    def measure_now() -> None:
+        row = M.step_metrics(
+            model.relations,
+            model.baseline,
+            model.initial_relations,
+            w.capability.copy(),
+            w.codes,
+            step=model.month,
+            alpha=p.alpha,
+            beta=p.beta,
+            friend_threshold=p.friend_threshold,
+        )
+        during.append({"step": model.month, "date": model.date.isoformat(), **row})
+
+    calls = []
+    real = recorder_module.step_metrics
+    recorder_module.step_metrics = lambda *a, **k: calls.append(1) or real(*a, **k)  # type: ignore[assignment]
+    try:
+        measure_now()
+        for _ in range(scenario.steps):
+            model.step()
+            measure_now()
+        assert calls == []  # nothing measured while stepping
+        table = model.recorder.metrics_frame()
+        assert len(calls) == scenario.steps + 1
+    finally:
+        recorder_module.step_metrics = real  # type: ignore[assignment]
+    expected = pd.DataFrame(during)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert not np.array_equal(model.recorder._capabilities[0], model.recorder._capabilities[-1])
+
+
+@pytest.mark.parametrize("n", [8, 20, 40])
+def test_measuring_chosen_steps_gives_those_rows_of_the_whole_table(n: int) -> None:
+    """A sweep's outcome reads one month: measuring that step alone gives its row of the whole
+    table, bit for bit, small (stacked) worlds and larger alike."""
+    model = AlignmentModel(_bench_world(n, 7)).run()
+    whole = model.recorder.metrics_frame()
+    chosen = [0, 3, 7]
+    some = pd.DataFrame(model.recorder.metrics_columns(steps=chosen))
+    pd.testing.assert_frame_equal(some, whole.iloc[chosen].reset_index(drop=True), check_exact=True)
+    with pytest.raises(ValueError, match="0..7"):
+        model.recorder.metrics_columns(steps=[8])

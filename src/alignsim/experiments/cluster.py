@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from alignsim.errors import InputError
-from alignsim.experiments.executors import run_chunk
+from alignsim.experiments.executors import chunk_weight, run_chunk
 
 if TYPE_CHECKING:
     from alignsim.experiments.progress import Progress
@@ -41,8 +41,10 @@ def map_on_cluster[T, R](
     *,
     progress: Progress | None = None,
     chunksize: int | None = None,
+    weight: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
-    """Yield ``fn(item)`` for every item, in order, computed on the Dask cluster at ``address``.
+    """Yield ``fn(item)`` for every item, in order, computed on the Dask cluster at ``address``
+    (``weight``: what an item counts for on the progress bar, as for local processes).
 
     Items are sent in chunks (``chunksize``; default: about 16 chunks per worker thread) to amortise
     the cost of a task; results are yielded as soon as they are contiguous.
@@ -66,13 +68,13 @@ def map_on_cluster[T, R](
         futures = {
             client.submit(run_chunk, fn, chunk, key=f"alignsim-{run}-{k:06d}"): k for k, chunk in enumerate(chunks)
         }
-        yield from _in_order(client, futures, chunks, progress)
+        yield from _in_order(client, futures, [chunk_weight(chunk, weight) for chunk in chunks], progress)
     finally:
         client.close()
 
 
 def _in_order[R](
-    client: Any, futures: dict[Any, int], chunks: Sequence[Sequence[Any]], progress: Progress | None
+    client: Any, futures: dict[Any, int], weights: Sequence[int], progress: Progress | None
 ) -> Iterator[R]:
     from distributed import as_completed
 
@@ -91,7 +93,7 @@ def _in_order[R](
                 raise
             future.release()  # the scheduler may forget it now
             if progress is not None:
-                progress.advance(len(chunks[k]))
+                progress.advance(weights[k])
             while next_chunk in ready:
                 yield from ready.pop(next_chunk)
                 next_chunk += 1

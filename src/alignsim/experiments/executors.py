@@ -26,6 +26,11 @@ def run_chunk[T, R](fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [fn(item) for item in chunk]
 
 
+def chunk_weight[T](chunk: Sequence[T], weight: Callable[[T], int] | None) -> int:
+    """What a chunk counts for on a progress bar: its items, or the sum of their weights."""
+    return len(chunk) if weight is None else sum(weight(item) for item in chunk)
+
+
 @contextmanager
 def workers_skip_main(fn: Callable[..., object]) -> Iterator[None]:
     """Start worker processes without re-running the caller's script in them.
@@ -103,15 +108,17 @@ def map_local[T, R](
     *,
     progress: Progress | None = None,
     chunksize: int | None = None,
+    weight: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(item)`` for every item, in order: in this process when ``workers`` is 1, else in
-    chunks on a pool of ``workers`` processes, each result as soon as it and those before it are done."""
+    chunks on a pool of ``workers`` processes, each result as soon as it and those before it are done.
+    ``weight(item)``: what an item counts for on the progress bar (default 1)."""
     n = len(items)
     if workers == 1:
         for item in items:
             out = fn(item)
             if progress is not None:
-                progress.advance(1)
+                progress.advance(chunk_weight([item], weight))
             yield out
         return
     size = chunksize or max(1, math.ceil(n / (workers * 16)))
@@ -128,7 +135,7 @@ def map_local[T, R](
             k = futures.pop(future)  # a done future keeps its result: drop it once it is taken
             ready[k] = future.result()
             if progress is not None:
-                progress.advance(len(chunks[k]))
+                progress.advance(chunk_weight(chunks[k], weight))
             while next_chunk in ready:
                 yield from ready.pop(next_chunk)
                 next_chunk += 1

@@ -75,6 +75,7 @@ def map_replicates[T, R](
     progress: Progress | None = None,
     chunksize: int | None = None,
     scheduler: str | None = None,
+    weight: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(item)`` for every item, in the order of ``items``, computed on ``workers``
     processes (``None``: all cores; 1: in this process, no pool) -- or on the Dask cluster whose
@@ -84,6 +85,7 @@ def map_replicates[T, R](
     ``fn`` and the items must pickle (a module-level function, or a :func:`functools.partial` of
     one). Items are sent in chunks to amortise the cost of a task; results are yielded in order as
     soon as they are contiguous, so the caller can aggregate or write them while the rest run.
+    ``weight(item)``: what an item counts for on the progress bar (a batch: its replicates; default 1).
 
     >>> list(map_replicates(abs, [-3, 1, -2], workers=1))
     [3, 1, 2]
@@ -94,12 +96,12 @@ def map_replicates[T, R](
     workers = resolve_workers(workers, n)
     address = resolve_scheduler(scheduler)
     if progress is not None:
-        progress.start(n)
+        progress.start(n if weight is None else sum(weight(item) for item in items))
     try:
         if address is not None:
-            yield from map_on_cluster(fn, items, address, progress=progress, chunksize=chunksize)
+            yield from map_on_cluster(fn, items, address, progress=progress, chunksize=chunksize, weight=weight)
             return
-        yield from map_local(fn, items, workers, progress=progress, chunksize=chunksize)
+        yield from map_local(fn, items, workers, progress=progress, chunksize=chunksize, weight=weight)
     finally:
         if progress is not None:
             progress.close()

@@ -3,11 +3,16 @@
 A single run uses the scenario's seed as it is. An ensemble of N replicates uses the seeds
 ``SeedSequence(seed).spawn(N)`` (:func:`alignsim.experiments.replicates.replicate_seeds`), derived here in the
 parent and handed to the workers, so the result does not depend on how many processes ran it.
+
+Workers run batches of replicates (:func:`run_batch`: a :class:`alignsim.model.batch.ReplicateBatch`
+advances their relations as one R x N x N array), not single replicates; a replicate's numbers do
+not depend on the batch it ran in (docs/ensembles.md, "Batches").
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -19,9 +24,11 @@ import pandas as pd
 from alignsim.config.scenario import Scenario
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
-from alignsim.experiments.replicates import SeedLike, map_replicates, replicate_seeds
+from alignsim.experiments.replicates import SeedLike, map_replicates, replicate_seeds, resolve_workers
+from alignsim.model.batch import ReplicateBatch
 from alignsim.model.cube import RelationCube
 from alignsim.model.model import AlignmentModel
+from alignsim.model.recorder import Recorder
 from alignsim.results.manifest import make_manifest
 from alignsim.results.run import RunResult
 
@@ -70,19 +77,28 @@ def run_scenarios(
     scenario has the same seed: common random numbers."""
     texts = list(source_texts) if source_texts is not None else [None] * len(scenarios)
     plans = [_plan(scenario, text, seed, replicates) for scenario, text in zip(scenarios, texts)]
-    tasks = [(k, s) for k, (_, run_seed, n, _, _) in enumerate(plans) if n > 1 for s in replicate_seeds(run_seed, n)]
+    total = sum(n for _, _, n, _, _ in plans if n > 1)
+    largest = max(recorded_values(p[0]) for p in plans)
+    size = batch_size(total, resolve_workers(workers, max(total, 1)), values=largest)
+    tasks = [
+        (k, batch)
+        for k, (_, run_seed, n, _, _) in enumerate(plans)
+        if n > 1
+        for batch in in_batches(replicate_seeds(run_seed, n), size)
+    ]
     label = plans[0][0].name if len(plans) == 1 else f"{len(plans)} scenarios"
     bar = Progress(f"{label}: replicates", enabled=progress)
-    stream = map_replicates(
-        partial(_run_task, [p[0] for p in plans]), tasks, workers, progress=bar, scheduler=scheduler
+    batches = map_replicates(
+        partial(_run_task, [p[0] for p in plans]), tasks, workers, progress=bar, scheduler=scheduler, weight=_weight
     )
+    stream = itertools.chain.from_iterable(batches)
     results = []
     try:
         for scenario, run_seed, n, run, manifest in plans:
             cube, events, metrics = single_run(scenario, run_seed) if n == 1 else gather(itertools.islice(stream, n), n)
             results.append(RunResult(scenario=run, relations=cube, events=events, metrics=metrics, manifest=manifest))
     finally:
-        stream.close()  # shuts the pool down now, not when the generator is collected
+        batches.close()  # shuts the pool down now, not when the generator is collected
     return results
 
 
@@ -104,10 +120,45 @@ def _plan(
     )
 
 
-def _run_task(scenarios: Sequence[Scenario], task: tuple[int, SeedLike]) -> Replicate:
-    """Run replicate ``task = (k, seed)`` of scenario k (in a worker process)."""
-    k, seed = task
-    return run_replicate(scenarios[k], seed)
+#: Most replicates in a batch: enough to spread the fixed cost of numpy calls (a flagship month's
+#: update costs about one call whatever R), few enough to keep every worker busy to the end.
+BATCH_REPLICATES = 64
+
+
+#: Most recorded relation values a batch holds (2^25: 256 MiB of float64): a batch of 193-state
+#: replicates of 120 months holds 7, not 64.
+BATCH_VALUES = 2**25
+
+
+def batch_size(replicates: int, workers: int, most: int | None = None, values: int = 0) -> int:
+    """Replicates per batch: at most ``most`` (default :data:`BATCH_REPLICATES`), at most
+    :data:`BATCH_VALUES` recorded relations for replicates of ``values`` each, and at least four
+    batches per worker when there are enough."""
+    most = BATCH_REPLICATES if most is None else most
+    if values > 0:
+        most = min(most, max(1, BATCH_VALUES // values))
+    return max(1, min(most, math.ceil(replicates / (4 * workers))))
+
+
+def recorded_values(scenario: Scenario) -> int:
+    """The relation values one replicate of ``scenario`` records: (steps + 1) x N x N."""
+    n = len(scenario.world_spec.states)
+    return (scenario.steps + 1) * n * n
+
+
+def in_batches(seeds: Sequence[SeedLike], size: int) -> list[list[SeedLike]]:
+    """Consecutive batches of ``size`` seeds (the last may be smaller), in replicate order."""
+    return [list(seeds[k : k + size]) for k in range(0, len(seeds), size)]
+
+
+def _weight(task: tuple[int, Sequence[SeedLike]]) -> int:
+    return len(task[1])
+
+
+def _run_task(scenarios: Sequence[Scenario], task: tuple[int, Sequence[SeedLike]]) -> list[Replicate]:
+    """Run the batch of replicates ``task = (k, seeds)`` of scenario k (in a worker process)."""
+    k, seeds = task
+    return run_batch(scenarios[k], seeds)
 
 
 def scenario_as_run(scenario: Scenario, seed: int | None, replicates: int) -> Scenario:
@@ -158,7 +209,26 @@ class Replicate:
 
 def run_replicate(scenario: Scenario, seed: SeedLike) -> Replicate:
     """Run one replicate of an ensemble (in a worker process); its tables stay arrays."""
-    rec = AlignmentModel(scenario, seed=seed).run().recorder
+    return replicate_of(AlignmentModel(scenario, seed=seed).run().recorder)
+
+
+#: Above this many states a batch's replicates run one after another: there the update's arithmetic
+#: outweighs the fixed cost of its numpy calls, and stacking the inputs only adds copies (a 150-state
+#: world ran 15% slower stacked).
+BATCH_MAX_N = 32
+
+
+def run_batch(scenario: Scenario, seeds: Sequence[SeedLike]) -> list[Replicate]:
+    """Run a batch of replicates (in a worker process): together (:class:`alignsim.model.batch.ReplicateBatch`)
+    in worlds of up to :data:`BATCH_MAX_N` states, else one after another; either way the replicates
+    :func:`run_replicate` gives, one per seed, bit for bit."""
+    if len(scenario.world_spec.states) > BATCH_MAX_N:
+        return [run_replicate(scenario, seed) for seed in seeds]
+    return [replicate_of(model.recorder) for model in ReplicateBatch(scenario, seeds).run().models]
+
+
+def replicate_of(rec: Recorder) -> Replicate:
+    """What a worker sends back of a run: its tables as arrays."""
     return Replicate(rec.relation_cube(), Columns.of(rec.events_columns()), Columns.of(rec.metrics_columns()))
 
 

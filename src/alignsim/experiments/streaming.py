@@ -49,7 +49,14 @@ from alignsim.config.yaml_reader import read_yaml_file
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
-from alignsim.experiments.simulate import gather, run_replicate, scenario_as_run
+from alignsim.experiments.simulate import (
+    batch_size,
+    gather,
+    in_batches,
+    recorded_values,
+    run_batch,
+    scenario_as_run,
+)
 from alignsim.model.cube import KEY_COLUMNS, RelationCube
 from alignsim.results import chart_data
 from alignsim.results.folders import has_pyarrow, write_folder
@@ -149,15 +156,27 @@ def _run_replicates(
 ) -> Iterator[Any]:
     """The ``n`` replicates of ``scenario`` as they arrive, in replicate order (a generator: close it)."""
     bar = Progress(f"{scenario.name}: replicates", enabled=progress)
-    # small chunks: a worker holds (and sends back) 32 replicates at most, not n / (16 x workers)
-    return map_replicates(
-        partial(run_replicate, scenario),
-        replicate_seeds(seed, n),
+    # small batches, one per task: a worker holds (and sends back) 32 replicates at most
+    size = batch_size(n, resolve_workers(workers, n), most=CHUNK_REPLICATES, values=recorded_values(scenario))
+    batches = map_replicates(
+        partial(run_batch, scenario),
+        in_batches(replicate_seeds(seed, n), size),
         workers,
         progress=bar,
         scheduler=scheduler,
-        chunksize=max(1, min(CHUNK_REPLICATES, n // (16 * resolve_workers(workers, n)))),
+        chunksize=1,
+        weight=len,
     )
+    return _flat(batches)
+
+
+def _flat(batches: Iterator[list[Any]]) -> Iterator[Any]:
+    """The replicates of each batch in turn; closing it closes the batches' stream (and its workers)."""
+    try:
+        for batch in batches:
+            yield from batch
+    finally:
+        batches.close()
 
 
 def _listed_files(folder: Path) -> list[str]:

@@ -423,7 +423,9 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
     """Run ``scenario`` once with ``seed`` and measure each outcome."""
     model = AlignmentModel(scenario, seed=seed).run()
     rec = model.recorder
-    metrics = rec.metrics_frame() if any(o.kind == "metric" for o in outcomes) else None
+    steps = {id(o): _outcome_step(model, scenario, o) for o in outcomes if o.kind != "first_event"}
+    measured = sorted({steps[id(o)] for o in outcomes if o.kind == "metric"})  # only the months an outcome reads
+    metrics = rec.metrics_columns(steps=measured) if measured else None
     codes = {c: i for i, c in enumerate(model.world.codes)}
     out = []
     for o in outcomes:
@@ -438,16 +440,21 @@ def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> l
             ]
             out.append(float(min(hits)) if hits else float(scenario.steps if o.never is None else o.never))
             continue
-        at = o.when
-        step = model.month if at == "end" else (at if isinstance(at, int) else month_index(scenario.start, at))
+        step = steps[id(o)]
         if o.kind == "relation":
             a, b = (o.pair or "").split("-")
             matrix = rec.relations[step] if o.column != "baseline" else rec.baselines[step]
             out.append(float(matrix[codes[a], codes[b]]))
         else:
             assert metrics is not None
-            out.append(float(metrics[o.metric].iat[step]))  # type: ignore[index]
+            out.append(float(metrics[o.metric][measured.index(step)]))  # type: ignore[index]
     return out
+
+
+def _outcome_step(model: AlignmentModel, scenario: Scenario, o: OutcomeSpec) -> int:
+    """The step an outcome reads: the last for ``end``, else the step or month it names."""
+    at = o.when
+    return model.month if at == "end" else (at if isinstance(at, int) else month_index(scenario.start, at))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -405,11 +405,26 @@ def _state_columns(prefix: str, table: np.ndarray, codes: Sequence[str]) -> dict
 
 
 def _stacked_tipping_ratio(baselines: np.ndarray, alpha: float, beta: float) -> np.ndarray:
-    """:func:`tipping_ratio` of every step, computed once per change of X0."""
+    """:func:`tipping_ratio` of every step, computed once per change of X0: the λ1 of all the
+    distinct X0 in one stacked LAPACK call (one ``syevd`` per matrix, as alone: the same numbers)."""
+    if beta < 0:
+        raise ValueError("beta must be non-negative")
     changed = np.ones(len(baselines), dtype=bool)
     changed[1:] = np.any(baselines[1:] != baselines[:-1], axis=(1, 2))
-    ratios = np.array([tipping_ratio(alpha, beta, b) for b in baselines[changed]])
+    distinct = np.asarray(baselines[changed], dtype=float)
+    if distinct.shape[1] == 0:
+        return np.zeros(len(baselines))
+    lam = np.linalg.eigvalsh((distinct + distinct.transpose(0, 2, 1)) / 2.0)[:, -1]
+    ratios = np.array([_ratio_of(float(x), alpha, beta) for x in lam])
     return ratios[np.cumsum(changed) - 1]
+
+
+def _ratio_of(lam1: float, alpha: float, beta: float) -> float:
+    """:func:`_tipping_ratio` from λ1(X0) (:func:`alignsim.measures.analytics.alpha_critical`'s formula)."""
+    critical = math.inf if lam1 <= 0 else beta / (4.0 * lam1)
+    if alpha == 0.0 or math.isinf(critical):
+        return 0.0
+    return float(alpha / critical) if critical > alpha / TIPPING_RATIO_CAP else TIPPING_RATIO_CAP
 
 
 def _side_names_of_stack(

@@ -22,7 +22,7 @@ The decisions, their order and their random draws are those of the rules as stat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
@@ -70,9 +70,18 @@ def court_gap(p: Params) -> float:
 def noise_floor_support(m: AlignmentModel) -> np.ndarray:
     """The support drop each state needs before it courts: max(support_drop, noise_z x SD of its
     friendly share under the noise), SD = noise_sd x sqrt(sum_{j != i} c_j^2) / sum_{j != i} c_j."""
-    p, c = m.params, m.world.capability
-    sd = p.noise_sd * np.sqrt(np.maximum((c**2).sum() - c**2, 0.0)) / others_total(c)
-    return np.maximum(p.support_drop, p.noise_z * sd)
+    p = m.params
+    return _noise_floor(m.world.capability.tobytes(), p.noise_sd, p.noise_z, p.support_drop)
+
+
+@lru_cache(maxsize=16)
+def _noise_floor(capability: bytes, noise_sd: float, noise_z: float, support_drop: float) -> np.ndarray:
+    # Capability changes only with a shock: computed once per capability vector, not every month.
+    c = np.frombuffer(capability)
+    sd = noise_sd * np.sqrt(np.maximum((c**2).sum() - c**2, 0.0)) / others_total(c)
+    floor = np.maximum(support_drop, noise_z * sd)
+    floor.flags.writeable = False
+    return floor
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 import mesa
 import numpy as np
@@ -33,7 +34,13 @@ from alignsim.model.dynamics import far_from, others_total, steady_state, step_r
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
-from alignsim.world.spec import WorldState, interest_baseline
+from alignsim.world.spec import WorldState, baseline_terms, interest_baseline
+
+
+class Batch(Protocol):
+    """What a model in a batch of replicates hands its month's update to (:class:`alignsim.model.batch.ReplicateBatch`)."""
+
+    def wait(self, model: AlignmentModel) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,10 @@ class LoggedEvent:
 
 STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
 MEMORY_FLOOR = 1e-4  # memory of hostility below this is forgotten (so X0 stops changing)
+STEADY_CACHE = 8  # steady states kept per process (a sweep's points each have their own)
+# The spin-up is a pure function of the world's relations, X0 and the dynamics' parameters, and
+# costs more than a whole flagship replicate: computed once per process for all replicates.
+_STEADY_STATES: dict[tuple[object, ...], tuple[np.ndarray, int]] = {}
 
 
 class AlignmentModel(mesa.Model):
@@ -94,7 +105,8 @@ class AlignmentModel(mesa.Model):
         self.config = scenario  # Mesa reserves `scenario` for its own class
         self.params: Params = scenario.params
         self.world = WorldState.from_spec(scenario.world_spec)
-        self.baseline = interest_baseline(self.world, self.params)
+        self._terms = baseline_terms(self.world, self.params)  # X0 before the memory: changes with interests or ties
+        self.baseline = interest_baseline(self.world, self.params, self._terms)
         self._steady: tuple[np.ndarray, int] | None = None
         self._initial_baseline = self.baseline.copy()
         start = self.steady if self.params.initial_relations == "equilibrium" else self.world.relations
@@ -107,6 +119,7 @@ class AlignmentModel(mesa.Model):
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
+        self._noise = np.empty((n, n))  # the month's standard normals (one array for the whole run)
         self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -(10**6))
@@ -114,8 +127,10 @@ class AlignmentModel(mesa.Model):
         self.attacked_until = np.full((n, n), -1)  # v remembers a hostile act of a until then
         self.attack_severity = np.zeros((n, n))  # ... of this severity (|g| / 10 x intensity)
         # What each state remembers of its friendly capability share (exponential average).
+        self._others: tuple[bytes, np.ndarray] = (b"", np.zeros(0))  # capability, sum_{j != i} c_j
         self.remembered_support = self.friendly_support_all()
         self.briefing: Briefing | None = None
+        self.batch: Batch | None = None  # the batch whose engine moves the relations, if any
         self._plan = scenario.schedule()
         self.state_agents = [StateAgent(self, i) for i in range(n)]
         self.recorder = Recorder(self)
@@ -123,17 +138,15 @@ class AlignmentModel(mesa.Model):
 
     # ------------------------------------------------------------------ stepping
     def step(self) -> None:
-        for shock in self._plan.get(self.month, []):
-            self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
-        if self.params.agents:
-            self.remember_attacks()
-            self.briefing = read_news(self)
-            self.remembered_support = self.briefing.updated
-            for k in self.streams.order.permutation(self.world.n):
-                self.state_agents[int(k)].decide()
-            self.briefing = None
+        """One month: shocks land and states decide, then the relations take their numpy step --
+        at once here, or, for a model in a :class:`~alignsim.model.batch.ReplicateBatch`, together
+        with the other replicates' when all have decided."""
+        self.decide_month()
+        if self.batch is not None:
+            self.batch.wait(self)
+            return
         p = self.params
-        self.relations = step_relations(
+        moved = step_relations(
             self.relations,
             self.baseline,
             self.impulses,
@@ -144,10 +157,35 @@ class AlignmentModel(mesa.Model):
             kernel=p.balance_kernel,
             shocks=self.draw_noise(),
         )
+        self.end_month(moved)
+
+    def decide_month(self) -> None:
+        """The month's scripted shocks land, then every state, in a random order, reads the news and may act."""
+        for shock in self._plan.get(self.month, []):
+            self.act(shock, origin="scenario", rule="scripted", cause=shock.note or "scripted shock")
+        if self.params.agents:
+            self.remember_attacks()
+            self.briefing = read_news(self)
+            self.remembered_support = self.briefing.updated
+            for k in self.deciding(self.streams.order.permutation(self.world.n), self.briefing):
+                self.state_agents[k].decide()
+            self.briefing = None
+
+    def end_month(self, relations: np.ndarray) -> None:
+        """The relations after the month's update; impulses spent, memory faded, the month recorded."""
+        self.relations = relations
         self.impulses[:] = 0.0
         self.fade_memory()
         self.month += 1
         self.recorder.collect()
+
+    @staticmethod
+    def deciding(order: np.ndarray, brief: Briefing) -> list[int]:
+        """The states, in ``order``, with something to decide this month: news on which one of their
+        rules may fire, or a fall in support. The others' ``decide`` would do nothing and draw no
+        random number (most states, most months), so the Python call is skipped for them."""
+        acting = (brief.first[1:] > brief.first[:-1]) | brief.dropped
+        return order[acting[order]].tolist()  # type: ignore[no-any-return]
 
     def remember_attacks(self) -> None:
         """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
@@ -173,22 +211,36 @@ class AlignmentModel(mesa.Model):
             return
         memory *= self.params.memory_decay
         memory[memory < MEMORY_FLOOR] = 0.0
-        self.baseline = interest_baseline(self.world, self.params)
+        self.baseline = interest_baseline(self.world, self.params, self._terms)
 
     @property
     def steady(self) -> np.ndarray:
-        """The model's own steady state under no shocks, spun up from the world's relations (computed once)."""
+        """The model's own steady state under no shocks, spun up from the world's relations (computed
+        once per world and parameters in a process: every replicate of an ensemble starts from it)."""
         if self._steady is None:
             p = self.params
-            with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
-                self._steady = steady_state(
-                    self.world.relations,
-                    self._initial_baseline,
-                    beta=p.beta,
-                    alpha=p.alpha,
-                    saturation=p.saturation,
-                    kernel=p.balance_kernel,
-                )
+            key = (
+                self.world.relations.tobytes(),
+                self._initial_baseline.tobytes(),
+                self.world.relations.shape,
+                (p.beta, p.alpha, p.saturation, p.balance_kernel),
+            )
+            found = _STEADY_STATES.get(key)
+            if found is None:
+                with blas.limited():  # many small products: multi-threaded BLAS is 30x slower here on a busy machine
+                    found = steady_state(
+                        self.world.relations,
+                        self._initial_baseline,
+                        beta=p.beta,
+                        alpha=p.alpha,
+                        saturation=p.saturation,
+                        kernel=p.balance_kernel,
+                    )
+                found[0].flags.writeable = False  # shared by the models of this world: read only
+                if len(_STEADY_STATES) >= STEADY_CACHE:
+                    _STEADY_STATES.pop(next(iter(_STEADY_STATES)))
+                _STEADY_STATES[key] = found
+            self._steady = found
         return self._steady[0]
 
     def far_from_steady_state(self, threshold: float | None = None) -> list[tuple[str, str, float, float]]:
@@ -204,19 +256,20 @@ class AlignmentModel(mesa.Model):
         return self
 
     def draw_noise(self) -> np.ndarray:
-        """The step's N x N standard normals, from the noise stream alone."""
-        n = self.world.n
-        return self.streams.noise.standard_normal((n, n))
+        """The step's N x N standard normals, from the noise stream alone: drawn into one array kept
+        for the run (a fresh N x N array a month cost as much as drawing it at N = 500), so the values
+        hold until the next draw -- copy them to keep them."""
+        return self.streams.noise.standard_normal(out=self._noise)
 
     # ------------------------------------------------------------------ the one way events enter
     def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
-        rebuild = event.apply(w)
-        if self._remember_hostility(event, deferred=origin == "agent"):
-            rebuild = True
-        if rebuild:
-            self.baseline = interest_baseline(w, self.params)
+        changed = event.apply(w)  # interests or ties
+        if changed:
+            self._terms = baseline_terms(w, self.params)
+        if self._remember_hostility(event, deferred=origin == "agent") or changed:
+            self.baseline = interest_baseline(w, self.params, self._terms)
         deltas = event.impulses(w, self.params)
         for i, j, delta in deltas:
             self.impulses[i, j] += delta
@@ -268,7 +321,10 @@ class AlignmentModel(mesa.Model):
     def friendly_support_all(self) -> np.ndarray:
         """:meth:`friendly_support` of every state at once (W_ii = 0, so j = i adds nothing above)."""
         c = self.world.capability
-        return np.maximum(self.relations, 0.0) @ c / others_total(c)
+        key = c.tobytes()  # capability changes only with a shock: its sums are kept until it does
+        if self._others[0] != key:
+            self._others = (key, others_total(c))
+        return np.maximum(self.relations, 0.0) @ c / self._others[1]
 
     def can_meet(self, i: int, j: int) -> bool:
         """Direct contact: diplomatic relations and no closed border between them."""

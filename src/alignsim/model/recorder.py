@@ -7,16 +7,22 @@ digits, far finer than any relation the model distinguishes (thresholds are tent
 dynamics themselves always run in float64. X0 changes only when a shock changes interests or ties,
 so it is kept once per change with the step from which it holds.
 
-Measures. In worlds of up to ``metrics.STACKED_MAX_N`` states the measures of every step are
-computed together when the metrics table is asked for (:func:`alignsim.measures.metrics.stacked_metrics`),
-from the recorded W and X0, which there are always float64: one numpy call per measure for the
-whole run instead of one per step, which at N ~ 10 is what a run's recording cost. Larger worlds
-are measured step by step as the run goes (:func:`alignsim.measures.metrics.step_metrics`), on the float64
-W of the model.
+Measures. A run's measures (eigendecomposition, blocs, triads, similarities: at N = 193 four
+fifths of a month's work) are taken when the metrics table is asked for, from the recorded W and
+X0 -- not as the run goes: most uses of a model (a dashboard stepping it, a sweep reading one
+outcome, a calibration reading relations) never read most of them. In worlds of up to
+``metrics.STACKED_MAX_N`` states every step is measured together
+(:func:`alignsim.measures.metrics.stacked_metrics`: one numpy call per measure for the whole run);
+larger worlds step by step (:func:`alignsim.measures.metrics.step_metrics`) on the recorded float64 W,
+the very matrix the model held, so the numbers are those a measurement during the run gives
+(tests/test_metrics.py). ``metrics_columns(steps=...)`` measures only the steps asked for (a sweep's
+outcome at one month) in larger worlds. Only where W is recorded in float32 (above ``FULL_PRECISION_VALUES``) is each
+step measured as the run goes, on the model's float64 W, which the record does not keep exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,11 +41,13 @@ EVENT_COLUMNS = ["step", "date", "type", "source", "target", "origin", "rule", "
 
 #: Above this many recorded relation values the history is kept in float32 (see the module docstring).
 FULL_PRECISION_VALUES: int = 2**25
+# ISO dates of steps 0..count-1 of runs starting at a date (Scenario.date_of depends on the start alone).
+_DATES: dict[tuple[object, int], np.ndarray] = {}
 
 
 class Recorder:
-    """Keeps W per step in a preallocated array and each distinct X0 once; measures every step when
-    its table is asked for (small worlds) or as it goes, a row per step (larger worlds)."""
+    """Keeps W per step in a preallocated array and each distinct X0 once; measures the steps when
+    their table is asked for (as it goes only where W is kept in float32)."""
 
     def __init__(self, model: AlignmentModel) -> None:
         self.model = model
@@ -49,10 +57,14 @@ class Recorder:
         self._baseline_versions: list[np.ndarray] = []
         self._baseline_version = np.zeros(steps, dtype=np.intp)  # step -> index into _baseline_versions
         self.recorded = 0  # steps collected so far
-        self.stacked = (
-            n <= STACKED_MAX_N and dtype == np.float64
-        )  # measured all steps at once, on demand (module docstring)
-        self.rows: list[dict[str, object]] = []  # per-step measures (larger worlds only)
+        self.stacked = n <= STACKED_MAX_N and dtype == np.float64  # all steps at once, on demand
+        self.deferred = dtype == np.float64  # measured on demand from the record (module docstring)
+        self.rows: list[dict[str, object]] = []  # per-step measures taken during the run (float32 records only)
+        self._capabilities: list[np.ndarray] = []  # each distinct capability vector (a shock may change it) ...
+        self._capability_version: list[int] = []  # ... and the one of each step (deferred larger worlds)
+        self._last_baseline: np.ndarray | None = (
+            None  # the X0 object last compared (the model replaces, never edits, it)
+        )
 
     @property
     def baselines(self) -> np.ndarray:
@@ -65,29 +77,43 @@ class Recorder:
 
     def collect(self) -> None:
         m = self.model
-        t, p, w = m.month, m.params, m.world
+        t = m.month
         self.relations[t] = m.relations
         versions = self._baseline_versions
-        if not versions or not np.array_equal(versions[-1], m.baseline):
-            versions.append(m.baseline.copy())
+        if m.baseline is not self._last_baseline:  # a new X0 object: compare its values (O(N^2)) only then
+            if not versions or not np.array_equal(versions[-1], m.baseline):
+                versions.append(m.baseline.copy())
+            self._last_baseline = m.baseline
         self._baseline_version[t] = len(versions) - 1
         self.recorded = t + 1
-        if not self.stacked:
-            row: dict[str, object] = {"step": t, "date": m.date.isoformat()}
-            row.update(
-                step_metrics(
-                    m.relations,
-                    m.baseline,
-                    m.initial_relations,
-                    w.capability,
-                    w.codes,
-                    step=t,
-                    alpha=p.alpha,
-                    beta=p.beta,
-                    friend_threshold=p.friend_threshold,
-                )
+        if self.stacked:
+            return
+        if self.deferred:
+            cap = m.world.capability
+            if not self._capabilities or not np.array_equal(self._capabilities[-1], cap):
+                self._capabilities.append(cap.copy())
+            self._capability_version.append(len(self._capabilities) - 1)
+            return
+        self.rows.append(self._row(t, m.relations, m.baseline, m.world.capability))
+
+    def _row(self, t: int, relations: np.ndarray, baseline: np.ndarray, capability: np.ndarray) -> dict[str, object]:
+        """The measures of step ``t`` (:func:`alignsim.measures.metrics.step_metrics`) with its step and date."""
+        m, p = self.model, self.model.params
+        row: dict[str, object] = {"step": t, "date": m.config.date_of(t).isoformat()}
+        row.update(
+            step_metrics(
+                relations,
+                baseline,
+                m.initial_relations,
+                capability,
+                m.world.codes,
+                step=t,
+                alpha=p.alpha,
+                beta=p.beta,
+                friend_threshold=p.friend_threshold,
             )
-            self.rows.append(row)
+        )
+        return row
 
     # ------------------------------------------------------------------ tables
     # Each table as named numpy columns (what an ensemble worker sends back: no DataFrame is built
@@ -112,22 +138,49 @@ class Recorder:
         )
 
     def _dates(self) -> np.ndarray:
-        """The ISO date of every recorded step."""
-        return np.array([self.model.config.date_of(t).isoformat() for t in range(self.recorded)], dtype=object)
+        """The ISO date of every recorded step (the dates of a scenario's steps computed once per process:
+        every replicate of an ensemble has them)."""
+        config = self.model.config
+        key = (config.start, self.recorded)
+        dates = _DATES.get(key)
+        if dates is None:
+            dates = np.array([config.date_of(t).isoformat() for t in range(self.recorded)], dtype=object)
+            dates.flags.writeable = False
+            if len(_DATES) >= 64:
+                _DATES.clear()
+            _DATES[key] = dates
+        return dates
 
     def relations_frame(self) -> pd.DataFrame:
         """step, date, source, target, weight, baseline -- one row per directed pair and step."""
         return self.relation_cube().frame().drop(columns="replicate")
 
-    def metrics_columns(self) -> dict[str, np.ndarray]:
-        """step, date and the measures of every recorded step (docs/model.md, "Measures")."""
-        if not self.stacked:
-            return {str(k): v.to_numpy() for k, v in pd.DataFrame(self.rows).items()}
-        m, p, w, steps = self.model, self.model.params, self.model.world, self.recorded
+    def metrics_columns(self, steps: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+        """step, date and the measures of every recorded step, or of ``steps`` only (docs/model.md, "Measures")."""
+        chosen = list(range(self.recorded)) if steps is None else [int(t) for t in steps]
+        if any(not 0 <= t < self.recorded for t in chosen):
+            raise ValueError(f"steps must lie in 0..{self.recorded - 1}, the steps recorded")
+        if self.stacked:
+            return self._stacked_columns(chosen)
+        if self.deferred:
+            with blas.limited():
+                rows = [self._deferred_row(t) for t in chosen]
+        else:
+            rows = [self.rows[t] for t in chosen]
+        return {str(k): v.to_numpy() for k, v in pd.DataFrame(rows).items()}
+
+    def _deferred_row(self, t: int) -> dict[str, object]:
+        baseline = self._baseline_versions[self._baseline_version[t]]
+        return self._row(t, self.relations[t], baseline, self._capabilities[self._capability_version[t]])
+
+    def _stacked_columns(self, chosen: list[int]) -> dict[str, np.ndarray]:
+        """All steps of a small world at once (a whole run costs about what one step's numpy calls
+        do), then the chosen rows: a step measured alone would sum in another order, 1 ulp apart."""
+        m, p, w = self.model, self.model.params, self.model.world
         with blas.limited():
             columns = stacked_metrics(
-                self.relations[:steps],
-                self.baselines[:steps],
+                self.relations[: self.recorded],
+                self.baselines[: self.recorded],
                 m.initial_relations,
                 w.capability,
                 w.codes,
@@ -135,7 +188,10 @@ class Recorder:
                 beta=p.beta,
                 friend_threshold=p.friend_threshold,
             )
-        return {"step": np.arange(steps, dtype=np.int64), "date": self._dates(), **columns}
+        whole = {"step": np.arange(self.recorded, dtype=np.int64), "date": self._dates(), **columns}
+        if chosen == list(range(self.recorded)):
+            return whole
+        return {name: values[chosen] for name, values in whole.items()}
 
     def metrics_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.metrics_columns())

@@ -512,16 +512,27 @@ def interest_similarity(interests: np.ndarray, salience: np.ndarray) -> np.ndarr
     return s
 
 
-def interest_baseline(world: WorldState, params: Params) -> np.ndarray:
+def interest_baseline(world: WorldState, params: Params, terms: np.ndarray | None = None) -> np.ndarray:
     """X0: the relations that interests and formal ties alone justify, clipped to [-1, 1].
 
     X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_r R_ij + t_s max(Z_ij, Z_ji) - M_ij, -1, 1),
     zero diagonal, with S the interest similarity, D/T/A/R diplomatic, treaty, alliance and rivalry
-    ties, Z sanctions and M the fading memory of hostility.
+    ties, Z sanctions and M the fading memory of hostility. ``terms``: :func:`baseline_terms` of the
+    world when the caller holds them (they change only with interests or ties, the memory every month).
     """
+    x0 = baseline_terms(world, params) if terms is None else terms
+    if world.memory is not None:
+        x0 = x0 - world.memory
+    x0 = np.clip(x0, -1.0, 1.0)
+    np.fill_diagonal(x0, 0.0)
+    return x0
+
+
+def baseline_terms(world: WorldState, params: Params) -> np.ndarray:
+    """The sum of :func:`interest_baseline` before the memory of hostility is taken off and it is clipped."""
     t = world.ties
     sanctions = np.maximum(t["sanction"], t["sanction"].T)
-    x0 = (
+    return (
         params.interest_weight * interest_similarity(world.interests, world.salience)
         + params.tie_diplomatic * t["diplomatic"]
         + params.tie_treaty * t["treaty"]
@@ -529,8 +540,3 @@ def interest_baseline(world: WorldState, params: Params) -> np.ndarray:
         + params.tie_rivalry * t["rivalry"]
         + params.tie_sanction * sanctions
     )
-    if world.memory is not None:
-        x0 = x0 - world.memory
-    x0 = np.clip(x0, -1.0, 1.0)
-    np.fill_diagonal(x0, 0.0)
-    return x0
