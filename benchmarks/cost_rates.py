@@ -2,11 +2,14 @@
 (alignsim/cli/cost.py): one run's seconds for a few world sizes and the exact landscape's seconds per
 configuration and actor, measured here, beside the estimate the CLI would make. No assertion on time.
 
-    .venv/bin/python benchmarks/cost_rates.py
+    .venv/bin/python benchmarks/cost_rates.py [--quick]
+
+``--quick`` (run by tests/test_benchmarks.py) measures one short run and one small landscape.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -17,8 +20,8 @@ from alignsim.experiments.simulate import run_scenario
 from alignsim.measures.landscape import local_minima
 
 
-def runs() -> None:
-    for world, steps in (("korea_2024", 36), ("korea_2024", 120), ("un193", 12)):
+def runs(quick: bool) -> None:
+    for world, steps in (("korea_2024", 12),) if quick else (("korea_2024", 36), ("korea_2024", 120), ("un193", 12)):
         scenario = parse_scenario(f"world: {world}\nsteps: {steps}\n")
         run_scenario(scenario, workers=1)  # warm: imports and caches
         started = time.perf_counter()
@@ -30,9 +33,9 @@ def runs() -> None:
         )
 
 
-def landscapes() -> None:
+def landscapes(quick: bool) -> None:
     rng = np.random.default_rng(0)
-    for n in (18, 20, 22):
+    for n in (12,) if quick else (18, 20, 22):
         p = rng.uniform(-1, 1, (n, n))
         p = (p + p.T) / 2
         np.fill_diagonal(p, 0)
@@ -47,5 +50,8 @@ def landscapes() -> None:
 
 
 if __name__ == "__main__":
-    runs()
-    landscapes()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one short run and one small landscape (a smoke test)")
+    quick = parser.parse_args().quick
+    runs(quick)
+    landscapes(quick)

@@ -16,6 +16,7 @@ SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py"))
 #: What each script prints when it has done its work (a line of its final table or report).
 EXPECT = {
     "cli.py": "alignsim validate",
+    "cost_rates.py": "per configuration and actor",
     "engine.py": "replicate-months per CPU-s",
     "ensemble.py": "save the run folder",
     "input_limits.py": "alias bomb",
