@@ -70,6 +70,7 @@ from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
+from alignsim.model.rules import rule_names
 from alignsim.results.folders import has_pyarrow, write_csv, write_folder
 from alignsim.results.integrity import write_manifest
 from alignsim.results.manifest import make_manifest
@@ -175,6 +176,9 @@ def _event_problems(o: OutcomeSpec, loc: tuple[Any, ...], codes: Sequence[str]) 
             problems.append(((*loc, field), f"unknown state code '{code}'; known states: {', '.join(codes)}"))
     if o.type is not None and o.type not in EVENT_TYPES:
         problems.append(((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}"))
+    rules = ("scripted", *rule_names())
+    if o.rule is not None and o.rule not in rules:
+        problems.append(((*loc, "rule"), f"unknown rule '{o.rule}'; rules: {', '.join(rules)}"))
     return problems
 
 

@@ -69,9 +69,12 @@ class LoggedEvent:
     source: int
     target: int  # equals source for single-state events
     origin: str  # "scenario" or "agent"
-    rule: str  # "scripted", "court", "counter_court", "cool", "reciprocate", "retaliate", "solidarity" or "balance"
+    rule: str  # "scripted" or a rule of alignsim.model.rules (rule_names())
     cause: str
     impulse: float  # change of W[source, target] from this event
+    depth: int = (
+        0  # links in the chain of answers: 0 scripted, 1 an answer to it (or an initiative), 2 a counter-answer
+    )
 
 
 STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
@@ -208,7 +211,7 @@ class AlignmentModel(mesa.Model):
         return self.streams.noise.standard_normal((n, n))
 
     # ------------------------------------------------------------------ the one way events enter
-    def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
+    def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str, depth: int = 0) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
         rebuild = event.apply(w)
@@ -223,7 +226,7 @@ class AlignmentModel(mesa.Model):
         source = self._index[event.source or ""]
         target = self._index[event.target] if event.target else source
         date = event.date if origin == "scenario" and event.date is not None else self.date
-        entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse)
+        entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse, depth)
         self.log.append(entry)
         self._log_by_step.setdefault(self.month, []).append(entry)
         if event.goldstein() < 0 and target != source:

@@ -103,7 +103,7 @@ class Params(BaseModel):
     # --- agents' decision rules ---
     agents: bool = Field(
         True,
-        description="Let states decide (court, cool, counter-court, reciprocate); false leaves only scripted shocks.",
+        description="Let states decide by the rules of docs/model.md section 5; false leaves only scripted shocks.",
     )
     friend_threshold: float = Field(
         0.3,

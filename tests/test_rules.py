@@ -1,0 +1,112 @@
+"""The decision rules have one home: every registered rule (alignsim.model.rules) is drawn in the
+PNG charts and in report.html, can be the outcome of a sweep, and is documented in docs/model.md
+with its evidence; each rule is one module with its trigger (a screen) declared once."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import QUIET, three_state_world
+
+from alignsim.config.scenario import Scenario
+from alignsim.experiments.simulate import run_scenario
+from alignsim.experiments.sweep import check_sweep
+from alignsim.model import rules as rules_package
+from alignsim.model.rules import REGISTERED, RULES, rule_labels, rule_names
+from alignsim.results.chart_data import band_data
+from alignsim.viz import charts, report_html
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _series(pair: str) -> pd.DataFrame:
+    dates = pd.date_range("2024-01-01", periods=12, freq="MS")
+    return pd.DataFrame(
+        {"pair": pair, "date": dates, "weight": 0.1, "reverse": 0.0, "baseline": 0.2, "old_friend": False}
+    )
+
+
+def _legend(fig: Any) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def test_the_registry_is_the_one_vocabulary() -> None:
+    assert rule_names() == tuple(RULES) == tuple(m.RULE.name for m in REGISTERED)
+    assert {"court", "cool", "counter_court", "reciprocate", "retaliate", "solidarity", "balance"} <= set(rule_names())
+    for module in REGISTERED:
+        rule = module.RULE
+        assert inspect.getdoc(module), f"rules/{module.__name__}: no docstring"
+        assert rule.summary and rule.label
+        # an answer to news declares its trigger once, as a screen, and acts only where it fires
+        assert (rule.screen is None) == (rule.kind == "initiative" and rule.name == "court"), rule.name
+    assert set(rules_package.__all__) >= {"RULES", "rule_names"}
+
+
+@pytest.mark.parametrize("rule", rule_names())
+def test_every_rule_is_drawn_in_the_png_charts(rule: str) -> None:
+    dates = pd.date_range("2024-01-01", periods=12, freq="MS")
+    reactions = pd.DataFrame({"pair": ["AAA-BBB"], "date": [dates[4]], "rule": [rule], "label": ["AAA: x"]})
+    single = charts.PairsData(_series("AAA-BBB"), pd.DataFrame(columns=["date", "label"]), reactions, rule_labels())
+    assert f"agent reaction: {RULES[rule].label}" in _legend(charts.plot_pairs(single))
+
+
+def test_the_ensemble_chart_data_names_every_rule_and_draws_it() -> None:
+    scenario = Scenario.model_validate(
+        {"name": "t", "world": three_state_world(), "params": QUIET, "steps": 3, "seed": 1, "track": ["AAA-BBB"]}
+    )
+    result = run_scenario(scenario, replicates=2, seed=1, progress=False)
+    data = band_data(result)
+    assert data.rules == rule_labels()
+    rows = [{"pair": "AAA-BBB", "date": data.series.date.iloc[1], "rule": r, "share": 0.5} for r in rule_names()]
+    data.reactions = pd.DataFrame(rows)
+    labels = _legend(charts.plot_band(data))
+    for rule in RULES.values():
+        assert f"agent reaction: {rule.label} (size: share of runs)" in labels
+
+
+@pytest.mark.parametrize("rule", rule_names())
+def test_every_rule_is_drawn_in_report_html(rule: str) -> None:
+    table = pd.DataFrame(
+        {"source": ["AAA"], "rule": [rule], "target": ["BBB"], "forms": ["x"], "share": [0.5], "mean_count": [1.0]}
+    )
+    fig = report_html.reactions_figure(table)
+    assert any(RULES[rule].label in str(y) for y in fig.data[0].y)
+
+
+@pytest.mark.parametrize("rule", ("scripted", *rule_names()))
+def test_every_rule_can_be_a_sweep_outcome(rule: str) -> None:
+    sweep = {
+        "design": "grid",
+        "parameters": [{"path": "kappa", "values": [0.2]}],
+        "outcomes": [{"name": "first", "kind": "first_event", "source": "AAA", "rule": rule}],
+    }
+    scenario = Scenario.model_validate(
+        {"name": "t", "world": three_state_world(), "params": QUIET, "steps": 3, "seed": 1, "sweep": sweep}
+    )
+    assert check_sweep(scenario) == []
+
+
+def test_an_unknown_rule_is_refused_with_the_vocabulary() -> None:
+    sweep = {
+        "design": "grid",
+        "parameters": [{"path": "kappa", "values": [0.2]}],
+        "outcomes": [{"name": "first", "kind": "first_event", "source": "AAA", "rule": "solidarty"}],
+    }
+    scenario = Scenario.model_validate(
+        {"name": "t", "world": three_state_world(), "params": QUIET, "steps": 3, "seed": 1, "sweep": sweep}
+    )
+    (problem,) = check_sweep(scenario)
+    assert problem[0][-1] == "rule" and "solidarity" in problem[1] and "balance" in problem[1]
+
+
+@pytest.mark.parametrize("rule", rule_names())
+def test_every_rule_is_documented_with_its_evidence(rule: str) -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    evidence = text[text.index("### Evidence for each rule") :]
+    row = next((line for line in evidence.splitlines() if line.startswith(f"| `{rule}`")), None)
+    assert row is not None, f"docs/model.md: no evidence row for rule {rule}"
+    assert row.count("|") >= 5
