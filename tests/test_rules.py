@@ -19,6 +19,8 @@ from alignsim.model import rules as rules_package
 from alignsim.model.rules import REGISTERED, RULES, rule_labels, rule_names
 from alignsim.results.chart_data import band_data
 from alignsim.viz import charts, report_html
+from alignsim.world.events.base import EVENT_TYPES, coding_rows
+from alignsim.world.events.material import Agreement, Sanction
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -110,3 +112,14 @@ def test_every_rule_is_documented_with_its_evidence(rule: str) -> None:
     row = next((line for line in evidence.splitlines() if line.startswith(f"| `{rule}`")), None)
     assert row is not None, f"docs/model.md: no evidence row for rule {rule}"
     assert row.count("|") >= 5
+
+
+def test_the_coding_of_every_event_type_is_declared_in_the_docs() -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    for name, variant, code, g, coding in coding_rows(EVENT_TYPES):
+        row = f"| `{name}` | {variant or '-'} | {code or '-'} | {g:+.1f} | {coding} |"
+        assert row in text, f"docs/model.md, 'How each event type is read': no row {row}"
+    codings = {r[4] for r in coding_rows(EVENT_TYPES)}
+    assert codings == {"warming", "cooling", "coercive", "neutral"}
+    assert Agreement(source="A", target="B", action="abandon").coding() == "cooling"  # halting is cooling
+    assert Sanction(source="A", target="B").coding() == "coercive"

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 import mesa
 
 from alignsim.model.rules import RULES, Row, Turn
-from alignsim.model.rules.court import court, court_gap
-from alignsim.model.rules.news import ANSWERS, Briefing, noise_floor_support, read_news
+from alignsim.model.rules.court import court
+from alignsim.model.rules.news import ANSWERS, MAX_DEPTH, Briefing, noise_floor_support, read_news
 from alignsim.model.rules.retaliate import ladder
 
 if TYPE_CHECKING:
     from alignsim.model.model import AlignmentModel
 
-__all__ = ["ANSWERS", "Briefing", "StateAgent", "court_gap", "ladder", "noise_floor_support", "read_news"]
+__all__ = ["ANSWERS", "MAX_DEPTH", "Briefing", "StateAgent", "ladder", "noise_floor_support", "read_news"]
 
 _ACTS = [rule.act for rule in RULES.values()]  # by rule index, as the briefing numbers them
 
@@ -60,9 +60,9 @@ class StateAgent(mesa.Agent):
             act = _ACTS[rule]
             if act is not None:
                 act(self, turn, Row(brief.news[k], partner, value))
-        lost = list(turn.lost)
+        lost = [(why, depth) for why, depth in turn.lost if depth <= MAX_DEPTH]  # no court deeper than the limit
         if brief.dropped[i]:
             share = f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}"
-            lost.append((share, 1))
+            lost.append((share, 1))  # an initiative: the first link of its own chain
         if lost and turn.budget > 0:
             court(self, turn, "; ".join(r for r, _ in lost), max(d for _, d in lost))

@@ -27,7 +27,7 @@ import numpy as np
 
 from alignsim import blas
 from alignsim.config.scenario import Scenario
-from alignsim.model.agents import ANSWERS, Briefing, StateAgent, read_news
+from alignsim.model.agents import ANSWERS, MAX_DEPTH, Briefing, StateAgent, read_news
 from alignsim.model.dynamics import far_from, others_total, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
@@ -106,6 +106,7 @@ class AlignmentModel(mesa.Model):
         self._date = (0, scenario.date_of(0))
         self.log: list[LoggedEvent] = []
         self._log_by_step: dict[int, list[LoggedEvent]] = {}
+        self._news: tuple[int, list[LoggedEvent]] = (-1, [])
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
@@ -152,10 +153,12 @@ class AlignmentModel(mesa.Model):
         self.recorder.collect()
 
     def remember_attacks(self) -> None:
-        """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
-        for ``grievance_months``, with the act's severity."""
+        """Each victim of last month's coercive acts (not answers, below the depth limit) counts the
+        aggressor as an attacker for ``grievance_months``, with the act's severity."""
         for e in self.news():
             if e.rule in ANSWERS or e.event.aggressor is None or e.event.victim is None:
+                continue
+            if e.depth >= MAX_DEPTH or e.event.coding() != "coercive":
                 continue
             v, a = self._index[e.event.victim], self._index[e.event.aggressor]
             if v != a:
@@ -257,8 +260,15 @@ class AlignmentModel(mesa.Model):
         return self._date[1]
 
     def news(self) -> list[LoggedEvent]:
-        """What states react to this month: last month's events (a month to deliberate)."""
-        return list(self._log_by_step.get(self.month - 1, ()))
+        """What states react to this month: last month's events (a month to deliberate), in their
+        canonical order -- date, the most severe first, then codes -- whatever order they were logged in."""
+        if self._news[0] != self.month:
+            self._news = (self.month, sorted(self._log_by_step.get(self.month - 1, ()), key=self._reading_order))
+        return list(self._news[1])
+
+    def _reading_order(self, e: LoggedEvent) -> tuple[object, ...]:
+        severity, _, _, kind, content = e.event.order_key()
+        return (e.date, severity, self.code(e.source), self.code(e.target), kind, e.rule, e.depth, content)
 
     def code(self, i: int) -> str:
         return self.world.codes[i]

@@ -135,14 +135,17 @@ class Params(BaseModel):
     grievance_months: int = Field(
         12, ge=0, le=600, description="A state does not court a state it acted against for this many months."
     )
-    court_gap: float = Field(
-        0.05,
-        ge=0,
-        le=2,
-        description="A courting state approaches only non-friends whose relation lies at least this far below its interest baseline.",
+    court_affinity: float = Field(
+        0.0,
+        ge=-1,
+        le=1,
+        description=(
+            "A courting state approaches non-friends whose interest baseline X0 toward them exceeds this, "
+            "the highest first (partner substitution by affinity)."
+        ),
     )
     wedge: bool = Field(
-        True,
+        False,
         description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).",
     )
     court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
@@ -185,6 +188,15 @@ class Params(BaseModel):
         ge=MIN_DIVISOR,
         le=5,
         description="A third state condemns an attacker when its commitment to the victim x the attack's severity reaches this.",
+    )
+    cross_pressure_abstention: float = Field(
+        0.032,
+        ge=0,
+        le=1,
+        description=(
+            "Chance that a state committed to both the victim and the aggressor (warm relation or alliance) "
+            "abstains from solidarity (measured on UN votes: docs/model.md)."
+        ),
     )
     alliance_commitment: float = Field(
         0.5, ge=0, le=2, description="Added to a state's commitment to a victim it is allied with."

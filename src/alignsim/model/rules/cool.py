@@ -39,7 +39,8 @@ def screen(m: AlignmentModel, items: Items) -> Rows:
     friend_of = np.ascontiguousarray((W >= p.friend_threshold).T)
     foe_of = np.ascontiguousarray(((W <= -p.enemy_threshold) | attacked).T)
     parts = []
-    for actor, other, only in ((items.src, items.tgt, items.warm), (items.tgt, items.src, items.mutual & items.warm)):
+    warm = items.warm & ~items.courting  # courting does not cascade into freezes
+    for actor, other, only in ((items.src, items.tgt, warm), (items.tgt, items.src, items.mutual & warm)):
         k, i = np.nonzero(friend_of[actor] & foe_of[other] & only[:, None])
         score = W[i, actor[k]] * hostility[i, other[k]] * m.world.loyalty[i]
         keep = (score >= p.cool_threshold) & third(items, k, i)
@@ -69,7 +70,7 @@ def act(agent: StateAgent, turn: Turn, row: Row) -> None:
         depth=e.depth + 1,
     )
     m.hold_grievance(i, friend)
-    turn.lost.append((f"lost partner {m.code(friend)}", e.depth + 1))
+    turn.lost.append((f"lost partner {m.code(friend)}", e.depth + 2))  # the court it may cause: one link deeper
 
 
 RULE = Rule(

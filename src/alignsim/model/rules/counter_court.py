@@ -29,7 +29,7 @@ def screen(m: AlignmentModel, items: Items) -> Rows:
     src, tgt = items.src, items.tgt
     enemy_of = np.ascontiguousarray((W <= -et).T)  # row s: which states regard s as an adversary
     owed = np.ascontiguousarray((X0 > 0).T)  # row t: which states have X0 > 0 toward t
-    contested = items.warm & items.loud & ~items.answer & (W[tgt, src] > -et)
+    contested = items.warm & items.loud & ~items.answer & ~items.courting & (W[tgt, src] > -et)
     k, i = np.nonzero(enemy_of[src] & ~enemy_of[tgt] & owed[tgt] & contested[:, None])
     t = tgt[k]
     free = (m.grievance_until[i, t] < m.month) & (m.month - m.courted_at[i, t] >= p.court_interval)

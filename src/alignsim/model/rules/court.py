@@ -1,10 +1,12 @@
 """Court: after losing a partner or support, a state approaches new friends.
 
 Trigger (an initiative, measured for all states at once by :func:`read_news`): the state lost a
-partner this month (it cooled toward a friend), or its friendly capability share fell more than
-the support drop below what it remembers. Act: within its budget, approach the states not yet
-its friends whose relations lie furthest below what interests justify (X0 - W >= the court gap),
-and, second in line, the weakest link of its adversaries' coalition (``wedge``, Crawford 2011).
+partner this month (it cooled toward a friend, at most one link below the depth limit), or its
+friendly capability share fell more than the support drop below what it remembers. Act: within
+its budget, approach the states not yet its friends with the highest interest affinity X0_ij
+(above ``court_affinity``) that it can reach -- partner substitution by affinity (Most & Starr
+1984; Morrow 1991; on the shipped data, docs/model.md, the evidence table) -- and, only with
+``wedge`` (off by default: untested), the weakest link of its adversaries' coalition (Crawford 2011).
 """
 
 from __future__ import annotations
@@ -15,25 +17,19 @@ import numpy as np
 
 from alignsim.model.rules.approach import approach
 from alignsim.model.rules.base import Rule, Turn
-from alignsim.world.params import Params
 
 if TYPE_CHECKING:
     from alignsim.model.agents import StateAgent
     from alignsim.model.model import AlignmentModel
 
 
-def court_gap(p: Params) -> float:
-    """The smallest gap X0 - W a state courts: max(court_gap, noise_z x noise_sd)."""
-    return max(p.court_gap, p.noise_z * p.noise_sd)
-
-
 def court(agent: StateAgent, turn: Turn, reason: str, depth: int) -> None:
     """Approach the planned states, within the budget."""
     m, i = agent.model, agent.index
-    gap = m.baseline[i] - m.relations[i]
-    order = np.argsort(-gap, kind="stable")  # largest gap first, lowest index among equals
+    affinity = m.baseline[i]
+    order = np.argsort(-affinity, kind="stable")  # highest affinity first, lowest index among equals
     new_friend = m.relations[i, order] < m.params.friend_threshold
-    order = order[(gap[order] >= court_gap(m.params)) & (order != i) & new_friend]
+    order = order[(affinity[order] > m.params.court_affinity) & (order != i) & new_friend]
     plan: list[int] = order[m.may_court_all(i, order)].tolist()
     wedge = weakest_link(m, i) if m.params.wedge else None
     if wedge is not None and wedge not in plan:
@@ -46,7 +42,7 @@ def court(agent: StateAgent, turn: Turn, reason: str, depth: int) -> None:
         if j == wedge:
             why = f"{reason}; wedge: {m.code(wedge)} is the member of its adversaries' coalition that regards it least badly ({m.relations[wedge, i]:+.2f})"
         else:
-            why = f"{reason}; relation to {m.code(j)} is {gap[j]:.2f} below its interest baseline"
+            why = f"{reason}; {m.code(j)} is not yet a friend ({m.relations[i, j]:+.2f}) and its interest affinity is {affinity[j]:+.2f}"
         turn.budget -= int(approach(m, i, j, rule="court", cause=why, depth=depth))
 
 

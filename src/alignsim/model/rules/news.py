@@ -1,5 +1,9 @@
 """The month's news, screened for every state at once by every rule's screen.
 
+The news is read in canonical order (date, the most severe first, codes: never list order); a
+state takes its rows most severe item first. Items at depth :data:`MAX_DEPTH` are answered by no
+rule, and agents' courting is answered by reciprocation alone (docs/model.md, "No echo chains").
+
 Each month :func:`read_news` turns last month's events into arrays (:class:`Items`), runs each
 registered rule's screen over them (numpy over items x states) and sorts the rows it gets by
 state, then news order, then rule. A state then runs only its own rows' acts
@@ -22,7 +26,13 @@ from alignsim.world.params import Params
 if TYPE_CHECKING:
     from alignsim.model.model import AlignmentModel, LoggedEvent
 
-ANSWERS = frozenset({"reciprocate", "retaliate", "solidarity", "cool"})  # answers are not answered
+ANSWERS = frozenset(
+    {"reciprocate", "retaliate", "solidarity", "cool"}
+)  # answers are not answered (but cool on warm ones)
+COURTING = frozenset({"court", "counter_court", "balance"})  # agents' courting: answered by reciprocation alone
+#: The deepest chain of answers: a scripted act (0) -> an answer (1) -> at most one counter-answer (2).
+#: Items of this depth are answered by no rule, and a court whose reason lies deeper does not happen.
+MAX_DEPTH = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class Items:
     victim: np.ndarray  # the victim of a hostile act that is not an answer (-1: none)
     aggressor: np.ndarray  # its aggressor (-1: none, or an actor the world does not model)
     severity: np.ndarray  # |g| / 10 x intensity of hostile acts (0 for the others)
+    depth: np.ndarray  # the item's place in its chain of answers
+    courting: np.ndarray  # an agent's courting (COURTING): neither cooled toward nor counter-courted
 
 
 @dataclass(frozen=True)
@@ -102,8 +114,9 @@ def _items(m: AlignmentModel, news: list[LoggedEvent]) -> Items:
     """The items a rule may fire on (warming acts between two states, hostile acts that are not
     answers), in news order, as arrays."""
     p: Params = m.params
-    warm_k = [k for k, e in enumerate(news) if e.source != e.target and e.event.warming]
-    hostile_k = [k for k, e in enumerate(news) if e.rule not in ANSWERS and e.event.victim is not None]
+    live = [k for k, e in enumerate(news) if e.depth < MAX_DEPTH]
+    warm_k = [k for k in live if news[k].source != news[k].target and news[k].event.warming]
+    hostile_k = [k for k in live if _parties(m, news[k])[0] >= 0]
     usable = np.array(sorted(set(warm_k) | set(hostile_k)), dtype=np.intp)
     noticed = p.noise_z * p.noise  # a warming act must move the actor's relation more than this
     picked = [news[k] for k in usable.tolist()]
@@ -120,13 +133,16 @@ def _items(m: AlignmentModel, news: list[LoggedEvent]) -> Items:
         victim=np.array(victim, dtype=np.intp),
         aggressor=np.array(aggressor, dtype=np.intp),
         severity=np.array([e.event.severity() for e in picked], dtype=float),
+        depth=np.array([e.depth for e in picked], dtype=np.intp),
+        courting=np.array([e.rule in COURTING for e in picked], dtype=bool),
     )
 
 
 def _parties(m: AlignmentModel, e: LoggedEvent) -> tuple[int, int]:
-    """(victim, aggressor) of a hostile act that is not an answer, -1 where there is none (a
-    self-inflicted act has neither)."""
-    if e.rule in ANSWERS or e.event.victim is None:
+    """(victim, aggressor) of a coercive act that is not an answer, -1 where there is none (a
+    self-inflicted act has neither). Cooling acts (criticism, reduced relations, a halted agreement)
+    have no victim for the rules: retaliation and solidarity answer coercion, not displeasure."""
+    if e.rule in ANSWERS or e.event.victim is None or e.event.coding() != "coercive":
         return -1, -1
     v = m.world.index(e.event.victim)
     a = m.world.index(e.event.aggressor) if e.event.aggressor is not None else -1
@@ -141,14 +157,15 @@ def third(items: Items, k: np.ndarray, i: np.ndarray) -> np.ndarray:
 def _by_state(
     n: int, items: Items, found: list[tuple[int, Rows]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """All rules' rows sorted by state, then news order, then rule, then the order each screen gave
-    them; ``item`` as an index into the news."""
+    """All rules' rows sorted by state, then the most severe item first (the most severe trigger
+    wins a pair-month: one answer per pair per month), then news order, then rule, then the order
+    each screen gave them; ``item`` as an index into the news."""
     k = np.concatenate([r.item for _, r in found] + [np.zeros(0, dtype=np.intp)]).astype(np.intp)
     state = np.concatenate([r.state for _, r in found] + [np.zeros(0, dtype=np.intp)]).astype(np.intp)
     rule = np.concatenate([np.full(len(r.item), rid, dtype=np.intp) for rid, r in found] + [np.zeros(0, np.intp)])
     partner = np.concatenate([r.partner for _, r in found] + [np.zeros(0, dtype=np.intp)]).astype(np.intp)
     value = np.concatenate([r.value for _, r in found] + [np.zeros(0)]).astype(float)
-    order = np.lexsort((np.arange(len(k)), rule, k, state))
+    order = np.lexsort((np.arange(len(k)), rule, k, -items.severity[k], state))
     state = state[order]
     return (
         items.usable[k[order]],

@@ -4,7 +4,9 @@ Trigger: a hostile act (not an answer) against v, for a third state i with commi
 k_iv = max(W_iv, 0) + ``alliance_commitment`` A_iv and k_iv h >= ``solidarity_threshold``, that
 regards v better than the aggressor a (W_ia < W_iv). Act: ``condemn`` a (intensity min(1.5,
 0.5 k h / threshold)), or ``rally_support`` for v when the attacker is not a state of the world.
-Leeds, Long & Mitchell 2000; Leeds 2003.
+Leeds, Long & Mitchell 2000; Leeds 2003. Cross-pressure: a state committed to the aggressor too
+(W_ia > 0 or an alliance) abstains with probability ``cross_pressure_abstention``, one draw from
+the ``draws`` stream (docs/model.md, the evidence table).
 """
 
 from __future__ import annotations
@@ -37,12 +39,19 @@ def screen(m: AlignmentModel, items: Items) -> Rows:
     return Rows(hostile[r], i, v[r], score[r, i])
 
 
+def _cross_pressured(m: AlignmentModel, i: int, a: int) -> bool:
+    """i is committed to the aggressor too: a warm relation (W_ia > 0) or an alliance with it."""
+    return bool(m.relations[i, a] > 0 or m.world.ties["alliance"][i, a])
+
+
 def act(agent: StateAgent, turn: Turn, row: Row) -> None:
     m, i, p, e = agent.model, agent.index, agent.model.params, row.event
     v, score = row.partner, row.value
     a = m.world.index(e.event.aggressor) if e.event.aggressor is not None else None
     if m.answered(i, v if a is None else a):
         return
+    if a is not None and _cross_pressured(m, i, a) and m.streams.draws.random() < p.cross_pressure_abstention:
+        return  # committed to both sides: it abstains, as cross-pressured states do in roll calls
     allied = bool(m.world.ties["alliance"][i, v])
     intensity = min(1.5, 0.5 * score / p.solidarity_threshold)
     why = (
