@@ -160,6 +160,7 @@ class ReferenceModel:
         self.remembered = [self.support(i) for i in range(n)]
         self.plan = scenario.schedule()
         self.scenario = scenario
+        self.waging: set[int] = set()  # states that committed a coercive act this month
 
     # ------------------------------------------------------------------ the interest baseline
     def similarity(self, i: int, j: int) -> float:
@@ -225,9 +226,11 @@ class ReferenceModel:
     def coercion(self, e: RefEntry) -> bool:
         """A coercive act that is not an answer and may still be answered: threats (CAMEO 13x), force
         postures (15x), expulsions (166), sanctions (163), force (19x)."""
-        code = self.cameo(e.event)
-        coercive = code[:2] in ("13", "15", "17", "18", "19", "20") or code in ("163", "166")
-        return coercive and e.rule not in ANSWERS and e.depth < MAX_DEPTH
+        return self.is_coercive(e.event) and e.rule not in ANSWERS and e.depth < MAX_DEPTH
+
+    def is_coercive(self, event: Event) -> bool:
+        code = self.cameo(event)
+        return event.goldstein() < 0 and (code[:2] in ("13", "15", "17", "18", "19", "20") or code in ("163", "166"))
 
     def cameo(self, event: Event) -> str:
         """The actor-side CAMEO code of the event."""
@@ -286,8 +289,15 @@ class ReferenceModel:
         with B_ij = sum_k W_ik W_jk (traag) or sum_k W_ik W_kj (marvel), B_ii = 0; one z per pair, row-major."""
         n = self.n
         z = [[float(self.streams.noise.standard_normal()) for _ in range(n)] for _ in range(n)]
-        self.W = self.next_relations(self.W, self.pending, z)
+        old, self.W = self.W, self.next_relations(self.W, self.pending, z)
         self.pending = matrix(n)
+        # a war keeps relations from warming while it lasts: toward a state that committed a coercive
+        # act this month, the relation of each state not its friend does not rise
+        for a in self.waging:
+            for i in range(n):
+                if i != a and old[i][a] < self.p.friend_threshold:
+                    self.W[i][a] = min(self.W[i][a], old[i][a])
+        self.waging = set()
 
     # ------------------------------------------------------------------ events
     def act(self, event: Event, *, origin: str = "agent", rule: str, depth: int = 0) -> None:
@@ -329,6 +339,8 @@ class ReferenceModel:
             self.grievance_until[source][target] = self.month + self.p.grievance_months
         if origin == "agent" and target != source:
             self.acted_at[source][target] = self.month
+        if a is not None and self.is_coercive(event):
+            self.waging.add(a)
 
     # ------------------------------------------------------------------ hostility
     def severity(self, event: Event) -> float:

@@ -8,6 +8,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import QUIET, three_state_world
@@ -16,6 +17,7 @@ from alignsim.config.scenario import Scenario
 from alignsim.experiments.simulate import run_scenario
 from alignsim.experiments.sweep import check_sweep
 from alignsim.model import rules as rules_package
+from alignsim.model.model import AlignmentModel
 from alignsim.model.rules import REGISTERED, RULES, rule_labels, rule_names
 from alignsim.results.chart_data import band_data
 from alignsim.viz import charts, report_html
@@ -123,3 +125,21 @@ def test_the_coding_of_every_event_type_is_declared_in_the_docs() -> None:
     assert codings == {"warming", "cooling", "coercive", "neutral"}
     assert Agreement(source="A", target="B", action="abandon").coding() == "cooling"  # halting is cooling
     assert Sanction(source="A", target="B").coding() == "coercive"
+
+
+def test_a_war_keeps_relations_toward_the_belligerent_from_warming() -> None:
+    """Issue 20, "wars warm relations": while a state strikes every month, no state that is not its
+    friend comes to regard it better; once the strikes stop, relations may warm again."""
+    shocks = [{"type": "use_force", "source": "AAA", "target": "BBB", "step": 0, "every": 1, "until": 11}]
+    params = {"noise": 0.02, "agents": True}
+    scenario = Scenario.model_validate(
+        {"name": "war", "world": three_state_world(), "params": params, "steps": 24, "seed": 5, "shocks": shocks}
+    )
+    model = AlignmentModel(scenario).run()
+    w, a = model.recorder.relations, 0
+    ft = scenario.params.friend_threshold
+    for t in range(12):
+        for i in (1, 2):
+            if w[t, i, a] < ft:
+                assert w[t + 1, i, a] <= w[t, i, a]
+    assert (np.diff(w[12:, 2, a]) > 0).any()  # after the war, relations move both ways again

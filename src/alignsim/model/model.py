@@ -28,7 +28,7 @@ import numpy as np
 from alignsim import blas
 from alignsim.config.scenario import Scenario
 from alignsim.model.agents import ANSWERS, MAX_DEPTH, Briefing, StateAgent, read_news
-from alignsim.model.dynamics import far_from, others_total, steady_state, step_relations
+from alignsim.model.dynamics import far_from, hold_at_war, others_total, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
@@ -110,6 +110,7 @@ class AlignmentModel(mesa.Model):
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
+        self._waging = np.zeros(n, dtype=bool)  # states that committed a coercive act this month
         self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -(10**6))
@@ -135,7 +136,7 @@ class AlignmentModel(mesa.Model):
             for k in self.streams.order.permutation(self.world.n):
                 self.state_agents[int(k)].decide()
             self.briefing = None
-        p = self.params
+        p, before = self.params, self.relations
         self.relations = step_relations(
             self.relations,
             self.baseline,
@@ -147,6 +148,8 @@ class AlignmentModel(mesa.Model):
             kernel=p.balance_kernel,
             shocks=self.draw_noise(),
         )
+        self.relations = hold_at_war(self.relations, before, self._waging, p.friend_threshold)
+        self._waging[:] = False
         self.impulses[:] = 0.0
         self.fade_memory()
         self.month += 1
@@ -234,6 +237,8 @@ class AlignmentModel(mesa.Model):
         self._log_by_step.setdefault(self.month, []).append(entry)
         if event.goldstein() < 0 and target != source:
             self.hold_grievance(source, target)
+        if event.aggressor is not None and event.coding() == "coercive":
+            self._waging[self._index[event.aggressor]] = True
         if origin == "agent" and target != source:
             self.acted_at[source, target] = self.month
         return entry
