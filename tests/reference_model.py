@@ -458,7 +458,7 @@ class ReferenceModel:
             elif i not in (e.source, e.target) and warming:
                 if e.rule in COURTING:
                     continue  # courting does not cascade into freezes and counter-courting
-                if self.cool(i, e):
+                if self.p.cool_on and self.cool(i, e):
                     lost_depths.append(e.depth + 2)
                 budget -= self.counter_court(i, e, budget)
             elif v is not None and self.coercion(e) and a != v:
@@ -475,7 +475,7 @@ class ReferenceModel:
         if support < self.remembered[i] - max(p.support_drop, p.noise_z * sd):
             depths.append(1)  # an initiative
         self.remembered[i] += (support - self.remembered[i]) / p.support_memory
-        if depths and budget > 0:
+        if depths and budget > 0 and self.p.court_on:
             self.court(i, budget, max(depths))
 
     def cool(self, i: int, e: RefEntry) -> bool:

@@ -171,6 +171,8 @@ def random_params(rng: np.random.Generator) -> dict[str, Any]:
         "support_memory": float(rng.uniform(1.0, 8.0)),
         "grievance_months": int(rng.integers(0, 8)),
         "court_affinity": float(rng.uniform(-0.2, 0.2)),
+        "cool_on": bool(rng.random() < 0.85),
+        "court_on": bool(rng.random() < 0.85),
         "cross_pressure_abstention": float(rng.choice([0.0, 0.032, 0.5])),
         "wedge": bool(rng.random() < 0.7),
         "court_interval": int(rng.integers(1, 6)),

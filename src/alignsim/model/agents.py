@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from alignsim.model.rules import RULES, Row, Turn
+from alignsim.model.rules.base import enabled
 from alignsim.model.rules.court import court
 from alignsim.model.rules.news import ANSWERS, MAX_DEPTH, Briefing, noise_floor_support, read_news
 from alignsim.model.rules.retaliate import ladder
@@ -64,5 +65,5 @@ class StateAgent(mesa.Agent):
         if brief.dropped[i]:
             share = f"its friendly capability share fell to {brief.support[i]:.3f} from a remembered {brief.remembered[i]:.3f}"
             lost.append((share, 1))  # an initiative: the first link of its own chain
-        if lost and turn.budget > 0:
+        if lost and turn.budget > 0 and enabled(RULES["court"], m.params):
             court(self, turn, "; ".join(r for r, _ in lost), max(d for _, d in lost))

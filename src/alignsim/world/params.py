@@ -105,6 +105,20 @@ class Params(BaseModel):
         True,
         description="Let states decide by the rules of docs/model.md section 5; false leaves only scripted shocks.",
     )
+    cool_on: bool = Field(
+        False,
+        description=(
+            "Rule cool (a friend warm with my adversary is cooled toward). Off by default: its test on the "
+            "history data fails (docs/model.md, evidence table)."
+        ),
+    )
+    court_on: bool = Field(
+        False,
+        description=(
+            "Rule court (after losing a partner or support, approach new friends). Off by default: its tests "
+            "on the history data fail (docs/model.md, evidence table)."
+        ),
+    )
     friend_threshold: float = Field(
         0.3,
         ge=MIN_DIVISOR,
@@ -190,12 +204,12 @@ class Params(BaseModel):
         description="A third state condemns an attacker when its commitment to the victim x the attack's severity reaches this.",
     )
     cross_pressure_abstention: float = Field(
-        0.032,
+        0.0,
         ge=0,
         le=1,
         description=(
             "Chance that a state committed to both the victim and the aggressor (warm relation or alliance) "
-            "abstains from solidarity (measured on UN votes: docs/model.md)."
+            "abstains from solidarity. 0 by default: the test on UN votes does not support it (docs/model.md)."
         ),
     )
     alliance_commitment: float = Field(

@@ -73,7 +73,13 @@ class Rule:
     kind: Literal["answer", "initiative"]
     screen: Screen | None = None
     act: Act | None = None
+    switch: str | None = None  # the parameter that turns the rule on (a bool) or off (a number set to 0)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def enabled(rule: Rule, params: Any) -> bool:
+    """Whether the rule's switch (if it has one) is on in ``params``."""
+    return rule.switch is None or bool(getattr(params, rule.switch))
 
 
 RULES: dict[str, Rule] = {}

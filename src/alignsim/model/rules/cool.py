@@ -78,6 +78,7 @@ RULE = Rule(
     label="cool",
     summary="a friend acts warmly with my adversary or attacker: I freeze my media coverage of it",
     kind="answer",
+    switch="cool_on",
     screen=screen,
     act=act,
 )

@@ -68,4 +68,5 @@ RULE = Rule(
     label="court",
     summary="after losing a partner or support, a state approaches new friends",
     kind="initiative",
+    switch="court_on",
 )

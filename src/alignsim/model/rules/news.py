@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alignsim.model.dynamics import others_total
-from alignsim.model.rules.base import RULES, Rows
+from alignsim.model.rules.base import RULES, Rows, enabled
 from alignsim.world.params import Params
 
 if TYPE_CHECKING:
@@ -93,7 +93,11 @@ def read_news(m: AlignmentModel) -> Briefing:
     news = m.news()
     support, remembered, dropped, updated = _support_now(m)
     items = _items(m, news)
-    found = [(rule_id, rule.screen(m, items)) for rule_id, rule in enumerate(RULES.values()) if rule.screen]
+    found = [
+        (rule_id, rule.screen(m, items))
+        for rule_id, rule in enumerate(RULES.values())
+        if rule.screen is not None and enabled(rule, m.params)
+    ]
     item, rule, partner, value, first = _by_state(m.world.n, items, found)
     friends = m.relations >= m.params.friend_threshold
     meet = (m.world.ties["diplomatic"] != 0) & (m.world.contact != 0)

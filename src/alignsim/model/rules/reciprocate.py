@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alignsim.model.rules.base import Row, Rows, Rule, Turn, no_rows
+from alignsim.model.rules.base import Row, Rows, Rule, Turn
 from alignsim.world.events.base import Event
 from alignsim.world.events.diplomatic import Invitation, Talks
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 def screen(m: AlignmentModel, items: Items) -> Rows:
     """The target of each warming item that is not an answer, when it has interests toward the source."""
-    if m.params.reciprocity == 0:
-        return no_rows()
     asked = np.flatnonzero(items.warm & ~items.answer)
     t, s = items.tgt[asked], items.src[asked]
     base = m.baseline[t, s]
@@ -56,6 +54,7 @@ RULE = Rule(
     label="reciprocate",
     summary="a courted state answers in proportion to its interest baseline toward the courter",
     kind="answer",
+    switch="reciprocity",
     screen=screen,
     act=act,
 )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alignsim.model.rules.base import Row, Rows, Rule, Turn, no_rows
+from alignsim.model.rules.base import Row, Rows, Rule, Turn
 from alignsim.world.events.base import Event
 from alignsim.world.events.hostile import Condemn, MilitaryPosture, Threaten, UseForce
 
@@ -38,8 +38,6 @@ def rung_for(reach: float) -> int:
 
 
 def screen(m: AlignmentModel, items: Items) -> Rows:
-    if m.params.retaliation == 0:
-        return no_rows()
     k = np.flatnonzero((items.victim >= 0) & (items.aggressor >= 0))
     v, a = items.victim[k], items.aggressor[k]
     c = m.world.capability
@@ -83,6 +81,7 @@ RULE = Rule(
     label="retaliate",
     summary="the victim of a hostile act answers in kind, limited by capability",
     kind="answer",
+    switch="retaliation",
     screen=screen,
     act=act,
 )
