@@ -20,9 +20,11 @@ from alignsim.model import rules as rules_package
 from alignsim.model.model import AlignmentModel
 from alignsim.model.rules import REGISTERED, RULES, rule_labels, rule_names
 from alignsim.results.chart_data import band_data
+from alignsim.validation.rule_evidence import evidence
 from alignsim.viz import charts, report_html
 from alignsim.world.events.base import EVENT_TYPES, coding_rows
 from alignsim.world.events.material import Agreement, Sanction
+from alignsim.world.params import Params
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -143,3 +145,26 @@ def test_a_war_keeps_relations_toward_the_belligerent_from_warming() -> None:
             if w[t, i, a] < ft:
                 assert w[t + 1, i, a] <= w[t, i, a]
     assert (np.diff(w[12:, 2, a]) > 0).any()  # after the war, relations move both ways again
+
+
+def test_the_evidence_runs_on_the_shipped_data() -> None:
+    """The evidence machinery on a reduced span (the figures of docs/model.md come from
+    benchmarks/rule_evidence.py on 1950-1989 and 1990-2017)."""
+    findings = evidence(1970, 1975, reps=20)
+    assert {f.rule for f in findings} == {"court", "cool", "solidarity", "balance"}
+    for f in findings:
+        assert np.isfinite(f.estimate) and f.low <= f.high and f.cases > 0, f
+    joining = next(f for f in findings if f.measure.startswith("rate ratio of a dispute"))
+    assert joining.passed  # allies join disputes, even in six years
+
+
+def test_a_rule_whose_test_failed_is_off_by_default() -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    evidence_rows = text[text.index("### Evidence for each rule") :].splitlines()
+    defaults = Params()
+    for name, rule in RULES.items():
+        row = next(line for line in evidence_rows if line.startswith(f"| `{name}`"))
+        if "**Not supported: off by default**" in row:
+            assert rule.switch is not None and not getattr(defaults, rule.switch), name
+        else:
+            assert rule.switch is None or getattr(defaults, rule.switch), name
