@@ -169,11 +169,11 @@ def test_a_friend_warm_with_my_attacker_is_cooled_toward() -> None:
         {"type": "use_force", "source": "CCC", "target": "AAA", "step": 0},
         {"type": "visit", "source": "BBB", "target": "CCC", "step": 0},
     ]
-    model = run(shocks, world=world, initial_relations="given")
+    model = run(shocks, world=world, initial_relations="given", cool_on=True)
     cools = agent_acts(model, "cool")
     assert [parties(model, e) for e in cools] == [("AAA", "media_freeze", "BBB")]
     assert "(attacker," in cools[0].cause
-    calm = run(shocks[1:], world=world, initial_relations="given")
+    calm = run(shocks[1:], world=world, initial_relations="given", cool_on=True)
     assert not agent_acts(calm, "cool")
 
 
@@ -260,6 +260,7 @@ def test_noise_alone_makes_few_courtings_at_the_equilibrium() -> None:
             "initial_relations": "equilibrium",
             "support_drop": 0.0,
             "court_affinity": -1.0,  # any non-friend may be courted: count the triggers
+            "court_on": True,
         }
         model = AlignmentModel(make_scenario(world=everyone, params=params, steps=60)).run()
         counts[z] = len(agent_acts(model, "court"))
