@@ -74,7 +74,6 @@ class Rule:
     screen: Screen | None = None
     act: Act | None = None
     switch: str | None = None  # the parameter that turns the rule on (a bool) or off (a number set to 0)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def enabled(rule: Rule, params: Any) -> bool:
