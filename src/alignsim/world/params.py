@@ -34,7 +34,10 @@ class Params(BaseModel):
     )
     alpha: float = Field(0.003, ge=0, le=1, description="Strength of the structural-balance force.")
     saturation: float = Field(
-        1.0, gt=0, le=100, description="L: the balance force saturates at +-L (L tanh(alpha B / L))."
+        1.0,
+        ge=MIN_DIVISOR,  # a divisor: alpha B / L overflowed at L = 5e-324 (found by the property test)
+        le=100,
+        description="L: the balance force saturates at +-L (L tanh(alpha B / L)).",
     )
     balance_kernel: Literal["traag", "marvel"] = Field(
         "traag",
