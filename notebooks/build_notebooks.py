@@ -51,7 +51,7 @@ alignsim is an agent-based simulator of diplomatic alignment. Every state has **
 pair of states has a **relation** `W[i, j]` between -1 (hostile) and +1 (friendly): how state *i*
 regards state *j*. Relations are pulled toward what interests alone justify — the **interest
 baseline** `X0` — pushed by structural balance ("the friend of my enemy…"), jolted by events, and
-states react to each other's moves by simple rules (court, cool, counter-court, reciprocate).
+states react to each other's moves by simple rules (docs/model.md section 5; some are off by default).
 
 In this notebook you will
 
@@ -149,11 +149,12 @@ for e in result.agent_events().itertuples():
     print(f"            because: {e.cause}\\n")
 """),
     md("""
-Read the chain: South Korea recognises Cuba (scripted) → North Korea, loyal and hostile to Seoul,
-**cools** toward its friend Cuba (media freeze) → having lost a partner it **courts** states whose
-relations lie below what interests justify, and the weakest link of its adversaries' coalition
-(Japan, through Mongolia's channel) → the courted states **reciprocate** in proportion to their own
-interests → South Korea **counter-courts** Mongolia with dzud aid. None of this is scripted.
+Read the chain. At the defaults only the rules that the history data support, or cannot test, act:
+Japan **reciprocates** Mongolia's security dialogue. The article's chain needs two rules the data do
+not support, so they are off (docs/model.md, "Evidence for each rule"): switched on with
+`alignsim.run(..., cool_on=True, court_on=True)`, North Korea, loyal and hostile to Seoul, **cools**
+toward its friend Cuba after the recognition (media freeze), and having lost a partner it **courts**
+Mongolia, its closest non-friend by interests. None of this is scripted.
 """),
     md("""
 ## 5. How typical is this run?
@@ -178,8 +179,8 @@ for e in result.agent_events().itertuples():
     md("""
 Some reactions happen in every run: they follow from the scripted shocks whatever the noise. Others
 happen only in some runs: they depend on a threshold being crossed that month — for a state to
-court another, the gap between their relation and what interests justify must reach
-`court_gap` (0.05), and the noise decides whether it does. A single run can tell a story that the
+counter-court, a draw must fall below its chance, and the noise decides how close relations are to
+the thresholds. A single run can tell a story that the
 ensemble does not back; an ensemble tells you how robust the story is.
 
 ## 6. Save and load

@@ -15,7 +15,8 @@ streams, children of the run's seed, start in the same states as the engine's, a
 
 1. from ``order``, with agents on: one ``permutation(N)`` (the order in which states decide);
 2. from ``draws``: one ``random()`` per counter-courting chance that is reached (all its conditions
-   met), in decision order, news order within a state;
+   met) and per solidarity answer of a cross-pressured state that is reached, in decision order,
+   the state's reading order within a state (most severe item first, then news order);
 3. from ``noise``: N*N standard normals, pair (i, j) in row-major order, diagonal included -- the
    same numbers as one ``standard_normal((N, N))``.
 """
@@ -57,6 +58,8 @@ IMPULSE_ONLY = {
     "rally_support",
 }
 ANSWERS = ("reciprocate", "retaliate", "solidarity", "cool")
+COURTING = ("court", "counter_court", "balance")  # answered by reciprocation alone
+MAX_DEPTH = 2  # scripted act (0) -> answer (1) -> counter-answer (2); nothing answers depth 2
 # The retaliation ladder, most severe first: Goldstein of the rung's CAMEO code / 10, the event, its form.
 LADDER = (
     (1.0, UseForce, "strike"),
@@ -81,7 +84,7 @@ SUPPORTED_TYPES = IMPULSE_ONLY | PERSISTENT
 
 @dataclass(frozen=True)
 class RefEntry:
-    """One logged event: what the engine's LoggedEvent holds, less the date and the cause text."""
+    """One logged event: what the engine's LoggedEvent holds, less the cause text."""
 
     step: int
     event: Event
@@ -90,6 +93,8 @@ class RefEntry:
     origin: str
     rule: str
     impulse: float
+    date: Any = None
+    depth: int = 0
 
 
 def matrix(n: int, value: float = 0.0) -> list[list[float]]:
@@ -154,6 +159,8 @@ class ReferenceModel:
         self.attack_severity = matrix(n)
         self.remembered = [self.support(i) for i in range(n)]
         self.plan = scenario.schedule()
+        self.scenario = scenario
+        self.waging: set[int] = set()  # states that committed a coercive act this month
 
     # ------------------------------------------------------------------ the interest baseline
     def similarity(self, i: int, j: int) -> float:
@@ -190,10 +197,10 @@ class ReferenceModel:
         for shock in self.plan.get(self.month, []):
             self.act(shock, origin="scenario", rule="scripted")
         if self.p.agents:
-            news = [e for e in self.log if e.step == self.month - 1]
-            for e in news:  # victims remember their attackers
+            news = sorted((e for e in self.log if e.step == self.month - 1), key=self.reading_order)
+            for e in news:  # victims remember their coercive attackers
                 a, v = self.aggressor(e.event), self.victim(e.event)
-                if e.rule not in ANSWERS and a is not None and v is not None and a != v:
+                if self.coercion(e) and a is not None and v is not None and a != v:
                     self.attacked_until[v][a] = self.month + self.p.grievance_months
                     self.attack_severity[v][a] = self.severity(e.event)
             for i in self.streams.order.permutation(self.n):
@@ -201,6 +208,35 @@ class ReferenceModel:
         self.update_relations()
         self.fade_memory()
         self.month += 1
+
+    def reading_order(self, e: RefEntry) -> tuple[Any, ...]:
+        """Canonical reading order of a month's news: date, most severe first, codes, type, rule, depth, content."""
+        target = self.codes[e.target] if e.target != e.source else self.codes[e.source]
+        return (
+            e.date,
+            -self.severity(e.event),
+            self.codes[e.source],
+            target,
+            e.event.type,
+            e.rule,
+            e.depth,
+            e.event.model_dump_json(),
+        )
+
+    def coercion(self, e: RefEntry) -> bool:
+        """A coercive act that is not an answer and may still be answered: threats (CAMEO 13x), force
+        postures (15x), expulsions (166), sanctions (163), force (19x)."""
+        return self.is_coercive(e.event) and e.rule not in ANSWERS and e.depth < MAX_DEPTH
+
+    def is_coercive(self, event: Event) -> bool:
+        code = self.cameo(event)
+        return event.goldstein() < 0 and (code[:2] in ("13", "15", "17", "18", "19", "20") or code in ("163", "166"))
+
+    def cameo(self, event: Event) -> str:
+        """The actor-side CAMEO code of the event."""
+        if event.variants:
+            return event.variants[event.variant()]
+        return event.cameo or ""
 
     def fade_memory(self) -> None:
         """M <- (M + the month's agent acts) 2^(-1 / memory_half_life); entries below 1e-4 forgotten; X0 rebuilt."""
@@ -253,11 +289,18 @@ class ReferenceModel:
         with B_ij = sum_k W_ik W_jk (traag) or sum_k W_ik W_kj (marvel), B_ii = 0; one z per pair, row-major."""
         n = self.n
         z = [[float(self.streams.noise.standard_normal()) for _ in range(n)] for _ in range(n)]
-        self.W = self.next_relations(self.W, self.pending, z)
+        old, self.W = self.W, self.next_relations(self.W, self.pending, z)
         self.pending = matrix(n)
+        # a war keeps relations from warming while it lasts: toward a state that committed a coercive
+        # act this month, the relation of each state not its friend does not rise
+        for a in self.waging:
+            for i in range(n):
+                if i != a and old[i][a] < self.p.friend_threshold:
+                    self.W[i][a] = min(self.W[i][a], old[i][a])
+        self.waging = set()
 
     # ------------------------------------------------------------------ events
-    def act(self, event: Event, *, origin: str = "agent", rule: str) -> None:
+    def act(self, event: Event, *, origin: str = "agent", rule: str, depth: int = 0) -> None:
         """Persistent effects now (X0 rebuilt when interests or ties change), impulses at the end of the month."""
         if event.type not in SUPPORTED_TYPES:
             raise NotImplementedError(
@@ -290,11 +333,14 @@ class ReferenceModel:
             self.pending[source][target] += actor
             self.pending[target][source] += answer
             impulse = actor  # the change of W_st: the log's impulse
-        self.log.append(RefEntry(self.month, event, source, target, origin, rule, impulse))
+        date = event.date if origin == "scenario" and event.date is not None else self.scenario.date_of(self.month)
+        self.log.append(RefEntry(self.month, event, source, target, origin, rule, impulse, date, depth))
         if event.goldstein() < 0 and target != source:
             self.grievance_until[source][target] = self.month + self.p.grievance_months
         if origin == "agent" and target != source:
             self.acted_at[source][target] = self.month
+        if a is not None and self.is_coercive(event):
+            self.waging.add(a)
 
     # ------------------------------------------------------------------ hostility
     def severity(self, event: Event) -> float:
@@ -398,32 +444,39 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ the four rules
     def decide(self, i: int, news: list[RefEntry]) -> None:
+        """News in reading order, the most severe item first (stable): the most severe trigger wins a pair-month."""
         p = self.p
         budget = p.max_actions
-        lost = False
-        for e in news:
+        lost_depths: list[int] = []  # the depth each court for a lost partner would have
+        for e in sorted(news, key=lambda e: -self.severity(e.event)):
+            if e.depth >= MAX_DEPTH:
+                continue  # the end of a chain: answered by no rule
             warming = e.event.goldstein() > 0 and e.source != e.target
             a, v = self.aggressor(e.event), self.victim(e.event)
             if e.target == i and warming and e.rule not in ANSWERS:
                 self.reciprocate(i, e)
             elif i not in (e.source, e.target) and warming:
-                lost = self.cool(i, e) or lost
+                if e.rule in COURTING:
+                    continue  # courting does not cascade into freezes and counter-courting
+                if self.p.cool_on and self.cool(i, e):
+                    lost_depths.append(e.depth + 2)
                 budget -= self.counter_court(i, e, budget)
-            elif v is not None and e.rule not in ANSWERS and a != v:
+            elif v is not None and self.coercion(e) and a != v:
                 if i == v and a is not None:
                     self.retaliate(i, e, a, news)
                     if budget > 0:
                         budget -= self.balance(i, e, a, budget)
                 elif i not in (v, a):
                     self.solidarity(i, e, v, a)
+        depths = [d for d in lost_depths if d <= MAX_DEPTH]
         support = self.support(i)
         others = [self.capability[j] for j in range(self.n) if j != i]
         sd = p.noise_sd * math.sqrt(sum(c * c for c in others)) / sum(others)  # SD of the friendly share under noise
         if support < self.remembered[i] - max(p.support_drop, p.noise_z * sd):
-            lost = True
+            depths.append(1)  # an initiative
         self.remembered[i] += (support - self.remembered[i]) / p.support_memory
-        if lost and budget > 0:
-            self.court(i, budget)
+        if depths and budget > 0 and self.p.court_on:
+            self.court(i, budget, max(depths))
 
     def cool(self, i: int, e: RefEntry) -> bool:
         """A friend acting warmly with my adversary: a media freeze toward the friend when
@@ -442,7 +495,11 @@ class ReferenceModel:
                 if score < p.cool_threshold:
                     continue
                 intensity = min(1.5, 0.5 * score / p.cool_threshold)
-                self.act(MediaFreeze(source=self.codes[i], target=self.codes[friend], intensity=intensity), rule="cool")
+                self.act(
+                    MediaFreeze(source=self.codes[i], target=self.codes[friend], intensity=intensity),
+                    rule="cool",
+                    depth=e.depth + 1,
+                )
                 self.grievance_until[i][friend] = self.month + p.grievance_months
                 lost = True
         return lost
@@ -461,16 +518,14 @@ class ReferenceModel:
             return 0
         if self.streams.draws.random() >= min(1.0, 2.0 * -W[i][c] * X0[i][t]):
             return 0
-        return int(self.approach(i, t, rule="counter_court"))
+        return int(self.approach(i, t, rule="counter_court", depth=e.depth + 1))
 
-    def court(self, i: int, budget: int) -> None:
-        """Approach non-friends (W_ij < friend_threshold), largest gap X0_ij - W_ij first (at least
-        court_gap), and the wedge second."""
-        gap = [self.X0[i][j] - self.W[i][j] for j in range(self.n)]
+    def court(self, i: int, budget: int, depth: int) -> None:
+        """Approach non-friends (W_ij < friend_threshold) with X0_ij > court_affinity, the highest
+        affinity X0_ij first, and the wedge second."""
         plan = []
-        least = max(self.p.court_gap, self.p.noise_z * self.p.noise_sd)  # a gap above the noise
-        for j in sorted(range(self.n), key=lambda j: -gap[j]):
-            if gap[j] < least:
+        for j in sorted(range(self.n), key=lambda j: -self.X0[i][j]):
+            if self.X0[i][j] <= self.p.court_affinity:
                 break
             if j != i and self.W[i][j] < self.p.friend_threshold and self.may_court(i, j):
                 plan.append(j)
@@ -480,7 +535,7 @@ class ReferenceModel:
         for j in plan:
             if budget <= 0:
                 break
-            budget -= int(self.approach(i, j, rule="court"))
+            budget -= int(self.approach(i, j, rule="court", depth=depth))
 
     def weakest_link(self, i: int) -> int | None:
         """Of the states that regard me badly, that I regard badly, and that are friends of one of my
@@ -513,7 +568,7 @@ class ReferenceModel:
             if broker is None:
                 return
             event = Talks(source=self.codes[i], target=self.codes[j], via=self.codes[broker], intensity=intensity)
-        self.act(event, rule="reciprocate")
+        self.act(event, rule="reciprocate", depth=e.depth + 1)
 
     def retaliate(self, i: int, e: RefEntry, a: int, news: list[RefEntry]) -> None:
         """In kind: the most severe rung with severity <= severity x min(1, c_i / c_a); condemn at least --
@@ -529,7 +584,9 @@ class ReferenceModel:
         ):
             return
         self.act(
-            rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation), rule="retaliate"
+            rung[1](source=self.codes[i], target=self.codes[a], form=rung[2], intensity=p.retaliation),
+            rule="retaliate",
+            depth=e.depth + 1,
         )
 
     def balance(self, i: int, e: RefEntry, a: int, budget: int) -> int:
@@ -548,7 +605,7 @@ class ReferenceModel:
             if taken >= budget:
                 break
             if self.may_court(i, j):
-                taken += int(self.approach(i, j, rule="balance"))
+                taken += int(self.approach(i, j, rule="balance", depth=e.depth + 1))
         return taken
 
     def solidarity(self, i: int, e: RefEntry, v: int, a: int | None) -> None:
@@ -562,13 +619,24 @@ class ReferenceModel:
         toward = v if a is None else a
         if self.acted_at[i][toward] == self.month:
             return
+        cross = a is not None and (W[i][a] > 0 or self.ties["alliance"][i][a] != 0)  # committed to both sides
+        if cross and self.streams.draws.random() < p.cross_pressure_abstention:
+            return
         intensity = min(1.5, 0.5 * score / p.solidarity_threshold)
         if a is None:
-            self.act(RallySupport(source=self.codes[i], target=self.codes[v], intensity=intensity), rule="solidarity")
+            self.act(
+                RallySupport(source=self.codes[i], target=self.codes[v], intensity=intensity),
+                rule="solidarity",
+                depth=e.depth + 1,
+            )
         else:
-            self.act(Condemn(source=self.codes[i], target=self.codes[a], intensity=intensity), rule="solidarity")
+            self.act(
+                Condemn(source=self.codes[i], target=self.codes[a], intensity=intensity),
+                rule="solidarity",
+                depth=e.depth + 1,
+            )
 
-    def approach(self, i: int, j: int, *, rule: str) -> bool:
+    def approach(self, i: int, j: int, *, rule: str, depth: int) -> bool:
         """Talks through a broker without contact; aid to a needy state (need >= need_threshold) that is
         aid_capacity_ratio times poorer; otherwise a visit whose level rises with W_ij."""
         p = self.p
@@ -583,6 +651,6 @@ class ReferenceModel:
             rel = self.W[i][j]
             level = "deputy_minister" if rel < p.friend_threshold else "minister" if rel < 0.6 else "head_of_state"
             event = Visit(source=self.codes[i], target=self.codes[j], level=level)
-        self.act(event, rule=rule)
+        self.act(event, rule=rule, depth=depth)
         self.courted_at[i][j] = self.month
         return True

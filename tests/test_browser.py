@@ -256,7 +256,7 @@ def hover_text(page: Any, plot: int, trace: str, point: int) -> str:
 def test_report_renders_offline_and_a_hover_shows_a_cause(browser: Any, tmp_path: Path) -> None:
     import alignsim
 
-    result = alignsim.run(FLAGSHIP, progress=False)
+    result = alignsim.run(FLAGSHIP, progress=False, cool_on=True, court_on=True)  # cool: off by default
     folder = result.save(tmp_path / "article")
     page, tried = open_offline(browser, folder / "report.html")
     with screenshots_on_failure("report", [page]):

@@ -131,7 +131,7 @@ def test_run_writes_a_run_folder_and_summarises(tmp_path: Path) -> None:
     assert manifest["seed"] == 2024 and manifest["steps"] == 36 and manifest["scenario"] == "article_timeline_2024"
     assert sorted(manifest["files"]) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
     assert "5 scripted shocks" in proc.stdout and "agent reactions" in proc.stdout
-    assert "PRK media_freeze -> CUB  [cool]" in proc.stdout
+    assert "JPN invitation -> MNG  [reciprocate]" in proc.stdout  # cool and court are off by default
     assert f"wrote {out}" in proc.stdout
 
 

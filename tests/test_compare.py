@@ -24,7 +24,8 @@ NAMES = ["baseline_2024", "seoul_havana_recognition", "dzud_aid"]
 
 @pytest.fixture(scope="module")
 def three() -> list[Scenario]:
-    return [load_scenario(SCENARIOS / f"{n}.yaml") for n in NAMES]
+    # with every rule on (cool and court are off by default): the reactions are what these tests count
+    return [load_scenario(SCENARIOS / f"{n}.yaml").with_overrides(cool_on=True, court_on=True) for n in NAMES]
 
 
 @pytest.fixture(scope="module")

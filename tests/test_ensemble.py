@@ -35,7 +35,8 @@ def flagship() -> Scenario:
 
 @pytest.fixture(scope="module")
 def ensemble(flagship: Scenario):  # type: ignore[no-untyped-def]
-    return run_scenario(flagship, replicates=5, workers=1)
+    # with every rule on (cool and court are off by default), so the chart data have reactions to show
+    return run_scenario(flagship.with_overrides(cool_on=True, court_on=True), replicates=5, workers=1)
 
 
 def recorder_tables(scenario: Scenario, seed: object) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -77,7 +78,7 @@ def test_a_single_run_is_the_plain_seed_run_with_replicate_zero(flagship: Scenar
 def test_replicate_k_is_the_model_run_with_child_seed_k(flagship: Scenario, ensemble) -> None:  # type: ignore[no-untyped-def]
     children = np.random.SeedSequence(flagship.seed).spawn(5)
     for k in (0, 3):
-        relations, events, metrics = recorder_tables(flagship, children[k])
+        relations, events, metrics = recorder_tables(ensemble.scenario, children[k])
         one = ensemble.replicate(k)
         assert one.replicates == 1
         assert (one.relations.replicate == k).all()

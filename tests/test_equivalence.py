@@ -170,7 +170,10 @@ def random_params(rng: np.random.Generator) -> dict[str, Any]:
         "support_drop": float(rng.uniform(0.0, 0.05)),
         "support_memory": float(rng.uniform(1.0, 8.0)),
         "grievance_months": int(rng.integers(0, 8)),
-        "court_gap": float(rng.uniform(0.0, 0.2)),
+        "court_affinity": float(rng.uniform(-0.2, 0.2)),
+        "cool_on": bool(rng.random() < 0.85),
+        "court_on": bool(rng.random() < 0.85),
+        "cross_pressure_abstention": float(rng.choice([0.0, 0.032, 0.5])),
         "wedge": bool(rng.random() < 0.7),
         "court_interval": int(rng.integers(1, 6)),
         "max_actions": int(rng.integers(1, 4)),
@@ -251,13 +254,15 @@ def random_scenario(n: int, seed: int, steps: int) -> Scenario:
 
 
 def same_event(engine: LoggedEvent, ref: RefEntry) -> bool:
-    """Same step, parties, origin, rule and event fields (floats to TOL), and the same impulse."""
-    if (engine.step, engine.source, engine.target, engine.origin, engine.rule) != (
+    """Same step, date, parties, origin, rule, depth and event fields (floats to TOL), and the same impulse."""
+    if (engine.step, engine.date, engine.source, engine.target, engine.origin, engine.rule, engine.depth) != (
         ref.step,
+        ref.date,
         ref.source,
         ref.target,
         ref.origin,
         ref.rule,
+        ref.depth,
     ):
         return False
     a, b = engine.event.model_dump(), ref.event.model_dump()

@@ -19,11 +19,12 @@ import alignsim
 from alignsim.viz.report_html import REPORT_NAME, pairs_figure, run_page
 
 PLOTLY_BANNER = re.compile(r"plotly\.js v\d")
+ALL_RULES = {"cool_on": True, "court_on": True}  # off by default; on, the article run has reactions to draw
 
 
 @pytest.fixture(scope="module")
 def article() -> alignsim.api.RunResult:  # type: ignore[name-defined]
-    return alignsim.run(FLAGSHIP, progress=False)
+    return alignsim.run(FLAGSHIP, progress=False, **ALL_RULES)
 
 
 def test_run_folder_holds_a_self_contained_report(article, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -67,8 +68,8 @@ def test_no_charts_means_no_report(article, tmp_path: Path) -> None:  # type: ig
 
 # ---------------------------------------------------------------------------- ensembles and comparisons
 def test_ensemble_report_draws_medians_and_bands_not_every_run(tmp_path: Path) -> None:
-    small = alignsim.run(FLAGSHIP, replicates=4, seed=3, workers=1, progress=False)
-    large = alignsim.run(FLAGSHIP, replicates=12, seed=3, workers=1, progress=False)
+    small = alignsim.run(FLAGSHIP, replicates=4, seed=3, workers=1, progress=False, **ALL_RULES)
+    large = alignsim.run(FLAGSHIP, replicates=12, seed=3, workers=1, progress=False, **ALL_RULES)
     # One band, one median, one X0 line and one marker trace per pair, whatever the number of runs.
     assert len(pairs_figure(small).data) == len(pairs_figure(large).data)
     names = {trace.name for trace in pairs_figure(large).data}

@@ -126,13 +126,16 @@ def test_repeating_shock_until_a_step_and_until_a_date() -> None:
     assert plan == {1: ["visit", "aid"], 4: ["visit"], 5: ["aid"], 7: ["visit"], 9: ["aid"], 10: ["invitation"]}
 
 
-def test_shocks_in_one_month_fire_in_file_order_and_are_logged_so() -> None:
+def test_shocks_in_one_month_fire_in_canonical_order_whatever_the_file_order() -> None:
+    """Date, the most severe first, then codes and type (issue 20): never the order of the list."""
     from alignsim.model.model import AlignmentModel
 
-    shocks = [{"type": t, "step": 2, "source": "AAA", "target": "BBB"} for t in ("invitation", "visit", "recognition")]
-    model = AlignmentModel(make_scenario(params={"agents": False}, steps=4, shocks=shocks)).run()
-    assert [e.event.type for e in model.log] == ["invitation", "visit", "recognition"]
-    assert {e.step for e in model.log} == {2}
+    for kinds in (("invitation", "visit", "recognition"), ("recognition", "visit", "invitation")):
+        shocks = [{"type": t, "step": 2, "source": "AAA", "target": "BBB"} for t in kinds]
+        shocks.append({"type": "condemn", "step": 2, "source": "BBB", "target": "AAA"})
+        model = AlignmentModel(make_scenario(params={"agents": False}, steps=4, shocks=shocks)).run()
+        assert [e.event.type for e in model.log] == ["condemn", "invitation", "recognition", "visit"]
+        assert {e.step for e in model.log} == {2}
 
 
 def test_scripted_shock_keeps_its_own_date_in_the_log() -> None:

@@ -78,8 +78,14 @@ def run(
     (1, 37)
     >>> result.relations.columns.tolist()
     ['replicate', 'step', 'date', 'source', 'target', 'weight', 'baseline']
-    >>> cooled = result.events[(result.events.rule == "cool")]
-    >>> cooled[["source", "type", "target"]].values.tolist()
+    >>> result.events[result.events.origin == "agent"][["source", "type", "target", "rule"]].values.tolist()
+    [['JPN', 'invitation', 'MNG', 'reciprocate']]
+
+    The rules the history data do not support (docs/model.md, "Evidence for each rule") are off by
+    default; switched on, Pyongyang freezes its coverage of Havana after Seoul's recognition:
+
+    >>> on = alignsim.run("scenarios/article_timeline_2024.yaml", cool_on=True, court_on=True)
+    >>> on.events[on.events.rule == "cool"][["source", "type", "target"]].values.tolist()
     [['PRK', 'media_freeze', 'CUB']]
 
     An ensemble, with a parameter changed (a faster return to what interests justify):

@@ -245,7 +245,9 @@ class Scenario(BaseModel):
         return add_months(self.start, step)
 
     def schedule(self) -> dict[int, list[Event]]:
-        """Steps at which each scripted shock fires, repeats included, in file order."""
+        """Steps at which each scripted shock fires, repeats included. Within a step the shocks are in
+        their canonical order -- date, then the most severe first, then codes and content -- so the
+        order of the file's list changes nothing (docs/model.md, "Dates and severity, not list order")."""
         plan: dict[int, list[Event]] = {}
         for shock in self.shocks:
             step = self._first_step(shock)
@@ -257,7 +259,15 @@ class Scenario(BaseModel):
                 if shock.every is None:
                     break
                 step += shock.every
+        for step, shocks in plan.items():
+            shocks.sort(key=lambda e, at=step: (self._day_in(e, at), *e.order_key()))
         return plan
+
+    def _day_in(self, shock: Event, step: int) -> dt.date:
+        """The shock's date in the month of ``step``: its own date in its first month, else the month's first day."""
+        if shock.date is not None and self._step_of(shock.date) == step:
+            return shock.date
+        return self.date_of(step)
 
     def resolved(self) -> dict[str, Any]:
         """The scenario with the world inlined and every default filled: loading it gives the same run."""

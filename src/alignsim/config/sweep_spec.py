@@ -104,8 +104,9 @@ class OutcomeSpec(BaseModel):
     )
     source: str | None = Field(None, description="first_event: the acting state.")
     target: str | None = Field(None, description="first_event: the state acted upon (any when omitted).")
-    rule: Literal["scripted", "court", "counter_court", "cool", "reciprocate"] | None = Field(
-        None, description="first_event: the agent rule (any when omitted)."
+    rule: str | None = Field(
+        None,
+        description="first_event: 'scripted' or an agent rule (alignsim.model.rules; any when omitted).",
     )
     type: str | None = Field(None, description="first_event: the event type, e.g. 'visit' (any when omitted).")
     never: Real | None = Field(

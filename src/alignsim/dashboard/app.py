@@ -18,6 +18,7 @@ import streamlit as st
 
 import alignsim
 from alignsim.dashboard import editing as ed
+from alignsim.model.rules import rule_labels
 from alignsim.viz import report_html as rh
 
 UPLOADED = "uploaded"  # session_state key: name -> Scenario accepted from an upload
@@ -114,7 +115,7 @@ def parameter_sliders(prefix: str, scenario: Any) -> dict[str, Any]:
         )
         st.sidebar.caption(meaning)
     values["agents"] = st.sidebar.checkbox(
-        "States react (court, cool, counter-court, answer)",
+        f"States react ({', '.join(rule_labels().values())})",
         bool(scenario.params.agents),
         key=f"{prefix}:p:agents",
         help="Off: only the scripted shocks and the dynamics move relations.",

@@ -32,6 +32,7 @@ import pandas as pd
 from alignsim.config.scenario import Scenario, month_index
 from alignsim.errors import InputError
 from alignsim.experiments.simulate import run_scenarios
+from alignsim.model.rules import rule_labels
 from alignsim.results.chart_data import ensemble_drift_data, largest_drift_pairs
 from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder, write_parquet_chunks
 from alignsim.results.integrity import read_manifest, write_manifest
@@ -640,7 +641,9 @@ def reactions_markdown(reactions: pd.DataFrame, names: list[str]) -> str:
     rows = [[str(r[0]), *[_share(x) for x in r[1:]]] for r in wide[["reaction", *names]].to_numpy().tolist()]
     return (
         _md_table(["agent reaction (forms)", *names], rows)
-        + "\n\nShare of runs in which the reaction happened at least once (court, cool, counter-court, reciprocate: see docs/model.md)."
+        + "\n\nShare of runs in which the reaction happened at least once ("
+        + ", ".join(rule_labels().values())
+        + ": see docs/model.md)."
     )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from alignsim.config.scenario import Scenario
+from alignsim.model.rules import RULES, rule_labels
 from alignsim.results.run import RunResult
 
 __all__ = [
@@ -45,7 +46,11 @@ ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("States dislike the friends of their enemies (structural balance)", "L tanh(alpha B(W) / L)", "docs/model.md §2"),
     ("Events move relations by their Goldstein score", "impulse kappa g / 10", "docs/model.md §3"),
-    ("States react to each other by four simple rules", "court, cool, counter-court, reciprocate", "docs/model.md §4"),
+    (
+        f"States react to each other by {len(RULES)} simple rules",
+        ", ".join(rule_labels().values()),
+        "docs/model.md §5",
+    ),
     ("Everything else is random noise", "Gaussian noise of SD `noise` each month", "docs/model.md §2"),
     (
         "Interests change only when a scenario says so",

@@ -69,6 +69,7 @@ from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
 from alignsim.experiments.replicates import map_replicates, replicate_seeds
 from alignsim.model.model import AlignmentModel
+from alignsim.model.rules import rule_names
 from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder
 from alignsim.results.integrity import read_manifest, write_manifest
 from alignsim.results.manifest import make_manifest
@@ -174,6 +175,9 @@ def _event_problems(o: OutcomeSpec, loc: tuple[Any, ...], codes: Sequence[str]) 
             problems.append(((*loc, field), f"unknown state code '{code}'; known states: {', '.join(codes)}"))
     if o.type is not None and o.type not in EVENT_TYPES:
         problems.append(((*loc, "type"), f"unknown event type '{o.type}'; registered types: {', '.join(EVENT_TYPES)}"))
+    rules = ("scripted", *rule_names())
+    if o.rule is not None and o.rule not in rules:
+        problems.append(((*loc, "rule"), f"unknown rule '{o.rule}'; rules: {', '.join(rules)}"))
     return problems
 
 

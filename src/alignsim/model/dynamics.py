@@ -101,6 +101,18 @@ def step_relations(
     return new
 
 
+def hold_at_war(new: np.ndarray, old: np.ndarray, waging: np.ndarray, friend_threshold: float) -> np.ndarray:
+    """Hostile acts of an ongoing war keep relations from warming while they last: in a month in
+    which state a committed a coercive act (``waging[a]``), the relation toward it of every state
+    that is not its friend (W_ia < friend_threshold) does not rise -- min(new, old) in column a."""
+    if not waging.any():
+        return new
+    hold = np.zeros_like(new, dtype=bool)
+    hold[:, waging] = old[:, waging] < friend_threshold
+    np.fill_diagonal(hold, False)
+    return np.where(hold, np.minimum(new, old), new)
+
+
 def steady_state(
     relations: np.ndarray,
     baseline: np.ndarray,

@@ -29,8 +29,8 @@ import numpy as np
 
 from alignsim import blas
 from alignsim.config.scenario import Scenario
-from alignsim.model.agents import ANSWERS, Briefing, StateAgent, read_news
-from alignsim.model.dynamics import far_from, others_total, steady_state, step_relations
+from alignsim.model.agents import ANSWERS, MAX_DEPTH, Briefing, StateAgent, read_news
+from alignsim.model.dynamics import far_from, hold_at_war, others_total, steady_state, step_relations
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
@@ -77,9 +77,12 @@ class LoggedEvent:
     source: int
     target: int  # equals source for single-state events
     origin: str  # "scenario" or "agent"
-    rule: str  # "scripted", "court", "counter_court", "cool", "reciprocate", "retaliate", "solidarity" or "balance"
+    rule: str  # "scripted" or a rule of alignsim.model.rules (rule_names())
     cause: str
     impulse: float  # change of W[source, target] from this event
+    depth: int = (
+        0  # links in the chain of answers: 0 scripted, 1 an answer to it (or an initiative), 2 a counter-answer
+    )
 
 
 STREAM_KEY = 2**31  # spawn-key tag of the streams: apart from replicate indices (< 100,000)
@@ -116,10 +119,12 @@ class AlignmentModel(mesa.Model):
         self._date = (0, scenario.date_of(0))
         self.log: list[LoggedEvent] = []
         self._log_by_step: dict[int, list[LoggedEvent]] = {}
+        self._news: tuple[int, list[LoggedEvent]] = (-1, [])
         self._index = {code: i for i, code in enumerate(self.world.codes)}
         n = self.world.n
         self.impulses = np.zeros((n, n))
         self._noise = np.empty((n, n))  # the month's standard normals (one array for the whole run)
+        self._waging = np.zeros(n, dtype=bool)  # states that committed a coercive act this month
         self._pending_memory = np.zeros((n, n))  # agents' hostile acts of the month, for M at its end
         self.grievance_until = np.full((n, n), -1)
         self.courted_at = np.full((n, n), -(10**6))
@@ -173,7 +178,8 @@ class AlignmentModel(mesa.Model):
 
     def end_month(self, relations: np.ndarray) -> None:
         """The relations after the month's update; impulses spent, memory faded, the month recorded."""
-        self.relations = relations
+        self.relations = hold_at_war(relations, self.relations, self._waging, self.params.friend_threshold)
+        self._waging[:] = False
         self.impulses[:] = 0.0
         self.fade_memory()
         self.month += 1
@@ -188,10 +194,12 @@ class AlignmentModel(mesa.Model):
         return order[acting[order]].tolist()  # type: ignore[no-any-return]
 
     def remember_attacks(self) -> None:
-        """Each victim of last month's hostile acts (not answers) counts the aggressor as an attacker
-        for ``grievance_months``, with the act's severity."""
+        """Each victim of last month's coercive acts (not answers, below the depth limit) counts the
+        aggressor as an attacker for ``grievance_months``, with the act's severity."""
         for e in self.news():
             if e.rule in ANSWERS or e.event.aggressor is None or e.event.victim is None:
+                continue
+            if e.depth >= MAX_DEPTH or e.event.coding() != "coercive":
                 continue
             v, a = self._index[e.event.victim], self._index[e.event.aggressor]
             if v != a:
@@ -262,7 +270,7 @@ class AlignmentModel(mesa.Model):
         return self.streams.noise.standard_normal(out=self._noise)
 
     # ------------------------------------------------------------------ the one way events enter
-    def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str) -> LoggedEvent:
+    def act(self, event: Event, *, origin: str = "agent", rule: str, cause: str, depth: int = 0) -> LoggedEvent:
         """Apply an event: persistent effects now, impulses at the end of the month; log it."""
         w = self.world
         changed = event.apply(w)  # interests or ties
@@ -277,11 +285,13 @@ class AlignmentModel(mesa.Model):
         source = self._index[event.source or ""]
         target = self._index[event.target] if event.target else source
         date = firing_date(event, self.date) if origin == "scenario" else self.date
-        entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse)
+        entry = LoggedEvent(self.month, date, event, source, target, origin, rule, cause, impulse, depth)
         self.log.append(entry)
         self._log_by_step.setdefault(self.month, []).append(entry)
         if event.goldstein() < 0 and target != source:
             self.hold_grievance(source, target)
+        if event.aggressor is not None and event.coding() == "coercive":
+            self._waging[self._index[event.aggressor]] = True
         if origin == "agent" and target != source:
             self.acted_at[source, target] = self.month
         return entry
@@ -308,8 +318,15 @@ class AlignmentModel(mesa.Model):
         return self._date[1]
 
     def news(self) -> list[LoggedEvent]:
-        """What states react to this month: last month's events (a month to deliberate)."""
-        return list(self._log_by_step.get(self.month - 1, ()))
+        """What states react to this month: last month's events (a month to deliberate), in their
+        canonical order -- date, the most severe first, then codes -- whatever order they were logged in."""
+        if self._news[0] != self.month:
+            self._news = (self.month, sorted(self._log_by_step.get(self.month - 1, ()), key=self._reading_order))
+        return list(self._news[1])
+
+    def _reading_order(self, e: LoggedEvent) -> tuple[object, ...]:
+        severity, _, _, kind, content = e.event.order_key()
+        return (e.date, severity, self.code(e.source), self.code(e.target), kind, e.rule, e.depth, content)
 
     def code(self, i: int) -> str:
         return self.world.codes[i]

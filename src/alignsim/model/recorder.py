@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from alignsim.model.model import AlignmentModel
 
 RELATION_COLUMNS = ("step", "date", "source", "target", "weight", "baseline")
-EVENT_COLUMNS = ["step", "date", "type", "source", "target", "origin", "rule", "cause", "impulse", "detail"]
+EVENT_COLUMNS = ["step", "date", "type", "source", "target", "origin", "rule", "depth", "cause", "impulse", "detail"]
 
 
 #: Above this many recorded relation values the history is kept in float32 (see the module docstring).
@@ -212,6 +212,7 @@ class Recorder:
             "target": text([codes[e.target] if e.target != e.source else "" for e in log]),
             "origin": text([e.origin for e in log]),
             "rule": text([e.rule for e in log]),
+            "depth": np.array([e.depth for e in log], dtype=np.int64),
             "cause": text([e.cause for e in log]),
             "impulse": np.array([e.impulse for e in log], dtype=np.float64),
             "detail": text([e.event.detail() for e in log]),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from alignsim.model.rules import rule_labels
 from alignsim.results.scaling import is_large_world
 from alignsim.viz.charts import (
     BandData,
@@ -71,7 +72,9 @@ def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
                 }
             )
         )
-    return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
+    return PairsData(
+        pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs), rules=rule_labels()
+    )
 
 
 #: How many pairs a chart shows when the scenario tracks none: the largest drifts from the start.
@@ -229,6 +232,7 @@ def band_data(
         reps,
         low,
         high,
+        rules=rule_labels(),
     )
 
 
@@ -416,7 +420,9 @@ def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
                 }
             )
         )
-    return PairsData(pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs))
+    return PairsData(
+        pd.concat(frames, ignore_index=True), *shocks_and_reactions(result.events, pairs), rules=rule_labels()
+    )
 
 
 def large_drift_data(result: RunResult) -> pd.DataFrame:

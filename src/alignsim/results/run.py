@@ -42,7 +42,7 @@ class RunResult:
 
     - ``relations``: replicate, step, date, source, target, weight, baseline -- one row per
       replicate, step and directed pair (W and the interest baseline X0);
-    - ``events``: replicate, step, date, type, source, target, origin, rule, cause, impulse, detail;
+    - ``events``: replicate, step, date, type, source, target, origin, rule, depth (0 scripted, at most 2), cause, impulse, detail;
     - ``metrics``: replicate, step, date and one column per measure (one row per replicate and step);
 
     with the ``scenario`` (its ``replicates`` says how many) and the ``manifest``. ``relations`` may

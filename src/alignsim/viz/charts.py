@@ -5,7 +5,7 @@ that draws it and returns the Figure. Nothing here imports another alignsim laye
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ ANNOTATED_STATES = 20
 LABELLED_STATES = 40
 #: The network names at most this many states (the most capable).
 LABELLED_NODES = 100
-RULE_MARKERS = style.REACTIONS
 SAVE_OPTIONS: dict[str, Any] = {"dpi": 110, "metadata": {"Software": None}}
 #: zlib level of the PNGs: 3 of 9 compresses nearly as well as the default 6, in two thirds of the time.
 PNG_COMPRESS_LEVEL = 3
@@ -70,6 +69,7 @@ class PairsData:
     series: pd.DataFrame  # pair, date, weight, reverse, baseline, old_friend
     shocks: pd.DataFrame  # scripted shocks: date, label
     reactions: pd.DataFrame  # agent events within a tracked pair: pair, date, rule, label
+    rules: dict[str, str] = field(default_factory=dict)  # rule name -> label, in the order that fixes its mark
 
 
 def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
@@ -90,7 +90,7 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
         a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round")
         a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=style.LABEL_X0)
         react = data.reactions[data.reactions.pair == pair]
-        for rule, (marker, color) in RULE_MARKERS.items():
+        for rule, name, marker, color in style.reaction_marks(data.rules, list(data.reactions.rule)):
             hits = react[react.rule == rule]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s.weight)
@@ -103,7 +103,7 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
                     linewidths=0.5,
                     zorder=5,
                     s=36,
-                    label=f"agent reaction: {rule.replace('_', '-')}",
+                    label=f"agent reaction: {name}",
                 )
         start, end = s.weight.iloc[0], s.weight.iloc[-1]
         _finish_pair_panel(a, f"{src} → {tgt}: {start:+.2f} → {end:+.2f}", friend)
@@ -590,6 +590,7 @@ class BandData:
     replicates: int
     low: float = 0.05
     high: float = 0.95
+    rules: dict[str, str] = field(default_factory=dict)  # rule name -> label, in the order that fixes its mark
 
 
 def draw_band(a: Axes, dates: Any, low: Any, mid: Any, high: Any, *, color: str, label: str, lw: float = 2.0) -> None:
@@ -676,7 +677,7 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
         a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round (median)")
         a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=f"{style.LABEL_X0} (median)")
         react = data.reactions[data.reactions.pair == pair]
-        for rule, (marker, mcolor) in RULE_MARKERS.items():
+        for rule, name, marker, mcolor in style.reaction_marks(data.rules, list(data.reactions.rule)):
             hits = react[(react.rule == rule) & (react.share >= 0.05)]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
@@ -689,7 +690,7 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
                     linewidths=0.5,
                     zorder=5,
                     s=12 + 90 * hits.share,
-                    label=f"agent reaction: {rule.replace('_', '-')} (size: share of runs)",
+                    label=f"agent reaction: {name} (size: share of runs)",
                 )
         start, end = s["median"].iloc[0], s["median"].iloc[-1]
         _finish_pair_panel(

@@ -24,12 +24,33 @@ ZERO_LINE = "#999999"
 MIDPOINT = "#f7f7f7"  # W = 0 on the relation scale
 PAPER = "#ffffff"  # hollow markers, text on dark cells
 
-REACTIONS = {  # agent reactions: marker shape and colour (also told apart by shape)
-    "court": ("^", "#009E73"),  # bluish green
-    "cool": ("v", "#56B4E9"),  # sky blue
-    "counter_court": ("D", "#882255"),  # wine (Tol muted)
-    "reciprocate": ("o", "#F0E442"),  # yellow, drawn with a dark edge
-}
+#: Agent reactions: marker shape and colour, by the rule's place in the list of rules the chart data
+#: passes (the registry's order; the rules' names live in alignsim.model.rules, not here). Told apart
+#: by shape too.
+REACTION_MARKS = (
+    ("^", "#009E73"),  # bluish green
+    ("v", "#56B4E9"),  # sky blue
+    ("D", "#882255"),  # wine (Tol muted)
+    ("o", "#F0E442"),  # yellow, drawn with a dark edge
+    ("X", "#CC3311"),  # red (Tol vibrant)
+    ("s", "#0077BB"),  # blue (Tol vibrant)
+    ("P", "#EE3377"),  # magenta (Tol vibrant)
+    ("*", "#009988"),  # teal (Tol vibrant)
+    ("h", "#EE7733"),  # orange (Tol vibrant)
+)
+
+
+def reaction_marks(rules: dict[str, str], present: list[str]) -> list[tuple[str, str, str, str]]:
+    """(rule, label, marker, colour) for each rule in ``rules`` (name -> label, in the order that
+    fixes its mark) followed by any rule ``present`` in the data but not named there."""
+    names = list(rules) + [r for r in dict.fromkeys(present) if r not in rules]
+    out = []
+    for k, name in enumerate(names):
+        marker, color = REACTION_MARKS[k % len(REACTION_MARKS)]
+        out.append((name, rules.get(name, name.replace("_", "-")), marker, color))
+    return out
+
+
 REACTION_EDGE = INK
 
 # ---------------------------------------------------------------- categorical palettes (Paul Tol)

@@ -34,7 +34,10 @@ class Params(BaseModel):
     )
     alpha: float = Field(0.003, ge=0, le=1, description="Strength of the structural-balance force.")
     saturation: float = Field(
-        1.0, gt=0, le=100, description="L: the balance force saturates at +-L (L tanh(alpha B / L))."
+        1.0,
+        ge=MIN_DIVISOR,  # a divisor: alpha B / L overflowed at L = 5e-324 (found by the property test)
+        le=100,
+        description="L: the balance force saturates at +-L (L tanh(alpha B / L)).",
     )
     balance_kernel: Literal["traag", "marvel"] = Field(
         "traag",
@@ -103,7 +106,21 @@ class Params(BaseModel):
     # --- agents' decision rules ---
     agents: bool = Field(
         True,
-        description="Let states decide (court, cool, counter-court, reciprocate); false leaves only scripted shocks.",
+        description="Let states decide by the rules of docs/model.md section 5; false leaves only scripted shocks.",
+    )
+    cool_on: bool = Field(
+        False,
+        description=(
+            "Rule cool (a friend warm with my adversary is cooled toward). Off by default: its test on the "
+            "history data fails (docs/model.md, evidence table)."
+        ),
+    )
+    court_on: bool = Field(
+        False,
+        description=(
+            "Rule court (after losing a partner or support, approach new friends). Off by default: its tests "
+            "on the history data fail (docs/model.md, evidence table)."
+        ),
     )
     friend_threshold: float = Field(
         0.3,
@@ -135,14 +152,17 @@ class Params(BaseModel):
     grievance_months: int = Field(
         12, ge=0, le=600, description="A state does not court a state it acted against for this many months."
     )
-    court_gap: float = Field(
-        0.05,
-        ge=0,
-        le=2,
-        description="A courting state approaches only non-friends whose relation lies at least this far below its interest baseline.",
+    court_affinity: float = Field(
+        0.0,
+        ge=-1,
+        le=1,
+        description=(
+            "A courting state approaches non-friends whose interest baseline X0 toward them exceeds this, "
+            "the highest first (partner substitution by affinity)."
+        ),
     )
     wedge: bool = Field(
-        True,
+        False,
         description="A courting state also approaches the member of its adversaries' coalition that regards it least badly (wedge strategy, Crawford 2011).",
     )
     court_interval: int = Field(6, ge=1, le=600, description="Months before a state courts the same state again.")
@@ -185,6 +205,15 @@ class Params(BaseModel):
         ge=MIN_DIVISOR,
         le=5,
         description="A third state condemns an attacker when its commitment to the victim x the attack's severity reaches this.",
+    )
+    cross_pressure_abstention: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description=(
+            "Chance that a state committed to both the victim and the aggressor (warm relation or alliance) "
+            "abstains from solidarity. 0 by default: the test on UN votes does not support it (docs/model.md)."
+        ),
     )
     alliance_commitment: float = Field(
         0.5, ge=0, le=2, description="Added to a state's commitment to a victim it is allied with."

@@ -57,6 +57,9 @@ class Event(BaseModel):
     needs_target: ClassVar[bool] = True
     mutual: ClassVar[bool] = False  # both parties act (a recognition), not only the source
     variants: ClassVar[dict[str, str]] = {}  # variant -> CAMEO code, for types whose code depends on a field
+    #: Coercive acts (threats, force, expulsions, sanctions: docs/model.md, "How each event type is read"):
+    #: True for every variant of the type, or the names of the coercive variants.
+    coercive: ClassVar[bool | frozenset[str]] = False
 
     @model_validator(mode="after")
     def _parties(self) -> Event:
@@ -114,6 +117,24 @@ class Event(BaseModel):
         own = set(type(self).model_fields) - set(Event.model_fields)
         return " ".join(f"{k}={getattr(self, k)}" for k in sorted(own) if getattr(self, k) not in (None, (), ""))
 
+    def variant(self) -> str:
+        """Which of the type's ``variants`` this event is ('' for a type without variants)."""
+        for name in ("form", "action", "kind"):
+            if self.variants and name in type(self).model_fields:
+                return str(getattr(self, name))
+        return ""
+
+    def coding(self) -> str:
+        """How states read the act: 'warming' (g > 0), 'neutral' (g = 0), 'coercive' (a threat, force,
+        an expulsion or sanctions: what retaliation and solidarity answer) or 'cooling' (the other
+        hostile acts: criticism, reduced relations, a halted agreement)."""
+        return coding_of(type(self), self.variant(), self.goldstein())
+
+    def order_key(self) -> tuple[float, str, str, str, str]:
+        """Within one date, how events are read: the most severe first, then by codes and content
+        (never by the order of a list)."""
+        return (-self.severity(), self.source or "", self.target or "", self.type, self.model_dump_json())
+
     def severity(self) -> float:
         """How hostile the act is: max(0, -g) / 10 x intensity (1 for a full use of force)."""
         return max(0.0, -self.goldstein()) / 10.0 * self.intensity
@@ -132,6 +153,27 @@ class Event(BaseModel):
     def warming(self) -> bool:
         """A cooperative act (positive Goldstein score): what other states read as courting."""
         return self.goldstein() > 0
+
+
+def coding_of(cls: type[Event], variant: str, g: float) -> str:
+    """The coding of an event of type ``cls``, variant ``variant`` and actor-side Goldstein score ``g``."""
+    if g > 0:
+        return "warming"
+    if g == 0:
+        return "neutral"
+    coercive = cls.coercive if isinstance(cls.coercive, bool) else variant in cls.coercive
+    return "coercive" if coercive else "cooling"
+
+
+def coding_rows(registry: dict[str, type[Event]]) -> list[tuple[str, str, str, float, str]]:
+    """(type, variant, CAMEO code, Goldstein, coding) of every registered type and variant: the
+    table "How each event type is read" of docs/model.md."""
+    rows = []
+    for name, cls in registry.items():
+        for variant, code in (cls.variants or {"": cls.cameo or ""}).items():
+            g = goldstein(code) if code else 0.0
+            rows.append((name, variant, code, g, coding_of(cls, variant, g)))
+    return rows
 
 
 def set_tie(world: WorldState, kind: str, a: str, b: str, value: float) -> None:

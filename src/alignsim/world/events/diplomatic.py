@@ -100,6 +100,9 @@ class Talks(Event):
             )
         return self
 
+    def variant(self) -> str:
+        return "via" if self.via else "direct"
+
     def goldstein(self) -> float:
         return goldstein(self.variants["via" if self.via else "direct"])
 

@@ -55,6 +55,7 @@ class Threaten(_Variant):
     type: Literal["threaten"] = "threaten"
     form: Literal["force", "sanctions", "relations"] = "force"
     variants: ClassVar[dict[str, str]] = {"force": "138", "sanctions": "1312", "relations": "1313"}
+    coercive = True
 
 
 @register
@@ -68,6 +69,7 @@ class ExpelDiplomats(_Variant):
     type: Literal["expel_diplomats"] = "expel_diplomats"
     form: Literal["expel", "withdraw"] = "expel"
     variants: ClassVar[dict[str, str]] = {"expel": "166", "withdraw": "166"}
+    coercive = True
 
 
 @register
@@ -81,6 +83,7 @@ class MilitaryPosture(_Variant):
     type: Literal["military_posture"] = "military_posture"
     form: Literal["exercise", "alert", "mobilization"] = "exercise"
     variants: ClassVar[dict[str, str]] = {"exercise": "150", "alert": "152", "mobilization": "154"}
+    coercive = True
 
 
 @register
@@ -95,6 +98,7 @@ class UseForce(_Variant):
     type: Literal["use_force"] = "use_force"
     form: Literal["strike", "ground", "blockade", "occupation"] = "strike"
     variants: ClassVar[dict[str, str]] = {"strike": "195", "ground": "194", "blockade": "191", "occupation": "192"}
+    coercive = True
 
 
 @register
@@ -112,6 +116,7 @@ class ExternalAttack(_Variant):
     attacker: str = Field(min_length=1, description="Who attacked (an actor the world does not model).")
     sponsor: str | None = Field(None, description="A state of the world held responsible (ISO alpha-3), if any.")
     form: Literal["armed_attack", "bombing", "hostage_taking", "strike"] = "armed_attack"
+    coercive = True
     variants: ClassVar[dict[str, str]] = {
         "armed_attack": "190",
         "bombing": "183",

@@ -78,6 +78,7 @@ class Sanction(Event):
     type: Literal["sanction"] = "sanction"
     action: Literal["impose", "lift"] = "impose"
     variants: ClassVar[dict[str, str]] = {"impose": "163", "lift": "085"}
+    coercive = frozenset({"impose"})
 
     def goldstein(self) -> float:
         return goldstein(self.variants[self.action])
