@@ -97,9 +97,7 @@ def measure_tests(
     """C1: per measure and test, the AUC on ``years`` with a state-clustered 95% interval."""
     frame, states = _stacked(years, measures)
     rng = np.random.default_rng(seed)
-    weights = [
-        cluster_weights(frame.ia.to_numpy(), frame.ib.to_numpy(), states, rng) for _ in range(resamples)
-    ]
+    weights = [cluster_weights(frame.ia.to_numpy(), frame.ib.to_numpy(), states, rng) for _ in range(resamples)]
     rows = []
     for m in measures:
         point = _tests(frame, m, None)
@@ -130,15 +128,14 @@ def choose_measure(train: pd.DataFrame) -> str:
 # ------------------------------------------------------------------------------------ C2 weights
 def _design(years: Sequence[int], measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Features at t - 1 and status at t over pairs present in both years."""
-    xs, ys, a_all, b_all, states_all = [], [], [], [], []
+    xs, ys, a_all, b_all = [], [], [], []
     for t in years:
         before = dyad_frame(t - 1, [measure], ahead=1)
         codes = before.attrs["codes"]
         keep = before.both_later.to_numpy() == 1
         f = before[keep]
         x = np.column_stack(
-            [np.ones(len(f))]
-            + [f[measure if k == "interest" else k].to_numpy(float) for k in FEATURES]
+            [np.ones(len(f))] + [f[measure if k == "interest" else k].to_numpy(float) for k in FEATURES]
         )
         xs.append(x)
         ys.append(f.status_later.to_numpy(float))
@@ -162,7 +159,9 @@ def _wls(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarra
     return np.linalg.solve(x.T @ xw + 1e-9 * np.eye(x.shape[1]), xw.T @ y)
 
 
-def fit_weights(measure: str, *, years: Sequence[int] | None = None, seed: int = 0, resamples: int = 200) -> pd.DataFrame:
+def fit_weights(
+    measure: str, *, years: Sequence[int] | None = None, seed: int = 0, resamples: int = 200
+) -> pd.DataFrame:
     """C2: least squares of status at t on features at t - 1, t in 1951-1989 (or ``years``), with
     state-clustered 95% intervals. One row per term: estimate, low, high, the model parameter it sets."""
     years = list(range(TRAIN[0] + 1, TRAIN[1] + 1)) if years is None else list(years)
