@@ -72,28 +72,14 @@ def start_year(
     replicates: int,
     seed: int,
     workers: int | None = 1,
+    simulate: bool = True,
 ) -> pd.DataFrame:
-    """One row per dyad and horizon of the all-state world of ``year``: predictors and targets (see module)."""
+    """One row per dyad and horizon of the all-state world of ``year``: predictors and targets (see module).
+    ``simulate`` False leaves the model column NaN (training rows of the static baseline need no runs)."""
     world = build_world(None, year=year, everyone=True, name=f"hindcast_{year}", calibration=chosen).world
     codes, x0 = _x0(world, chosen["params"])
     values = _params(chosen, fraction, x0)
-    months = 12 * max(horizons)
-    scenario = Scenario.model_validate(
-        {
-            "name": f"hindcast_{year}",
-            "world": world,
-            "start": dt.date(year + 1, 1, 1),
-            "steps": months,
-            "params": values,
-            "seed": seed,
-        }
-    )
-    cube = run_scenario(scenario, replicates=replicates, workers=workers).relation_cube
-    index = {c: k for k, c in enumerate(cube.codes)}
-    order = np.array([index[c] for c in codes])
-    at = [int(np.searchsorted(cube.steps, 12 * h)) for h in horizons]
-    w = cube.as_matrices(cube.values["weight"][:, at, :])  # replicates x horizons x n x n
-    w = ((w + np.swapaxes(w, -1, -2)) / 2).mean(axis=0)[:, order][:, :, order]
+    w = _model_relations(world, codes, values, year, horizons, replicates, seed, workers) if simulate else None
     friends, split = triad_counts(x0)
     now = year_data(year)
     i, j = np.triu_indices(len(codes), 1)
@@ -118,7 +104,7 @@ def start_year(
                 {
                     **base,
                     "horizon": h,
-                    "model": w[k][i, j],
+                    "model": w[k][i, j] if w is not None else np.nan,
                     "both_later": present[i] & present[j],
                     "status_later": later.on(codes, "status")[i, j],
                     "ally_later": later.on(codes, "any_ally")[i, j],
@@ -129,6 +115,35 @@ def start_year(
     return pd.concat(parts, ignore_index=True)
 
 
+def _model_relations(
+    world: dict[str, Any],
+    codes: list[str],
+    values: dict[str, Any],
+    year: int,
+    horizons: Sequence[int],
+    replicates: int,
+    seed: int,
+    workers: int | None,
+) -> np.ndarray:
+    """Ensemble mean of the symmetrised relations at each horizon (horizons x n x n, ``codes`` order)."""
+    scenario = Scenario.model_validate(
+        {
+            "name": f"hindcast_{year}",
+            "world": world,
+            "start": dt.date(year + 1, 1, 1),
+            "steps": 12 * max(horizons),
+            "params": values,
+            "seed": seed,
+        }
+    )
+    cube = run_scenario(scenario, replicates=replicates, workers=workers).relation_cube
+    index = {c: k for k, c in enumerate(cube.codes)}
+    order = np.array([index[c] for c in codes])
+    at = [int(np.searchsorted(cube.steps, 12 * h)) for h in horizons]
+    w = cube.as_matrices(cube.values["weight"][:, at, :])  # replicates x horizons x n x n
+    return ((w + np.swapaxes(w, -1, -2)) / 2).mean(axis=0)[:, order][:, :, order]
+
+
 def run_start_years(
     years: Sequence[int],
     chosen: dict[str, Any],
@@ -137,10 +152,18 @@ def run_start_years(
     horizons: Sequence[int],
     replicates: int,
     seed: int,
+    simulate: bool = True,
 ) -> pd.DataFrame:
+    """:func:`start_year` of each year, with the horizons the data reach (t + h <= 2018), stacked."""
     frames = [
         start_year(
-            y, chosen, fraction, horizons=[h for h in horizons if y + h <= 2018], replicates=replicates, seed=seed
+            y,
+            chosen,
+            fraction,
+            horizons=[h for h in horizons if y + h <= 2018],
+            replicates=replicates,
+            seed=seed,
+            simulate=simulate,
         )
         for y in years
         if any(y + h <= 2018 for h in horizons)
