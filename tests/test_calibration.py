@@ -63,23 +63,23 @@ def test_votes_after_the_worlds_year_never_enter() -> None:
 def test_a_measured_affinity_replaces_the_interest_term_and_interest_shocks_still_move_it() -> None:
     world = {
         "name": "t",
-        "dimensions": [{"id": "d"}],
+        "dimensions": [{"id": "d", "meaning": "x"}],
         "states": [
-            {"code": "A", "name": "A", "capability": 0.5, "interests": {"d": {"position": 1.0, "salience": 1.0}}},
-            {"code": "B", "name": "B", "capability": 0.3, "interests": {"d": {"position": 0.0, "salience": 1.0}}},
-            {"code": "C", "name": "C", "capability": 0.2, "interests": {"d": {"position": 1.0, "salience": 1.0}}},
+            {"code": "AAA", "name": "A", "capability": 0.5, "interests": {"d": {"position": 1.0, "salience": 1.0}}},
+            {"code": "BBB", "name": "B", "capability": 0.3, "interests": {"d": {"position": 0.0, "salience": 1.0}}},
+            {"code": "CCC", "name": "C", "capability": 0.2, "interests": {"d": {"position": 1.0, "salience": 1.0}}},
         ],
-        "affinity": [{"a": "A", "b": "B", "value": -0.4}],
+        "affinity": [{"a": "AAA", "b": "BBB", "value": -0.4}],
     }
     state = WorldState.from_spec(WorldSpec.model_validate(world))
     params = Params(interest_weight=0.5, tie_diplomatic=0.0)
     x0 = interest_baseline(state, params)
     assert x0[0, 1] == pytest.approx(-0.4) and x0[1, 0] == pytest.approx(-0.4)
     assert x0[0, 2] == pytest.approx(0.5)  # unlisted pair: interest_weight x S (S = 1)
-    state.interests[1, 0] = 1.0  # B moves to A's position: S(A, B) goes from 0.5 to 1
-    assert interest_baseline(state, params)[0, 1] == pytest.approx(-0.4 + 0.5 * 0.5)
+    state.interests[1, 0] = 1.0  # B moves to A's position: S(A, B) goes from 0 to 1
+    assert interest_baseline(state, params)[0, 1] == pytest.approx(-0.4 + 0.5 * 1.0)
     with pytest.raises(ValueError, match="ZZZ"):
-        WorldSpec.model_validate({**world, "affinity": [{"a": "A", "b": "ZZZ", "value": 0.1}]})
+        WorldSpec.model_validate({**world, "affinity": [{"a": "AAA", "b": "ZZZ", "value": 0.1}]})
 
 
 @pytest.fixture(scope="module")

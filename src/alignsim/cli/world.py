@@ -31,6 +31,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     write_world(built, args.out)
     for warning in built.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if built.summary:
+        print(built.summary)
     n = len(built.world["states"])
     print(
         f"wrote {args.out}: {n} states, {len(built.world['relations'])} initial relations, "

@@ -28,6 +28,7 @@ import yaml
 from country_converter.country_converter import COUNTRY_DATA_FILE
 
 from alignsim.errors import InputError
+from alignsim.measures.analytics import alpha_critical
 from alignsim.world.affinity import MEASURES, centred_measure
 from alignsim.world.params import Params, params_set, params_set_names
 from alignsim.world.spec import WorldSpec, WorldState, interest_baseline
@@ -468,6 +469,7 @@ class Built:
     world: dict[str, Any]
     header: str
     warnings: tuple[str, ...] = ()
+    summary: str = ""
 
 
 DEFAULT_PARAMS_SET = "history_1950_1989"
@@ -505,21 +507,33 @@ def affinity_entries(
     return out
 
 
-def tie_sign_warnings(world: dict[str, Any], params: Params) -> list[str]:
-    """An active rivalry with a positive X0, or a defence pact with a negative one: X0 contradicts the ties."""
+def tie_sign_warnings(world: dict[str, Any], params: Params) -> tuple[list[str], str]:
+    """An active rivalry with a positive X0, or a defence pact with a negative one (X0 contradicts the
+    ties); and a one-line summary: the shares of each, and the world's tipping point at these parameters."""
     state = WorldState.from_spec(WorldSpec.model_validate(world))
     x0 = interest_baseline(state, params)
     index = {c: i for i, c in enumerate(state.codes)}
     out = []
-    for t in world["ties"].get("rivalry", []):
+    rivalries = world["ties"].get("rivalry", [])
+    pacts = [t for t in world["ties"].get("alliance", []) if "defense" in t.get("note", "")]
+    for t in rivalries:
         value = x0[index[t["a"]], index[t["b"]]]
         if value > 0:
             out.append(f"active rivalry {t['a']}-{t['b']} has a positive X0 ({value:+.3f})")
-    for t in world["ties"].get("alliance", []):
+    for t in pacts:
         value = x0[index[t["a"]], index[t["b"]]]
-        if "defense" in t.get("note", "") and value < 0:
+        if value < 0:
             out.append(f"defence pact {t['a']}-{t['b']} has a negative X0 ({value:+.3f})")
-    return out
+    rival_bad = sum(w.startswith("active rivalry") for w in out)
+    pact_bad = len(out) - rival_bad
+    critical = alpha_critical(x0, params.beta)
+    summary = (
+        f"X0 against the ties: {rival_bad} of {len(rivalries)} active rivalries positive "
+        f"({rival_bad / max(len(rivalries), 1):.0%}), {pact_bad} of {len(pacts)} defence pacts negative "
+        f"({pact_bad / max(len(pacts), 1):.0%}); lambda1(X0) {params.beta / (4 * critical) if critical else 0:.3g}, "
+        f"tipping point alpha_c = {critical:.3g}"
+    )
+    return out, summary
 
 
 def build_world(
@@ -583,7 +597,10 @@ def build_world(
         raw["params_set"] = set_name
     raw["relations"] = initial_relations(raw, facts, w, min_relation, params)
     lines = header(codes, w, atop_year, overrides, min_relation, command) + measure_header(measure, set_name)
-    return Built(raw, lines, tuple(tie_sign_warnings(raw, params or Params())))
+    warnings, summary = tie_sign_warnings(raw, params or Params())
+    if chosen:
+        summary += f"; the set puts alpha at {chosen['alpha_fraction']} x alpha_c"
+    return Built(raw, lines, tuple(warnings), summary)
 
 
 def measure_header(measure: str, set_name: str | None) -> str:
