@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from alignsim.results.folders import report_folder, write_csv, write_folder
-from alignsim.validation.calibration import choose_measure, fit_weights, measure_tests, spell_medians, time_scales
+from alignsim.validation.calibration import (
+    CODINGS,
+    choose_measure,
+    fit_weights,
+    measure_tests,
+    spell_medians,
+    time_scales,
+)
 from alignsim.validation.dynamics import run_start_years, target_rows
 from alignsim.validation.panel import TRAIN, weighted_auc
 
@@ -40,6 +47,7 @@ class Calibration:
     params_set: dict[str, Any]
     quick: bool
     seed: int
+    fits: pd.DataFrame  # both status codings' weights (C2 and C2b), the chosen one in ``weights``
 
 
 # Params' allowed ranges for the fitted values (beta and the half-life must stay above 0).
@@ -105,7 +113,9 @@ def calibrate(*, seed: int = 0, quick: bool = False) -> Calibration:
     measures = measure_tests(list(years), seed=seed, resamples=resamples)
     measure = choose_measure(measures)
     weight_years = range(1985, 1990) if quick else None
-    weights = fit_weights(measure, years=weight_years, seed=seed, resamples=resamples)
+    fits = [fit_weights(measure, years=weight_years, seed=seed, resamples=resamples, coding=c) for c in CODINGS]
+    # C2b's rule: the coding whose fit contradicts the training ties least; equal sums keep C2 (the first).
+    weights = min(fits, key=lambda f: float(f.contradictions.iloc[0]))
     interest = float(weights.set_index("term").estimate["interest"])
     scales = time_scales(interest, quick=quick)
     durations = spell_medians()
@@ -121,7 +131,12 @@ def calibrate(*, seed: int = 0, quick: bool = False) -> Calibration:
         "not_fitted": "memory_weight, kappa, kappa_reciprocal and the agents' rules keep their defaults",
         "quick": quick,
     }
-    return Calibration(measures, measure, weights, scales, durations, balance, fraction, draft, quick, seed)
+    draft["provenance"]["status_coding"] = {
+        str(f.coding.iloc[0]): round(float(f.contradictions.iloc[0]), 6) for f in fits
+    } | {"chosen": str(weights.coding.iloc[0])}
+    return Calibration(
+        measures, measure, weights, scales, durations, balance, fraction, draft, quick, seed, pd.concat(fits)
+    )
 
 
 def _report(c: Calibration) -> str:
@@ -142,7 +157,12 @@ def _report(c: Calibration) -> str:
         "",
         "## C2. X0 weights: least squares of the tie status at t on features at t − 1",
         "",
-        f"{int(w.dyad_years.iloc[0])} dyad-years, R² {w.r2.iloc[0]:.3f}.",
+        f"{int(w.dyad_years.iloc[0])} dyad-years, R² {w.r2.iloc[0]:.3f}; status coding '{w.coding.iloc[0]}' chosen "
+        "(C2b: the smaller share of training rivalries with fitted X0 > 0 plus pacts with X0 < 0): "
+        + "; ".join(
+            f"{code} {v:.4f}" for code, v in c.fits.groupby("coding", sort=False).contradictions.first().items()
+        )
+        + ". Both fits: tables/x0_weights_both.csv.",
         "",
         "| term | parameter | estimate [95%] |",
         "|---|---|---|",
@@ -179,6 +199,7 @@ def write_calibration(c: Calibration, out: str | Path) -> Path:
         (folder / "tables").mkdir()
         write_csv(c.measures, folder / "tables" / "measures.csv")
         write_csv(c.weights, folder / "tables" / "x0_weights.csv")
+        write_csv(c.fits, folder / "tables" / "x0_weights_both.csv")
         write_csv(c.balance, folder / "tables" / "balance_fraction.csv")
         (folder / f"{SET_NAME}.json").write_text(
             json.dumps(c.params_set, indent=2, sort_keys=True) + "\n", encoding="utf-8"

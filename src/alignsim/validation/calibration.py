@@ -50,7 +50,7 @@ def dyad_frame(year: int, measures: Sequence[str], ahead: int = 5) -> pd.DataFra
     for m in measures:
         out[m] = now.measure(m)[i, j]
     later = year_data(year + ahead)
-    for name in ("status", "any_ally", "rivalry"):
+    for name in ("status", "any_ally", "rivalry", "mid_year"):
         out[f"{name}_later"] = later.on(codes, name)[i, j]
     present = np.isin(codes, later.codes)
     out["both_later"] = (present[i] & present[j]).astype(float)
@@ -126,7 +126,19 @@ def choose_measure(train: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------------------------ C2 weights
-def _design(years: Sequence[int], measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+CODINGS = ("ambiguous", "hostile")  # C2: allied and hostile -> 0; C2b: hostility dominates (docs/validation.md)
+
+
+def _status(f: pd.DataFrame, coding: str) -> np.ndarray:
+    if coding == "ambiguous":
+        return f.status_later.to_numpy(float)
+    hostile = np.maximum(f.rivalry_later.to_numpy(float), f.mid_year_later.to_numpy(float))
+    return np.where(hostile > 0, -1.0, f.any_ally_later.to_numpy(float))
+
+
+def _design(
+    years: Sequence[int], measure: str, coding: str = "ambiguous"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Features at t - 1 and status at t over pairs present in both years."""
     xs, ys, a_all, b_all = [], [], [], []
     for t in years:
@@ -138,7 +150,7 @@ def _design(years: Sequence[int], measure: str) -> tuple[np.ndarray, np.ndarray,
             [np.ones(len(f))] + [f[measure if k == "interest" else k].to_numpy(float) for k in FEATURES]
         )
         xs.append(x)
-        ys.append(f.status_later.to_numpy(float))
+        ys.append(_status(f, coding))
         a_all += [codes[k] for k in f.a]
         b_all += [codes[k] for k in f.b]
     states = sorted(set(a_all) | set(b_all))
@@ -160,12 +172,12 @@ def _wls(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarra
 
 
 def fit_weights(
-    measure: str, *, years: Sequence[int] | None = None, seed: int = 0, resamples: int = 200
+    measure: str, *, years: Sequence[int] | None = None, seed: int = 0, resamples: int = 200, coding: str = "ambiguous"
 ) -> pd.DataFrame:
     """C2: least squares of status at t on features at t - 1, t in 1951-1989 (or ``years``), with
     state-clustered 95% intervals. One row per term: estimate, low, high, the model parameter it sets."""
     years = list(range(TRAIN[0] + 1, TRAIN[1] + 1)) if years is None else list(years)
-    x, y, a, b, states = _design(years, measure)
+    x, y, a, b, states = _design(years, measure, coding)
     point = _wls(x, y)
     rng = np.random.default_rng(seed)
     boot = np.array([_wls(x, y, cluster_weights(a, b, states, rng)) for _ in range(resamples)])
@@ -179,7 +191,21 @@ def fit_weights(
             "low": np.quantile(boot, 0.025, axis=0),
             "high": np.quantile(boot, 0.975, axis=0),
         }
-    ).assign(dyad_years=len(y), r2=1 - float(resid.var() / y.var()))
+    ).assign(
+        dyad_years=len(y),
+        r2=1 - float(resid.var() / y.var()),
+        coding=coding,
+        contradictions=_contradictions(x, point),
+    )
+
+
+def _contradictions(x: np.ndarray, coef: np.ndarray) -> float:
+    """C2b's rule: share of rivalry rows with fitted X0 > 0 plus share of pact rows with fitted X0 < 0."""
+    fitted = np.clip(x @ coef, -1, 1)
+    rival, pact = x[:, 1 + FEATURES.index("rivalry")] > 0, x[:, 1 + FEATURES.index("alliance")] > 0
+    return float((fitted[rival] > 0).mean() if rival.any() else 0.0) + float(
+        (fitted[pact] < 0).mean() if pact.any() else 0.0
+    )
 
 
 # ------------------------------------------------------------------------------------ C3 time scales
