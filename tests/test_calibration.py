@@ -130,7 +130,9 @@ def test_weighted_auc_known_answers() -> None:
     s = np.array([0.9, 0.2, 0.5, 0.1])
     assert weighted_auc(y, s) == pytest.approx(0.75)
     assert weighted_auc(y, s, np.ones(4)) == pytest.approx(0.75)
-    assert weighted_auc(y, s, np.array([1.0, 0.0, 1.0, 1.0])) == pytest.approx(1.0)  # the one misranked positive left out
+    assert weighted_auc(y, s, np.array([1.0, 0.0, 1.0, 1.0])) == pytest.approx(
+        1.0
+    )  # the one misranked positive left out
     assert np.isnan(weighted_auc(np.ones(3), np.arange(3.0)))
 
 
@@ -165,7 +167,9 @@ def test_the_hindcast_in_reduced_mode_leads_with_what_the_dynamics_add() -> None
     assert (table.low <= table.difference).all() and (table.difference <= table.high).all()
     assert set(table.baseline) <= {"X0 alone", "triad baseline", "persistence"}
     assert dynamics_added(
-        pd.DataFrame([{"target": "sign", "horizon": 5, "baseline": "X0 alone", "difference": 0.1, "low": 0, "high": 0.2, "n": 9}])
+        pd.DataFrame(
+            [{"target": "sign", "horizon": 5, "baseline": "X0 alone", "difference": 0.1, "low": 0, "high": 0.2, "n": 9}]
+        )
     ).target.tolist() == ["sign, t+5"]
 
 
