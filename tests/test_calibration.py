@@ -186,3 +186,10 @@ def test_calibrate_in_reduced_mode_writes_a_report_and_a_set_scenarios_accept(tm
 def test_calibrate_refuses_a_negative_seed(tmp_path, capsys) -> None:
     assert main(["calibrate", "--seed", "-1", "--out", str(tmp_path / "c")]) == 2
     assert "--seed" in capsys.readouterr().err and not (tmp_path / "c").exists()
+
+
+def test_hindcast_refuses_start_years_and_horizons_beyond_the_data(tmp_path, capsys) -> None:
+    assert main(["hindcast", "--years", "2018", "--out", str(tmp_path / "r")]) == 2
+    assert "--years" in capsys.readouterr().err
+    assert main(["hindcast", "--horizon", "0", "--out", str(tmp_path / "r")]) == 2
+    assert "--horizon" in capsys.readouterr().err and not (tmp_path / "r").exists()
