@@ -34,7 +34,7 @@ from alignsim.config.sweep_spec import SweepSpec
 from alignsim.config.yaml_errors import input_error, located
 from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml
 from alignsim.errors import InputError
-from alignsim.measures.analytics import alpha_critical
+from alignsim.measures.balance import polarization
 from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.events.base import EVENT_TYPES, Event
 from alignsim.world.params import Params, params_set
@@ -158,8 +158,9 @@ class Scenario(BaseModel):
         if "alpha" not in given:
             trial = Params(**{**values, "alpha": 0.0})
             x0 = interest_baseline(WorldState.from_spec(self._world_spec), trial)
-            critical = alpha_critical(x0, trial.beta)
-            values["alpha"] = 0.0 if math.isinf(critical) else float(chosen["alpha_fraction"]) * critical
+            # alpha_c = beta / (4 lambda1(X0)) (measures.analytics.alpha_critical, without scipy's import cost)
+            lam1 = polarization(x0)
+            values["alpha"] = 0.0 if lam1 <= 0 else float(chosen["alpha_fraction"]) * trial.beta / (4.0 * lam1)
         self.__dict__["params"] = Params(**values)
         self.__dict__["params_set"] = name
 
