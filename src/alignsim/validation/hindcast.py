@@ -172,7 +172,7 @@ def _dynamics_text(
     text = [
         (
             f"All states with data in each start year ({', '.join(map(str, sorted(set(test.start))))}; "
-            f"{test.a.nunique()} states in all), as dyad-years; the model runs {settings.runs} times per start year with "
+            f"{test.a.nunique()} states in all), as dyad-years; the model runs {settings.runs} time{'s' if settings.runs != 1 else ''} per start year with "
             f"the calibrated set '{settings.params_set}' (interest measure {chosen['measure']}, alpha = {chosen['alpha_fraction']} "
             f"x the tipping point; alpha / alpha_c {ratio.min():.2f}-{ratio.max():.2f}). The triad baseline is fitted on "
             f"start years {', '.join(map(str, settings.train_years))}; every score is on the test years. "
