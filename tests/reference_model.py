@@ -146,6 +146,11 @@ class ReferenceModel:
                 self.close_border(i, [at[c] for c in s.border.open_to])
         self.M = matrix(n)  # memory of hostility
         self.pending_M = matrix(n)  # agents' hostile acts of the month
+        # Measured affinities (WorldSpec.affinity) replace a S_ij, shifted by a times any later change of S_ij.
+        self.affinity: dict[tuple[int, int], tuple[float, float]] = {}
+        for e in spec.affinity:
+            i, j = at[e.a], at[e.b]
+            self.affinity[(i, j)] = self.affinity[(j, i)] = (float(e.value), self.similarity(i, j))
         self.X0 = self.baseline()
         if self.p.initial_relations == "equilibrium":
             self.spin_up()
@@ -180,8 +185,13 @@ class ReferenceModel:
             for j in range(self.n):
                 if i == j:
                     continue
+                if (i, j) in self.affinity:
+                    value, start = self.affinity[(i, j)]
+                    interest = value + p.interest_weight * (self.similarity(i, j) - start)
+                else:
+                    interest = p.interest_weight * self.similarity(i, j)
                 x = (
-                    p.interest_weight * self.similarity(i, j)
+                    interest
                     + p.tie_diplomatic * t["diplomatic"][i][j]
                     + p.tie_treaty * t["treaty"][i][j]
                     + p.tie_alliance * t["alliance"][i][j]

@@ -21,7 +21,7 @@ from alignsim.world.generate import (
     un_members,
     world_yaml,
 )
-from alignsim.world.params import Params
+from alignsim.world.params import Params, params_set
 from alignsim.world.spec import WorldSpec, WorldState, interest_baseline, shipped_worlds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -172,12 +172,14 @@ def test_the_shipped_un193_file_says_what_is_real_and_what_is_synthetic() -> Non
     assert yaml.safe_load(world_yaml(un193_world())) == yaml.safe_load(text)
 
 
-def test_the_un193_baseline_scenario_starts_at_half_its_tipping_point() -> None:
+def test_the_un193_baseline_scenario_runs_at_its_calibrated_fraction_of_the_tipping_point() -> None:
+    """The scenario names no parameters: the data world's calibrated set decides, alpha included."""
     scenario = load_scenario(REPO / "scenarios" / "un193_baseline.yaml")
     assert scenario.steps == 120 and len(scenario.world_spec.states) == 193
+    assert scenario.params_set == scenario.world_spec.params_set == "history_1950_1989"
     p = scenario.params
-    _, x0 = arrays(scenario.world_spec)
-    assert tipping_ratio(p.alpha, p.beta, x0) == pytest.approx(0.5, abs=0.05)
+    x0 = interest_baseline(WorldState.from_spec(scenario.world_spec), p)
+    assert tipping_ratio(p.alpha, p.beta, x0) == pytest.approx(params_set("history_1950_1989")["alpha_fraction"])
 
 
 def test_the_shipped_un193_world_has_real_interests_from_un_votes() -> None:

@@ -213,6 +213,16 @@ def add_world(sub: Any) -> argparse.ArgumentParser:
         help="pairs without diplomatic relations (the data have none; all pairs are assumed to have them)",
     )
     build.add_argument(
+        "--interest-measure",
+        choices=("kappa", "pi", "kappa_issues", "ideal", "issue_mean"),
+        help="pair interest similarity (default: the calibrated set's, kappa; docs/validation.md C1)",
+    )
+    build.add_argument(
+        "--params-set",
+        default="default",
+        help="calibrated parameter set the world's X0 terms are built for (default: history_1950_1989 when shipped; 'none': the defaults)",
+    )
+    build.add_argument(
         "--min-relation",
         type=float,
         default=0.0,
@@ -294,7 +304,35 @@ def add_hindcast(sub: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="processes for the model's ensembles (default: all cores; the results do not depend on it)",
     )
+    cmd.add_argument(
+        "--years",
+        type=int,
+        nargs="+",
+        metavar="Y",
+        help="start years of the all-state hindcast (default 1990 1995 2000 2005 2008 2010 2013; each scored where t + h <= 2018)",
+    )
+    cmd.add_argument("--horizon", type=int, nargs="+", metavar="H", help="years ahead to forecast (default 5 10)")
+    cmd.add_argument(
+        "--quick", action="store_true", help="a reduced run (few years and runs) that checks the machinery, as CI does"
+    )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    return cmd
+
+
+def add_calibrate(sub: Any) -> argparse.ArgumentParser:
+    cmd = sub.add_parser(
+        "calibrate",
+        help="fit the interest measure, X0 weights and time scales on 1950-1989; writes a report and a parameter set",
+        description=(
+            "Choose the interest measure, fit the X0 weights (least squares of tie status on lagged features) and the "
+            "time scales (vote persistence, dispute recurrence, balance as a fraction of the tipping point) on 1950-1989 "
+            "only, as declared in docs/validation.md. Writes report.md, tables/*.csv and history_1950_1989.json, the "
+            "parameter set a scenario names with 'params_set: history_1950_1989'."
+        ),
+    )
+    cmd.add_argument("--out", type=Path, default=Path("calibration"), help="report folder (default: calibration/)")
+    cmd.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the model runs (default 0)")
+    cmd.add_argument("--quick", action="store_true", help="a reduced run for CI (its numbers are not the shipped set)")
     return cmd
 
 
@@ -322,6 +360,7 @@ ARGUMENTS: dict[str, Callable[[Any], argparse.ArgumentParser]] = {
     "sweep": add_sweep,
     "world": add_world,
     "hindcast": add_hindcast,
+    "calibrate": add_calibrate,
     "verify": add_verify,
     "dashboard": add_dashboard,
 }

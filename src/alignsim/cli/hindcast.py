@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 from alignsim.errors import InputError
 from alignsim.validation.hindcast import Settings, run_hindcast
 
 EXIT_ROW_FAILED = 1
+#: ``--quick``: one start year, one horizon, one run, few resamples -- checks the machinery (CI), proves nothing.
+QUICK = {
+    "null_samples": 2,
+    "resamples": 100,
+    "first_year": 1980,
+    "last_year": 1984,
+    "test_years": (1990,),
+    "train_years": (1980,),
+    "horizons": (5,),
+    "runs": 1,
+    "dynamics_resamples": 50,
+}
 
 
 def cmd_hindcast(args: argparse.Namespace) -> int:
@@ -29,6 +42,12 @@ def cmd_hindcast(args: argparse.Namespace) -> int:
     ):
         if value < least:
             raise InputError(f"must be {least} or more", field=name)
+    for year in args.years or ():
+        if not 1951 <= year <= 2017:
+            raise InputError(f"start year {year} is outside 1951-2017 (outcomes need t + h <= 2018)", field="--years")
+    for h in args.horizon or ():
+        if not 1 <= h <= 20:
+            raise InputError(f"horizon {h} is not 1 to 20 years", field="--horizon")
     started = time.perf_counter()
     settings = Settings(
         seed=args.seed,
@@ -38,6 +57,12 @@ def cmd_hindcast(args: argparse.Namespace) -> int:
         states=args.states,
         workers=args.workers,
     )
+    if args.quick:
+        settings = replace(settings, **QUICK)
+    if args.years:
+        settings = replace(settings, test_years=tuple(args.years))
+    if args.horizon:
+        settings = replace(settings, horizons=tuple(args.horizon))
     sections = run_hindcast(args.out, settings, progress=not args.quiet)
     rows = [r for s in sections for r in s.rows]
     for r in rows:

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "alignsim.cli.sweep:cmd_sweep",
     "world": "alignsim.cli.world:cmd_build",
     "hindcast": "alignsim.cli.hindcast:cmd_hindcast",
+    "calibrate": "alignsim.cli.calibrate:cmd_calibrate",
     "verify": "alignsim.cli.verify:cmd_verify",
     "dashboard": "alignsim.cli.dashboard:cmd_dashboard",
 }

@@ -26,8 +26,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         name=args.name,
         min_relation=args.min_relation,
         command=command,
+        interest_measure=args.interest_measure,
+        params_set_name=None if args.params_set == "none" else args.params_set,
     )
     write_world(built, args.out, overwrite=args.overwrite)
+    for warning in built.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if built.summary:
+        print(built.summary)
     n = len(built.world["states"])
     print(
         f"wrote {args.out}: {n} states, {len(built.world['relations'])} initial relations, "

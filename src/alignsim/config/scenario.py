@@ -32,15 +32,18 @@ from alignsim.config.sweep_spec import SweepSpec
 from alignsim.config.yaml_errors import input_error, located
 from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml
 from alignsim.errors import InputError
+from alignsim.measures.balance import polarization
 from alignsim.measures.landscape import LandscapeProblem
 from alignsim.world.events.base import EVENT_TYPES, Event
-from alignsim.world.params import Params
+from alignsim.world.params import Params, params_set
 from alignsim.world.spec import (
     WorldProblems,
     WorldSpec,
+    WorldState,
     code_check,
     did_you_mean,
     hint_budget,
+    interest_baseline,
     merge_world,
     shipped_world_path,
     shipped_worlds,
@@ -81,6 +84,13 @@ class Scenario(BaseModel):
         description="A shipped world's name, a path to a world file, or a mapping (inline world, or 'base:' plus overrides).",
     )
     params: Params = Params()
+    params_set: str | None = Field(
+        None,
+        description=(
+            "A calibrated parameter set (e.g. history_1950_1989, written by alignsim calibrate) under 'params'; "
+            "a world built from data names its own. Keys given in 'params' win; alpha is the set's fraction of the tipping point."
+        ),
+    )
     start: dt.date = dt.date(2024, 1, 1)
     steps: Int = Field(36, ge=1, le=1200, description="Number of monthly steps.")
     seed: Int = Field(0, ge=0, le=2**63 - 1)
@@ -129,6 +139,7 @@ class Scenario(BaseModel):
         and note what is legal but odd."""
         base_dir = Path((info.context or {}).get("base_dir", "."))
         self._world_spec = resolve_world(self.world, base_dir)
+        self._apply_params_set()
         problems = self._end_problems() + self._shock_problems() + self._track_problems()
         if problems:
             raise ScenarioProblems(problems)
@@ -137,6 +148,27 @@ class Scenario(BaseModel):
             *((loc, msg, None) for loc, msg in self._tie_notes()),
         ]
         return self
+
+    def _apply_params_set(self) -> None:
+        """Params = the named set (the scenario's, else the world's) under the keys the scenario gives; alpha =
+        the set's fraction of this world's tipping point beta / (4 lambda1(X0)) unless given (docs/model.md §10)."""
+        name = self.params_set or self._world_spec.params_set
+        if name is None:
+            return
+        try:
+            chosen = params_set(name)
+        except KeyError as err:
+            raise ScenarioProblems([(("params_set",), str(err.args[0]))]) from None
+        given = self.params.model_dump(include=self.params.model_fields_set)
+        values = {**chosen["params"], **given}
+        if "alpha" not in given:
+            trial = Params(**{**values, "alpha": 0.0})
+            x0 = interest_baseline(WorldState.from_spec(self._world_spec), trial)
+            # alpha_c = beta / (4 lambda1(X0)) (measures.analytics.alpha_critical, without scipy's import cost)
+            lam1 = polarization(x0)
+            values["alpha"] = 0.0 if lam1 <= 0 else float(chosen["alpha_fraction"]) * trial.beta / (4.0 * lam1)
+        self.__dict__["params"] = Params(**values)
+        self.__dict__["params_set"] = name
 
     def _end_problems(self) -> list[tuple[tuple[Any, ...], str]]:
         """A run whose last step falls after :data:`LAST_YEAR`."""

@@ -95,7 +95,8 @@ def start_year_dyads(
     the model's share of runs with a positive relation (``model_p``) and ensemble mean (``model_mean``),
     t's observed sign (``persistence``) and X0 at the start (``x0``)."""
     codes = hindcast_states(year, states)
-    world = build_world(codes, year=year, name=f"hindcast_{year}").world
+    # The earlier construction (issue-mean interests, default parameters), as H4 and notebook 03 describe it.
+    world = build_world(codes, year=year, name=f"hindcast_{year}", params_set_name=None).world
     steps = 12 * max(horizons)
     scenario = Scenario.model_validate(
         {"name": f"hindcast_{year}", "world": world, "start": dt.date(year + 1, 1, 1), "steps": steps, "seed": seed}

@@ -29,7 +29,9 @@ import yaml
 from country_converter.country_converter import COUNTRY_DATA_FILE
 
 from alignsim.errors import InputError
-from alignsim.world.params import Params
+from alignsim.measures.analytics import alpha_critical
+from alignsim.world.affinity import MEASURES, centred_measure
+from alignsim.world.params import Params, params_set, params_set_names
 from alignsim.world.spec import WorldSpec, WorldState, interest_baseline
 
 # The six issue areas of the UN vote data (Voeten et al.), in the order of the world's dimensions.
@@ -389,17 +391,26 @@ def rivalry_ties(facts: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str,
 
 
 def initial_relations(
-    spec_raw: dict[str, Any], facts: dict[tuple[str, str], dict[str, Any]], w: Window, min_abs: float
+    spec_raw: dict[str, Any],
+    facts: dict[tuple[str, str], dict[str, Any]],
+    w: Window,
+    min_abs: float,
+    params: Params | None = None,
 ) -> list[dict[str, Any]]:
     """W0 = clip(X0 + MID + IGO terms, -1, 1), symmetric; X0 with the default parameters (a rivalry
-    enters X0 as a tie, so it is not added again)."""
+    enters X0 as a tie, so it is not added again). With a calibrated set (``params``), W0 = X0 of that
+    set, whose affinities already hold the fitted dispute, IGO and contiguity terms."""
     state = WorldState.from_spec(WorldSpec.model_validate(spec_raw))
-    x0 = interest_baseline(state, Params())
+    x0 = interest_baseline(state, params or Params())
     codes, out = state.codes, []
     for i in range(len(codes)):
         for j in range(i + 1, len(codes)):
             key = (min(codes[i], codes[j]), max(codes[i], codes[j]))
-            weight, parts = relation_terms(float(x0[i, j]), facts.get(key, {}), w)
+            if params is not None:
+                weight = round(float(np.clip(x0[i, j], -1, 1)), 3)
+                parts = [f"X0 {weight:+.3f} (calibrated set)"]
+            else:
+                weight, parts = relation_terms(float(x0[i, j]), facts.get(key, {}), w)
             if abs(weight) >= min_abs and (weight != 0 or min_abs == 0):
                 out.append({"source": codes[i], "target": codes[j], "weight": weight, "note": "; ".join(parts)})
     return out
@@ -454,10 +465,76 @@ def parse_pairs(items: Sequence[str], codes: Sequence[str]) -> list[tuple[str, s
 
 @dataclass(frozen=True)
 class Built:
-    """A world mapping (ready for WorldSpec) and the header that records how it was made."""
+    """A world mapping (ready for WorldSpec), the header that records how it was made, and warnings."""
 
     world: dict[str, Any]
     header: str
+    warnings: tuple[str, ...] = ()
+    summary: str = ""
+
+
+DEFAULT_PARAMS_SET = "history_1950_1989"
+
+
+def default_params_set() -> str | None:
+    """The calibrated set data worlds use unless told otherwise (None before ``alignsim calibrate`` has run)."""
+    return DEFAULT_PARAMS_SET if DEFAULT_PARAMS_SET in params_set_names() else None
+
+
+def affinity_entries(
+    codes: Sequence[str],
+    measure: str,
+    w: Window,
+    facts: dict[tuple[str, str], dict[str, Any]],
+    chosen: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """Every pair's affinity on X0's scale: interest_weight x the centred measure, plus (with a calibrated
+    set) its fitted dispute, shared-IGO and contiguity terms (docs/model.md §10)."""
+    m = centred_measure(measure, codes, w.first, w.year)
+    params = chosen["params"] if chosen else {}
+    weight = float(params.get("interest_weight", Params().interest_weight))
+    terms = chosen.get("terms", {}) if chosen else {}
+    out = []
+    for i, a in enumerate(codes):
+        for j in range(i + 1, len(codes)):
+            b = codes[j]
+            fact = facts.get((min(a, b), max(a, b)), {})
+            value = weight * m[i, j]
+            if terms:
+                value += terms["dispute"] * ("mid" in fact) + terms["contiguity"] * ("contiguity" in fact)
+                if "igo" in fact:
+                    value += terms["igo"] * fact["igo"][0] / fact["igo"][1]
+            out.append({"a": a, "b": b, "value": round(float(np.clip(value, -1, 1)), 4)})
+    return out
+
+
+def tie_sign_warnings(world: dict[str, Any], params: Params) -> tuple[list[str], str]:
+    """An active rivalry with a positive X0, or a defence pact with a negative one (X0 contradicts the
+    ties); and a one-line summary: the shares of each, and the world's tipping point at these parameters."""
+    state = WorldState.from_spec(WorldSpec.model_validate(world))
+    x0 = interest_baseline(state, params)
+    index = {c: i for i, c in enumerate(state.codes)}
+    out = []
+    rivalries = world["ties"].get("rivalry", [])
+    pacts = [t for t in world["ties"].get("alliance", []) if "defense" in t.get("note", "")]
+    for t in rivalries:
+        value = x0[index[t["a"]], index[t["b"]]]
+        if value > 0:
+            out.append(f"active rivalry {t['a']}-{t['b']} has a positive X0 ({value:+.3f})")
+    for t in pacts:
+        value = x0[index[t["a"]], index[t["b"]]]
+        if value < 0:
+            out.append(f"defence pact {t['a']}-{t['b']} has a negative X0 ({value:+.3f})")
+    rival_bad = sum(w.startswith("active rivalry") for w in out)
+    pact_bad = len(out) - rival_bad
+    critical = alpha_critical(x0, params.beta)
+    summary = (
+        f"X0 against the ties: {rival_bad} of {len(rivalries)} active rivalries positive "
+        f"({rival_bad / max(len(rivalries), 1):.0%}), {pact_bad} of {len(pacts)} defence pacts negative "
+        f"({pact_bad / max(len(pacts), 1):.0%}); lambda1(X0) {params.beta / (4 * critical) if critical else 0:.3g}, "
+        f"tipping point alpha_c = {critical:.3g}"
+    )
+    return out, summary
 
 
 def build_world(
@@ -471,9 +548,26 @@ def build_world(
     name: str | None = None,
     min_relation: float = 0.0,
     command: str = "",
+    interest_measure: str | None = None,
+    params_set_name: str | None = "default",
+    calibration: dict[str, Any] | None = None,
 ) -> Built:
-    """Build a world from the packaged real data (see the module docstring and docs/model.md §10)."""
+    """Build a world from the packaged real data (see the module docstring and docs/model.md §10).
+
+    ``params_set_name`` "default" uses the shipped calibrated set when there is one (None: the default
+    parameters and the earlier relation terms); ``interest_measure`` defaults to the set's measure, else
+    ``issue_mean`` (interest positions only, no affinity)."""
     w = check_window(year, window)
+    set_name = default_params_set() if params_set_name == "default" else params_set_name
+    try:
+        chosen = calibration if calibration is not None else (params_set(set_name) if set_name else None)
+    except KeyError as err:
+        raise InputError(str(err.args[0]), field="--params-set") from None
+    measure = interest_measure or (chosen["measure"] if chosen else "issue_mean")
+    if measure not in MEASURES:
+        raise InputError(
+            f"unknown interest measure '{measure}'; allowed: {', '.join(MEASURES)}", field="--interest-measure"
+        )
     codes = select_states(states, region, everyone, w)
     absent = parse_pairs(no_diplomatic, codes)
     issues, ideal = issue_interests(w), ideal_interests(w)
@@ -497,8 +591,34 @@ def build_world(
     }
     facts = pair_facts(codes, w)
     raw["ties"]["rivalry"] = rivalry_ties(facts)
-    raw["relations"] = initial_relations(raw, facts, w, min_relation)
-    return Built(raw, header(codes, w, atop_year, overrides, min_relation, command))
+    params = Params(**chosen["params"]) if chosen else None
+    if measure != "issue_mean":
+        raw["affinity"] = affinity_entries(codes, measure, w, facts, chosen)
+    if chosen and calibration is None:
+        raw["params_set"] = set_name
+    raw["relations"] = initial_relations(raw, facts, w, min_relation, params)
+    lines = header(codes, w, atop_year, overrides, min_relation, command) + measure_header(measure, set_name)
+    warnings, summary = tie_sign_warnings(raw, params or Params())
+    if chosen:
+        summary += f"; the set puts alpha at {chosen['alpha_fraction']} x alpha_c"
+    return Built(raw, lines, tuple(warnings), summary)
+
+
+def measure_header(measure: str, set_name: str | None) -> str:
+    lines = []
+    if measure != "issue_mean":
+        lines.append(
+            f"Interest measure '{measure}' (alignsim/world/affinity.py): affinity = interest_weight x the measure centred on the "
+            "year's median pair (0 = a typical pair), votes cast up to 31 December of Y only"
+            + ("; the BSV ideal points pool 1946-2019 in one estimate." if measure == "ideal" else ".")
+        )
+    if set_name:
+        lines.append(
+            f"Parameter set '{set_name}' (alignsim/data/calibration/{set_name}.json, fitted on 1950-1989 by alignsim calibrate): "
+            "affinity adds its fitted dispute, shared-IGO and contiguity terms; ties weigh as the set says; W0 = X0 of the set; "
+            "scenarios on this world use the set unless they name their own."
+        )
+    return "".join(f"# {line}\n" for line in lines)
 
 
 def dimensions() -> list[dict[str, str]]:
@@ -587,6 +707,12 @@ def check_world_out(out: Path, *, overwrite: bool = False) -> None:
         raise InputError(f"folder '{parent}' is not writable; choose another --out", field="--out", path=out)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_world(built: Built, out: Path, *, overwrite: bool = False) -> Path:
     """Write atomically: a temporary file in the target folder, renamed over ``out`` when complete.
     Only a regular file is ever replaced, and only with ``overwrite`` (:func:`check_world_out`)."""
@@ -602,6 +728,7 @@ def write_world(built: Built, out: Path, *, overwrite: bool = False) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the world file gets a new file's usual mode
         check_world_out(out, overwrite=overwrite)  # again: something may have appeared there meanwhile
         os.replace(tmp, out)
     except OSError as err:

@@ -5,8 +5,11 @@ Time is in steps of one month. See ``docs/model.md`` for the equations each para
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Literal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -241,3 +244,20 @@ class Params(BaseModel):
     def half_life(self) -> float:
         """Months for a goodwill impulse to halve under the restoring term alone."""
         return math.log(2) / self.beta
+
+
+def params_set_names() -> list[str]:
+    """The calibrated parameter sets shipped in ``alignsim/data/calibration/`` (``alignsim calibrate`` writes them)."""
+    folder = resources.files("alignsim") / "data" / "calibration"
+    return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+@cache
+def params_set(name: str) -> dict[str, Any]:
+    """A calibrated parameter set: ``params`` (Params fields), ``alpha_fraction`` (alpha as a share of the
+    world's tipping point beta / (4 lambda1(X0))) and its provenance. KeyError naming the sets on an unknown name."""
+    names = params_set_names()
+    if name not in names:
+        raise KeyError(f"unknown parameter set '{name}'; shipped sets: {', '.join(names) or 'none'}")
+    text = (resources.files("alignsim") / "data" / "calibration" / f"{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)

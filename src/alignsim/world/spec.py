@@ -97,6 +97,14 @@ class TiesSpec(_Frozen):
     sanction: tuple[SanctionSpec, ...] = ()
 
 
+class AffinitySpec(_Frozen):
+    """A pair's measured affinity on X0's scale (e.g. chance-corrected UN-vote agreement with fitted terms)."""
+
+    a: str
+    b: str
+    value: Real = Field(ge=-1, le=1)
+
+
 class WorldSpec(_Frozen):
     """A world file: dimensions, states and their interests, initial relations and formal ties."""
 
@@ -106,6 +114,17 @@ class WorldSpec(_Frozen):
     states: tuple[StateSpec, ...] = Field(min_length=2)
     relations: tuple[RelationSpec, ...] = ()
     ties: TiesSpec = TiesSpec()
+    affinity: tuple[AffinitySpec, ...] = Field(
+        (),
+        description=(
+            "Measured pair affinities on X0's scale: for a listed pair X0's interest term is this value (plus "
+            "interest_weight times any later change in the S of interests); unlisted pairs use interest_weight * S."
+        ),
+    )
+    params_set: str | None = Field(
+        None,
+        description="A calibrated parameter set (alignsim/data/calibration/NAME.json) the world's X0 terms were built for; scenarios default to it.",
+    )
 
     @field_validator("dimensions")
     @classmethod
@@ -150,6 +169,10 @@ def world_problems(world: WorldSpec | dict[str, Any]) -> list[tuple[tuple[Any, .
     problems = _state_problems(raw.get("states"), codes, dims) + _relation_problems(raw.get("relations"), codes)
     for kind in (*TIE_KINDS, "sanction"):
         problems += _tie_problems(kind, ties.get(kind), codes)
+    check = code_check(problems, codes)
+    for n, t in _indexed(raw.get("affinity")):
+        check(t.get("a"), ("affinity", n, "a"))
+        check(t.get("b"), ("affinity", n, "b"))
     return problems
 
 
@@ -412,6 +435,10 @@ class WorldState:
     ties: dict[str, np.ndarray] = field(default_factory=dict)
     contact: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     memory: np.ndarray | None = None  # N x N symmetric memory of hostility M (docs/model.md, X0); zeros if None
+    # Measured affinities (WorldSpec.affinity): values, where given (0/1), and the S of interests at the start.
+    affinity: np.ndarray | None = None
+    affinity_given: np.ndarray | None = None
+    similarity_start: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -459,6 +486,14 @@ class WorldState:
                 contact[i, :] = contact[:, i] = 0.0
                 contact[i, allowed] = contact[allowed, i] = 1.0
         np.fill_diagonal(contact, 1.0)
+        affinity = given = start = None
+        if spec.affinity:
+            affinity, given = np.zeros((n, n)), np.zeros((n, n))
+            for e in spec.affinity:
+                i, j = idx[e.a], idx[e.b]
+                affinity[i, j] = affinity[j, i] = e.value
+                given[i, j] = given[j, i] = 1.0
+            start = interest_similarity(interests, salience)
         return cls(
             codes=codes,
             names=[s.name for s in spec.states],
@@ -473,6 +508,9 @@ class WorldState:
             ties=ties,
             contact=contact,
             memory=np.zeros((n, n)),
+            affinity=affinity,
+            affinity_given=given,
+            similarity_start=start,
         )
 
 
@@ -517,8 +555,10 @@ def interest_baseline(world: WorldState, params: Params, terms: np.ndarray | Non
 
     X0_ij = clip(a S_ij + t_d D_ij + t_t T_ij + t_a A_ij + t_r R_ij + t_s max(Z_ij, Z_ji) - M_ij, -1, 1),
     zero diagonal, with S the interest similarity, D/T/A/R diplomatic, treaty, alliance and rivalry
-    ties, Z sanctions and M the fading memory of hostility. ``terms``: :func:`baseline_terms` of the
-    world when the caller holds them (they change only with interests or ties, the memory every month).
+    ties, Z sanctions and M the fading memory of hostility. For a pair with a measured affinity F_ij
+    (WorldSpec.affinity), a S_ij is replaced by F_ij + a (S_ij - S_ij at the start). ``terms``:
+    :func:`baseline_terms` of the world when the caller holds them (they change only with interests
+    or ties, the memory every month).
     """
     x0 = baseline_terms(world, params) if terms is None else terms
     if world.memory is not None:
@@ -532,8 +572,14 @@ def baseline_terms(world: WorldState, params: Params) -> np.ndarray:
     """The sum of :func:`interest_baseline` before the memory of hostility is taken off and it is clipped."""
     t = world.ties
     sanctions = np.maximum(t["sanction"], t["sanction"].T)
+    similarity = interest_similarity(world.interests, world.salience)
+    interest = params.interest_weight * similarity
+    if world.affinity is not None and world.affinity_given is not None and world.similarity_start is not None:
+        # A measured affinity replaces the interest term; interest shocks still move it (docs/model.md §10).
+        shifted = world.affinity + params.interest_weight * (similarity - world.similarity_start)
+        interest = np.where(world.affinity_given > 0, shifted, interest)
     return (
-        params.interest_weight * interest_similarity(world.interests, world.salience)
+        interest
         + params.tie_diplomatic * t["diplomatic"]
         + params.tie_treaty * t["treaty"]
         + params.tie_alliance * t["alliance"]
