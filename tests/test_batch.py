@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import FLAGSHIP, SCENARIOS
 
@@ -15,6 +16,7 @@ from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.experiments import simulate
 from alignsim.experiments.replicates import replicate_seeds
 from alignsim.experiments.simulate import gather, run_batch, run_replicate, run_scenario
+from alignsim.experiments.sweep import run_sweep
 from alignsim.model.batch import ReplicateBatch
 from alignsim.model.model import AlignmentModel
 from alignsim.world.generate import generate_world
@@ -122,3 +124,15 @@ def test_batches_split_an_ensemble_for_the_workers() -> None:
     batches = simulate.in_batches(seeds, 4)
     assert [len(b) for b in batches] == [4, 4, 2]
     assert [s.spawn_key for b in batches for s in b] == [s.spawn_key for s in seeds]  # replicate order kept
+
+
+def test_a_sweep_gives_the_same_results_in_batches_and_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sweeps send workers batches of a point's replicates: the results table is the same, bit for
+    bit, as with one replicate per task."""
+    scenario = load_scenario(SCENARIOS / "sensitivity_article.yaml")
+    tables = []
+    for most in (1, 64):
+        monkeypatch.setattr(simulate, "BATCH_REPLICATES", most)
+        tables.append(run_sweep(scenario, replicates=3, samples=4, workers=1).results)
+    pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
+    assert len(tables[0]) == 3 * len(tables[0]["point"].unique())

@@ -67,7 +67,9 @@ from alignsim.config.yaml_errors import input_error
 from alignsim.config.yaml_reader import YamlTree, read_text_file, read_yaml_file
 from alignsim.errors import InputError
 from alignsim.experiments.progress import Progress
-from alignsim.experiments.replicates import map_replicates, replicate_seeds
+from alignsim.experiments.replicates import map_replicates, replicate_seeds, resolve_workers
+from alignsim.experiments.simulate import BATCH_MAX_N, batch_size, recorded_values
+from alignsim.model.batch import ReplicateBatch
 from alignsim.model.model import AlignmentModel
 from alignsim.model.rules import rule_names
 from alignsim.results.folders import has_pyarrow, safe_name, write_csv, write_folder
@@ -405,8 +407,9 @@ def applied_values(spec: SweepSpec, design: pd.DataFrame) -> pd.DataFrame:
 
 
 class PointRunner:
-    """Runs one (point, replicate) task in a worker and returns its outcomes. Picklable; keeps the
-    last point's validated scenario, since a chunk holds consecutive replicates of a point."""
+    """Runs one task -- a point and a batch of its replicates' seeds -- in a worker and returns each
+    replicate's outcomes. Picklable; keeps the last point's validated scenario, since a chunk holds
+    consecutive batches of a point."""
 
     def __init__(self, data: dict[str, Any], outcomes: Sequence[OutcomeSpec]) -> None:
         self.data = data
@@ -416,16 +419,23 @@ class PointRunner:
     def __getstate__(self) -> dict[str, Any]:
         return {"data": self.data, "outcomes": self.outcomes, "_last": None}
 
-    def __call__(self, task: tuple[int, tuple[tuple[str, float], ...], Any]) -> list[float]:
-        _, overrides, seed = task
+    def __call__(self, task: tuple[int, tuple[tuple[str, float], ...], Sequence[Any]]) -> list[list[float]]:
+        _, overrides, seeds = task
         if self._last is None or self._last[0] != overrides:
             self._last = (overrides, point_scenario(self.data, dict(overrides)))
-        return measure(self._last[1], seed, self.outcomes)
+        scenario = self._last[1]
+        if len(scenario.world_spec.states) > BATCH_MAX_N:  # as ensembles do: stacking pays in small worlds only
+            return [measure(scenario, seed, self.outcomes) for seed in seeds]
+        return [measure_model(model, scenario, self.outcomes) for model in ReplicateBatch(scenario, seeds).run().models]
 
 
 def measure(scenario: Scenario, seed: Any, outcomes: Sequence[OutcomeSpec]) -> list[float]:
     """Run ``scenario`` once with ``seed`` and measure each outcome."""
-    model = AlignmentModel(scenario, seed=seed).run()
+    return measure_model(AlignmentModel(scenario, seed=seed).run(), scenario, outcomes)
+
+
+def measure_model(model: AlignmentModel, scenario: Scenario, outcomes: Sequence[OutcomeSpec]) -> list[float]:
+    """Each outcome of a model that has run ``scenario`` (alone or in a batch: the same numbers)."""
     rec = model.recorder
     steps = {id(o): _outcome_step(model, scenario, o) for o in outcomes if o.kind != "first_event"}
     measured = sorted({steps[id(o)] for o in outcomes if o.kind == "metric"})  # only the months an outcome reads
@@ -557,9 +567,11 @@ def run_sweep(
     tasks = _tasks(spec, applied, sweep_seed)
     bar = Progress(f"{scenario.name}: sweep runs", enabled=progress)
     runner = PointRunner(base_data(scenario), spec.outcomes)
-    values = np.array(
-        list(map_replicates(runner, tasks, workers, progress=bar, scheduler=scheduler)), dtype=float
-    ).reshape(len(tasks), len(spec.outcomes))
+    runs = len(tasks) * spec.replicates
+    size = batch_size(runs, resolve_workers(workers, runs), values=recorded_values(scenario))
+    batches = [(k, overrides, seeds[a : a + size]) for k, overrides, seeds in tasks for a in range(0, len(seeds), size)]
+    outcomes = map_replicates(runner, batches, workers, progress=bar, scheduler=scheduler, weight=_batch_weight)
+    values = np.array([row for batch in outcomes for row in batch], dtype=float).reshape(runs, len(spec.outcomes))
     results = _results_table(spec, applied, values)
     manifest = _sweep_manifest(
         scenario,
@@ -567,7 +579,7 @@ def run_sweep(
         sweep_seed,
         source_text,
         points=len(design),
-        runs=len(tasks),
+        runs=runs,
         outcomes=list(results.columns[2 + len(spec.parameters) :]),
     )
     result = SweepResult(scenario, spec, design, results, pd.DataFrame(), manifest)
@@ -596,16 +608,19 @@ def _with_options(scenario: Scenario, **options: int | None) -> Scenario:
 
 def _tasks(
     spec: SweepSpec, applied: pd.DataFrame, sweep_seed: int
-) -> list[tuple[int, tuple[tuple[str, float], ...], Any]]:
-    """One task per point and replicate: (point, the swept values, the replicate's seed); replicate
-    k of every point has the same seed (common random numbers)."""
+) -> list[tuple[int, tuple[tuple[str, float], ...], list[Any]]]:
+    """One entry per point: (point, the swept values, its replicates' seeds); replicate k of every
+    point has the same seed (common random numbers). Workers get batches of a point's replicates."""
     paths = [p.path for p in spec.parameters]
     seeds = replicate_seeds(sweep_seed, spec.replicates)
-    tasks = []
-    for row in applied.itertuples(index=False):
-        overrides = tuple(zip(paths, (float(v) for v in row[1:])))
-        tasks.extend((int(row[0]), overrides, seeds[k]) for k in range(spec.replicates))
-    return tasks
+    return [
+        (int(row[0]), tuple(zip(paths, (float(v) for v in row[1:]))), list(seeds))
+        for row in applied.itertuples(index=False)
+    ]
+
+
+def _batch_weight(task: tuple[int, tuple[tuple[str, float], ...], Sequence[Any]]) -> int:
+    return len(task[2])
 
 
 def _results_table(spec: SweepSpec, applied: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
