@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DZUD = SCENARIOS / "dzud_aid.yaml"
+REPO_WORLDS = SCENARIOS.parent / "src" / "alignsim" / "data" / "worlds"
 AID = "aid KOR → MNG"
 TIMEOUT_MS = 60_000  # generous: two cores shared with other jobs
 
@@ -67,14 +68,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's world: its working folder (cwd/), its temporary folder (tmp/, its TMPDIR) and
+    the test's own files beside them; nothing the server does may write outside tmp/."""
+    root = tmp_path_factory.mktemp("sandbox")
+    for folder in ("cwd", "tmp", "outside"):
+        (root / folder).mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(sandbox: Path) -> Iterator[str]:
     """The dashboard on a free port, opened on the dzud-aid scenario, as ``alignsim dashboard`` starts it."""
     pytest.importorskip("streamlit")
     from alignsim.dashboard.launch import start
 
-    port, log = _free_port(), tmp_path_factory.mktemp("server") / "streamlit.log"
+    port, log = _free_port(), sandbox / "outside" / "streamlit.log"
     with log.open("wb") as out:
-        process = start(DZUD, port=port, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path_factory.mktemp("cwd"))
+        process = start(
+            DZUD,
+            port=port,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=sandbox / "cwd",
+            extra_env={"TMPDIR": str(sandbox / "tmp")},
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)
@@ -160,6 +178,7 @@ def aid_checkbox(page: Any) -> Any:
 def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server: str) -> None:
     page = open_dashboard(browser, server)
     with screenshots_on_failure("untick", [page]):
+        assert page.get_by_text("dzud_aid (command line)").count() == 1  # opened on the scenario given
         assert aid_checkbox(page).is_checked()
         with_aid = kor_mng(page)
         latency = untick_aid(page)
@@ -269,3 +288,124 @@ def test_report_renders_offline_and_a_hover_shows_a_cause(browser: Any, tmp_path
         label = hover_text(page, 0, "events PRK–CUB", point)
         assert "PRK media_freeze → CUB" in label and "cause: CUB (friend" in label and "acted warmly with KOR" in label
         assert tried == [], f"the report tried to reach the network: {tried}"
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile uploads: nothing written or opened outside the server's temporary folder
+ANSWER_MS = 5_000  # the page answers a hostile upload within 5 s (the issue's bound), or the test fails
+HOSTILE_NAMES = ["../x/escape", "..", "a/b/../../../escape", "/tmp/alignsim-hostile-escape"]
+
+
+def files_outside_tmp(sandbox: Path) -> set[Path]:
+    return {p for p in sandbox.rglob("*") if (sandbox / "tmp") not in p.parents and p.name != "streamlit.log"}
+
+
+def upload(page: Any, *files: Path) -> float:
+    """Upload the files; seconds until the page shows the scenario or the refusal."""
+    started = time.perf_counter()
+    page.locator("input[type=file]").set_input_files([str(f) for f in files])
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stAlert], h1')].some(e =>
+            /uploaded|not a file on the server|error:/.test(e.innerText) || e.tagName === 'H1' && !/dzud/.test(e.innerText))""",
+        timeout=ANSWER_MS,
+    )
+    return time.perf_counter() - started
+
+
+IDLE = """() => !document.querySelector(
+    '[data-testid=stStatusWidgetRunningIcon], [data-testid=stStatusWidgetRunningManIcon], [data-stale=true]')"""
+
+
+def idle(page: Any) -> None:
+    """Wait until the script's run has finished (Streamlit's running indicator is gone)."""
+    page.wait_for_timeout(300)  # the indicator appears a moment after the click that starts a run
+    page.wait_for_function(IDLE)
+    page.wait_for_timeout(100)
+    page.wait_for_function(IDLE)
+
+
+def healthy(url: str) -> bool:
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer:
+        return bool(answer.status == 200)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_name_writes_nothing_outside_the_temporary_folder(
+    browser: Any, server: str, sandbox: Path, name: str
+) -> None:
+    hostile = sandbox / "outside" / "hostile.yaml"
+    hostile.write_text(f"name: {name!r}\nworld: korea_2024\nsteps: 3\n", encoding="utf-8")
+    before = files_outside_tmp(sandbox)
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("hostile-name", [page]):
+        seconds = upload(page, hostile)
+        idle(page)
+        page.get_by_role("tab", name="Downloads").click()
+        page.get_by_role("button", name="Make the run folder (zip: tables, charts, report.html)").click()
+        idle(page)
+        with page.expect_download() as caught:
+            page.get_by_role("button", name="Download the run folder (zip: tables, charts, report.html)").click()
+        zipped = caught.value.path()
+        assert zipped is not None and Path(zipped).stat().st_size > 1000
+        assert "/" not in caught.value.suggested_filename and ".." not in caught.value.suggested_filename
+        with page.expect_download() as caught:
+            page.get_by_role("button", name="Download the edited scenario (YAML)").click()
+        assert ".." not in caught.value.suggested_filename
+        print(f"\nhostile name {name!r}: the page answered in {seconds:.2f} s")
+    assert files_outside_tmp(sandbox) == before
+    assert not Path("/tmp/alignsim-hostile-escape").exists() and not Path("/tmp/escape").exists()
+    assert healthy(server)
+
+
+@pytest.mark.parametrize(
+    "world", ["/etc/passwd", "/proc/self/environ", "{outside}/world.yaml", "../outside/world.yaml"]
+)
+def test_an_uploaded_scenario_cannot_name_a_file_on_the_server(
+    browser: Any, server: str, sandbox: Path, world: str
+) -> None:
+    """Refused before opening: even a valid world file on the server (which loading would accept) is refused."""
+    (sandbox / "outside" / "world.yaml").write_bytes((REPO_WORLDS / "korea_2024.yaml").read_bytes())
+    scenario = sandbox / "outside" / "points_out.yaml"
+    scenario.write_text(f"name: points_out\nworld: {world.format(outside=sandbox / 'outside')}\nsteps: 3\n")
+    for base in (False, True):
+        if base:  # the same through a base world with overrides
+            scenario.write_text(
+                f"name: points_out\nworld:\n  base: {world.format(outside=sandbox / 'outside')}\nsteps: 3\n"
+            )
+        page = open_dashboard(browser, server)
+        with screenshots_on_failure("hostile-world", [page]):
+            seconds = upload(page, scenario)
+            alert = page.get_by_role("alert").filter(has_text="not a file on the server")
+            alert.wait_for(timeout=ANSWER_MS)
+            text = alert.inner_text()
+            assert "points_out.yaml:2" in text or "points_out.yaml:3" in text
+            assert "root:" not in text and "PATH=" not in text  # nothing of the file leaks
+            print(f"\nworld {world!r} (base: {base}): refused in {seconds:.2f} s")
+    assert healthy(server)
+
+
+def test_a_world_uploaded_with_its_scenario_is_used(browser: Any, server: str, sandbox: Path) -> None:
+    world = sandbox / "outside" / "my_world.yaml"
+    world.write_bytes((REPO_WORLDS / "korea_2019_data.yaml").read_bytes())
+    scenario = sandbox / "outside" / "on_my_world.yaml"
+    scenario.write_text("name: on_my_world\nworld: my_world.yaml\nstart: 2020-01-01\nsteps: 6\ntrack: [PRK-KOR]\n")
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("world-upload", [page]):
+        upload(page, world, scenario)
+        page.get_by_role("heading", name="on my world").wait_for()
+        assert page.get_by_text("korea_2019_data").count() >= 1
+
+
+def test_a_five_megabyte_description_is_cut_and_the_page_answers(browser: Any, server: str, sandbox: Path) -> None:
+    big = sandbox / "outside" / "big.yaml"
+    big.write_text('name: big\ndescription: "' + "[a](http://x) **b** " * 245_000 + '"\nsteps: 3\n', encoding="utf-8")
+    assert big.stat().st_size > 4.8e6
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("big", [page]):
+        seconds = upload(page, big)
+        page.get_by_role("heading", name="big").wait_for(timeout=ANSWER_MS)
+        shown = page.get_by_text("more characters not shown").inner_text()
+        assert len(shown) < 2_000 and "[a](http://x)" in shown  # plain text, not Markdown
+        assert page.locator("a[href='http://x']").count() == 0
+        print(f"\n4.9 MB description: the page answered in {seconds:.2f} s")
+    assert healthy(server)

@@ -37,32 +37,50 @@ def choices() -> dict[str, Any]:
     if given is not None:
         options[f"{given.stem} (command line)"] = given
     options.update(ed.shipped_scenarios())
-    for name, scenario in st.session_state.get(UPLOADED, {}).items():
-        options[f"{name} (uploaded)"] = scenario
+    options.update(st.session_state.get(UPLOADED, {}))
     return options
 
 
 def upload_box() -> None:
-    """A YAML upload; a broken file shows alignsim validate's message and changes nothing else."""
-    file = st.sidebar.file_uploader("…or upload a scenario (YAML)", type=["yaml", "yml"], key="upload")
-    if file is None:
+    """A scenario upload (with the world file it names, or a world alone); a broken upload shows
+    alignsim validate's message and changes nothing else."""
+    files = st.sidebar.file_uploader(
+        "…or upload a scenario, a scenario with its world file, or a world built by `alignsim world build`",
+        type=["yaml", "yml"],
+        key="upload",
+        accept_multiple_files=True,
+    )
+    if not files:
         return
+    ids = tuple(file.file_id for file in files)
+    if st.session_state.get("upload_seen") == ids:
+        return  # read once: the files stay in the uploader through every rerun
+    st.session_state["upload_seen"] = ids
     try:
-        scenario = ed.load_uploaded(file.name, file.getvalue())
+        scenario = ed.load_uploads([(file.name, file.getvalue()) for file in files])
     except ed.UploadError as err:
-        st.sidebar.error(str(err))
-        return
-    uploads = st.session_state.setdefault(UPLOADED, {})
-    if scenario.name not in uploads:
-        uploads[scenario.name] = scenario
-        st.session_state["choice"] = f"{scenario.name} (uploaded)"  # show what was just uploaded
+        st.session_state["upload_error"] = str(err)
+    else:
+        st.session_state.pop("upload_error", None)
+        uploads = st.session_state.setdefault(UPLOADED, {})
+        label = f"{ed.shown(scenario.name, 60)} (uploaded)"
+        uploads[label] = scenario
+        st.session_state["choice"] = label  # show what was just uploaded
+
+
+def upload_error() -> None:
+    """The last upload's refusal (it names the file, line and field), Markdown escaped: shown as written."""
+    if "upload_error" in st.session_state:
+        st.sidebar.error(ed.escaped(st.session_state["upload_error"], 2000).replace("\n", "  \n"))
 
 
 def pick_scenario(where: Any) -> tuple[str, Any]:
     options = choices()
-    default = "dzud_aid" if "dzud_aid" in options else next(iter(options))
-    if cli_scenario() is None and "article_timeline_2024" in options:
-        default = "article_timeline_2024"
+    given = cli_scenario()
+    if given is not None:
+        default = f"{given.stem} (command line)"  # `alignsim dashboard FILE` opens on FILE
+    else:
+        default = next((k for k in ("article_timeline_2024", "dzud_aid") if k in options), next(iter(options)))
     if st.session_state.get("choice") not in options:
         st.session_state["choice"] = default
     label = where.selectbox("Scenario", list(options), key="choice")
@@ -124,8 +142,10 @@ def parameter_sliders(prefix: str, scenario: Any) -> dict[str, Any]:
 
 def world_panel(scenario: Any) -> None:
     world = scenario.resolved()["world"]
-    with st.expander(f"The world: {world.get('name', '')}, {len(world['states'])} states", expanded=False):
-        st.caption(world.get("description", ""))
+    with st.expander(
+        f"The world: {ed.escaped(world.get('name', ''), 80)}, {len(world['states'])} states", expanded=False
+    ):
+        st.text(ed.shown(world.get("description", "")))
         rows = [
             {
                 "code": s["code"],
@@ -153,7 +173,7 @@ def shock_editor(prefix: str, scenario: Any) -> list[ed.ShockEdit]:
     for k, shock in enumerate(scenario.shocks):
         key = f"{prefix}:s{k}"
         on, when, strength, note = st.columns([3, 2, 2, 5], vertical_alignment="center")  # the header's widths
-        enabled = on.checkbox(ed.shock_label(shock), True, key=f"{key}:on")
+        enabled = on.checkbox(ed.escaped(ed.shock_label(shock), 80), True, key=f"{key}:on")
         date = None
         if shock.date is not None:
             date = when.date_input(
@@ -177,7 +197,7 @@ def shock_editor(prefix: str, scenario: Any) -> list[ed.ShockEdit]:
             disabled=not enabled,
             label_visibility="collapsed",
         )
-        note.caption(shock.note or "")
+        note.text(ed.shown(shock.note or "", 300))
         edits.append(ed.ShockEdit(enabled=enabled, date=date, intensity=intensity))
     return edits
 
@@ -225,23 +245,40 @@ def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str
     with tabs[4]:
         comparison(result, shipped, pairs)
     with tabs[5]:
-        st.download_button(
-            "Download the edited scenario (YAML)",
-            edited_yaml,
-            file_name=f"{ed.safe_name(scenario_name)}.yaml",
-            mime="text/yaml",
-            key="dl_yaml",
-        )
-        st.download_button(
-            "Download the run folder (zip: tables, charts, report.html)",
-            lambda: ed.run_folder_zip(result),
-            file_name=f"{ed.safe_name(scenario_name)}.zip",
-            mime="application/zip",
-            key="dl_zip",
-        )
-        st.caption(
-            "Run the downloaded scenario at home with `alignsim run FILE.yaml`; the zip is what that command writes."
-        )
+        downloads(result, scenario_name, edited_yaml)
+
+
+def downloads(result: Any, scenario_name: str, edited_yaml: str) -> None:
+    """Both downloads hold their bytes (no deferred file a rerun could drop) and do not rerun the
+    page (``on_click="ignore"``); one that cannot be made shows its error here."""
+    st.download_button(
+        "Download the edited scenario (YAML)",
+        edited_yaml,
+        file_name=f"{ed.safe_name(scenario_name)}.yaml",
+        mime="text/yaml",
+        key="dl_yaml",
+        on_click="ignore",
+    )
+    held = st.session_state.get("zip")
+    if held is None or held[0] is not result:
+        if not st.button("Make the run folder (zip: tables, charts, report.html)", key="make_zip"):
+            return
+        try:
+            st.session_state["zip"] = held = (result, ed.run_folder_zip(result))
+        except Exception as err:  # noqa: BLE001 -- a folder that cannot be written is shown, not a traceback
+            st.error(f"The run folder could not be made: {ed.shown(ed.error_text(err), 300)}")
+            return
+    st.download_button(
+        "Download the run folder (zip: tables, charts, report.html)",
+        held[1],
+        file_name=f"{ed.safe_name(scenario_name)}.zip",
+        mime="application/zip",
+        key="dl_zip",
+        on_click="ignore",
+    )
+    st.caption(
+        "Run the downloaded scenario at home with `alignsim run FILE.yaml`; the zip is what that command writes."
+    )
 
 
 def event_log(result: Any) -> None:
@@ -284,12 +321,13 @@ def main() -> None:
     st.sidebar.title("alignsim")
     chooser = st.sidebar.container()  # drawn above the upload box, filled after it (an upload selects itself)
     upload_box()
+    upload_error()
     label, scenario = pick_scenario(chooser)
     replicates, seed = run_settings()
     prefix = f"{label}"
     params = parameter_sliders(prefix, scenario)
-    st.title(scenario.name.replace("_", " "))
-    st.caption(scenario.description)
+    st.title(ed.escaped(scenario.name.replace("_", " "), 80))
+    st.text(ed.shown(scenario.description))
     world_panel(scenario)
     edits = shock_editor(prefix, scenario)
     try:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,14 @@ import numpy as np
 import pandas as pd
 
 import alignsim
+from alignsim.config.scenario import is_world_mapping, load_world_file
+from alignsim.config.starter import starter_text
+from alignsim.config.yaml_errors import input_error
+from alignsim.config.yaml_reader import read_text_file, read_yaml
+from alignsim.errors import InputError
 from alignsim.results.folders import safe_name
 from alignsim.results.scaling import plain_yaml
+from alignsim.world.spec import shipped_worlds
 
 
 @dataclass(frozen=True)
@@ -92,15 +100,91 @@ class UploadError(Exception):
     """An uploaded scenario that does not validate; the message is alignsim validate's."""
 
 
+#: Characters of a description, note or name shown on the page; the rest is cut (a 5 MB description froze a tab).
+MAX_TEXT = 600
+
+
+def shown(text: Any, limit: int = MAX_TEXT) -> str:
+    """``text`` as the page shows it (plain text, never Markdown or HTML): cut at ``limit`` characters."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters not shown)"
+
+
+def escaped(text: Any, limit: int = MAX_TEXT) -> str:
+    """:func:`shown`, with Markdown's punctuation escaped: for the few places Streamlit reads Markdown
+    (titles, labels), so that a name shows as written and never as a link, an image or HTML."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", shown(text, limit))
+
+
 def load_uploaded(name: str, data: bytes) -> Any:
     """Validate an uploaded scenario exactly as ``alignsim validate`` would a file of that name."""
+    return load_uploads([(name, data)])
+
+
+def load_uploads(files: Sequence[tuple[str, bytes]]) -> Any:
+    """The scenario of one upload: a scenario file, a scenario with the world file it names, or a
+    world file alone (a starter scenario on it). A scenario may name a shipped world or a world
+    uploaded with it, never a path on the server: refused before any file is opened."""
     with tempfile.TemporaryDirectory(prefix="alignsim-upload-") as tmp:
-        path = Path(tmp) / (Path(name).name or "upload.yaml")
-        path.write_bytes(data)
+        saved = [(Path(tmp) / _upload_name(name), data) for name, data in files]
+        for path, data in saved:
+            path.write_bytes(data)
         try:
-            return alignsim.load_scenario(path)
+            worlds, scenarios = _split_uploads([path for path, _ in saved])
+            if not scenarios:
+                return _starter_on(worlds[-1])
+            _check_world_reference(scenarios[-1], {p.name for p in worlds})  # the latest scenario uploaded
+            return alignsim.load_scenario(scenarios[-1])
         except Exception as err:  # noqa: BLE001 -- any broken upload must leave the app working
             raise UploadError(error_text(err, hide=tmp)) from None
+
+
+def _upload_name(name: str) -> str:
+    """The uploaded file's own name if harmless, else a safe one: an upload never names a folder."""
+    base = Path(name).name
+    return base if base and safe_name(base) == base else f"{safe_name(Path(name).stem)}.yaml"
+
+
+def _split_uploads(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """World files and scenario files among the uploads (a broken YAML counts as a scenario, so
+    that loading it gives validate's message)."""
+    worlds, scenarios = [], []
+    for path in paths:
+        try:
+            data, _ = read_yaml(read_text_file(path, "scenario file"), path)
+        except InputError:
+            data = None
+        (worlds if is_world_mapping(data) else scenarios).append(path)
+    return worlds, scenarios
+
+
+def _check_world_reference(path: Path, uploaded: set[str]) -> None:
+    """Refuse a ``world:`` (or ``world: {base: ...}``) that is neither a shipped world nor a world
+    uploaded with the scenario: on a classroom server it would open a file of the server's."""
+    try:
+        data, tree = read_yaml(read_text_file(path, "scenario file"), path)
+    except InputError:
+        return  # loading it reports the mistake
+    if not isinstance(data, dict):
+        return
+    world = data.get("world")
+    ref, at = (world.get("base"), ("world", "base")) if isinstance(world, dict) else (world, ("world",))
+    if not isinstance(ref, str) or ref in shipped_worlds() or ref in uploaded:
+        return
+    allowed = ", ".join([*shipped_worlds(), *sorted(uploaded)])
+    message = (
+        f"an uploaded scenario names a shipped world or a world file uploaded with it ({allowed}), "
+        "not a file on the server; upload the world file together with the scenario"
+    )
+    raise input_error([(list(at), message)], tree, path.name)
+
+
+def _starter_on(world: Path) -> Any:
+    """A world uploaded alone: the starter scenario ``alignsim new NAME --world FILE`` would write."""
+    spec = load_world_file(world)
+    path = world.with_name(f"{safe_name(spec.name)}_starter.yaml")
+    path.write_text(starter_text(path.stem, world.name, spec, read_text_file(world, "world file")), encoding="utf-8")
+    return alignsim.load_scenario(path)
 
 
 def shock_label(shock: Any) -> str:
