@@ -178,7 +178,7 @@ def aid_checkbox(page: Any) -> Any:
 def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server: str) -> None:
     page = open_dashboard(browser, server)
     with screenshots_on_failure("untick", [page]):
-        assert page.get_by_text("dzud_aid (command line)").count() == 1  # opened on the scenario given
+        assert page.locator("[data-testid=stSelectbox] input").first.input_value() == "dzud_aid (command line)"
         assert aid_checkbox(page).is_checked()
         with_aid = kor_mng(page)
         latency = untick_aid(page)
