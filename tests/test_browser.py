@@ -139,13 +139,13 @@ def screenshots_on_failure(name: str, pages: list[Any]) -> Iterator[None]:
 TRACE_Y = """(name) => {
     for (const plot of document.querySelectorAll('.js-plotly-plot'))
         for (const trace of (plot.data || []))
-            if (trace.name === name) return Array.from(trace.y);
+            if (trace.meta === name) return Array.from(trace.y);
     return null;
 }"""
 
 
 DIFFERENCE_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(plot =>
-    (plot.layout.title.text || '').startsWith('Edited minus') && plot.offsetParent !== null &&
+    ((plot.layout.title && plot.layout.title.text) || '').startsWith('Edited minus') && plot.offsetParent !== null &&
     plot.data.some(t => t.name === 'KOR→MNG' && t.y.some(v => Math.abs(v) > 0.05)))"""
 
 
@@ -237,10 +237,11 @@ def test_two_sessions_do_not_share_state(browser: Any, server: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # report.html, offline
-POINT_OF = """([plotIndex, traceName, pointIndex]) => {
+POINT_OF = """([plotIndex, traceIndex, pointIndex]) => {
     const gd = document.querySelectorAll('.js-plotly-plot')[plotIndex];
-    const trace = gd._fullData.find(t => t.name === traceName);
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    const trace = gd._fullData.find(t => t.index === traceIndex);
+    const xa = gd._fullLayout[trace.xaxis.replace('x', 'xaxis')], ya = gd._fullLayout[trace.yaxis.replace('y', 'yaxis')];
+    const box = gd.getBoundingClientRect();
     return [box.left + xa._offset + xa.l2p(xa.d2c(trace.x[pointIndex])), box.top + ya._offset + ya.l2p(ya.d2c(trace.y[pointIndex]))];
 }"""
 
@@ -264,9 +265,9 @@ def open_offline(browser: Any, report: Path) -> tuple[Any, list[str]]:
     return page, tried
 
 
-def hover_text(page: Any, plot: int, trace: str, point: int) -> str:
+def hover_text(page: Any, plot: int, trace: int, point: int) -> str:
     x, y = page.evaluate(POINT_OF, [plot, trace, point])
-    page.mouse.move(x, y)
+    page.mouse.move(x + 2, y + 2)  # on the marker, off its centre: the line's own point under it is 2 px away
     label = page.locator(".hoverlayer .hovertext").first
     label.wait_for()
     return str(label.text_content())
@@ -281,11 +282,13 @@ def test_report_renders_offline_and_a_hover_shows_a_cause(browser: Any, tmp_path
     with screenshots_on_failure("report", [page]):
         assert page.locator(".js-plotly-plot").count() == 5
         assert page.locator(".js-plotly-plot .main-svg").count() >= 5  # every chart drew
-        events = page.evaluate(
-            "() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'events PRK–CUB').text"
+        trace, point = page.evaluate(
+            """() => { const data = document.querySelector('.js-plotly-plot')._fullData;
+                for (const t of data) if (t.meta === 'events PRK–CUB') {
+                    const k = t.text.findIndex(x => x.includes('media_freeze')); if (k >= 0) return [t.index, k]; }
+                return null; }"""
         )
-        point = next(k for k, text in enumerate(events) if "media_freeze" in text)
-        label = hover_text(page, 0, "events PRK–CUB", point)
+        label = hover_text(page, 0, trace, point)
         assert "PRK media_freeze → CUB" in label and "cause: CUB (friend" in label and "acted warmly with KOR" in label
         assert tried == [], f"the report tried to reach the network: {tried}"
 

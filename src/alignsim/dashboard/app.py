@@ -18,6 +18,7 @@ import streamlit as st
 
 import alignsim
 from alignsim.dashboard import editing as ed
+from alignsim.results import chart_data as cd
 from alignsim.viz import report_html as rh
 
 UPLOADED = "uploaded"  # session_state key: name -> Scenario accepted from an upload
@@ -216,8 +217,17 @@ def cached_run(slot: str, scenario: Any, replicates: int, seed: int) -> tuple[An
     return result, elapsed
 
 
+def report_of(result: Any) -> rh.RunReport:
+    """The run's chart data (the PNGs' and report.html's), computed once per result in this session."""
+    held = st.session_state.get("report")
+    if held is None or held[0] is not result:
+        st.session_state["report"] = held = (result, cd.run_report(result))
+    return held[1]  # type: ignore[no-any-return]
+
+
 def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str) -> None:
-    pairs = rh.tracked_pairs(result)
+    report = report_of(result)
+    pairs = list(dict.fromkeys(report.pairs.series.pair))
     tabs = st.tabs(
         [
             "Tracked pairs",
@@ -229,17 +239,19 @@ def results_tabs(result: Any, shipped: Any, scenario_name: str, edited_yaml: str
         ]
     )
     with tabs[0]:
-        st.plotly_chart(rh.pairs_figure(result, pairs), key="pairs", theme=None, config={"displaylogo": False})
+        st.plotly_chart(
+            rh.pairs_figure(report.pairs, report.names), key="pairs", theme=None, config={"displaylogo": False}
+        )
         st.caption(
             "Solid: how the first state regards the second. Dashed: what their interests justify (X0). Markers: events between them; hover for the cause."
         )
     with tabs[1]:
         left, right = st.columns(2)
-        left.plotly_chart(rh.network_figure(result, height=460), key="network", theme=None)
-        right.plotly_chart(rh.blocs_figure(result, height=460), key="blocs", theme=None)
+        left.plotly_chart(rh.network_figure(report.network, report.names, height=460), key="network", theme=None)
+        right.plotly_chart(rh.blocs_figure(report.blocs, height=460), key="blocs", theme=None)
     with tabs[2]:
-        st.plotly_chart(rh.drift_figure(result), key="drift", theme=None)
-        st.plotly_chart(rh.measures_figure(result), key="measures", theme=None)
+        st.plotly_chart(rh.drift_figure(report.drift, report.names), key="drift", theme=None)
+        st.plotly_chart(rh.measures_figure(report.measures), key="measures", theme=None)
     with tabs[3]:
         event_log(result)
     with tabs[4]:

@@ -157,6 +157,10 @@ class CompareResult:
         return fig
 
     # ------------------------------------------------------------------ text
+    def report(self) -> report_html.CompareReport:
+        """What report.html shows, as typed data."""
+        return report_html.CompareReport(self.names, self.replicates, self.bands, self.outcomes, self.reactions)
+
     def to_markdown(self) -> str:
         """The comparison as a Markdown report (the folder's README.md)."""
         return comparison_markdown(self)
@@ -203,7 +207,7 @@ class CompareResult:
                 figures["reactions.png"] = self.plot_reactions()
             for name, fig in figures.items():
                 fig.savefig(folder / "charts" / name, **SAVE_OPTIONS)
-            report_html.write_report(self, folder)  # the interactive twin of the charts
+            report_html.write_report(self.report(), folder)  # the interactive twin of the charts
         if runs:
             for name, run in self.runs.items():
                 (folder / "runs" / name).mkdir(parents=True)

@@ -19,6 +19,7 @@ from alignsim.viz.charts import (
     MatricesData,
     NetworkData,
     PairsData,
+    network_layout,
     plot_band,
     plot_blocs,
     plot_drift,
@@ -27,6 +28,7 @@ from alignsim.viz.charts import (
     plot_pairs,
     save_png,
 )
+from alignsim.viz.report_html import MEASURES, RunReport
 
 if TYPE_CHECKING:
     from alignsim.results.run import RunResult
@@ -88,22 +90,38 @@ def _default_pairs(result: RunResult) -> list[str]:
     return largest_drift_pairs(drift_data(result))
 
 
+#: The columns of an event that a hover label or a table of causes shows.
+CAUSE_COLUMNS = ["source", "type", "target", "rule", "detail", "cause"]
+
+
 def shocks_and_reactions(ev: pd.DataFrame, pairs: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A single run's scripted shocks (date, label) and the agent reactions inside each tracked pair
-    (pair, date, rule, label)."""
-    scripted = ev[ev.origin == "scenario"]
-    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
-    rows = []
+    """A single run's scripted shocks (date, label and the event's own columns) and the agent
+    reactions inside each tracked pair (pair, date, rule, label, and the event's columns with its cause)."""
+    return scripted_shocks(ev), _pair_reactions(ev[ev.origin == "agent"], pairs)
+
+
+def scripted_shocks(ev: pd.DataFrame) -> pd.DataFrame:
+    """The first run's scripted shocks: date, label, source, type, target, rule, detail, cause."""
+    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
+    out = first[CAUSE_COLUMNS].fillna("").reset_index(drop=True) if len(first) else pd.DataFrame(columns=CAUSE_COLUMNS)
+    out.insert(0, "label", [_label(e) for e in first.itertuples()])
+    out.insert(0, "date", pd.to_datetime(first.date).to_numpy())
+    return out.assign(rule="")
+
+
+def _pair_reactions(agent: pd.DataFrame, pairs: list[str]) -> pd.DataFrame:
+    frames = []
     for pair in pairs:
         a, b = pair.split("-")
-        mine = ev[
-            (ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))
-        ]
-        rows += [
-            {"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"}
-            for e in mine.itertuples()
-        ]
-    return shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"])
+        mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
+        frames.append(
+            mine[CAUSE_COLUMNS]
+            .fillna("")
+            .assign(pair=pair, date=pd.to_datetime(mine.date).to_numpy(), label=mine.source + ": " + mine.type)
+        )
+    columns = ["pair", "date", "rule", "label", *[c for c in CAUSE_COLUMNS if c != "rule"]]
+    frames = [f for f in frames if len(f)]  # pandas warns on concatenating empty date columns
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def _label(e: Any) -> str:
@@ -139,7 +157,9 @@ def network_data(result: RunResult, step: int | None = None) -> NetworkData:
     edges = network_edges(codes, mat)
     row = result.metrics[result.metrics.step == step].iloc[0]
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
-    return NetworkData(codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges)
+    return NetworkData(
+        codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges, "", network_layout(codes, edges)
+    )
 
 
 def blocs_data(result: RunResult) -> BlocsData:
@@ -208,16 +228,17 @@ def band_data(
                 )
             )
     ev = result.events
-    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
-    shocks = pd.DataFrame({"date": pd.to_datetime(first.date), "label": [_label(e) for e in first.itertuples()]})
+    shocks = scripted_shocks(ev)
     rows = []
     agent = ev[ev.origin == "agent"]
     for pair in pairs:
         a, b = pair.split("-")
         mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
         for (date, rule), group in mine.groupby(["date", "rule"], sort=True):
+            example = group.sort_values(["replicate", "step"], kind="stable").iloc[0]  # the cause of one run
             rows.append(
                 {"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps}
+                | {c: ("" if pd.isna(example[c]) else example[c]) for c in CAUSE_COLUMNS if c != "rule"}
             )
     return BandData(
         pd.concat(frames, ignore_index=True),
@@ -225,7 +246,7 @@ def band_data(
         if run_frames
         else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
         shocks,
-        pd.DataFrame(rows, columns=["pair", "date", "rule", "share"]),
+        pd.DataFrame(rows, columns=["pair", "date", "rule", "share", *[c for c in CAUSE_COLUMNS if c != "rule"]]),
         reps,
         low,
         high,
@@ -285,6 +306,7 @@ def ensemble_network_data(result: RunResult) -> NetworkData:
         [str(end_bloc[c]) for c in codes],
         edges,
         f" (median of {result.replicates} runs; most common blocs)",
+        network_layout(codes, edges),
     )
 
 
@@ -479,4 +501,75 @@ def large_network_data(result: RunResult) -> NetworkData:
         [str(blocs[c]) for c in codes],
         edges,
         f"\n({runs}{NETWORK_TIES_PER_STATE} strongest ties per state)",
+        network_layout(codes, edges),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# report.html and the dashboard: the same data, as one typed report
+def charted_pairs(result: RunResult) -> list[str]:
+    """The pairs every chart of the run shows: the scenario's tracked pairs, else the largest drifts."""
+    if result.scenario.track:
+        return list(result.scenario.track)
+    if is_large_world(result.scenario):
+        return largest_drift_pairs(large_drift_data(result))
+    return _default_ensemble_pairs(result) if result.is_ensemble else _default_pairs(result)
+
+
+def run_report(result: RunResult, pairs: list[str] | None = None) -> RunReport:
+    """What report.html and the dashboard draw of ``result``, from the functions that feed the PNGs."""
+    large, ensemble = is_large_world(result.scenario), result.is_ensemble
+    pairs = list(pairs or charted_pairs(result))
+    if ensemble:
+        tracked: PairsData | BandData = band_data(result, pairs)
+    else:
+        tracked = large_pairs_data(result, pairs) if large else pairs_data(result, pairs)
+    network = large_network_data if large else ensemble_network_data if ensemble else network_data
+    drift = large_drift_data if large else ensemble_drift_data if ensemble else drift_data
+    s = result.scenario
+    seed = result.manifest.get("seed", s.seed)
+    return RunReport(
+        name=s.name,
+        description=s.description,
+        kind=f"an ensemble of {result.replicates} runs" if ensemble else f"one run, seed {seed}",
+        world=s.world_spec.name,
+        start=str(s.start),
+        steps=s.steps,
+        replicates=result.replicates,
+        names={st.code: st.name for st in s.world_spec.states},
+        pairs=tracked,
+        network=network(result),
+        blocs=ensemble_blocs_data(result) if ensemble else blocs_data(result),
+        drift=drift(result),
+        measures=measures_frame(result.metrics),
+        reactions=reactions_with_causes(result),
+        shocks=scripted_shocks(result.events),
+        events=result.events if not ensemble else result.events.iloc[:0],
+    )
+
+
+def measures_frame(metrics: pd.DataFrame) -> pd.DataFrame:
+    """measure, date, p5, median, p95 of each system measure across runs (one run: all three equal)."""
+    present = [m for m in MEASURES if m in metrics]
+    if not present:
+        return pd.DataFrame(columns=["measure", "date", "p5", "median", "p95"])
+    q = metrics.groupby("date")[present].quantile([0.05, 0.5, 0.95])
+    q.index = q.index.set_names(["date", "q"])
+    long = q.stack().rename("value").reset_index().rename(columns={"level_2": "measure"})
+    wide = long.pivot_table(index=["measure", "date"], columns="q", values="value").reset_index()
+    wide.columns = ["measure", "date", "p5", "median", "p95"]
+    order = {m: k for k, m in enumerate(present)}
+    return wide.sort_values(["measure", "date"], key=lambda c: c.map(order) if c.name == "measure" else c).reset_index(
+        drop=True
+    )
+
+
+def reactions_with_causes(result: RunResult) -> pd.DataFrame:
+    """The reaction frequencies (source, rule, target, forms, share, mean_count) with the cause the
+    reaction had in the first run that shows it."""
+    freq = result.reaction_frequencies()
+    agent = result.events[result.events.origin == "agent"].sort_values(["replicate", "step"], kind="stable")
+    example = agent.drop_duplicates(["source", "rule", "target"])[["source", "rule", "target", "cause"]]
+    if freq.empty:
+        return freq.assign(cause=pd.Series(dtype=object))
+    return freq.merge(example, on=["source", "rule", "target"], how="left")
