@@ -30,6 +30,7 @@ from alignsim.config.yaml_reader import read_text_file, read_yaml
 from alignsim.errors import InputError
 from alignsim.results.folders import safe_name
 from alignsim.results.scaling import plain_yaml
+from alignsim.world.events.base import EVENT_TYPES
 from alignsim.world.spec import shipped_worlds
 
 
@@ -40,6 +41,7 @@ class ShockEdit:
     enabled: bool = True
     date: dt.date | None = None  # None: keep the shock's date (or its step)
     intensity: float | None = None
+    target: str | None = None  # None: keep the shock's target (retargeting sends it to another state)
 
 
 # Plain-words meaning of the parameters a class can move, with slider bounds (min, max, step).
@@ -192,14 +194,23 @@ def shock_label(shock: Any) -> str:
     return f"{shock.type} {shock.source or ''}{target}"
 
 
-def edited(scenario: Any, shocks: list[ShockEdit], params: dict[str, Any]) -> Any:
-    """The scenario with the given shocks switched off, re-dated, re-weighted and its parameters
-    changed, validated like a file (a date outside the run raises the validator's error)."""
+def edited(
+    scenario: Any,
+    shocks: list[ShockEdit],
+    params: dict[str, Any],
+    added: Sequence[dict[str, Any]] = (),
+    track: Sequence[str] | None = None,
+) -> Any:
+    """The scenario with the given shocks switched off, re-dated, re-weighted or retargeted, the
+    ``added`` shocks (mappings as a file writes them) appended, its parameters changed and, when
+    given, the pairs it tracks; validated like a file (a date outside the run raises the validator's error)."""
     kept = [_edit_shock(shock, e) for shock, e in zip(scenario.shocks, shocks) if e.enabled]
     data = _dump(scenario)
-    data["shocks"] = [s.model_dump(mode="json", exclude_none=True) for s in kept]
+    data["shocks"] = [s.model_dump(mode="json", exclude_none=True) for s in kept] + [dict(a) for a in added]
     defaults = type(scenario.params)().model_dump(mode="json")
     data["params"] = {k: v for k, v in {**data.get("params", {}), **params}.items() if v != defaults.get(k)}
+    if track is not None:
+        data["track"] = list(track)
     return type(scenario).model_validate(data)
 
 
@@ -209,7 +220,68 @@ def _edit_shock(shock: Any, e: ShockEdit) -> Any:
         update["date"] = e.date
     if e.intensity is not None:
         update["intensity"] = e.intensity
+    if e.target is not None and getattr(shock, "target", None) not in (None, e.target):
+        update["target"] = e.target
     return shock.model_copy(update=update)
+
+
+def edit_list(
+    scenario: Any, shocks: list[ShockEdit], params: dict[str, Any], added: Sequence[dict[str, Any]]
+) -> list[str]:
+    """The edits in plain words, one a line ('removed: aid KOR → MNG', 'beta 0.1 -> 0.2', ...)."""
+    lines = []
+    for shock, e in zip(scenario.shocks, shocks):
+        label = shock_label(shock)
+        if not e.enabled:
+            lines.append(f"removed: {label}")
+            continue
+        if e.date is not None and shock.date is not None and e.date != shock.date:
+            lines.append(f"moved: {label} from {shock.date} to {e.date}")
+        if e.intensity is not None and abs(e.intensity - float(shock.intensity)) > 1e-9:
+            lines.append(f"intensity: {label} {shock.intensity:g} -> {e.intensity:g}")
+        if e.target is not None and getattr(shock, "target", None) not in (None, e.target):
+            lines.append(f"retargeted: {label} to {e.target}")
+    for shock in added:
+        what = f"{shock['type']} {shock.get('source', '')}" + (f" → {shock['target']}" if shock.get("target") else "")
+        extra = f" ({shock['dimension']} {shock.get('delta', 0):+g})" if shock["type"] == "interest_shift" else ""
+        lines.append(f"added: {what}{extra} on {shock.get('date', '')}")
+    for name, value in params.items():
+        before = getattr(scenario.params, name, None)
+        if before is not None and value != before:
+            lines.append(
+                f"parameter: {name} {before:g} -> {value:g}"
+                if not isinstance(value, bool)
+                else f"parameter: {name} {value}"
+            )
+    return lines
+
+
+def download_yaml(changed: Any, variant: str, replicates: int, edits: Sequence[str]) -> str:
+    """The edited scenario as a file: the student's name for the variant, the ensemble size it was
+    run with, and a comment listing the edits."""
+    data = _dump(changed)
+    data["name"] = variant
+    if replicates > 1:
+        data["replicates"] = replicates
+    defaults = type(changed.params)().model_dump(mode="json")
+    data["params"] = {k: v for k, v in data.get("params", {}).items() if v != defaults.get(k)}
+    if not data["params"]:
+        del data["params"]
+    lines = [f"# {variant}: a variant of {changed.name} made in the alignsim dashboard"]
+    lines += [f"# run with {replicates} runs" if replicates > 1 else "# run as one run"]
+    lines += ["# edits:", *[f"#   - {line}" for line in edits]] if edits else ["# edits: none (as shipped)"]
+    return "\n".join(lines) + "\n" + plain_yaml(data, width=100)
+
+
+def shock_catalogue() -> dict[str, str]:
+    """Event types a student can add with a source, a target, a date and an intensity alone (those
+    that need more, such as an interest shift, have forms of their own): type -> its first doc line."""
+    out = {}
+    for name, cls in EVENT_TYPES.items():
+        required = [n for n, f in cls.model_fields.items() if f.is_required()]
+        if not required:
+            out[name] = (cls.__doc__ or name).strip().splitlines()[0]
+    return out
 
 
 def _dump(scenario: Any) -> dict[str, Any]:
@@ -233,11 +305,11 @@ def scenario_yaml(scenario: Any) -> str:
     return plain_yaml(data, width=100)
 
 
-def run_folder_zip(result: Any) -> bytes:
+def run_folder_zip(result: Any, name: str | None = None) -> bytes:
     """The run folder (tables, charts, report.html) as a zip archive. The folder is named by
     ``safe_name``: an uploaded scenario's ``name: ../x`` must not lead the save outside ``tmp``."""
     with tempfile.TemporaryDirectory(prefix="alignsim-zip-") as tmp:
-        folder = result.save(Path(tmp) / safe_name(result.scenario.name))
+        folder = result.save(Path(tmp) / safe_name(name or result.scenario.name))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.rglob("*")):

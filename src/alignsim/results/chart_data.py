@@ -573,3 +573,30 @@ def reactions_with_causes(result: RunResult) -> pd.DataFrame:
     if freq.empty:
         return freq.assign(cause=pd.Series(dtype=object))
     return freq.merge(example, on=["source", "rule", "target"], how="left")
+
+
+def network_at(result: RunResult, step: int, positions: dict[str, tuple[float, float]] | None = None) -> NetworkData:
+    """The network at month ``step`` (median across runs; each state's most common bloc there), in
+    the given layout (the end's, so states stay put while the time scrubber moves)."""
+    cube = result.relation_cube
+    codes = list(cube.codes)
+    mat = cube.as_matrices(np.median(cube.values["weight"][:, step], axis=0))
+    edges = network_edges(codes, mat)
+    m = result.metrics[result.metrics.step == result.metrics.step.unique()[step]]
+    blocs = {c: m[f"bloc_{c}"].astype(str).mode().iloc[0] if f"bloc_{c}" in m else "" for c in codes}
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    when = str(cube.dates[step])[:7]
+    return NetworkData(
+        codes,
+        [caps[c] for c in codes],
+        [blocs[c] for c in codes],
+        edges,
+        f" on {when}",
+        positions or network_layout(codes, edges),
+    )
+
+
+def matrix_at(result: RunResult, step: int) -> tuple[list[str], np.ndarray]:
+    """Codes and the relation matrix at month ``step`` (median across runs)."""
+    cube = result.relation_cube
+    return list(cube.codes), cube.as_matrices(np.median(cube.values["weight"][:, step], axis=0))

@@ -347,6 +347,156 @@ def _reaction_markers(
         )
 
 
+def story_figure(
+    variants: Sequence[tuple[str, PairsData | BandData]],
+    names: dict[str, str],
+    pairs: Sequence[str],
+    *,
+    height: int = 560,
+    until: str | None = None,
+) -> Any:
+    """The thesis at a glance: each chosen pair in two (or more) variants, say the scenario as shipped
+    and as edited, one colour per variant (an ensemble's 5-95% band shaded), what interests justify
+    (X0, orange dashes, of the last variant), scripted shocks dotted; axes zoomed to the data, full
+    country names in the titles; ``until`` marks the month of the time scrubber."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    cols = 2 if len(pairs) > 1 else 1
+    rows = -(-len(pairs) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[pair_title(p, names) for p in pairs],
+        vertical_spacing=0.2 if rows > 1 else 0.1,
+        horizontal_spacing=0.08,
+    )
+    styles = style.reaction_styles(variants[-1][1].reactions.rule)
+    legend: set[str] = set()
+
+    def once(label: str) -> dict[str, Any]:
+        first = label not in legend
+        legend.add(label)
+        return {"name": label, "legendgroup": label, "showlegend": first}
+
+    for k, pair in enumerate(pairs):
+        row, col = k // cols + 1, k % cols + 1
+        spans = []
+        for v, (label, data) in enumerate(variants):
+            s = data.series[data.series.pair == pair]
+            if s.empty:
+                continue
+            color, dates = style.series_color(v), _dates(s.date)
+            mid = s["median"] if isinstance(data, BandData) else s.weight
+            if isinstance(data, BandData):
+                fig.add_trace(
+                    go.Scatter(x=dates, y=_round(s.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                    row=row,
+                    col=col,
+                )
+                fig.add_trace(
+                    go.Scatter(
+                        x=dates,
+                        y=_round(s.p95),
+                        fill="tonexty",
+                        fillcolor=_alpha(color, 0.16),
+                        line={"width": 0},
+                        showlegend=False,
+                        hoverinfo="skip",
+                    ),
+                    row=row,
+                    col=col,
+                )
+                spans += [s.p5, s.p95]
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_round(mid),
+                    name=label,
+                    legendgroup=label,
+                    showlegend=k == 0,
+                    line={"color": color, "width": 2.6 if v else 2.0},
+                    meta=f"{label}: {pair.replace('-', '→')}",
+                    hovertemplate=f"{label}<br>{pair_title(pair, names)} %{{x}}<br>W %{{y:+.3f}}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            spans.append(mid)
+        last = variants[-1][1].series
+        base = last[last.pair == pair]
+        if len(base):
+            fig.add_trace(
+                go.Scatter(
+                    x=_dates(base.date),
+                    y=_round(base.baseline),
+                    name=style.LABEL_X0,
+                    legendgroup="x0",
+                    showlegend=k == 0,
+                    line={"color": style.BASELINE, "width": 1.4, "dash": "dash"},
+                    hovertemplate="what interests justify (X0) %{x}: %{y:+.3f}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            spans.append(base.baseline)
+        _shock_lines(fig, variants[-1][1].shocks, row, col)
+        last_data = variants[-1][1]
+        s_last = last.loc[last.pair == pair]
+        if len(s_last):
+            mid_last = s_last["median"] if isinstance(last_data, BandData) else s_last.weight
+            _reaction_markers(fig, last_data, pair, s_last, mid_last, row, col, styles, once)
+        if until is not None:
+            fig.add_vline(x=until, line={"color": style.INK, "width": 1.5}, row=row, col=col)
+        if spans:
+            fig.update_yaxes(range=zoomed_range(*spans), row=row, col=col)
+    fig.update_layout(
+        height=height,
+        hovermode="closest",
+        margin={"l": 45, "r": 10, "t": 30, "b": 30},
+        legend={"orientation": "h", "y": 1.06 + 0.04 * (rows == 1), "x": 0, "yanchor": "bottom", "font": {"size": 12}},
+        plot_bgcolor=style.PAPER,
+    )
+    fig.update_annotations(font_size=14)
+    fig.update_xaxes(type="date", showgrid=True, gridcolor=style.MIDPOINT)
+    fig.update_yaxes(showgrid=True, gridcolor=style.MIDPOINT, zeroline=True, zerolinecolor=style.ZERO_LINE)
+    return fig
+
+
+def line_figure(
+    x: Sequence[float], y: Sequence[float], low: Any, high: Any, *, x_title: str, y_title: str, title: str
+) -> Any:
+    """One outcome against one parameter (the sweep): median with its 5-95% band of runs."""
+    import plotly.graph_objects as go
+
+    color = style.series_color(0)
+    fig = go.Figure(
+        [
+            go.Scatter(x=list(x), y=_round(low), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+            go.Scatter(
+                x=list(x),
+                y=_round(high),
+                fill="tonexty",
+                fillcolor=_alpha(color, 0.2),
+                line={"width": 0},
+                name="5–95% of runs",
+            ),
+            go.Scatter(
+                x=list(x), y=_round(y), mode="lines+markers", line={"color": color, "width": 2.4}, name="median"
+            ),
+        ]
+    )
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=420,
+        xaxis={"title": x_title},
+        yaxis={"title": y_title},
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
 def network_figure(
     data: NetworkData, names: dict[str, str] | None = None, *, height: int = 520, title: str | None = None
 ) -> Any:
