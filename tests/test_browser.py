@@ -9,6 +9,7 @@ as a PNG under a temporary folder whose path is printed.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -144,29 +145,38 @@ TRACE_Y = """(name) => {
 }"""
 
 
-DIFFERENCE_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(plot =>
-    ((plot.layout.title && plot.layout.title.text) || '').startsWith('Edited minus') && plot.offsetParent !== null &&
-    plot.data.some(t => t.name === 'KOR→MNG' && t.y.some(v => Math.abs(v) > 0.05)))"""
+STORY = """(name) => {  // the story chart's last variant of a pair: 'edited' once edited, else 'as shipped'
+    let found = null;
+    for (const plot of document.querySelectorAll('.js-plotly-plot'))
+        for (const trace of (plot.data || []))
+            if (typeof trace.meta === 'string' && trace.meta.endsWith(': ' + name)) found = Array.from(trace.y);
+    return found;
+}"""
 
 
-def open_dashboard(browser: Any, url: str) -> Any:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+def open_dashboard(browser: Any, url: str, width: int = 1440) -> Any:
+    page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url)
-    page.wait_for_function(f"({TRACE_Y})('KOR→MNG') !== null")
+    page.wait_for_function(f"({TRACE_Y})('as shipped: KOR→MNG') !== null")
     return page
 
 
 def kor_mng(page: Any) -> list[float]:
-    return page.evaluate(TRACE_Y, "KOR→MNG")  # type: ignore[no-any-return]
+    return page.evaluate(STORY, "KOR→MNG")  # type: ignore[no-any-return]
+
+
+def edit_tab(page: Any) -> None:
+    page.get_by_role("tab", name="Edit the scenario").click()
 
 
 def untick_aid(page: Any) -> float:
     """Switch the aid shock off; seconds until the KOR→MNG chart shows the new run."""
+    edit_tab(page)
     before = kor_mng(page)
     started = time.perf_counter()
     page.get_by_text(AID, exact=True).click()
-    page.wait_for_function(f"(old) => JSON.stringify(({TRACE_Y})('KOR→MNG')) !== JSON.stringify(old)", arg=before)
+    page.wait_for_function(f"(old) => JSON.stringify(({STORY})('KOR→MNG')) !== JSON.stringify(old)", arg=before)
     return time.perf_counter() - started
 
 
@@ -179,12 +189,13 @@ def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server:
     page = open_dashboard(browser, server)
     with screenshots_on_failure("untick", [page]):
         assert page.locator("[data-testid=stSelectbox] input").first.input_value() == "dzud_aid (command line)"
+        edit_tab(page)
         assert aid_checkbox(page).is_checked()
         with_aid = kor_mng(page)
         latency = untick_aid(page)
         without = kor_mng(page)
         print(
-            f"\nrerun latency in the browser (click to new KOR→MNG chart): {latency:.2f} s; "
+            f"\nclick-to-chart latency, a single run (untick the aid to new KOR→MNG chart): {latency:.2f} s; "
             f"{page.get_by_text('Ran one run').inner_text()}"
         )
         assert not aid_checkbox(page).is_checked()
@@ -193,9 +204,9 @@ def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server:
         assert max(a - b for a, b in zip(with_aid[aid_step + 1 :], without[aid_step + 1 :])) > 0.05
         assert with_aid[:aid_step] == without[:aid_step]  # the past before the aid is unchanged
         assert latency < 30  # generous: it is printed, not timed
-        page.get_by_role("tab", name="Compared with the scenario as shipped").click()
-        page.wait_for_function(DIFFERENCE_SHOWN)  # the difference from the scenario as shipped
-        assert page.get_by_text("No edit yet").count() == 0
+        # the story shows both: the scenario as shipped and as edited, and names the edit
+        assert page.evaluate(TRACE_Y, "as shipped: KOR→MNG") == with_aid
+        assert page.get_by_text("removed: aid KOR → MNG").count() >= 1
 
 
 def test_a_broken_upload_shows_the_validate_message_and_the_app_keeps_working(
@@ -225,13 +236,14 @@ def test_two_sessions_do_not_share_state(browser: Any, server: str) -> None:
         shipped = kor_mng(second)
         untick_aid(first)
         assert not aid_checkbox(first).is_checked()
-        second.get_by_role("tab", name="Event log").click()  # a rerun of the second session
-        second.get_by_role("tab", name="Tracked pairs").click()
+        second.get_by_role("tab", name="Reactions").click()
+        edit_tab(second)
         assert aid_checkbox(second).is_checked()
         assert kor_mng(second) == shipped != kor_mng(first)
         third = open_dashboard(browser, server)  # a new session starts from the scenario as shipped
         pages = [first, second, third]
         with screenshots_on_failure("sessions-new", pages):
+            edit_tab(third)
             assert aid_checkbox(third).is_checked() and kor_mng(third) == shipped
 
 
@@ -412,3 +424,139 @@ def test_a_five_megabyte_description_is_cut_and_the_page_answers(browser: Any, s
         assert page.locator("a[href='http://x']").count() == 0
         print(f"\n4.9 MB description: the page answered in {seconds:.2f} s")
     assert healthy(server)
+
+
+# ---------------------------------------------------------------------------------------------
+# the story first, time that passes, the configuration in the URL, editing in the browser
+SCREENSHOTS = Path(tempfile.gettempdir()) / "alignsim-dashboard-screenshots"
+VISIBLE_STORY = """() => { const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
+        (p.data || []).some(t => typeof t.meta === 'string' && t.meta.startsWith('as shipped: ')));
+    if (!plot) return null;
+    const box = plot.getBoundingClientRect();
+    const titles = [...plot.querySelectorAll('.annotation-text')].map(e => {
+        const r = e.getBoundingClientRect();
+        return [e.textContent, r.left >= box.left - 1 && r.right <= box.right + 1]; });
+    return {top: box.top, bottom: box.bottom, titles: titles, scroll: window.scrollY}; }"""
+
+
+def month_shown(page: Any) -> str:
+    return str(
+        page.evaluate("""() => { for (const p of document.querySelectorAll('.js-plotly-plot')) {
+        const t = (p.layout.title && p.layout.title.text) || ''; if (t.startsWith('Alignment network on')) return t; }
+        return ''; }""")
+    )
+
+
+def test_the_story_shows_first_without_scrolling(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("story", [page]):
+        idle(page)
+        seen = page.evaluate(VISIBLE_STORY)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        shot = SCREENSHOTS / "landing_1440x1000.png"
+        page.screenshot(path=str(shot))
+        print(f"\nthe landing view at 1440x1000: {shot}")
+        assert seen["scroll"] == 0 and seen["top"] >= 0 and seen["bottom"] <= 1000  # all of it in the first view
+        titles = [text for text, _ in seen["titles"]]
+        assert "South Korea → Mongolia" in titles and "Mongolia → South Korea" in titles  # full names, not codes
+        assert all(inside for _, inside in seen["titles"])  # no title cut at the chart's edges
+        assert 2 <= len(titles) <= 4
+
+
+def test_months_step_play_pause_reset_and_scrubber_latency(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("months", [page]):
+        idle(page)
+        assert month_shown(page).endswith("2024-01")
+        started = time.perf_counter()
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            ((p.layout.title && p.layout.title.text) || '') === 'Alignment network on 2024-02')""")
+        step = time.perf_counter() - started
+        slider = page.locator("[data-testid=stSlider]").filter(has_text="Month").get_by_role("slider")
+        slider.focus()
+        started = time.perf_counter()
+        slider.press("ArrowRight")
+        page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            ((p.layout.title && p.layout.title.text) || '') === 'Alignment network on 2024-03')""")
+        scrub = time.perf_counter() - started
+        print(
+            f"\ntime-scrubber latency (Step to the network at month 1): {step:.2f} s; (scrubber to month 2): {scrub:.2f} s"
+        )
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            /Alignment network on 2024-0[5-9]|2024-1/.test((p.layout.title && p.layout.title.text) || ''))""")
+        page.get_by_role("button", name="Pause", exact=True).click()
+        idle(page)
+        paused = month_shown(page)
+        page.wait_for_timeout(2000)
+        assert month_shown(page) == paused  # paused: the months stand still
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            ((p.layout.title && p.layout.title.text) || '') === 'Alignment network on 2024-01')""")
+
+
+def test_a_refresh_or_a_shared_link_restores_the_edits(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("url", [page]):
+        untick_aid(page)
+        idle(page)
+        page.get_by_role("tab", name="Month by month").click()
+        page.get_by_role("button", name="Step", exact=True).click()
+        idle(page)
+        edited = kor_mng(page)
+        link = page.url
+        assert "?s=" in link
+        page.reload()
+        page.wait_for_function(f"({TRACE_Y})('edited: KOR→MNG') !== null")
+        edit_tab(page)
+        assert not aid_checkbox(page).is_checked() and kor_mng(page) == edited
+        other = open_dashboard(browser, link)  # a shared link, in a new session
+        edit_tab(other)
+        assert not aid_checkbox(other).is_checked() and month_shown(other).endswith("2024-02")
+        other.get_by_role("button", name="Reset to the scenario as shipped").click()
+        other.wait_for_function(f"({TRACE_Y})('edited: KOR→MNG') === null")
+        idle(other)
+        edit_tab(other)
+        assert aid_checkbox(other).is_checked()
+
+
+def test_an_ensemble_of_30_runs_and_its_click_to_chart_latency(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("ensemble", [page]):
+        page.get_by_text("a small ensemble").click()
+        page.wait_for_function("() => document.body.innerText.includes('Ran 30 runs')")
+        idle(page)
+        latency = untick_aid(page)
+        print(f"\nclick-to-chart latency, a 30-run ensemble (untick the aid to new KOR→MNG chart): {latency:.2f} s")
+        idle(page)
+        page.get_by_role("tab", name="Downloads").click()
+        with page.expect_download() as caught:
+            page.get_by_role("button", name="Download the edited scenario (YAML)").click()
+        text = Path(str(caught.value.path())).read_text(encoding="utf-8")
+        assert "replicates: 30" in text and "#   - removed: aid KOR → MNG" in text
+
+
+def test_add_a_shock_compare_variants_and_sweep(browser: Any, server: str) -> None:
+    page = open_dashboard(browser, server)
+    with screenshots_on_failure("edit", [page]):
+        edit_tab(page)
+        form = page.locator("[data-testid=stForm]").filter(has_text="Add a shock")
+        form.get_by_role("button", name="Add this shock").click()
+        page.get_by_text("added: recognition").wait_for()
+        idle(page)
+        page.get_by_role("tab", name="Compare variants").click()
+        page.get_by_label("Name of this variant").fill("with_recognition")
+        page.get_by_label("Name of this variant").press("Enter")
+        idle(page)
+        page.get_by_role("button", name="Save this variant").click()
+        page.wait_for_function(f"({TRACE_Y})('with_recognition: KOR→MNG') !== null")
+        page.get_by_role("tab", name="Sweep").click()
+        page.get_by_role("button", name=re.compile("Run the sweep")).click()
+        page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            ((p.layout.title && p.layout.title.text) || '').includes('against beta'))""")
+        page.get_by_role("tab", name="Downloads").click()
+        with page.expect_download() as caught:
+            page.get_by_role("button", name="Download the edited scenario (YAML)").click()
+        assert caught.value.suggested_filename == "with_recognition.yaml"
+        assert "#   - added: recognition" in Path(str(caught.value.path())).read_text(encoding="utf-8")

@@ -232,14 +232,23 @@ def parameter_sliders(prefix: str, scenario: Any) -> dict[str, Any]:
     return values
 
 
-def reset_button(prefix: str) -> None:
-    """Reset to shipped: every edit of this scenario undone, the month back to the start."""
-    if st.sidebar.button("Reset to the scenario as shipped", key="reset", width="stretch"):
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{prefix}:")]:
-            del st.session_state[key]
-        for key in ("added", "t", "playing", "pairs"):
-            st.session_state.pop(key, None)
-        st.rerun()
+def reset_button(prefix: str, scenario: Any) -> None:
+    """Reset to shipped: every widget of this scenario back to its shipped value (set in the
+    button's callback, the one moment Streamlit lets a script set a widget), no added shock, month 0."""
+    st.sidebar.button(
+        "Reset to the scenario as shipped", key="reset", width="stretch", on_click=_reset, args=(prefix, scenario)
+    )
+
+
+def _reset(prefix: str, scenario: Any) -> None:
+    shipped = _shipped_values(prefix, scenario)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{prefix}:")]:
+        if shipped.get(key) is not None:
+            st.session_state[key] = shipped[key]
+    st.session_state["added"] = []
+    st.session_state["t"] = 0
+    st.session_state["playing"] = False
+    st.session_state["pairs"] = [p for p in scenario.track][:MAX_PAIRS] or st.session_state.get("pairs", [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +405,7 @@ def story(box: Any, report: rh.RunReport, shipped: rh.RunReport, pairs: list[str
         )
 
 
-def months(result: Any, report: rh.RunReport) -> None:
+def months(result: Any, report: rh.RunReport, prefix: str, scenario: Any) -> None:
     """Time that passes: Step / Play / Pause / Reset and the month scrubber, with the network and
     the relation matrix at month t (a fragment: moving in time reruns only this part)."""
     dates = [str(d)[:10] for d in result.relation_cube.dates]
@@ -433,6 +442,7 @@ def months(result: Any, report: rh.RunReport) -> None:
             key="matrix_t",
             theme=None,
         )
+        save_to_url(prefix, scenario)  # a fragment's rerun: the month goes to the URL here
 
     scrubber()
 
@@ -459,6 +469,8 @@ def measures(report: rh.RunReport) -> None:
     with st.expander("Researcher measures (drift, polarization, triads, blocs)", expanded=False):
         for line in rh.MEASURES.values():
             st.markdown(f"- {line}")
+        if not st.toggle("Draw the measures (drift, system measures, blocs, every tracked pair)", key="show_measures"):
+            return  # drawn on demand: four charts would slow every click for a view most students never open
         st.plotly_chart(rh.measures_figure(report.measures), key="measures", theme=None)
         st.plotly_chart(rh.drift_figure(report.drift, report.names), key="drift", theme=None)
         st.plotly_chart(rh.blocs_figure(report.blocs), key="blocs", theme=None)
@@ -574,7 +586,7 @@ def main() -> None:
     pairs = pair_picker(scenario)
     prefix = f"{label}"
     params = parameter_sliders(prefix, scenario)
-    reset_button(prefix)
+    reset_button(prefix, scenario)
     st.subheader(ed.escaped(scenario.name.replace("_", " "), 80))
     st.text(ed.shown(scenario.description, 240))
     story_box = st.container()
@@ -598,7 +610,7 @@ def main() -> None:
     what = f"{replicates} runs" if replicates > 1 else "one run"
     status.caption(f"Ran {what} of {scenario.steps} months in {elapsed:.2f} s.")
     with tabs[0]:
-        months(result, report)
+        months(result, report, prefix, scenario)
     with tabs[2]:
         reactions(report)
     with tabs[3]:
