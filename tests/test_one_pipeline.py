@@ -91,3 +91,15 @@ def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
     from matplotlib.colors import to_hex
 
     return bool(to_hex(a) == to_hex(b))
+
+
+def test_old_friends_are_friends_both_ways_round(run) -> None:  # type: ignore[no-untyped-def]
+    """No chart says "old friends" of a pair that one side does not regard as a friend."""
+    threshold = run.scenario.params.friend_threshold
+    start = run.relations[run.relations.step == 0].set_index(["source", "target"]).weight
+    friends = cd.old_friends(run)
+    assert friends and all(start[(b, a)] >= threshold and start[(a, b)] >= threshold for a, b in friends)
+    one_way = {(a, b) for (a, b), w in start.items() if w >= threshold and start[(b, a)] < threshold}
+    assert not friends & one_way
+    drift = cd.drift_data(run)
+    assert not any(f and (s, t) in one_way for s, t, f in zip(drift.source, drift.target, drift.old_friend))

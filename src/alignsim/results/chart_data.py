@@ -44,10 +44,12 @@ def _matrix(result: RunResult, step: int, column: str = "weight") -> tuple[list[
 
 
 def old_friends(result: RunResult, threshold: float | None = None) -> set[tuple[str, str]]:
-    """Directed pairs that started as friends (W at step 0 at or above the friend threshold)."""
+    """Pairs that started as friends both ways round (W at step 0 at or above the friend threshold
+    in each direction): a chart says "old friends" only of a friendship both states hold."""
     t = result.scenario.params.friend_threshold if threshold is None else threshold
     r = result.relations[(result.relations.step == 0) & (result.relations.weight >= t)]
-    return set(zip(r.source, r.target))
+    one_way = set(zip(r.source, r.target))
+    return {(a, b) for a, b in one_way if (b, a) in one_way}
 
 
 def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
@@ -211,7 +213,7 @@ def band_data(
                     "p95": hi,
                     "reverse": np.median(cube.series(b, a), axis=0),
                     "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
-                    "old_friend": bool(w[0, 0] >= threshold),
+                    "old_friend": bool(w[0, 0] >= threshold and cube.series(b, a)[0, 0] >= threshold),
                 }
             )
         )
@@ -310,6 +312,13 @@ def ensemble_network_data(result: RunResult) -> NetworkData:
     )
 
 
+def mutual_friends(cube: Any, start: np.ndarray, threshold: float) -> np.ndarray:
+    """Per directed pair of ``cube``: both directions start at or above ``threshold``."""
+    index = {(s, t): k for k, (s, t) in enumerate(zip(cube.sources, cube.targets))}
+    reverse = np.array([start[index[(t, s)]] for s, t in zip(cube.sources, cube.targets)])
+    return (start >= threshold) & (reverse >= threshold)
+
+
 def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
     """Per directed pair across runs: start, median end, median baseline_end, median drift with its
     ``low``-``high`` interval (drift_p5, drift_p95), interest_pull (median baseline_end - start),
@@ -331,7 +340,7 @@ def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95
             "drift_p5": lo,
             "drift_p95": hi,
             "interest_pull": baseline_end - start,
-            "old_friend": start >= result.scenario.params.friend_threshold,
+            "old_friend": mutual_friends(cube, start, result.scenario.params.friend_threshold),
         }
     )
     out = out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
@@ -434,7 +443,7 @@ def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
                     "weight": w,
                     "reverse": cube.series(b, a)[0],
                     "baseline": cube.series(a, b, "baseline")[0],
-                    "old_friend": bool(w[0] >= threshold),
+                    "old_friend": bool(w[0] >= threshold and cube.series(b, a)[0, 0] >= threshold),
                 }
             )
         )
