@@ -383,8 +383,15 @@ def story(box: Any, report: rh.RunReport, shipped: rh.RunReport, pairs: list[str
     with box:
         label = "edited" if edits else "as shipped (no edit yet)"
         variants = [("as shipped", shipped.pairs), (label, report.pairs)] if edits else [("as shipped", shipped.pairs)]
+        key = (tuple(pairs), tuple(edits))
+        held = st.session_state.get("story_fig")
+        if (
+            held is None or held[0] is not report or held[1] is not shipped or held[2] != key
+        ):  # built once per run and pairs: a tab click or a download redraws it free
+            figure = rh.story_figure(variants, report.names, pairs, height=500 if len(pairs) > 2 else 380)
+            st.session_state["story_fig"] = held = (report, shipped, key, figure)
         st.plotly_chart(
-            rh.story_figure(variants, report.names, pairs, height=500 if len(pairs) > 2 else 380),
+            held[3],
             key="story",
             theme=None,
             config={"displaylogo": False},
