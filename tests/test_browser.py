@@ -40,6 +40,7 @@ DZUD = SCENARIOS / "dzud_aid.yaml"
 REPO_WORLDS = SCENARIOS.parent / "src" / "alignsim" / "data" / "worlds"
 AID = "aid KOR → MNG"
 TIMEOUT_MS = 60_000  # generous: two cores shared with other jobs
+SCREENSHOTS = Path(tempfile.gettempdir()) / "alignsim-dashboard-screenshots"  # printed by the tests that take them
 
 
 def _unavailable(reason: str) -> None:
@@ -207,6 +208,14 @@ def test_unticking_the_aid_shock_changes_the_kor_mng_chart(browser: Any, server:
         # the story shows both: the scenario as shipped and as edited, and names the edit
         assert page.evaluate(TRACE_Y, "as shipped: KOR→MNG") == with_aid
         assert page.get_by_text("removed: aid KOR → MNG").count() >= 1
+        idle(page)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.get_by_role("tab", name="Month by month").click()
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(SCREENSHOTS / "month_view_after_an_edit.png"))
+        print(
+            f"the month view after an edit (network and matrix at month t): {SCREENSHOTS / 'month_view_after_an_edit.png'}"
+        )
 
 
 def test_a_broken_upload_shows_the_validate_message_and_the_app_keeps_working(
@@ -428,7 +437,6 @@ def test_a_five_megabyte_description_is_cut_and_the_page_answers(browser: Any, s
 
 # ---------------------------------------------------------------------------------------------
 # the story first, time that passes, the configuration in the URL, editing in the browser
-SCREENSHOTS = Path(tempfile.gettempdir()) / "alignsim-dashboard-screenshots"
 VISIBLE_STORY = """() => { const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
         (p.data || []).some(t => typeof t.meta === 'string' && t.meta.startsWith('as shipped: ')));
     if (!plot) return null;
