@@ -34,6 +34,7 @@ URL_KEY = "s"  # the query parameter holding the configuration
 #: Session keys kept in the URL: the scenario, the run settings, the pairs, the month and every edit.
 KEPT = ("choice", "mode", "replicates", "seed", "pairs", "t", "variant", "added")
 MAX_PAIRS = 4
+PICKABLE_STATES = 20  # the pairs offered are among the most capable states (and the tracked ones)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,7 +192,9 @@ def run_settings() -> tuple[int, int]:
 def pair_picker(scenario: Any) -> list[str]:
     """2-4 directed pairs for the story, by their full names; the scenario's tracked pairs first."""
     names = {s.code: s.name for s in scenario.world_spec.states}
-    codes = list(names)
+    ranked = sorted(scenario.world_spec.states, key=lambda s: (-s.capability, s.code))
+    codes = [s.code for s in ranked[:PICKABLE_STATES]]  # a 193-state world: the most capable, not 37,000 pairs
+    codes += [c for p in scenario.track for c in p.split("-") if c not in codes]
     options = [f"{a}-{b}" for a in codes for b in codes if a != b]
     default = [p for p in scenario.track if p in options][:MAX_PAIRS] or options[:2]
     if not st.session_state.get("pairs") or not set(st.session_state["pairs"]) <= set(options):

@@ -489,18 +489,23 @@ def large_matrices_data(result: RunResult) -> MatricesData:
     )
 
 
+def strongest_edges(codes: list[str], mat: np.ndarray) -> list[tuple[str, str, float]]:
+    """:func:`network_edges` among each state's :data:`NETWORK_TIES_PER_STATE` strongest ties: O(N) edges."""
+    sym = np.abs((mat + mat.T) / 2)
+    np.fill_diagonal(sym, 0.0)
+    keep = np.zeros_like(sym, dtype=bool)
+    strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
+    keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
+    return network_edges(codes, mat, allowed=keep | keep.T)
+
+
 def large_network_data(result: RunResult) -> NetworkData:
     """The end network (median across runs) with each state's strongest ties only: at most
     :data:`NETWORK_TIES_PER_STATE` per state, each with |W| >= 0.2, so every state shows and the
     drawing has O(N) edges, not O(N^2)."""
     data = ensemble_matrices_data(result)
     codes, mat = data.codes, data.end
-    sym = np.abs((mat + mat.T) / 2)
-    np.fill_diagonal(sym, 0.0)
-    keep = np.zeros_like(sym, dtype=bool)
-    strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
-    keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
-    edges = network_edges(codes, mat, allowed=keep | keep.T)
+    edges = strongest_edges(codes, mat)
     blocs = _end_blocs(result)
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     runs = f"median of {result.replicates} runs, " if result.is_ensemble else ""
@@ -590,7 +595,7 @@ def network_at(result: RunResult, step: int, positions: dict[str, tuple[float, f
     cube = result.relation_cube
     codes = list(cube.codes)
     mat = cube.as_matrices(np.median(cube.values["weight"][:, step], axis=0))
-    edges = network_edges(codes, mat)
+    edges = strongest_edges(codes, mat) if is_large_world(result.scenario) else network_edges(codes, mat)
     m = result.metrics[result.metrics.step == result.metrics.step.unique()[step]]
     blocs = {c: m[f"bloc_{c}"].astype(str).mode().iloc[0] if f"bloc_{c}" in m else "" for c in codes}
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
