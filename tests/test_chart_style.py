@@ -40,7 +40,7 @@ def test_the_interactive_report_uses_the_same_palettes() -> None:
 
 def test_concepts_have_distinct_colours() -> None:
     concepts = [style.RELATION, style.REVERSE, style.BASELINE, style.OLD_FRIEND, style.FRIENDLY, style.HOSTILE]
-    concepts += [c for _, c in style.REACTION_MARKS]
+    concepts += [c for _, c in style.REACTION_STYLES]
     assert len({c.lower() for c in concepts}) == len(concepts)
     assert not {c.lower() for c in concepts} & {
         c.lower() for c in style.BLOCS

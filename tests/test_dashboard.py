@@ -109,3 +109,33 @@ def test_an_uploaded_name_cannot_lead_the_run_folder_download_outside(
         and "events.csv" in {n.split("/")[-1] for n in names}
     )
     assert list(tmp_path.iterdir()) == []  # '../x/escape' would have left tmp_path/x, '{tmp}/escape' tmp_path/escape
+
+
+WORLDS = SCENARIOS.parent / "src" / "alignsim" / "data" / "worlds"
+
+
+@pytest.mark.parametrize("world", ["/etc/passwd", "../x.yaml", "{base: /proc/self/environ}", "elsewhere.yaml"])
+def test_an_upload_may_name_only_a_shipped_or_uploaded_world(world: str) -> None:
+    with pytest.raises(ed.UploadError, match=r"^error: up.yaml:2: field 'world(.base)?': .*not a file on the server"):
+        ed.load_uploads([("up.yaml", f"name: up\nworld: {world}\nsteps: 3\n".encode())])
+
+
+def test_a_world_uploaded_with_its_scenario_or_alone(tmp_path: Path) -> None:
+    world = (WORLDS / "korea_2019_data.yaml").read_bytes()
+    scenario = b"name: mine\nworld: k.yaml\nstart: 2020-01-01\nsteps: 3\n"
+    assert ed.load_uploads([("k.yaml", world), ("mine.yaml", scenario)]).world_spec.name == "korea_2019_data"
+    starter = ed.load_uploads([("../../k.yaml", world)])  # alone: a starter scenario on it
+    assert starter.start == dt.date(2020, 1, 1) and starter.track == ("CHN-USA", "CHN-RUS", "CHN-JPN")
+
+
+def test_long_text_is_cut_and_markdown_escaped() -> None:
+    assert ed.shown("x" * 5000).endswith("(4,400 more characters not shown)")
+    assert ed.escaped("[a](http://x)") == r"\[a\]\(http\://x\)"
+
+
+def test_new_from_a_world_writes_a_starter_that_validates(tmp_path: Path) -> None:
+    proc = alignsim_cli("new", "mine", "--world", WORLDS / "korea_2019_data.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "mine.yaml").read_text()
+    assert "start: 2020-01-01" in text and "PRK (North Korea)" in text and "  - CHN-USA" in text
+    assert alignsim_cli("validate", "mine.yaml", cwd=tmp_path).returncode == 0

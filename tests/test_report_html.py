@@ -16,6 +16,7 @@ import pytest
 from conftest import FLAGSHIP
 
 import alignsim
+from alignsim.results.chart_data import run_report
 from alignsim.viz.report_html import REPORT_NAME, pairs_figure, run_page
 
 PLOTLY_BANNER = re.compile(r"plotly\.js v\d")
@@ -46,7 +47,7 @@ def test_run_folder_holds_a_self_contained_report(article, tmp_path: Path) -> No
 
 def test_report_is_deterministic(article) -> None:  # type: ignore[no-untyped-def]
     """The same run gives the same bytes: run folders of one seed stay identical."""
-    assert run_page(article) == run_page(article)
+    assert run_page(run_report(article)) == run_page(run_report(article))
 
 
 def test_without_plotly_the_folder_is_written_and_the_report_skipped(
@@ -70,15 +71,16 @@ def test_no_charts_means_no_report(article, tmp_path: Path) -> None:  # type: ig
 def test_ensemble_report_draws_medians_and_bands_not_every_run(tmp_path: Path) -> None:
     small = alignsim.run(FLAGSHIP, replicates=4, seed=3, workers=1, progress=False, **ALL_RULES)
     large = alignsim.run(FLAGSHIP, replicates=12, seed=3, workers=1, progress=False, **ALL_RULES)
-    # One band, one median, one X0 line and one marker trace per pair, whatever the number of runs.
-    assert len(pairs_figure(small).data) == len(pairs_figure(large).data)
-    names = {trace.name for trace in pairs_figure(large).data}
-    assert "PRK→CUB" in names and "events PRK–CUB" in names
+    # One band, one median, one X0 line and one marker trace per rule and pair, whatever the number of runs.
+    small_fig, large_fig = pairs_figure(run_report(small).pairs), pairs_figure(run_report(large).pairs)
+    assert len(small_fig.data) == len(large_fig.data)
+    metas = {trace.meta for trace in large_fig.data}
+    assert "PRK→CUB" in metas and "events PRK–CUB" in metas
     folder = large.save(tmp_path / "ensemble")
     text = (folder / REPORT_NAME).read_text(encoding="utf-8")
     assert len(PLOTLY_BANNER.findall(text)) == 1
-    assert "band of 12 runs" in text
-    assert "of runs; " in text  # reaction markers say how often they happened
+    assert json.dumps("5–95% of 12 runs")[1:-1] in text
+    assert "of runs that month" in text  # reaction markers say how often they happened
 
 
 def test_comparison_folder_holds_a_report(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from alignsim.experiments.streaming import (
     wants_stream,
 )
 from alignsim.results import chart_data
+from alignsim.results.chart_data import run_report
 from alignsim.results.run import RunResult
 from alignsim.viz.report_html import run_page
 
@@ -132,7 +133,7 @@ def test_streamed_charts_show_the_data_of_the_whole_ensemble(streamed: Path, in_
 
 def test_a_streamed_folder_has_the_report_of_the_ensemble_held_in_memory(streamed: Path, in_memory: RunResult) -> None:
     pytest.importorskip("plotly")
-    assert (streamed / "report.html").read_text(encoding="utf-8") == run_page(in_memory)
+    assert (streamed / "report.html").read_text(encoding="utf-8") == run_page(run_report(in_memory))
     assert "report.html" in json.loads((streamed / "manifest.json").read_text(encoding="utf-8"))["files"]
 
 

@@ -56,6 +56,11 @@ def add_new(sub: Any) -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="write a commented starter scenario")
     new.add_argument("name", help="scenario name; writes NAME.yaml")
     new.add_argument("--dir", type=Path, default=Path("."), help="folder to write into")
+    new.add_argument(
+        "--world",
+        type=Path,
+        help="start from this world file (as `alignsim world build` writes): its states, a start after its year, pairs to track",
+    )
     return new
 
 

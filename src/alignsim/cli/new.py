@@ -1,10 +1,16 @@
-"""``alignsim new NAME``: write a commented starter scenario."""
+"""``alignsim new NAME [--world FILE]``: write a commented starter scenario, from the template or
+from a world file (its states, a start date after its year, pairs to track)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from importlib import resources
+from pathlib import Path
 
+from alignsim.config.scenario import load_world_file
+from alignsim.config.starter import starter_text
+from alignsim.config.yaml_reader import read_text_file
 from alignsim.errors import InputError, OutputError
 
 
@@ -15,11 +21,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = args.dir / f"{name}.yaml"
     if path.exists():
         raise InputError("exists already; choose another name", path=path)
-    template = (resources.files("alignsim") / "templates" / "starter.yaml").read_text(encoding="utf-8")
+    text = _from_world(name, args.world, args.dir) if getattr(args, "world", None) else _template(name)
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as fh:  # "x": never replace a file written meanwhile
-            fh.write(template.replace("{name}", name))
+            fh.write(text)
     except FileExistsError:
         raise InputError("exists already; choose another name", path=path) from None
     except OSError as err:
@@ -28,3 +34,17 @@ def cmd_new(args: argparse.Namespace) -> int:
         ) from None
     print(f"wrote {path}; run it with: alignsim run {path}")
     return 0
+
+
+def _template(name: str) -> str:
+    template = (resources.files("alignsim") / "templates" / "starter.yaml").read_text(encoding="utf-8")
+    return template.replace("{name}", name)
+
+
+def _from_world(name: str, world: Path, folder: Path) -> str:
+    """The starter on a world file, validated first; the scenario names the world relative to its own folder."""
+    spec = load_world_file(world)  # a broken world is reported here, with its file and line
+    reference = Path(os.path.relpath(world.resolve(), folder.resolve())).as_posix()
+    if reference.startswith("../.."):  # far away: the absolute path reads better
+        reference = world.resolve().as_posix()
+    return starter_text(name, reference, spec, read_text_file(world, "world file"))

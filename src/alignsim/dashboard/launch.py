@@ -44,19 +44,29 @@ def command(scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int
     return args
 
 
-def environment() -> dict[str, str]:
-    """The server's environment: statistics off even if a config file says otherwise."""
-    return {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "STREAMLIT_SERVER_HEADLESS": "true"}
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment (``extra`` added, e.g. a TMPDIR): statistics off even if a config file says otherwise."""
+    return {
+        **os.environ,
+        **(extra or {}),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_HEADLESS": "true",
+    }
 
 
 def start(
-    scenario: Path | None = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **popen: object
+    scenario: Path | None = None,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    extra_env: dict[str, str] | None = None,
+    **popen: object,
 ) -> subprocess.Popen[bytes]:
     """Start the server in a subprocess (the tests use this) and return it. On Linux the server is
     stopped (SIGTERM) when the process that started it dies, even by ``kill -9``, which no handler sees."""
     if sys.platform.startswith("linux"):
         popen.setdefault("preexec_fn", _stop_with(os.getpid()))
-    return subprocess.Popen(command(scenario, host=host, port=port), env=environment(), **popen)  # type: ignore[call-overload, no-any-return]
+    return subprocess.Popen(command(scenario, host=host, port=port), env=environment(extra_env), **popen)  # type: ignore[call-overload, no-any-return]
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

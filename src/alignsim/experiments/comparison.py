@@ -162,6 +162,10 @@ class CompareResult:
         return fig
 
     # ------------------------------------------------------------------ text
+    def report(self) -> report_html.CompareReport:
+        """What report.html shows, as typed data."""
+        return report_html.CompareReport(self.names, self.replicates, self.bands, self.outcomes, self.reactions)
+
     def to_markdown(self) -> str:
         """The comparison as a Markdown report (the folder's README.md)."""
         return comparison_markdown(self)
@@ -227,7 +231,7 @@ class CompareResult:
         drawers["differences_end.png"] = self.plot_differences
         if len(self.reactions):
             drawers["reactions.png"] = self.plot_reactions
-        drawers["report.html"] = partial(report_html.write_report, self, folder)
+        drawers["report.html"] = lambda: report_html.write_report(self.report(), folder)  # the interactive twin
         errors: dict[str, str] = {}
         for name, draw in drawers.items():
             try:

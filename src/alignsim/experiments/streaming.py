@@ -129,7 +129,9 @@ def stream_scenario(
             written = load_parts(folder)
             written._ends = ends  # held already: the parts' first and last months need not be read again
             save_streamed_charts(written, folder / "charts", ends=ends, show_runs=show_runs)
-            write_report(written, folder)  # the interactive twin of the charts, as in every run folder
+            write_report(
+                chart_data.run_report(written), folder
+            )  # the interactive twin of the charts, as in every run folder
         info["files"] = _listed_files(folder)
         write_manifest(folder, info)
 

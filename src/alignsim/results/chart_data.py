@@ -20,6 +20,7 @@ from alignsim.viz.charts import (
     MatricesData,
     NetworkData,
     PairsData,
+    network_layout,
     plot_band,
     plot_blocs,
     plot_drift,
@@ -28,6 +29,7 @@ from alignsim.viz.charts import (
     plot_pairs,
     save_png,
 )
+from alignsim.viz.report_html import MEASURES, RunReport
 
 if TYPE_CHECKING:
     from alignsim.results.run import RunResult
@@ -43,10 +45,12 @@ def _matrix(result: RunResult, step: int, column: str = "weight") -> tuple[list[
 
 
 def old_friends(result: RunResult, threshold: float | None = None) -> set[tuple[str, str]]:
-    """Directed pairs that started as friends (W at step 0 at or above the friend threshold)."""
+    """Pairs that started as friends both ways round (W at step 0 at or above the friend threshold
+    in each direction): a chart says "old friends" only of a friendship both states hold."""
     t = result.scenario.params.friend_threshold if threshold is None else threshold
     r = result.relations[(result.relations.step == 0) & (result.relations.weight >= t)]
-    return set(zip(r.source, r.target))
+    one_way = set(zip(r.source, r.target))
+    return {(a, b) for a, b in one_way if (b, a) in one_way}
 
 
 def pairs_data(result: RunResult, pairs: list[str] | None = None) -> PairsData:
@@ -91,22 +95,38 @@ def _default_pairs(result: RunResult) -> list[str]:
     return largest_drift_pairs(drift_data(result))
 
 
+#: The columns of an event that a hover label or a table of causes shows.
+CAUSE_COLUMNS = ["source", "type", "target", "rule", "detail", "cause"]
+
+
 def shocks_and_reactions(ev: pd.DataFrame, pairs: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A single run's scripted shocks (date, label) and the agent reactions inside each tracked pair
-    (pair, date, rule, label)."""
-    scripted = ev[ev.origin == "scenario"]
-    shocks = pd.DataFrame({"date": pd.to_datetime(scripted.date), "label": [_label(e) for e in scripted.itertuples()]})
-    rows = []
+    """A single run's scripted shocks (date, label and the event's own columns) and the agent
+    reactions inside each tracked pair (pair, date, rule, label, and the event's columns with its cause)."""
+    return scripted_shocks(ev), _pair_reactions(ev[ev.origin == "agent"], pairs)
+
+
+def scripted_shocks(ev: pd.DataFrame) -> pd.DataFrame:
+    """The first run's scripted shocks: date, label, source, type, target, rule, detail, cause."""
+    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
+    out = first[CAUSE_COLUMNS].fillna("").reset_index(drop=True) if len(first) else pd.DataFrame(columns=CAUSE_COLUMNS)
+    out.insert(0, "label", [_label(e) for e in first.itertuples()])
+    out.insert(0, "date", pd.to_datetime(first.date).to_numpy())
+    return out.assign(rule="")
+
+
+def _pair_reactions(agent: pd.DataFrame, pairs: list[str]) -> pd.DataFrame:
+    frames = []
     for pair in pairs:
         a, b = pair.split("-")
-        mine = ev[
-            (ev.origin == "agent") & (((ev.source == a) & (ev.target == b)) | ((ev.source == b) & (ev.target == a)))
-        ]
-        rows += [
-            {"pair": pair, "date": pd.Timestamp(e.date), "rule": e.rule, "label": f"{e.source}: {e.type}"}
-            for e in mine.itertuples()
-        ]
-    return shocks, pd.DataFrame(rows, columns=["pair", "date", "rule", "label"])
+        mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
+        frames.append(
+            mine[CAUSE_COLUMNS]
+            .fillna("")
+            .assign(pair=pair, date=pd.to_datetime(mine.date).to_numpy(), label=mine.source + ": " + mine.type)
+        )
+    columns = ["pair", "date", "rule", "label", *[c for c in CAUSE_COLUMNS if c != "rule"]]
+    frames = [f for f in frames if len(f)]  # pandas warns on concatenating empty date columns
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def _label(e: Any) -> str:
@@ -142,7 +162,9 @@ def network_data(result: RunResult, step: int | None = None) -> NetworkData:
     edges = network_edges(codes, mat)
     row = result.metrics[result.metrics.step == step].iloc[0]
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
-    return NetworkData(codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges)
+    return NetworkData(
+        codes, [caps[c] for c in codes], [str(row[f"bloc_{c}"]) for c in codes], edges, "", network_layout(codes, edges)
+    )
 
 
 def blocs_data(result: RunResult) -> BlocsData:
@@ -194,7 +216,7 @@ def band_data(
                     "p95": hi,
                     "reverse": np.median(cube.series(b, a), axis=0),
                     "baseline": np.median(cube.series(a, b, "baseline"), axis=0),
-                    "old_friend": bool(w[0, 0] >= threshold),
+                    "old_friend": bool(w[0, 0] >= threshold and cube.series(b, a)[0, 0] >= threshold),
                 }
             )
         )
@@ -211,16 +233,17 @@ def band_data(
                 )
             )
     ev = result.events
-    first = ev[(ev.origin == "scenario") & (ev.replicate == ev.replicate.min())] if len(ev) else ev
-    shocks = pd.DataFrame({"date": pd.to_datetime(first.date), "label": [_label(e) for e in first.itertuples()]})
+    shocks = scripted_shocks(ev)
     rows = []
     agent = ev[ev.origin == "agent"]
     for pair in pairs:
         a, b = pair.split("-")
         mine = agent[((agent.source == a) & (agent.target == b)) | ((agent.source == b) & (agent.target == a))]
         for (date, rule), group in mine.groupby(["date", "rule"], sort=True):
+            example = group.sort_values(["replicate", "step"], kind="stable").iloc[0]  # the cause of one run
             rows.append(
                 {"pair": pair, "date": pd.Timestamp(date), "rule": rule, "share": group.replicate.nunique() / reps}
+                | {c: ("" if pd.isna(example[c]) else example[c]) for c in CAUSE_COLUMNS if c != "rule"}
             )
     return BandData(
         pd.concat(frames, ignore_index=True),
@@ -228,7 +251,7 @@ def band_data(
         if run_frames
         else pd.DataFrame(columns=["pair", "replicate", "date", "weight"]),
         shocks,
-        pd.DataFrame(rows, columns=["pair", "date", "rule", "share"]),
+        pd.DataFrame(rows, columns=["pair", "date", "rule", "share", *[c for c in CAUSE_COLUMNS if c != "rule"]]),
         reps,
         low,
         high,
@@ -289,7 +312,15 @@ def ensemble_network_data(result: RunResult) -> NetworkData:
         [str(end_bloc[c]) for c in codes],
         edges,
         f" (median of {result.replicates} runs; most common blocs)",
+        network_layout(codes, edges),
     )
+
+
+def mutual_friends(cube: Any, start: np.ndarray, threshold: float) -> np.ndarray:
+    """Per directed pair of ``cube``: both directions start at or above ``threshold``."""
+    index = {(s, t): k for k, (s, t) in enumerate(zip(cube.sources, cube.targets))}
+    reverse = np.array([start[index[(t, s)]] for s, t in zip(cube.sources, cube.targets)])
+    return (start >= threshold) & (reverse >= threshold)
 
 
 def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
@@ -313,7 +344,7 @@ def ensemble_drift_data(result: RunResult, low: float = 0.05, high: float = 0.95
             "drift_p5": lo,
             "drift_p95": hi,
             "interest_pull": baseline_end - start,
-            "old_friend": start >= result.scenario.params.friend_threshold,
+            "old_friend": mutual_friends(cube, start, result.scenario.params.friend_threshold),
         }
     )
     out = out.reindex(out.drift.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
@@ -416,7 +447,7 @@ def large_pairs_data(result: RunResult, pairs: list[str]) -> PairsData:
                     "weight": w,
                     "reverse": cube.series(b, a)[0],
                     "baseline": cube.series(a, b, "baseline")[0],
-                    "old_friend": bool(w[0] >= threshold),
+                    "old_friend": bool(w[0] >= threshold and cube.series(b, a)[0, 0] >= threshold),
                 }
             )
         )
@@ -464,18 +495,23 @@ def large_matrices_data(result: RunResult) -> MatricesData:
     )
 
 
+def strongest_edges(codes: list[str], mat: np.ndarray) -> list[tuple[str, str, float]]:
+    """:func:`network_edges` among each state's :data:`NETWORK_TIES_PER_STATE` strongest ties: O(N) edges."""
+    sym = np.abs((mat + mat.T) / 2)
+    np.fill_diagonal(sym, 0.0)
+    keep = np.zeros_like(sym, dtype=bool)
+    strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
+    keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
+    return network_edges(codes, mat, allowed=keep | keep.T)
+
+
 def large_network_data(result: RunResult) -> NetworkData:
     """The end network (median across runs) with each state's strongest ties only: at most
     :data:`NETWORK_TIES_PER_STATE` per state, each with |W| >= 0.2, so every state shows and the
     drawing has O(N) edges, not O(N^2)."""
     data = ensemble_matrices_data(result)
     codes, mat = data.codes, data.end
-    sym = np.abs((mat + mat.T) / 2)
-    np.fill_diagonal(sym, 0.0)
-    keep = np.zeros_like(sym, dtype=bool)
-    strongest = np.argsort(-sym, axis=1, kind="stable")[:, :NETWORK_TIES_PER_STATE]
-    keep[np.repeat(np.arange(len(codes)), strongest.shape[1]), strongest.ravel()] = True
-    edges = network_edges(codes, mat, allowed=keep | keep.T)
+    edges = strongest_edges(codes, mat)
     blocs = _end_blocs(result)
     caps = {s.code: s.capability for s in result.scenario.world_spec.states}
     runs = f"median of {result.replicates} runs, " if result.is_ensemble else ""
@@ -485,4 +521,102 @@ def large_network_data(result: RunResult) -> NetworkData:
         [str(blocs[c]) for c in codes],
         edges,
         f"\n({runs}{NETWORK_TIES_PER_STATE} strongest ties per state)",
+        network_layout(codes, edges),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# report.html and the dashboard: the same data, as one typed report
+def charted_pairs(result: RunResult) -> list[str]:
+    """The pairs every chart of the run shows: the scenario's tracked pairs, else the largest drifts."""
+    if result.scenario.track:
+        return list(result.scenario.track)
+    if is_large_world(result.scenario):
+        return largest_drift_pairs(large_drift_data(result))
+    return _default_ensemble_pairs(result) if result.is_ensemble else _default_pairs(result)
+
+
+def run_report(result: RunResult, pairs: list[str] | None = None) -> RunReport:
+    """What report.html and the dashboard draw of ``result``, from the functions that feed the PNGs."""
+    large, ensemble = is_large_world(result.scenario), result.is_ensemble
+    pairs = list(pairs or charted_pairs(result))
+    if ensemble:
+        tracked: PairsData | BandData = band_data(result, pairs)
+    else:
+        tracked = large_pairs_data(result, pairs) if large else pairs_data(result, pairs)
+    network = large_network_data if large else ensemble_network_data if ensemble else network_data
+    drift = large_drift_data if large else ensemble_drift_data if ensemble else drift_data
+    s = result.scenario
+    seed = result.manifest.get("seed", s.seed)
+    return RunReport(
+        name=s.name,
+        description=s.description,
+        kind=f"an ensemble of {result.replicates} runs" if ensemble else f"one run, seed {seed}",
+        world=s.world_spec.name,
+        start=str(s.start),
+        steps=s.steps,
+        replicates=result.replicates,
+        names={st.code: st.name for st in s.world_spec.states},
+        pairs=tracked,
+        network=network(result),
+        blocs=ensemble_blocs_data(result) if ensemble else blocs_data(result),
+        drift=drift(result),
+        measures=measures_frame(result.metrics),
+        reactions=reactions_with_causes(result),
+        shocks=scripted_shocks(result.events),
+        events=result.events if not ensemble else result.events.iloc[:0],
+    )
+
+
+def measures_frame(metrics: pd.DataFrame) -> pd.DataFrame:
+    """measure, date, p5, median, p95 of each system measure across runs (one run: all three equal)."""
+    present = [m for m in MEASURES if m in metrics]
+    if not present:
+        return pd.DataFrame(columns=["measure", "date", "p5", "median", "p95"])
+    q = metrics.groupby("date")[present].quantile([0.05, 0.5, 0.95])
+    q.index = q.index.set_names(["date", "q"])
+    long = q.stack().rename("value").reset_index().rename(columns={"level_2": "measure"})
+    wide = long.pivot_table(index=["measure", "date"], columns="q", values="value").reset_index()
+    wide.columns = ["measure", "date", "p5", "median", "p95"]
+    order = {m: k for k, m in enumerate(present)}
+    return wide.sort_values(["measure", "date"], key=lambda c: c.map(order) if c.name == "measure" else c).reset_index(
+        drop=True
+    )
+
+
+def reactions_with_causes(result: RunResult) -> pd.DataFrame:
+    """The reaction frequencies (source, rule, target, forms, share, mean_count) with the cause the
+    reaction had in the first run that shows it."""
+    freq = result.reaction_frequencies()
+    agent = result.events[result.events.origin == "agent"].sort_values(["replicate", "step"], kind="stable")
+    example = agent.drop_duplicates(["source", "rule", "target"])[["source", "rule", "target", "cause"]]
+    if freq.empty:
+        return freq.assign(cause=pd.Series(dtype=object))
+    return freq.merge(example, on=["source", "rule", "target"], how="left")
+
+
+def network_at(result: RunResult, step: int, positions: dict[str, tuple[float, float]] | None = None) -> NetworkData:
+    """The network at month ``step`` (median across runs; each state's most common bloc there), in
+    the given layout (the end's, so states stay put while the time scrubber moves)."""
+    cube = result.relation_cube
+    codes = list(cube.codes)
+    mat = cube.as_matrices(np.median(cube.values["weight"][:, step], axis=0))
+    edges = strongest_edges(codes, mat) if is_large_world(result.scenario) else network_edges(codes, mat)
+    m = result.metrics[result.metrics.step == result.metrics.step.unique()[step]]
+    blocs = {c: m[f"bloc_{c}"].astype(str).mode().iloc[0] if f"bloc_{c}" in m else "" for c in codes}
+    caps = {s.code: s.capability for s in result.scenario.world_spec.states}
+    when = str(cube.dates[step])[:7]
+    return NetworkData(
+        codes,
+        [caps[c] for c in codes],
+        [blocs[c] for c in codes],
+        edges,
+        f" on {when}",
+        positions or network_layout(codes, edges),
+    )
+
+
+def matrix_at(result: RunResult, step: int) -> tuple[list[str], np.ndarray]:
+    """Codes and the relation matrix at month ``step`` (median across runs)."""
+    cube = result.relation_cube
+    return list(cube.codes), cube.as_matrices(np.median(cube.values["weight"][:, step], axis=0))

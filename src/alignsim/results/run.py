@@ -257,7 +257,7 @@ class RunResult:
             self._write_parquet(folder)
         if charts:
             chart_data.save_charts(self, folder / "charts", show_runs=show_runs)
-            report_html.write_report(self, folder)  # the interactive twin of the charts
+            report_html.write_report(chart_data.run_report(self), folder)  # the interactive twin of the charts
         manifest = {
             **self.manifest,
             "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),

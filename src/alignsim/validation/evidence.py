@@ -53,7 +53,7 @@ def evidence_summary(
     d = triads.set_index("quantity").loc["difference imbalanced - balanced"]
     rows.append(
         (
-            "Unbalanced triangles change more often than balanced ones",
+            "Unbalanced triangles change more often (structural balance: a rival mechanism, not evidence that interests endure)",
             f"difference of shares {d.value:.2f} [{d.lo95:.2f}, {d.hi95:.2f}]",
             verdict(d.lo95, d.hi95, 0.0, higher_supports=True),
         )

@@ -69,7 +69,7 @@ class PairsData:
     series: pd.DataFrame  # pair, date, weight, reverse, baseline, old_friend
     shocks: pd.DataFrame  # scripted shocks: date, label
     reactions: pd.DataFrame  # agent events within a tracked pair: pair, date, rule, label
-    rules: dict[str, str] = field(default_factory=dict)  # rule name -> label, in the order that fixes its mark
+    rules: dict[str, str] = field(default_factory=dict)  # rule name -> its label (the rules registry, via chart data)
 
 
 def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
@@ -90,7 +90,7 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
         a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round")
         a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=style.LABEL_X0)
         react = data.reactions[data.reactions.pair == pair]
-        for rule, name, marker, color in style.reaction_marks(data.rules, list(data.reactions.rule)):
+        for rule, (marker, color) in style.reaction_styles(data.reactions.rule).items():  # every rule in the data
             hits = react[react.rule == rule]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s.weight)
@@ -103,7 +103,7 @@ def plot_pairs(data: PairsData, ax: Axes | None = None) -> Figure:
                     linewidths=0.5,
                     zorder=5,
                     s=36,
-                    label=f"agent reaction: {name}",
+                    label=style.reaction_label(data.rules.get(rule, rule)),
                 )
         start, end = s.weight.iloc[0], s.weight.iloc[-1]
         _finish_pair_panel(a, f"{src} → {tgt}: {start:+.2f} → {end:+.2f}", friend)
@@ -281,6 +281,18 @@ class NetworkData:
     blocs: list[str]
     edges: list[tuple[str, str, float]]  # symmetric mean relation, |w| >= 0.2
     note: str = ""  # appended to the title
+    positions: dict[str, tuple[float, float]] | None = None  # the layout, computed once (network_layout)
+
+
+def network_layout(codes: list[str], edges: list[tuple[str, str, float]]) -> dict[str, tuple[float, float]]:
+    """Where each state sits: a spring layout pulled by friendships (hostile ties barely pull), seeded,
+    so the PNG, report.html and the dashboard place the states alike."""
+    g = nx.Graph()
+    g.add_nodes_from(codes)
+    for u, v, w in edges:
+        g.add_edge(u, v, weight=w, strength=abs(w) if w > 0 else 0.05)
+    pos = nx.spring_layout(g, weight="strength", seed=1)
+    return {c: (float(pos[c][0]), float(pos[c][1])) for c in codes}
 
 
 def bloc_handles(names: list[str], colors: list[str], *, marker: str) -> list[Line2D]:
@@ -305,11 +317,7 @@ def plot_network(data: NetworkData, ax: Axes | None = None) -> Figure:
     solid blue lines, hostile edges as thin faint vermillion dashes behind them (so they do not
     make a hairball); the legend below the drawing."""
     fig, a = figure(ax, (7, 6.6))
-    g = nx.Graph()
-    g.add_nodes_from(data.codes)
-    for u, v, w in data.edges:
-        g.add_edge(u, v, weight=w, strength=abs(w) if w > 0 else 0.05)
-    pos = nx.spring_layout(g, weight="strength", seed=1)
+    pos = data.positions or network_layout(data.codes, data.edges)
     blocs = sorted(set(data.blocs))
     palette = style.bloc_colors(blocs)
     colors = [palette[blocs.index(b)] for b in data.blocs]
@@ -483,8 +491,8 @@ def _plot_no_bloc_change(data: BlocsData, ax: Axes | None) -> Figure:
 def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Figure:
     """The pairs of states whose relation drifted most, each pair once (its larger direction as the
     bar, the other direction as a hollow marker), with where interests alone would have taken it."""
-    pairs = _one_direction(data)
-    rows = _with_reverse(pairs.head(top), data).iloc[::-1]
+    pairs = one_direction(data)
+    rows = with_reverse(pairs.head(top), data).iloc[::-1]
     fig, a = figure(ax, (7.5, 0.34 * len(rows) + 2.0))
     colors = [style.OLD_FRIEND if f else style.REVERSE for f in rows.old_friend]
     labels = [f"{s} → {t}" for s, t in zip(rows.source, rows.target)]
@@ -553,7 +561,7 @@ def plot_drift(data: pd.DataFrame, ax: Axes | None = None, top: int = 16) -> Fig
     return fig
 
 
-def _one_direction(data: pd.DataFrame) -> pd.DataFrame:
+def one_direction(data: pd.DataFrame) -> pd.DataFrame:
     """Each unordered pair once, in the direction that drifted more (the first row: the data come
     largest first)."""
     src, tgt = data.source.astype(str), data.target.astype(str)
@@ -561,7 +569,7 @@ def _one_direction(data: pd.DataFrame) -> pd.DataFrame:
     return data[~pd.DataFrame({"a": low, "b": high}).duplicated().to_numpy()]
 
 
-def _with_reverse(rows: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+def with_reverse(rows: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
     """``rows`` with the drift of the same pair the other way round (from ``data``) as ``reverse_drift``."""
     drift = data.set_index(["source", "target"]).drift
     return rows.assign(reverse_drift=drift.reindex(pd.MultiIndex.from_arrays([rows.target, rows.source])).to_numpy())
@@ -590,7 +598,7 @@ class BandData:
     replicates: int
     low: float = 0.05
     high: float = 0.95
-    rules: dict[str, str] = field(default_factory=dict)  # rule name -> label, in the order that fixes its mark
+    rules: dict[str, str] = field(default_factory=dict)  # rule name -> its label (the rules registry, via chart data)
 
 
 def draw_band(a: Axes, dates: Any, low: Any, mid: Any, high: Any, *, color: str, label: str, lw: float = 2.0) -> None:
@@ -677,7 +685,7 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
         a.plot(s.date, s.reverse, color=style.REVERSE, lw=1.0, label="the other way round (median)")
         a.plot(s.date, s.baseline, color=style.BASELINE, lw=1.2, ls="--", label=f"{style.LABEL_X0} (median)")
         react = data.reactions[data.reactions.pair == pair]
-        for rule, name, marker, mcolor in style.reaction_marks(data.rules, list(data.reactions.rule)):
+        for rule, (marker, mcolor) in style.reaction_styles(data.reactions.rule).items():
             hits = react[(react.rule == rule) & (react.share >= 0.05)]
             if len(hits):
                 y = np.interp(hits.date.astype("int64"), s.date.astype("int64"), s["median"])
@@ -690,7 +698,7 @@ def plot_band(data: BandData, ax: Axes | None = None) -> Figure:
                     linewidths=0.5,
                     zorder=5,
                     s=12 + 90 * hits.share,
-                    label=f"agent reaction: {name} (size: share of runs)",
+                    label=f"{style.reaction_label(data.rules.get(rule, rule))} (size: share of runs)",
                 )
         start, end = s["median"].iloc[0], s["median"].iloc[-1]
         _finish_pair_panel(

@@ -1,12 +1,13 @@
 """``report.html``: one self-contained, interactive page in every run, ensemble and comparison folder.
 
-The page is built from the result's DataFrames alone (``relations``, ``events``, ``metrics``; a
-comparison's ``bands``, ``outcomes`` and ``reactions``), so it does not depend on how the PNG charts
-are drawn. Charts are Plotly figures: hovering shows the values, the dates and, on each event
-marker, the event's cause. Plotly's JavaScript is embedded once, in the first figure, so the file
-opens without a network connection and no request leaves the machine.
+The page draws the same typed chart data as the PNG charts (:class:`RunReport`, built by
+:func:`alignsim.results.chart_data.run_report`; a comparison's :class:`CompareReport`): the same
+tracked pairs, the same reactions with their causes, the same network layout and the colours of
+:mod:`alignsim.viz.style`. Charts are Plotly figures: hovering shows the values, the dates and, on
+each event marker, the event's cause. Plotly's JavaScript is embedded once, in the first figure, so
+the file opens without a network connection and no request leaves the machine.
 
-Plotly is imported only here. When it is missing the run folder is written all the same and
+Plotly is imported only in viz/. When it is missing the run folder is written all the same and
 ``report.html`` is skipped with a one-line note. The page is deterministic (fixed element ids, no
 timestamps), so that one seed still gives byte-identical run folders.
 
@@ -20,6 +21,7 @@ import html
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +29,62 @@ import numpy as np
 import pandas as pd
 
 from alignsim.viz import style
+from alignsim.viz.charts import BandData, BlocsData, NetworkData, PairsData, one_direction, with_reverse
 
 REPORT_NAME = "report.html"
 PALETTE = style.SERIES  # colours of the PNG charts: one meaning per concept (alignsim.viz.style)
 BLOC_COLORS = style.BLOCS
+#: The system measures, with the one line that explains each to a reader.
 MEASURES = {
-    "endurance": "Endurance: how close relations are to what interests justify (1 = identical)",
-    "polarization": "Polarization (largest eigenvalue of W)",
-    "imbalanced_triad_share": "Share of imbalanced triads",
-    "similarity_within": "Similarity within blocs",
-    "similarity_across": "Similarity across blocs",
+    "polarization": "Polarization: the largest eigenvalue of W; it grows as the world splits into two camps",
+    "imbalanced_triad_share": "Imbalanced triads: share of triangles where a friend of a friend is an enemy",
+    "similarity_within": "Similarity within blocs: how alike bloc members regard everyone (S score)",
+    "similarity_across": "Similarity across blocs: how alike members of different blocs regard everyone",
+    "endurance": "Endurance: how closely W tracks what interests justify, against how closely it tracks W at the start",
 }
-MAX_EDGES = 150  # the network of a 193-state world draws only its strongest ties
 MAX_LOG_ROWS = 400
+
+
+@dataclass
+class RunReport:
+    """What report.html and the dashboard show of a run or an ensemble, as typed chart data."""
+
+    name: str
+    description: str
+    kind: str  # "one run, seed 1" or "an ensemble of 30 runs"
+    world: str  # the world's own name
+    start: str
+    steps: int
+    replicates: int
+    names: dict[str, str]  # state code -> full name
+    pairs: PairsData | BandData
+    network: NetworkData
+    blocs: BlocsData
+    drift: pd.DataFrame  # chart_data.drift_data / ensemble_drift_data
+    measures: pd.DataFrame  # measure, date, p5, median, p95
+    reactions: pd.DataFrame  # source, rule, target, forms, share, mean_count, cause (an example)
+    shocks: pd.DataFrame  # the scripted shocks: date, source, type, target, detail, cause
+    events: pd.DataFrame  # a single run's log: date, source, type, target, origin, rule, cause
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_ensemble(self) -> bool:
+        return self.replicates > 1
+
+
+@dataclass
+class CompareReport:
+    """What a comparison's report.html shows: each scenario's bands, the outcomes and the reactions."""
+
+    names: list[str]
+    replicates: int
+    bands: pd.DataFrame
+    outcomes: pd.DataFrame
+    reactions: pd.DataFrame
+
+    @property
+    def pairs(self) -> list[str]:
+        return list(dict.fromkeys(self.bands.pair))
 
 
 def has_plotly() -> bool:
@@ -50,44 +95,19 @@ def has_plotly() -> bool:
     return True
 
 
-def write_report(result: Any, folder: Path) -> Path | None:
-    """Write ``folder/report.html`` for a RunResult or a CompareResult; ``None`` (and a one-line
-    note on stderr) when plotly is not installed."""
+def write_report(report: RunReport | CompareReport, folder: Path) -> Path | None:
+    """Write ``folder/report.html``; ``None`` (and a one-line note on stderr) when plotly is not installed."""
     if not has_plotly():
         print(f"note: plotly is not installed, so {REPORT_NAME} was skipped (pip install plotly)", file=sys.stderr)
         return None
-    page = compare_page(result) if is_comparison(result) else run_page(result)
+    text = compare_page(report) if isinstance(report, CompareReport) else run_page(report)
     path = Path(folder) / REPORT_NAME
-    path.write_text(page, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def is_comparison(result: Any) -> bool:
-    return hasattr(result, "runs") and hasattr(result, "bands")
-
-
 # ---------------------------------------------------------------------------------------------
-# helpers on the result's tables
-def tracked_pairs(result: Any, limit: int = 8) -> list[str]:
-    """The scenario's tracked pairs, else the directed pairs that drifted most."""
-    if result.scenario.track:
-        return list(result.scenario.track)
-    drift = end_minus_start(result)
-    return drift.abs().sort_values(ascending=False).index[:limit].tolist()
-
-
-def dates_of(result: Any) -> list[str]:
-    return [str(d) for d in result.relation_cube.dates]
-
-
-def end_minus_start(result: Any) -> pd.Series:
-    """Median over replicates of W(end) - W(start), per directed pair 'A-B'."""
-    cube = result.relation_cube
-    w = cube.ends("weight")
-    drift = np.median(w[:, 1, :] - w[:, 0, :], axis=0)
-    return pd.Series(drift, index=[f"{s}-{t}" for s, t in zip(cube.sources, cube.targets)])
-
-
+# helpers
 def _wrap(text: Any, width: int = 70) -> str:
     """Hover text: escaped and wrapped, since Plotly does not wrap hover labels."""
     if text is None or (isinstance(text, float) and np.isnan(text)) or text == "":
@@ -95,7 +115,7 @@ def _wrap(text: Any, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(html.escape(str(text)), width))
 
 
-def _round(values: np.ndarray) -> list[float]:
+def _round(values: Any) -> list[float]:
     return np.round(np.asarray(values, dtype=float), 4).tolist()  # four decimals keep the page small
 
 
@@ -103,319 +123,536 @@ def _target(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def event_label(e: Any) -> str:
-    """'<b>2024-03-01 PRK media_freeze → CUB</b>' plus the rule and the cause, for hover labels."""
-    arrow = f" → {_target(e.target)}" if _target(e.target) else ""
-    who = "scripted shock" if e.origin == "scenario" else f"agent reaction: {e.rule}"
-    detail = f"<br>{_wrap(e.detail)}" if isinstance(e.detail, str) and e.detail else ""
-    return f"<b>{e.date} {e.source} {e.type}{arrow}</b><br>{who}{detail}<br>cause: {_wrap(e.cause)}"
-
-
-def _pair_events(events: pd.DataFrame, s: str, t: str) -> pd.DataFrame:
-    """Events between s and t in either direction: both move how s regards t."""
-    hit = ((events.source == s) & (events.target == t)) | ((events.source == t) & (events.target == s))
-    return events[hit]
-
-
-def _first_replicate(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events.replicate == events.replicate.min()] if len(events) else events
-
-
-def blocs_at(metrics: pd.DataFrame, codes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The modal bloc of each state at each date across replicates (ties to the alphabetically
-    first), and the share of runs that put it there: two tables, dates x states. One grouping of
-    all states at once: a 193-state world has 193 bloc columns."""
-    columns = {f"bloc_{code}": code for code in codes if f"bloc_{code}" in metrics}
-    long = metrics[["date", *columns]].melt(id_vars="date", var_name="state", value_name="bloc")
-    counts = long.groupby(["date", "state", "bloc"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["date", "state", "n", "bloc"], ascending=[True, True, False, True])
-    modal = counts.drop_duplicates(["date", "state"]).assign(state=lambda d: d.state.map(columns))
-    labels, counts = (
-        modal.pivot(index="date", columns="state", values=v)
-        .reindex(columns=list(columns.values()))
-        .rename_axis(columns=None)
-        for v in ("bloc", "n")
-    )
-    return labels, counts.div(metrics.groupby("date").size(), axis=0)
-
-
-# ---------------------------------------------------------------------------------------------
-# figures
-def pairs_figure(result: Any, pairs: Sequence[str] | None = None, *, height: int = 520) -> Any:
-    """Tracked pairs over time against what interests justify (X0, dashed); an ensemble's median
-    with its 5-95% band. Markers are the events between the two states, the strip at the top the
-    scripted shocks; hovering shows each event's cause."""
-    import plotly.graph_objects as go
-
-    pairs = list(pairs) if pairs is not None else tracked_pairs(result)
-    dates, cube = dates_of(result), result.relation_cube
-    ensemble = result.is_ensemble
-    fig = go.Figure()
-    for k, pair in enumerate(pairs):
-        s, t = pair.split("-")
-        color = PALETTE[k % len(PALETTE)]
-        w, x0 = cube.series(s, t), cube.series(s, t, "baseline")
-        mid = np.median(w, axis=0)
-        if ensemble:
-            _add_band(fig, dates, w, color, pair)
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=_round(mid),
-                name=f"{s}→{t}",
-                legendgroup=pair,
-                line={"color": color, "width": 2},
-                hovertemplate=f"{s}→{t} %{{x}}<br>W {'median ' if ensemble else ''}%{{y:+.3f}}<extra></extra>",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=_round(np.median(x0, axis=0)),
-                name=f"{s}→{t} X0",
-                legendgroup=pair,
-                showlegend=False,
-                line={"color": color, "width": 1, "dash": "dash"},
-                hovertemplate=f"{s}→{t} %{{x}}<br>what interests justify (X0) %{{y:+.3f}}<extra></extra>",
-            )
-        )
-        _add_pair_events(fig, result, s, t, mid, color, pair)
-    _add_shock_strip(fig, result)
-    title = "Tracked pairs: how A regards B (solid) against what interests justify, X0 (dashed)"
-    if ensemble:
-        title += f"; median and 5–95% band of {result.replicates} runs"
-    fig.update_layout(
-        title={"text": title, "font": {"size": 14}},
-        height=height,
-        hovermode="closest",
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        yaxis={"title": "relation W", "range": [-1.15, 1.2], "zeroline": True},
-        xaxis={"type": "date"},
-        legend={"orientation": "h", "y": -0.12},
-    )
-    return fig
-
-
-def _add_band(fig: Any, dates: list[str], w: np.ndarray, color: str, pair: str) -> None:
-    import plotly.graph_objects as go
-
-    lo, hi = np.quantile(w, [0.05, 0.95], axis=0)
-    fig.add_trace(
-        go.Scatter(x=dates, y=_round(lo), line={"width": 0}, legendgroup=pair, showlegend=False, hoverinfo="skip")
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=dates,
-            y=_round(hi),
-            fill="tonexty",
-            fillcolor=_alpha(color, 0.18),
-            line={"width": 0},
-            legendgroup=pair,
-            showlegend=False,
-            customdata=_round(lo),
-            hovertemplate=f"{pair} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-        )
-    )
-
-
 def _alpha(color: str, alpha: float) -> str:
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _add_pair_events(fig: Any, result: Any, s: str, t: str, mid: np.ndarray, color: str, pair: str) -> None:
-    """Event markers on the pair's line: one per event for a single run; for an ensemble one per
-    reaction, sized by the share of runs in which it happened, at its median step."""
+def _dates(values: Any) -> list[str]:
+    return [str(d)[:10] for d in pd.to_datetime(pd.Series(list(values)))]
+
+
+def event_label(e: Any) -> str:
+    """'<b>2024-03-01 PRK media_freeze → CUB</b>' plus the rule and the cause, for hover labels."""
+    arrow = f" → {_target(e.target)}" if _target(e.target) else ""
+    rule = getattr(e, "rule", "")
+    who = "scripted shock" if not isinstance(rule, str) or not rule else f"agent reaction: {rule}"
+    detail = getattr(e, "detail", "")
+    more = f"<br>{_wrap(detail)}" if isinstance(detail, str) and detail else ""
+    return f"<b>{str(e.date)[:10]} {e.source} {e.type}{arrow}</b><br>{who}{more}<br>cause: {_wrap(e.cause)}"
+
+
+def pair_title(pair: str, names: dict[str, str]) -> str:
+    """'North Korea → Cuba' (codes when a name is missing)."""
+    s, t = pair.split("-")
+    return f"{names.get(s, s)} → {names.get(t, t)}"
+
+
+def zoomed_range(low: Any, high: Any, *extra: Any) -> list[float]:
+    """A y range around the data (never beyond [-1.05, 1.05]), at least 0.2 tall: a dip shows."""
+    values = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in (low, high, *extra)])
+    values = values[np.isfinite(values)]
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
+    pad = max(0.1 - (hi - lo) / 2, 0.0) + 0.08 * (hi - lo) + 0.02
+    return [max(lo - pad, -1.05), min(hi + pad, 1.05)]
+
+
+# ---------------------------------------------------------------------------------------------
+# figures
+def pairs_figure(
+    data: PairsData | BandData,
+    names: dict[str, str] | None = None,
+    *,
+    pairs: Sequence[str] | None = None,
+    height: int | None = None,
+    columns: int = 2,
+    until: str | None = None,
+) -> Any:
+    """One panel per tracked pair, as the PNG: W (black; reddish purple for old friends) with an
+    ensemble's 5-95% band, the other way round (grey), what interests justify (X0, orange dashes),
+    the scripted shocks (dotted) and the agent reactions (markers by rule; hover for the cause).
+    Each panel's axis is zoomed to its data; ``until`` marks a month (the time scrubber)."""
+    from plotly.subplots import make_subplots
+
+    names = names or {}
+    shown = list(pairs) if pairs is not None else list(dict.fromkeys(data.series.pair))
+    cols = min(columns, max(1, len(shown)))
+    rows = -(-len(shown) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[_panel_title(data, p, names) for p in shown],
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+        horizontal_spacing=0.07,
+    )
+    styles = style.reaction_styles(data.reactions.rule)
+    legend: set[str] = set()
+    for k, pair in enumerate(shown):
+        row, col = k // cols + 1, k % cols + 1
+        _pair_panel(fig, data, pair, row, col, styles, legend)
+        if until is not None:
+            _vlines(fig, [until], row, col, {"color": style.INK, "width": 1.5})
+    ensemble = isinstance(data, BandData)
+    fig.update_layout(
+        height=height or 80 + 260 * rows,
+        hovermode="closest",
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        legend={"orientation": "h", "y": -0.08 if rows > 1 else -0.2, "font": {"size": 11}},
+        plot_bgcolor=style.PAPER,
+    )
+    fig.update_annotations(font_size=13)
+    fig.update_xaxes(type="date", showgrid=True, gridcolor=style.MIDPOINT)
+    fig.update_yaxes(showgrid=True, gridcolor=style.MIDPOINT, zeroline=True, zerolinecolor=style.ZERO_LINE)
+    fig.layout.meta = {"ensemble": ensemble}
+    return fig
+
+
+def _panel_title(data: PairsData | BandData, pair: str, names: dict[str, str]) -> str:
+    s = data.series[data.series.pair == pair]
+    mid = s["median"] if "median" in s else s.weight
+    friend = bool(s.old_friend.iloc[0]) if len(s) else False
+    tail = "  (old friends)" if friend else ""
+    return f"{pair_title(pair, names)}: {mid.iloc[0]:+.2f} → {mid.iloc[-1]:+.2f}{tail}" if len(s) else pair
+
+
+def _pair_panel(
+    fig: Any, data: PairsData | BandData, pair: str, row: int, col: int, styles: dict[str, Any], legend: set[str]
+) -> None:
     import plotly.graph_objects as go
 
-    events = _pair_events(result.events, s, t)
-    if events.empty:
-        return
-    if result.is_ensemble:
-        steps, texts, sizes = _ensemble_markers(events, result.replicates)
-    else:
-        steps = events.step.to_numpy()
-        texts = [event_label(e) for e in events.itertuples()]
-        sizes = [11 if o == "agent" else 9 for o in events.origin]
-    symbols = "diamond" if result.is_ensemble else ["diamond" if o == "agent" else "square" for o in events.origin]
-    dates = dates_of(result)
+    s = data.series[data.series.pair == pair]
+    dates = _dates(s.date)
+    friend = bool(s.old_friend.iloc[0])
+    color = style.OLD_FRIEND if friend else style.RELATION
+    mid = s["median"] if isinstance(data, BandData) else s.weight
+    name = style.LABEL_W + (" of the old friends" if friend else "")
+
+    def once(label: str) -> dict[str, Any]:
+        first = label not in legend
+        legend.add(label)
+        return {"name": label, "legendgroup": label, "showlegend": first}
+
+    if isinstance(data, BandData):
+        fig.add_trace(
+            go.Scatter(x=dates, y=_round(s.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"), row=row, col=col
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=_round(s.p95),
+                fill="tonexty",
+                fillcolor=_alpha(color, 0.2),
+                line={"width": 0},
+                customdata=_round(s.p5),
+                hovertemplate=f"{pair} %{{x}}<br>5–95% of runs: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+                **once(f"5–95% of {data.replicates} runs"),
+            ),
+            row=row,
+            col=col,
+        )
+    # the markers before the lines: where both sit on one point, hover picks the first, the event and its cause
+    _reaction_markers(fig, data, pair, s, mid, row, col, styles, once)
+    s_, t_ = pair.split("-")
     fig.add_trace(
         go.Scatter(
-            x=[dates[int(k)] for k in steps],
-            y=_round(mid[np.asarray(steps, dtype=int)]),
-            mode="markers",
-            legendgroup=pair,
-            showlegend=False,
-            marker={"color": color, "size": sizes, "symbol": symbols, "line": {"color": "white", "width": 1}},
-            text=texts,
-            hovertemplate="%{text}<extra></extra>",
-            name=f"events {s}–{t}",
-        )
+            x=dates,
+            y=_round(mid),
+            line={"color": color, "width": 2.4},
+            hovertemplate=f"{s_}→{t_} %{{x}}<br>W %{{y:+.3f}}<extra></extra>",
+            meta=f"{s_}→{t_}",
+            **once(name),
+        ),
+        row=row,
+        col=col,
     )
-
-
-def _ensemble_markers(events: pd.DataFrame, replicates: int) -> tuple[list[int], list[str], list[float]]:
-    steps, texts, sizes = [], [], []
-    for _, group in events.groupby(["source", "target", "type", "rule"], dropna=False, sort=True):
-        first = group.sort_values("step").drop_duplicates("replicate")
-        share = first.replicate.nunique() / replicates
-        lo, med, hi = np.quantile(first.step, [0.05, 0.5, 0.95]).astype(int)
-        example = first.sort_values("replicate").iloc[0]
-        when = f"{example.date}" if lo == hi else f"steps {lo}–{hi} (median {med})"
-        texts.append(
-            f"{event_label(example)}<br><i>in {share:.0%} of runs; {when}; cause shown from run {example.replicate}</i>"
-        )
-        steps.append(int(med))
-        sizes.append(6 + 14 * share)
-    return steps, texts, sizes
-
-
-def _add_shock_strip(fig: Any, result: Any) -> None:
-    import plotly.graph_objects as go
-
-    shocks = _first_replicate(result.events[result.events.origin == "scenario"]).drop_duplicates(
-        ["step", "type", "source", "target"]
-    )
-    if shocks.empty:
-        return
-    dates = dates_of(result)
-    for step in sorted(set(shocks.step)):
-        fig.add_vline(x=dates[int(step)], line={"color": style.SHOCK, "width": 1, "dash": "dot"})
     fig.add_trace(
         go.Scatter(
-            x=[dates[int(k)] for k in shocks.step],
-            y=[1.12] * len(shocks),
-            mode="markers",
-            name="scripted shocks",
-            marker={"symbol": "triangle-down", "size": 12, "color": style.SHOCK},
-            hovertext=[event_label(e) for e in shocks.itertuples()],
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
+            x=dates,
+            y=_round(s.reverse),
+            line={"color": style.REVERSE, "width": 1},
+            hovertemplate=f"{t_}→{s_} %{{x}}<br>W %{{y:+.3f}}<extra></extra>",
+            **once("the other way round"),
+        ),
+        row=row,
+        col=col,
     )
+    fig.add_trace(
+        go.Scatter(
+            x=dates,
+            y=_round(s.baseline),
+            line={"color": style.BASELINE, "width": 1.4, "dash": "dash"},
+            hovertemplate=f"{s_}→{t_} %{{x}}<br>what interests justify (X0) %{{y:+.3f}}<extra></extra>",
+            **once(style.LABEL_X0),
+        ),
+        row=row,
+        col=col,
+    )
+    _shock_lines(fig, data.shocks, row, col)
+    low, high = (s.p5, s.p95) if isinstance(data, BandData) else (mid, mid)
+    fig.update_yaxes(range=zoomed_range(low, high, s.reverse, s.baseline), row=row, col=col)
 
 
-def end_matrix(result: Any, column: str = "weight") -> tuple[list[str], np.ndarray]:
-    """Codes and the N x N matrix of ``column`` at the last step (median over replicates)."""
-    cube = result.relation_cube
-    return cube.codes, cube.as_matrices(np.median(cube.ends(column)[:, 1, :], axis=0))
+def _shock_lines(fig: Any, shocks: pd.DataFrame, row: int, col: int) -> None:
+    """Dotted lines at the scripted shocks, as layout shapes of the panel's axes (added at once:
+    plotly's add_vline per line and panel costs a second on a four-panel chart)."""
+    dates = sorted(set(_dates(shocks.date))) if len(shocks) else []
+    _vlines(fig, dates, row, col, {"color": style.SHOCK, "width": 1, "dash": "dot"})
 
 
-def network_figure(result: Any, *, height: int = 520) -> Any:
-    """The alignment network at the end: states on a circle coloured by bloc, ties blue (friendly)
-    or vermillion (hostile) by the mean of the two directions; hover a tie's midpoint for both directions
-    and X0."""
+def _vlines(fig: Any, dates: Sequence[str], row: int, col: int, line: dict[str, Any]) -> None:
+    cols = fig._grid_ref[0].__len__() if getattr(fig, "_grid_ref", None) else 1
+    k = (row - 1) * cols + col
+    axis = "" if k == 1 else str(k)
+    shapes = [
+        {
+            "type": "line",
+            "x0": d,
+            "x1": d,
+            "xref": f"x{axis}",
+            "y0": 0,
+            "y1": 1,
+            "yref": f"y{axis} domain",
+            "line": line,
+        }
+        for d in dates
+    ]
+    fig.layout.shapes = (*fig.layout.shapes, *shapes)
+
+
+def _reaction_markers(
+    fig: Any,
+    data: PairsData | BandData,
+    pair: str,
+    s: pd.DataFrame,
+    mid: pd.Series,
+    row: int,
+    col: int,
+    styles: dict[str, Any],
+    once: Any,
+) -> None:
+    """The agent reactions inside the pair, by rule (every rule in the data), at the line's height."""
     import plotly.graph_objects as go
 
-    codes, w = end_matrix(result)
-    _, x0 = end_matrix(result, "baseline")
-    n = len(codes)
-    angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
-    xy = np.column_stack([np.cos(angle), np.sin(angle)])
-    ties = [(abs(w[i, j] + w[j, i]) / 2, i, j) for i in range(n) for j in range(i + 1, n)]
-    ties = sorted(ties, reverse=True)[:MAX_EDGES]
-    fig = go.Figure()
-    for friendly in (True, False):
-        chosen = [(m, i, j) for m, i, j in ties if ((w[i, j] + w[j, i]) > 0) == friendly and m >= 0.05]
-        for m, i, j in chosen:  # one trace per tie: Plotly lines cannot vary in width within a trace
+    react = data.reactions[data.reactions.pair == pair]
+    x = pd.to_datetime(s.date).astype("int64").to_numpy()
+    for rule, (marker, color) in styles.items():
+        hits = react[react.rule == rule]
+        if isinstance(data, BandData):
+            hits = hits[hits.share >= 0.05]
+        if hits.empty:
+            continue
+        y = np.interp(pd.to_datetime(hits.date).astype("int64").to_numpy(), x, np.asarray(mid, dtype=float))
+        texts = [event_label(e) for e in hits.itertuples()]
+        if isinstance(data, BandData):
+            texts = [f"{t}<br><i>in {share:.0%} of runs that month</i>" for t, share in zip(texts, hits.share)]
+        sizes = (
+            (8 + 14 * hits.share).tolist() if isinstance(data, BandData) else 12
+        )  # larger than a line point: hover finds the event
+        fig.add_trace(
+            go.Scatter(
+                x=_dates(hits.date),
+                y=_round(y),
+                mode="markers",
+                marker={
+                    "symbol": style.PLOTLY_MARKERS.get(marker, "circle"),
+                    "color": color,
+                    "size": sizes,
+                    "line": {"color": style.REACTION_EDGE, "width": 0.5},
+                },
+                text=texts,
+                hovertemplate="%{text}<extra></extra>",
+                meta=f"events {pair.replace('-', '–')}",
+                **once(style.reaction_label(rule)),
+            ),
+            row=row,
+            col=col,
+        )
+
+
+def story_figure(
+    variants: Sequence[tuple[str, PairsData | BandData]],
+    names: dict[str, str],
+    pairs: Sequence[str],
+    *,
+    height: int = 560,
+    until: str | None = None,
+) -> Any:
+    """The thesis at a glance: each chosen pair in two (or more) variants, say the scenario as shipped
+    and as edited, one colour per variant (an ensemble's 5-95% band shaded), what interests justify
+    (X0, orange dashes, of the last variant), scripted shocks dotted; axes zoomed to the data, full
+    country names in the titles; ``until`` marks the month of the time scrubber."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    cols = 2 if len(pairs) > 1 else 1
+    rows = -(-len(pairs) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[pair_title(p, names) for p in pairs],
+        vertical_spacing=0.2 if rows > 1 else 0.1,
+        horizontal_spacing=0.08,
+    )
+    styles = style.reaction_styles(variants[-1][1].reactions.rule)
+    legend: set[str] = set()
+
+    def once(label: str) -> dict[str, Any]:
+        first = label not in legend
+        legend.add(label)
+        return {"name": label, "legendgroup": label, "showlegend": first}
+
+    for k, pair in enumerate(pairs):
+        row, col = k // cols + 1, k % cols + 1
+        spans = []
+        for v, (label, data) in enumerate(variants):
+            s = data.series[data.series.pair == pair]
+            if s.empty:
+                continue
+            color, dates = style.series_color(v), _dates(s.date)
+            mid = s["median"] if isinstance(data, BandData) else s.weight
+            if isinstance(data, BandData):
+                fig.add_trace(
+                    go.Scatter(x=dates, y=_round(s.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                    row=row,
+                    col=col,
+                )
+                fig.add_trace(
+                    go.Scatter(
+                        x=dates,
+                        y=_round(s.p95),
+                        fill="tonexty",
+                        fillcolor=_alpha(color, 0.16),
+                        line={"width": 0},
+                        showlegend=False,
+                        hoverinfo="skip",
+                    ),
+                    row=row,
+                    col=col,
+                )
+                spans += [s.p5, s.p95]
             fig.add_trace(
                 go.Scatter(
-                    x=[xy[i, 0], xy[j, 0]],
-                    y=[xy[i, 1], xy[j, 1]],
+                    x=dates,
+                    y=_round(mid),
+                    name=label,
+                    legendgroup=label,
+                    showlegend=k == 0,
+                    line={"color": color, "width": 2.6 if v else 2.0},
+                    meta=f"{label}: {pair.replace('-', '→')}",
+                    hovertemplate=f"{label}<br>{pair_title(pair, names)} %{{x}}<br>W %{{y:+.3f}}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            spans.append(mid)
+        last = variants[-1][1].series
+        base = last[last.pair == pair]
+        if len(base):
+            fig.add_trace(
+                go.Scatter(
+                    x=_dates(base.date),
+                    y=_round(base.baseline),
+                    name=style.LABEL_X0,
+                    legendgroup="x0",
+                    showlegend=k == 0,
+                    line={"color": style.BASELINE, "width": 1.4, "dash": "dash"},
+                    hovertemplate="what interests justify (X0) %{x}: %{y:+.3f}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            spans.append(base.baseline)
+        _shock_lines(fig, variants[-1][1].shocks, row, col)
+        last_data = variants[-1][1]
+        s_last = last.loc[last.pair == pair]
+        if len(s_last):
+            mid_last = s_last["median"] if isinstance(last_data, BandData) else s_last.weight
+            _reaction_markers(fig, last_data, pair, s_last, mid_last, row, col, styles, once)
+        if until is not None:
+            _vlines(fig, [until], row, col, {"color": style.INK, "width": 1.5})
+        if spans:
+            fig.update_yaxes(range=zoomed_range(*spans), row=row, col=col)
+    fig.update_layout(
+        height=height,
+        hovermode="closest",
+        margin={"l": 45, "r": 10, "t": 30, "b": 30},
+        legend={"orientation": "h", "y": 1.06 + 0.04 * (rows == 1), "x": 0, "yanchor": "bottom", "font": {"size": 12}},
+        plot_bgcolor=style.PAPER,
+    )
+    fig.update_annotations(font_size=14)
+    fig.update_xaxes(type="date", showgrid=True, gridcolor=style.MIDPOINT)
+    fig.update_yaxes(showgrid=True, gridcolor=style.MIDPOINT, zeroline=True, zerolinecolor=style.ZERO_LINE)
+    return fig
+
+
+def line_figure(
+    x: Sequence[float], y: Sequence[float], low: Any, high: Any, *, x_title: str, y_title: str, title: str
+) -> Any:
+    """One outcome against one parameter (the sweep): median with its 5-95% band of runs."""
+    import plotly.graph_objects as go
+
+    color = style.series_color(0)
+    fig = go.Figure(
+        [
+            go.Scatter(x=list(x), y=_round(low), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+            go.Scatter(
+                x=list(x),
+                y=_round(high),
+                fill="tonexty",
+                fillcolor=_alpha(color, 0.2),
+                line={"width": 0},
+                name="5–95% of runs",
+            ),
+            go.Scatter(
+                x=list(x), y=_round(y), mode="lines+markers", line={"color": color, "width": 2.4}, name="median"
+            ),
+        ]
+    )
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=420,
+        xaxis={"title": x_title},
+        yaxis={"title": y_title},
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def network_figure(
+    data: NetworkData, names: dict[str, str] | None = None, *, height: int = 520, title: str | None = None
+) -> Any:
+    """The alignment network as the PNG draws it: the same layout (data.positions), node size by
+    capability, fill by bloc, friendly ties blue and hostile ties vermillion dashes; hover a state
+    for its name and bloc, a tie's midpoint for its mean relation."""
+    import plotly.graph_objects as go
+
+    names = names or {}
+    pos = data.positions or {}
+    fig = go.Figure()
+    for friendly in (False, True):
+        for u, v, w in sorted(data.edges, key=lambda e: e[2]):
+            if (w > 0) != friendly:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=[pos[u][0], pos[v][0]],
+                    y=[pos[u][1], pos[v][1]],
                     mode="lines",
                     hoverinfo="skip",
                     showlegend=False,
-                    line={"color": style.FRIENDLY if friendly else style.HOSTILE, "width": 0.5 + 4 * m},
+                    opacity=0.75 if friendly else 0.45,
+                    line={
+                        "color": style.FRIENDLY if friendly else style.HOSTILE,
+                        "width": 0.5 + 4 * w if friendly else 0.6 + 1.2 * abs(w),
+                        "dash": "solid" if friendly else "dash",
+                    },
                 )
             )
-    mids = [((xy[i] + xy[j]) / 2, i, j) for _, i, j in ties]
     fig.add_trace(
         go.Scatter(
-            x=[p[0] for p, _, _ in mids],
-            y=[p[1] for p, _, _ in mids],
+            x=[(pos[u][0] + pos[v][0]) / 2 for u, v, _ in data.edges],
+            y=[(pos[u][1] + pos[v][1]) / 2 for u, v, _ in data.edges],
             mode="markers",
             marker={"size": 8, "color": "rgba(0,0,0,0)"},
             showlegend=False,
             name="ties",
             text=[
-                f"<b>{codes[i]}–{codes[j]}</b><br>{codes[i]}→{codes[j]} W {w[i, j]:+.2f} (X0 {x0[i, j]:+.2f})<br>"
-                f"{codes[j]}→{codes[i]} W {w[j, i]:+.2f} (X0 {x0[j, i]:+.2f})"
-                for _, i, j in mids
+                f"<b>{names.get(u, u)} – {names.get(v, v)}</b><br>mean relation W {w:+.2f}" for u, v, w in data.edges
             ],
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    labels, shares = blocs_at(result.metrics, codes)
-    bloc = labels.iloc[-1] if len(labels) else pd.Series(dtype=object)
-    names = sorted(set(bloc.dropna()))
-    colors = [
-        BLOC_COLORS[names.index(bloc[c]) % len(BLOC_COLORS)] if c in bloc and bloc[c] in names else style.REVERSE
-        for c in codes
-    ]
+    blocs = sorted(set(data.blocs))
+    palette = style.bloc_colors(blocs)
+    top = max(data.capability) if data.capability else 1.0
+    scale = min(1.0, 24 / max(1, len(data.codes)))
     fig.add_trace(
         go.Scatter(
-            x=xy[:, 0],
-            y=xy[:, 1],
+            x=[pos[c][0] for c in data.codes],
+            y=[pos[c][1] for c in data.codes],
             mode="markers+text",
-            text=codes,
+            text=data.codes,
             textposition="middle center",
             textfont={"color": style.BLOC_TEXT, "size": 10},
-            marker={"size": 34, "color": colors, "line": {"color": style.INK, "width": 1}},
+            marker={
+                "size": [scale * (18 + 40 * np.sqrt(c / top)) for c in data.capability],
+                "color": [palette[blocs.index(b)] for b in data.blocs],
+                "line": {"color": style.INK, "width": 1},
+            },
             showlegend=False,
             name="states",
-            customdata=[
-                f"bloc {bloc.get(c, '?')}"
-                + (f" ({shares.iloc[-1][c]:.0%} of runs)" if result.is_ensemble and c in shares else "")
-                for c in codes
-            ],
-            hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
+            customdata=[f"{names.get(c, c)}<br>{style.bloc_label(b)}" for c, b in zip(data.codes, data.blocs)],
+            hovertemplate="<b>%{customdata}</b><extra></extra>",
         )
     )
-    what = "median over runs, " if result.is_ensemble else ""
     fig.update_layout(
-        title={
-            "text": f"Alignment network at the end ({what}blue friendly, vermillion hostile; fill = bloc)",
-            "font": {"size": 14},
-        },
+        title={"text": title or f"Alignment network at the end{data.note.strip()}", "font": {"size": 14}},
         height=height,
-        xaxis={"visible": False, "range": [-1.25, 1.25]},
-        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
+        plot_bgcolor=style.PAPER,
         hovermode="closest",
     )
     return fig
 
 
-def blocs_figure(result: Any, *, height: int = 360) -> Any:
+def matrix_figure(codes: list[str], matrix: np.ndarray, title: str, *, height: int = 420) -> Any:
+    """The relation matrix (row regards column) on the relation scale of the PNG."""
+    import plotly.graph_objects as go
+
+    scale = [[0.0, style.HOSTILE], [0.5, style.MIDPOINT], [1.0, style.FRIENDLY]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=_round(matrix),
+            x=codes,
+            y=codes,
+            zmin=-1,
+            zmax=1,
+            colorscale=scale,
+            hovertemplate="%{y} regards %{x}: %{z:+.2f}<extra></extra>",
+            colorbar={"title": {"text": "W"}},
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=height,
+        yaxis={"autorange": "reversed"},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def blocs_figure(data: BlocsData, *, height: int = 360) -> Any:
     """Each state's bloc at each date (for an ensemble the most common one, with its share)."""
     import plotly.graph_objects as go
 
-    codes = result.relation_cube.codes
-    labels, shares = blocs_at(result.metrics, codes)
-    names = sorted(set(labels.stack().dropna()))
-    index = labels.apply(lambda col: col.map({b: i for i, b in enumerate(names)}))
-    k = max(len(names), 1)
-    colors = [BLOC_COLORS[i % len(BLOC_COLORS)] for i in range(k)]
+    colors = style.bloc_colors(data.names)
+    k = max(len(data.names), 1)
     scale = [[(i + edge) / k, c] for i, c in enumerate(colors) for edge in (0, 1)]  # one flat colour per bloc
-    share_text = shares.map(lambda v: f" in {v:.0%} of runs" if result.is_ensemble else "")
-    text = labels.astype(str) + share_text
+    labels = np.asarray(data.names, dtype=object)[data.blocs] if data.names else data.blocs
+    if data.agreement is not None:
+        text = [[f"{b} in {a:.0%} of runs" for b, a in zip(row, share)] for row, share in zip(labels, data.agreement)]
+    else:
+        text = [[str(b) for b in row] for row in labels]
     fig = go.Figure(
         go.Heatmap(
-            x=[str(d) for d in labels.index],
-            y=list(labels.columns),
-            z=index.T.to_numpy(dtype=float),
+            x=_dates(data.dates),
+            y=list(data.codes),
+            z=np.asarray(data.blocs, dtype=float),
             zmin=-0.5,
             zmax=k - 0.5,
             colorscale=scale,
             showscale=False,
-            text=text.T.to_numpy(),
+            text=text,
             ygap=2,
             hovertemplate="<b>%{y}</b> %{x}<br>bloc %{text}<extra></extra>",
         )
     )
-    legend = ", ".join(f"<span style='color:{colors[i]}'>■</span> {b}" for i, b in enumerate(names))
+    key = ", ".join(f"<span style='color:{colors[i]}'>■</span> {style.bloc_label(b)}" for i, b in enumerate(data.names))
     fig.update_layout(
-        title={"text": f"Blocs over time (named after their most capable member): {legend}", "font": {"size": 14}},
+        title={"text": f"Blocs over time: {key}", "font": {"size": 14}},
         height=height,
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
         xaxis={"type": "date"},
@@ -424,92 +661,92 @@ def blocs_figure(result: Any, *, height: int = 360) -> Any:
     return fig
 
 
-def drift_figure(result: Any, *, top: int = 12, height: int = 420) -> Any:
-    """The directed pairs that drifted most from start to end, beside how far each ends from what
-    interests justify (W - X0)."""
+def drift_figure(drift: pd.DataFrame, names: dict[str, str] | None = None, *, top: int = 12, height: int = 440) -> Any:
+    """The pairs of states whose relation drifted most, each pair once (its larger direction), as the
+    PNG: the drift bar (reddish purple for old friends), the other way round and where interests alone
+    would have taken it."""
     import plotly.graph_objects as go
 
-    cube = result.relation_cube
-    w, x0 = cube.ends("weight"), cube.ends("baseline")  # replicates x (first, last) x pairs
-    drift = w[:, -1, :] - w[:, 0, :]
-    order = np.argsort(-np.abs(np.median(drift, axis=0)), kind="stable")[:top][::-1]
-    names = [f"{cube.sources[p]}→{cube.targets[p]}" for p in order]
+    names = names or {}
+    rows = with_reverse(one_direction(drift).head(top), drift).iloc[::-1]
+    labels = [f"{names.get(s, s)} → {names.get(t, t)}" for s, t in zip(rows.source, rows.target)]
+    error = None
+    if "drift_p5" in rows:
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": _round(rows.drift_p95 - rows.drift),
+            "arrayminus": _round(rows.drift - rows.drift_p5),
+            "color": style.INK,
+        }
     fig = go.Figure()
-    for values, label, color in (
-        (drift, "drift: W(end) − W(start)", style.REVERSE),
-        (w[:, -1, :] - x0[:, -1, :], "beyond interests: W − X0 at the end", style.BASELINE),
-    ):
-        mid = np.median(values[:, order], axis=0)
-        error = None
-        if result.is_ensemble:
-            lo, hi = np.quantile(values[:, order], [0.05, 0.95], axis=0)
-            error = {
-                "type": "data",
-                "symmetric": False,
-                "array": _round(hi - mid),
-                "arrayminus": _round(mid - lo),
-                "color": style.INK,
-            }
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=_round(mid),
-                orientation="h",
-                name=label,
-                marker_color=color,
-                error_x=error,
-                customdata=np.column_stack(
-                    [
-                        _round(np.median(w[:, 0, order], axis=0)),
-                        _round(np.median(w[:, -1, order], axis=0)),
-                        _round(np.median(x0[:, -1, order], axis=0)),
-                    ]
-                ),
-                hovertemplate="<b>%{y}</b><br>"
-                + label
-                + " %{x:+.3f}<br>W start %{customdata[0]:+.3f}, end %{customdata[1]:+.3f}, X0 %{customdata[2]:+.3f}<extra></extra>",
-            )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=_round(rows.drift),
+            orientation="h",
+            name=style.LABEL_DRIFT,
+            marker_color=[style.OLD_FRIEND if f else style.REVERSE for f in rows.old_friend],
+            error_x=error,
+            hovertemplate="<b>%{y}</b><br>change %{x:+.3f}<extra></extra>",
         )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=_round(rows.reverse_drift),
+            mode="markers",
+            name="the same pair the other way round",
+            marker={"symbol": "circle-open", "color": style.INK, "size": 9},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=_round(rows.interest_pull),
+            mode="markers",
+            name=f"{style.LABEL_X0} at the end − W at start",
+            marker={"symbol": "line-ns-open", "color": style.BASELINE, "size": 16, "line": {"width": 3}},
+        )
+    )
+    pairs = len(one_direction(drift))
     fig.update_layout(
-        title={
-            "text": "Largest drifts" + (" (median, 5–95% whiskers)" if result.is_ensemble else ""),
-            "font": {"size": 14},
-        },
-        barmode="group",
+        title={"text": f"Largest drifts ({len(rows)} of {pairs} pairs of states)", "font": {"size": 14}},
         height=height,
-        margin={"l": 80, "r": 20, "t": 50, "b": 40},
+        margin={"l": 200, "r": 20, "t": 50, "b": 40},
         legend={"orientation": "h", "y": -0.15},
+        xaxis={"title": style.LABEL_DRIFT},
     )
     return fig
 
 
-def measures_figure(result: Any, *, height: int = 460) -> Any:
-    """The system measures over time; an ensemble's median and 5-95% band."""
+def measures_figure(measures: pd.DataFrame, *, height: int = 460) -> Any:
+    """The system measures over time (rows: measure, date, p5, median, p95); an ensemble's band."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    present = [m for m in MEASURES if m in result.metrics]
-    rows = (len(present) + 1) // 2
+    present = [m for m in MEASURES if m in set(measures.measure)]
+    rows = max(1, (len(present) + 1) // 2)
     fig = make_subplots(
         rows=rows, cols=2, subplot_titles=[MEASURES[m].split(":")[0] for m in present], vertical_spacing=0.14
     )
-    grouped = result.metrics.groupby("date")
+    color = style.series_color(0)
     for k, measure in enumerate(present):
         row, col = k // 2 + 1, k % 2 + 1
-        q = grouped[measure].quantile([0.05, 0.5, 0.95]).unstack()
-        dates = [str(d) for d in q.index]
-        if result.is_ensemble:
+        q = measures[measures.measure == measure]
+        dates = _dates(q.date)
+        if (q.p5 != q.p95).any():
             fig.add_trace(
-                go.Scatter(x=dates, y=_round(q[0.05]), line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                go.Scatter(x=dates, y=_round(q.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"),
                 row=row,
                 col=col,
             )
             fig.add_trace(
                 go.Scatter(
                     x=dates,
-                    y=_round(q[0.95]),
+                    y=_round(q.p95),
                     fill="tonexty",
-                    fillcolor=_alpha(style.series_color(0), 0.2),
+                    fillcolor=_alpha(color, 0.2),
                     line={"width": 0},
                     showlegend=False,
                     hoverinfo="skip",
@@ -520,8 +757,8 @@ def measures_figure(result: Any, *, height: int = 460) -> Any:
         fig.add_trace(
             go.Scatter(
                 x=dates,
-                y=_round(q[0.5]),
-                line={"color": style.series_color(0)},
+                y=_round(q["median"]),
+                line={"color": color},
                 showlegend=False,
                 name=measure,
                 hovertemplate=f"{MEASURES[measure]}<br>%{{x}}: %{{y:.3f}}<extra></extra>",
@@ -571,7 +808,7 @@ def reactions_figure(table: pd.DataFrame, *, by: str | None = None, height: int 
     return fig
 
 
-def comparison_pair_figure(cmp: Any, pair: str, *, height: int = 380) -> Any:
+def comparison_pair_figure(cmp: CompareReport, pair: str, *, height: int = 380) -> Any:
     """One tracked pair in every scenario of a comparison: each scenario's median and band (left),
     the run-by-run difference from the reference with its band (right)."""
     import plotly.graph_objects as go
@@ -642,21 +879,20 @@ def comparison_pair_figure(cmp: Any, pair: str, *, height: int = 380) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # tables
-def events_table_html(result: Any) -> str:
-    """The event log with each reaction's cause (a single run), or the reaction frequencies and
-    the scripted shocks (an ensemble)."""
-    if result.is_ensemble:
-        freq = result.reaction_frequencies()
-        shocks = _first_replicate(result.events[result.events.origin == "scenario"])
-        return (
-            _table(
-                freq.assign(share=freq.share.map("{:.0%}".format)),
-                ["source", "rule", "target", "forms", "share", "mean_count"],
-            )
-            + "<h3>Scripted shocks</h3>"
-            + _table(shocks, ["date", "source", "type", "target", "detail", "cause"])
-        )
-    return _table(result.events, ["date", "source", "type", "target", "origin", "rule", "cause"])
+def reactions_table_html(report: RunReport) -> str:
+    """Every agent reaction with its cause: a single run's log of them, or an ensemble's frequencies
+    (with the cause of one run as an example); then the scripted shocks."""
+    if report.is_ensemble:
+        freq = report.reactions.assign(share=report.reactions.share.map("{:.0%}".format))
+        body = _table(freq, ["source", "rule", "target", "forms", "share", "mean_count", "cause"])
+    else:
+        agent = report.events[report.events.origin == "agent"]
+        body = _table(agent, ["date", "source", "type", "target", "rule", "cause"])
+    return (
+        body
+        + "<h3>Scripted shocks</h3>"
+        + _table(report.shocks, ["date", "source", "type", "target", "detail", "cause"])
+    )
 
 
 def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
@@ -672,29 +908,24 @@ def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # pages
-def run_page(result: Any) -> str:
-    s = result.scenario
-    kind = (
-        f"an ensemble of {result.replicates} runs"
-        if result.is_ensemble
-        else f"one run, seed {result.manifest.get('seed', s.seed)}"
-    )
+def run_page(report: RunReport) -> str:
     intro = (
-        f"<p>{html.escape(s.description)}</p><p class='note'>{html.escape(s.name)}: {kind}; {s.steps} monthly steps from {s.start}; "
-        f"world {html.escape(s.world if isinstance(s.world, str) else 'inline')}. Hover a chart for values, dates and each event's cause.</p>"
+        f"<p>{html.escape(report.description)}</p><p class='note'>{html.escape(report.name)}: {report.kind}; "
+        f"{report.steps} monthly steps from {report.start}; world {html.escape(report.world)}. "
+        "Hover a chart for values, dates and each event's cause.</p>"
     )
     sections: list[tuple[str, list[Any] | str]] = [
-        ("Tracked pairs", [pairs_figure(result)]),
-        ("Network and blocs", [network_figure(result), blocs_figure(result)]),
-        ("Drift", [drift_figure(result), measures_figure(result)]),
+        ("Tracked pairs", [pairs_figure(report.pairs, report.names)]),
+        ("Network and blocs", [network_figure(report.network, report.names), blocs_figure(report.blocs)]),
+        ("Drift", [drift_figure(report.drift, report.names), measures_figure(report.measures)]),
     ]
-    if result.is_ensemble and len(result.reaction_frequencies()):
-        sections.append(("Reactions", [reactions_figure(result.reaction_frequencies())]))
-    sections.append(("Reactions and their causes" if result.is_ensemble else "Event log", events_table_html(result)))
-    return page(f"alignsim report: {s.name}", intro, sections)
+    if report.is_ensemble and len(report.reactions):
+        sections.append(("Reactions", [reactions_figure(report.reactions)]))
+    sections.append(("Reactions and their causes", reactions_table_html(report)))
+    return page(f"alignsim report: {report.name}", intro, sections)
 
 
-def compare_page(cmp: Any) -> str:
+def compare_page(cmp: CompareReport) -> str:
     intro = (
         f"<p>{len(cmp.names)} scenarios, {cmp.replicates} runs each with common random numbers (run k of every scenario uses the same seed); "
         f"differences are taken run by run from <b>{html.escape(cmp.names[0])}</b>.</p>"

@@ -9,6 +9,8 @@ distinguishable under the common colour-vision deficiencies. No other alignsim i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from matplotlib.colors import LinearSegmentedColormap
 
 # ---------------------------------------------------------------- one colour per concept (Okabe–Ito)
@@ -24,34 +26,30 @@ ZERO_LINE = "#999999"
 MIDPOINT = "#f7f7f7"  # W = 0 on the relation scale
 PAPER = "#ffffff"  # hollow markers, text on dark cells
 
-#: Agent reactions: marker shape and colour, by the rule's place in the list of rules the chart data
-#: passes (the registry's order; the rules' names live in alignsim.model.rules, not here). Told apart
-#: by shape too.
-REACTION_MARKS = (
-    ("^", "#009E73"),  # bluish green
+#: Agent reactions: marker shape and colour (also told apart by shape), given to the rules in the
+#: order of their names (:func:`reaction_styles`); viz names no rule itself, so a new rule is drawn too.
+REACTION_STYLES = (
     ("v", "#56B4E9"),  # sky blue
     ("D", "#882255"),  # wine (Tol muted)
+    ("^", "#009E73"),  # bluish green
     ("o", "#F0E442"),  # yellow, drawn with a dark edge
-    ("X", "#CC3311"),  # red (Tol vibrant)
-    ("s", "#0077BB"),  # blue (Tol vibrant)
-    ("P", "#EE3377"),  # magenta (Tol vibrant)
-    ("*", "#009988"),  # teal (Tol vibrant)
-    ("h", "#EE7733"),  # orange (Tol vibrant)
+    ("s", "#117733"),  # green (Tol muted)
+    ("P", "#332288"),  # indigo
+    ("X", "#AA4499"),  # purple
+    ("h", "#999933"),  # olive
 )
-
-
-def reaction_marks(rules: dict[str, str], present: list[str]) -> list[tuple[str, str, str, str]]:
-    """(rule, label, marker, colour) for each rule in ``rules`` (name -> label, in the order that
-    fixes its mark) followed by any rule ``present`` in the data but not named there."""
-    names = list(rules) + [r for r in dict.fromkeys(present) if r not in rules]
-    out = []
-    for k, name in enumerate(names):
-        marker, color = REACTION_MARKS[k % len(REACTION_MARKS)]
-        out.append((name, rules.get(name, name.replace("_", "-")), marker, color))
-    return out
-
-
 REACTION_EDGE = INK
+#: Plotly's names of the same marker shapes (report.html and the dashboard).
+PLOTLY_MARKERS = {
+    "v": "triangle-down",
+    "D": "diamond",
+    "^": "triangle-up",
+    "o": "circle",
+    "s": "square",
+    "P": "cross",
+    "X": "x",
+    "h": "hexagon",
+}
 
 # ---------------------------------------------------------------- categorical palettes (Paul Tol)
 SERIES = ("#332288", "#44AA99", "#999933", "#CC6677", "#88CCEE", "#117733", "#DDCC77", "#AA4499")  # scenarios, pairs
@@ -88,6 +86,17 @@ LABEL_X0 = "what interests justify (X0)"
 LABEL_SCALE = "relation (W): −1 hostile … +1 friendly"
 LABEL_DRIFT = "change of relation (W), start to end"
 LABEL_DIFF = "difference of relation (W)"
+
+
+def reaction_styles(rules: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Rule name -> (marker, colour): the rules in the order of their names, so every chart drawn from
+    the same events gives a rule the same look (shapes repeat only past the eighth rule)."""
+    names = sorted({str(r) for r in rules if isinstance(r, str) and r})
+    return {rule: REACTION_STYLES[k % len(REACTION_STYLES)] for k, rule in enumerate(names)}
+
+
+def reaction_label(rule: str) -> str:
+    return f"agent reaction: {rule.replace('_', '-')}"
 
 
 def bloc_colors(names: list[str]) -> list[str]:
