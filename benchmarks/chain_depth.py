@@ -13,10 +13,13 @@ import alignsim
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", type=Path)
+    parser.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/middle_east_2022_2025.yaml"))
     parser.add_argument("--replicates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--quick", action="store_true", help="3 replicates (a smoke test, run by CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.replicates = 3
     result = alignsim.run(args.scenario, replicates=args.replicates, seed=args.seed, progress=False, workers=1)
     agent = result.events[result.events.origin == "agent"]
     counts = agent.depth.value_counts().sort_index()

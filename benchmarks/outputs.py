@@ -36,7 +36,7 @@ from engine import scenario_for  # noqa: E402  (the benchmark folder on the path
 
 from alignsim.config.scenario import load_scenario  # noqa: E402
 from alignsim.experiments.simulate import run_scenario  # noqa: E402
-from alignsim.results.chart_data import save_charts  # noqa: E402
+from alignsim.results.chart_data import run_report, save_charts  # noqa: E402
 from alignsim.results.scaling import fast_yaml  # noqa: E402
 from alignsim.viz.report_html import write_report  # noqa: E402
 
@@ -85,7 +85,7 @@ def phases(path: Path, out: Path) -> None:
     mark("write tables")
     save_charts(result, out / "charts")
     mark("charts")
-    write_report(result, out)
+    write_report(run_report(result), out)
     mark("report.html")
     print(json.dumps(marks))
 

@@ -20,7 +20,10 @@ def main() -> None:
     parser.add_argument("--first", type=int)
     parser.add_argument("--last", type=int)
     parser.add_argument("--reps", type=int, default=400)
+    parser.add_argument("--quick", action="store_true", help="1970-1975 with 20 resamples (a smoke test, run by CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.first, args.last, args.reps = 1970, 1975, 20
     spans = [(args.first, args.last)] if args.first and args.last else [(1950, 1989), (1990, 2017)]
     history = load_history()
     for first, last in spans:

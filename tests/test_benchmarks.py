@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py"))
 #: What each script prints when it has done its work (a line of its final table or report).
 EXPECT = {
+    "calibrate.py": "identical files: True",
+    "chain_depth.py": "deepest chain",
+    "interest_measures.py": "chosen on training years",
+    "rule_evidence.py": "years 1970-1975",
     "cli.py": "alignsim validate",
     "cost_rates.py": "per configuration and actor",
     "engine.py": "replicate-months per CPU-s",

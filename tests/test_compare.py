@@ -14,7 +14,14 @@ from alignsim.api import load
 from alignsim.cli.main import main
 from alignsim.config.scenario import Scenario, load_scenario
 from alignsim.errors import InputError
-from alignsim.experiments.comparison import CompareResult, compare_scenarios, outcomes_markdown, reactions_markdown
+from alignsim.experiments.comparison import (
+    CompareResult,
+    compare_scenarios,
+    outcomes_markdown,
+    reactions_markdown,
+    run_folders,
+    unique_names,
+)
 from alignsim.experiments.simulate import run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,3 +236,12 @@ def test_a_scenario_name_cannot_lead_compare_outside_its_folder(tmp_path: Path) 
         False,
         True,
     ]  # escape, tmp_..._absolute
+
+
+def test_repeated_names_never_lose_a_run_and_folders_never_collide_by_case() -> None:
+    """unique_names never hands out a number another scenario already holds (a run would be dropped),
+    and two names that differ only in case get two folders (one folder on macOS and Windows)."""
+    assert unique_names(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
+    assert len(set(unique_names(["b", "b", "b", "b-2"]))) == 4
+    folders = run_folders(["A", "a", "../x"])
+    assert len({f.casefold() for f in folders.values()}) == 3 and folders["../x"] == "x"

@@ -186,7 +186,7 @@ class SweepSpec(BaseModel):
                 )
         columns = [p.column for p in self.parameters]
         names = [o.name for o in self.outcomes]
-        for name in set(columns + names):
+        for name in dict.fromkeys(columns + names):  # first mistake first, the same in every process
             if (columns + names).count(name) > 1:
                 raise ValueError(
                     f"the name '{name}' is used twice among parameters and outcomes; give each a distinct 'name'"
@@ -194,7 +194,7 @@ class SweepSpec(BaseModel):
             if name in RESERVED:
                 raise ValueError(f"'{name}' is reserved for a column of the results table; choose another name")
         paths = [p.path.removeprefix("params.") for p in self.parameters]
-        for path in set(paths):
+        for path in dict.fromkeys(paths):
             if paths.count(path) > 1:
                 raise ValueError(f"'{path}' is swept twice")
         return self

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -194,7 +195,7 @@ class CompareResult:
     def _write(self, folder: Path, *, charts: bool, parquet: bool, runs: bool) -> None:
         scen = folder / "scenarios"
         scen.mkdir()
-        folders = run_folders(list(self.runs))
+        folders = run_folders(self.names)  # the names load_comparison numbers the folders by, whatever runs it found
         for name, run in self.runs.items():
             (scen / f"{folders[name]}.resolved.yaml").write_text(
                 resolved_yaml(run.scenario.resolved()), encoding="utf-8"
@@ -358,20 +359,26 @@ def run_folders(names: Sequence[str]) -> dict[str, str]:
     for name in names:
         base = candidate = safe_name(name)
         k = 2
-        while candidate in used:
+        while _folded(candidate) in used:  # 'A' and 'a' are one folder on macOS and Windows
             candidate, k = f"{base}-{k}", k + 1
-        used.add(candidate)
+        used.add(_folded(candidate))
         folders[name] = candidate
     return folders
 
 
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def unique_names(names: list[str]) -> list[str]:
-    """Scenario names made unique by numbering repeats: a, a-2, a-3."""
-    seen: dict[str, int] = {}
-    out = []
+    """Scenario names made unique by numbering repeats: a, a-2, a-3 (never a number a given name holds:
+    ['a', 'a', 'a-2'] -> ['a', 'a-3', 'a-2'], so no run is lost)."""
+    taken, out = set(names), []
     for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+        candidate, k = name, 2
+        while candidate in out or (candidate != name and candidate in taken):
+            candidate, k = f"{name}-{k}", k + 1
+        out.append(candidate)
     return out
 
 

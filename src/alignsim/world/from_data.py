@@ -707,12 +707,6 @@ def check_world_out(out: Path, *, overwrite: bool = False) -> None:
         raise InputError(f"folder '{parent}' is not writable; choose another --out", field="--out", path=out)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_world(built: Built, out: Path, *, overwrite: bool = False) -> Path:
     """Write atomically: a temporary file in the target folder, renamed over ``out`` when complete.
     Only a regular file is ever replaced, and only with ``overwrite`` (:func:`check_world_out`)."""
@@ -728,7 +722,7 @@ def write_world(built: Built, out: Path, *, overwrite: bool = False) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the world file gets a new file's usual mode
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a world file is meant to be read by others
         check_world_out(out, overwrite=overwrite)  # again: something may have appeared there meanwhile
         os.replace(tmp, out)
     except OSError as err:
