@@ -53,8 +53,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_limits
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")  # as the alignsim command sets it (cli/main.py)
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the reference implementation lives beside the tests
