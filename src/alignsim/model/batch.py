@@ -27,7 +27,7 @@ import numpy as np
 
 from alignsim import blas
 from alignsim.config.scenario import Scenario
-from alignsim.model.dynamics import step_relations
+from alignsim.model.dynamics import month_step
 from alignsim.model.model import AlignmentModel
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator
@@ -80,17 +80,6 @@ class ReplicateBatch:
             self._baselines[r] = model.baseline
             self._impulses[r] = model.impulses
             model.streams.noise.standard_normal(out=self._noise[r])  # what model.draw_noise() draws, in place
-        p = self.scenario.params
-        moved = step_relations(
-            self._relations,
-            self._baselines,
-            self._impulses,
-            beta=p.beta,
-            alpha=p.alpha,
-            saturation=p.saturation,
-            noise=p.noise,
-            kernel=p.balance_kernel,
-            shocks=self._noise,
-        )
+        moved = month_step(self.scenario.params, self._relations, self._baselines, self._impulses, self._noise)
         for r, model in enumerate(self.models):
             model.end_month(moved[r])

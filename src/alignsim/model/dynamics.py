@@ -16,9 +16,12 @@ is elementwise, so a batched replicate moves bit for bit as its unbatched run (t
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from alignsim.world.params import Params
 
 Kernel = Literal["traag", "marvel"]
 
@@ -62,6 +65,25 @@ def drift(
     restoring = np.subtract(relations, baseline)
     np.multiply(restoring, -beta, out=restoring)
     return np.add(restoring, force, out=restoring)
+
+
+def month_step(
+    params: Params, relations: np.ndarray, baseline: np.ndarray, impulses: np.ndarray, shocks: np.ndarray
+) -> np.ndarray:
+    """:func:`step_relations` with a scenario's parameters and the month's standard normals: the one
+    call of the model's step and of a batch's (one matrix or a stack)."""
+    p = params
+    return step_relations(
+        relations,
+        baseline,
+        impulses,
+        beta=p.beta,
+        alpha=p.alpha,
+        saturation=p.saturation,
+        noise=p.noise,
+        kernel=p.balance_kernel,
+        shocks=shocks,
+    )
 
 
 def step_relations(

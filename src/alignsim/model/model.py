@@ -30,7 +30,7 @@ import numpy as np
 from alignsim import blas
 from alignsim.config.scenario import Scenario
 from alignsim.model.agents import ANSWERS, MAX_DEPTH, Briefing, StateAgent, read_news
-from alignsim.model.dynamics import far_from, hold_at_war, others_total, steady_state, step_relations
+from alignsim.model.dynamics import far_from, hold_at_war, month_step, others_total, steady_state
 from alignsim.model.recorder import Recorder
 from alignsim.world.events.base import Event
 from alignsim.world.params import Params
@@ -150,19 +150,7 @@ class AlignmentModel(mesa.Model):
         if self.batch is not None:
             self.batch.wait(self)
             return
-        p = self.params
-        moved = step_relations(
-            self.relations,
-            self.baseline,
-            self.impulses,
-            beta=p.beta,
-            alpha=p.alpha,
-            saturation=p.saturation,
-            noise=p.noise,
-            kernel=p.balance_kernel,
-            shocks=self.draw_noise(),
-        )
-        self.end_month(moved)
+        self.end_month(month_step(self.params, self.relations, self.baseline, self.impulses, self.draw_noise()))
 
     def decide_month(self) -> None:
         """The month's scripted shocks land, then every state, in a random order, reads the news and may act."""

@@ -132,6 +132,17 @@ def _dates(values: Any) -> list[str]:
     return [str(d)[:10] for d in pd.to_datetime(pd.Series(list(values)))]
 
 
+def _band(x: Any, low: Any, high: Any, color: str, opacity: float, **upper: Any) -> tuple[Any, Any]:
+    """A 5-95% band as two traces: the unseen lower edge, then the upper edge filled down to it.
+    ``upper``: the upper trace's own settings (name, hover); a ``legendgroup`` holds both."""
+    import plotly.graph_objects as go
+
+    group = {"legendgroup": upper["legendgroup"]} if "legendgroup" in upper else {}
+    lower = go.Scatter(x=x, y=_round(low), line={"width": 0}, showlegend=False, hoverinfo="skip", **group)
+    top = go.Scatter(x=x, y=_round(high), fill="tonexty", fillcolor=_alpha(color, opacity), line={"width": 0}, **upper)
+    return lower, top
+
+
 def event_label(e: Any) -> str:
     """'<b>2024-03-01 PRK media_freeze → CUB</b>' plus the rule and the cause, for hover labels."""
     arrow = f" → {_target(e.target)}" if _target(e.target) else ""
@@ -233,23 +244,18 @@ def _pair_panel(
         return {"name": label, "legendgroup": label, "showlegend": first}
 
     if isinstance(data, BandData):
-        fig.add_trace(
-            go.Scatter(x=dates, y=_round(s.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"), row=row, col=col
+        band = _band(
+            dates,
+            s.p5,
+            s.p95,
+            color,
+            0.2,
+            customdata=_round(s.p5),
+            hovertemplate=f"{pair} %{{x}}<br>5–95% of runs: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+            **once(f"5–95% of {data.replicates} runs"),
         )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=_round(s.p95),
-                fill="tonexty",
-                fillcolor=_alpha(color, 0.2),
-                line={"width": 0},
-                customdata=_round(s.p5),
-                hovertemplate=f"{pair} %{{x}}<br>5–95% of runs: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-                **once(f"5–95% of {data.replicates} runs"),
-            ),
-            row=row,
-            col=col,
-        )
+        for trace in band:
+            fig.add_trace(trace, row=row, col=col)
     # the markers before the lines: where both sit on one point, hover picks the first, the event and its cause
     _reaction_markers(fig, data, pair, s, mid, row, col, styles, once)
     s_, t_ = pair.split("-")
@@ -411,24 +417,8 @@ def story_figure(
             color, dates = style.series_color(v), _dates(s.date)
             mid = s["median"] if isinstance(data, BandData) else s.weight
             if isinstance(data, BandData):
-                fig.add_trace(
-                    go.Scatter(x=dates, y=_round(s.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"),
-                    row=row,
-                    col=col,
-                )
-                fig.add_trace(
-                    go.Scatter(
-                        x=dates,
-                        y=_round(s.p95),
-                        fill="tonexty",
-                        fillcolor=_alpha(color, 0.16),
-                        line={"width": 0},
-                        showlegend=False,
-                        hoverinfo="skip",
-                    ),
-                    row=row,
-                    col=col,
-                )
+                for trace in _band(dates, s.p5, s.p95, color, 0.16, showlegend=False, hoverinfo="skip"):
+                    fig.add_trace(trace, row=row, col=col)
                 spans += [s.p5, s.p95]
             fig.add_trace(
                 go.Scatter(
@@ -494,15 +484,7 @@ def line_figure(
     color = style.series_color(0)
     fig = go.Figure(
         [
-            go.Scatter(x=list(x), y=_round(low), line={"width": 0}, showlegend=False, hoverinfo="skip"),
-            go.Scatter(
-                x=list(x),
-                y=_round(high),
-                fill="tonexty",
-                fillcolor=_alpha(color, 0.2),
-                line={"width": 0},
-                name="5–95% of runs",
-            ),
+            *_band(list(x), low, high, color, 0.2, name="5–95% of runs"),
             go.Scatter(
                 x=list(x), y=_round(y), mode="lines+markers", line={"color": color, "width": 2.4}, name="median"
             ),
@@ -736,24 +718,8 @@ def measures_figure(measures: pd.DataFrame, *, height: int = 460) -> Any:
         q = measures[measures.measure == measure]
         dates = _dates(q.date)
         if (q.p5 != q.p95).any():
-            fig.add_trace(
-                go.Scatter(x=dates, y=_round(q.p5), line={"width": 0}, showlegend=False, hoverinfo="skip"),
-                row=row,
-                col=col,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=dates,
-                    y=_round(q.p95),
-                    fill="tonexty",
-                    fillcolor=_alpha(color, 0.2),
-                    line={"width": 0},
-                    showlegend=False,
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=col,
-            )
+            for trace in _band(dates, q.p5, q.p95, color, 0.2, showlegend=False, hoverinfo="skip"):
+                fig.add_trace(trace, row=row, col=col)
         fig.add_trace(
             go.Scatter(
                 x=dates,
@@ -826,33 +792,19 @@ def comparison_pair_figure(cmp: CompareReport, pair: str, *, height: int = 380) 
         for col, prefix in ((1, ""), (2, "diff_")):
             if col == 2 and k == 0:
                 continue  # the reference's difference from itself is zero
-            fig.add_trace(
-                go.Scatter(
-                    x=dates,
-                    y=_round(b[f"{prefix}p5"]),
-                    line={"width": 0},
-                    showlegend=False,
-                    hoverinfo="skip",
-                    legendgroup=name,
-                ),
-                row=1,
-                col=col,
+            band = _band(
+                dates,
+                b[f"{prefix}p5"],
+                b[f"{prefix}p95"],
+                color,
+                0.18,
+                showlegend=False,
+                legendgroup=name,
+                customdata=_round(b[f"{prefix}p5"]),
+                hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
             )
-            fig.add_trace(
-                go.Scatter(
-                    x=dates,
-                    y=_round(b[f"{prefix}p95"]),
-                    fill="tonexty",
-                    fillcolor=_alpha(color, 0.18),
-                    line={"width": 0},
-                    showlegend=False,
-                    legendgroup=name,
-                    customdata=_round(b[f"{prefix}p5"]),
-                    hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-                ),
-                row=1,
-                col=col,
-            )
+            for trace in band:
+                fig.add_trace(trace, row=1, col=col)
             fig.add_trace(
                 go.Scatter(
                     x=dates,
@@ -990,22 +942,18 @@ def differences_figure(differences: pd.DataFrame, reference: str, *, height: int
     fig = go.Figure()
     for k, (pair, d) in enumerate(differences.groupby("pair", sort=False)):
         color, dates, name = PALETTE[k % len(PALETTE)], d.date.tolist(), str(pair).replace("-", "→")
-        fig.add_trace(
-            go.Scatter(x=dates, y=_round(d.p5), line={"width": 0}, legendgroup=name, showlegend=False, hoverinfo="skip")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=_round(d.p95),
-                fill="tonexty",
-                fillcolor=_alpha(color, 0.15),
-                line={"width": 0},
-                legendgroup=name,
-                showlegend=False,
-                customdata=_round(d.p5),
-                hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
-            )
-        )
+        for trace in _band(
+            dates,
+            d.p5,
+            d.p95,
+            color,
+            0.15,
+            legendgroup=name,
+            showlegend=False,
+            customdata=_round(d.p5),
+            hovertemplate=f"{name} %{{x}}<br>5–95%: %{{customdata:+.3f}} to %{{y:+.3f}}<extra></extra>",
+        ):
+            fig.add_trace(trace)
         fig.add_trace(
             go.Scatter(
                 x=dates,
