@@ -12,7 +12,7 @@ jobs on a shared machine inflate them little):
   run time / steps (building the model is timed apart); the median of ``--repeats`` runs. Beside
   it, "measures when asked": the metrics table taken afterwards from the record, per step (what a
   run that writes metrics.csv adds; the model no longer measures as it goes);
-- bare update: ``dynamics.step_relations`` with the step's noise drawn as the model draws it;
+- bare update: ``dynamics.month_step`` (the model's own call of ``step_relations``) with the step's noise drawn as the model draws it;
 - numpy limit: the same update as four whole-matrix operations into preallocated arrays (draw the
   noise; W W^T; tanh; the Euler sum, clipped) -- what no engine of this model can beat in numpy;
 - with ``--reference``: ``tests/reference_model.ReferenceModel.step()``, the model in plain Python
@@ -68,7 +68,7 @@ from alignsim.experiments.replicates import replicate_seeds  # noqa: E402
 from alignsim.experiments.simulate import run_batch, run_replicate  # noqa: E402
 from alignsim.measures.kernels import leading_eigenvalue  # noqa: E402
 from alignsim.model.batch import ReplicateBatch  # noqa: E402
-from alignsim.model.dynamics import step_relations  # noqa: E402
+from alignsim.model.dynamics import month_step  # noqa: E402
 from alignsim.model.model import AlignmentModel  # noqa: E402
 from alignsim.world.generate import generate_world  # noqa: E402
 from alignsim.world.params import Params  # noqa: E402
@@ -89,7 +89,7 @@ class Row:
     build: float  # seconds to build the model
     full: float  # CPU seconds per step, full model
     wall: float  # wall seconds per step, full model
-    bare: float  # CPU seconds per step, step_relations with its noise
+    bare: float  # CPU seconds per step, month_step with its noise
     limit: float  # CPU seconds per step, the numpy limit
     reference: float  # seconds per step, plain reference (NaN: not timed)
     measures: float  # CPU seconds per step of the metrics table, taken when asked for after the run
@@ -188,24 +188,14 @@ def per_call(fn: Callable[[], object], budget: float) -> float:
 
 
 def time_bare(scenario: Scenario, budget: float) -> float:
-    """step_relations on the scenario's initial matrices, with the step's N x N normals drawn."""
+    """The model's own update call (``month_step``) on the scenario's initial matrices, with the step's
+    N x N normals drawn."""
     model = AlignmentModel(scenario)
-    p = scenario.params
     w, x0 = model.relations, model.baseline
     impulses = np.zeros_like(w)
 
     def once() -> None:
-        step_relations(
-            w,
-            x0,
-            impulses,
-            beta=p.beta,
-            alpha=p.alpha,
-            saturation=p.saturation,
-            noise=p.noise,
-            kernel=p.balance_kernel,
-            shocks=model.draw_noise(),
-        )
+        month_step(scenario.params, w, x0, impulses, model.draw_noise())
 
     return per_call(once, budget)
 
@@ -306,16 +296,22 @@ def ensemble_rates(scenario: Scenario, replicates: int, batch: int) -> tuple[flo
     and in batches of ``batch`` (``run_batch``), in this process, tables included."""
     seeds = replicate_seeds(scenario.seed, replicates)
     run_batch(scenario, seeds[:2])  # warm-up: first-use imports and caches
-    rates = []
-    for runner in (
+    return _month_rates(
+        replicates * scenario.steps,
         lambda: [run_replicate(scenario, seed) for seed in seeds],
         lambda: [run_batch(scenario, seeds[k : k + batch]) for k in range(0, replicates, batch)],
-    ):
+    )
+
+
+def _month_rates(months: int, *runners: Callable[[], object]) -> tuple[float, float]:
+    """Replicate-months per CPU-second of each runner (one BLAS thread, after a garbage collection)."""
+    rates = []
+    for runner in runners:
         with threadpool_limits(limits=1, user_api="blas"):
             gc.collect()
             start = time.process_time()
             runner()
-            rates.append(replicates * scenario.steps / (time.process_time() - start))
+            rates.append(months / (time.process_time() - start))
     return rates[0], rates[1]
 
 
@@ -323,17 +319,11 @@ def calibration_rates(scenario: Scenario, replicates: int, batch: int) -> tuple[
     """Replicate-months per CPU-second of the engine alone (no measures, no tables: what a calibration
     reading relations needs), one model at a time and in batches."""
     seeds = replicate_seeds(scenario.seed, replicates)
-    rates = []
-    for runner in (
+    return _month_rates(
+        replicates * scenario.steps,
         lambda: [AlignmentModel(scenario, seed=seed).run() for seed in seeds],
         lambda: [ReplicateBatch(scenario, seeds[k : k + batch]).run() for k in range(0, replicates, batch)],
-    ):
-        with threadpool_limits(limits=1, user_api="blas"):
-            gc.collect()
-            start = time.process_time()
-            runner()
-            rates.append(replicates * scenario.steps / (time.process_time() - start))
-    return rates[0], rates[1]
+    )
 
 
 def print_ensembles(args: argparse.Namespace) -> None:
